@@ -1,0 +1,66 @@
+//! The command line: clap definitions and the exit-code contract.
+//!
+//! `main` parses arguments, runs the chosen command and maps the outcome to
+//! an exit code (SPEC 4.3): 0 success, 1 a difference or a failed
+//! expectation, 2 invalid input or usage. Results go to stdout; errors go to
+//! stderr as `error: FILE:LINE:COL: message` with the source line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{self, Outcome, Rejected};
+
+const EXAMPLES: &str = "\
+Examples:
+  pool-model project scenarios/birmingham.toml
+  pool-model project scenarios/birmingham.toml --format json > birmingham.json";
+
+/// Model pooled health and social care budgets exactly.
+///
+/// pool-model projects a section 75 pooled budget year by year: the
+/// counterfactual, the shift of care between settings, savings and costs,
+/// staff, and how partners share savings and overspends. Money is exact to
+/// the penny.
+#[derive(Debug, Parser)]
+#[command(name = "pool-model", version, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Project a scenario year by year (tables, or JSON with --format json).
+    Project(commands::project::Args),
+}
+
+/// Runs the tool and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Project(args) => commands::project::run(&args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Differs) => ExitCode::from(1),
+        Err(e) => {
+            match e.downcast_ref::<Rejected>() {
+                Some(rejected) => eprint!("{}", rejected.rendered),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Sharing a service's net savings and variances between partners (SPEC 3.5).
+//!
+//! Savings shares and underspends follow the rule shares directly. A
+//! positive variance (an overspend) is shared with caps by water-filling:
+//! each partner's portion is its rule share of what is left, a partner whose
+//! portion would pass its cap bears exactly its cap, and the excess is
+//! re-shared among partners still below their caps until nothing is left or
+//! every partner with a non-zero share is full; the rest is `unallocated`.
+
+use rust_decimal::Decimal;
+
+use super::exact::{Exact, Overflow};
+
+/// Each partner's rule share of an amount (savings, or an uncapped variance).
+pub fn share_out(amount: Decimal, shares: &[Decimal]) -> Result<Vec<Decimal>, Overflow> {
+    shares
+        .iter()
+        .map(|&s| (Exact::new(s) * amount).get())
+        .collect()
+}
+
+/// A service's summed variance for one year shared between partners, with
+/// caps applied when it is an overspend. Returns each partner's portion and
+/// the unallocated remainder.
+pub fn share_variance(
+    variance: Decimal,
+    shares: &[Decimal],
+    caps: &[Option<Decimal>],
+) -> Result<(Vec<Decimal>, Decimal), Overflow> {
+    if variance <= Decimal::ZERO || caps.iter().all(Option::is_none) {
+        return Ok((share_out(variance, shares)?, Decimal::ZERO));
+    }
+    let n = shares.len();
+    let mut portions = vec![Decimal::ZERO; n];
+    let mut active: Vec<usize> = (0..n)
+        .filter(|&i| shares.get(i).is_some_and(|s| *s > Decimal::ZERO))
+        .collect();
+    let mut remaining = variance;
+    loop {
+        let weight = Exact::sum(active.iter().map(|&i| Exact::new(share(shares, i)))).get()?;
+        if active.is_empty() || weight <= Decimal::ZERO || remaining <= Decimal::ZERO {
+            break;
+        }
+        let portion = |i: usize| (Exact::new(remaining) * share(shares, i) / weight).get();
+        let mut capped = Vec::new();
+        for &i in &active {
+            if let Some(Some(cap)) = caps.get(i) {
+                if portion(i)? > *cap {
+                    capped.push(i);
+                }
+            }
+        }
+        if capped.is_empty() {
+            // Everyone left takes their portion; the last takes the exact
+            // rest so the portions sum to the variance to the last digit.
+            let mut given = Exact::ZERO;
+            for (k, &i) in active.iter().enumerate() {
+                let p = if k + 1 == active.len() {
+                    (Exact::new(remaining) - given).get()?
+                } else {
+                    portion(i)?
+                };
+                given = given + p;
+                set(&mut portions, i, p);
+            }
+            remaining = Decimal::ZERO;
+            break;
+        }
+        for &i in &capped {
+            let cap = caps.get(i).copied().flatten().unwrap_or_default();
+            set(&mut portions, i, cap);
+            remaining = (Exact::new(remaining) - cap).get()?;
+        }
+        active.retain(|i| !capped.contains(i));
+    }
+    Ok((portions, remaining.max(Decimal::ZERO)))
+}
+
+fn share(shares: &[Decimal], i: usize) -> Decimal {
+    shares.get(i).copied().unwrap_or_default()
+}
+
+fn set(values: &mut [Decimal], i: usize, v: Decimal) {
+    if let Some(slot) = values.get_mut(i) {
+        *slot = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn uncapped_overspend_follows_rule_shares() {
+        let (p, u) = share_variance(d("14"), &[d("0.25"), d("0.75")], &[None, None]).unwrap();
+        assert_eq!(p, vec![d("3.5"), d("10.5")]);
+        assert_eq!(u, Decimal::ZERO);
+    }
+
+    #[test]
+    fn a_binding_cap_re_shares_the_excess() {
+        // £14m at 40/35/25; council capped at £2m. The £3.6m excess over its
+        // cap goes to the other two in the ratio 35:25.
+        let (p, u) = share_variance(
+            d("14"),
+            &[d("0.4"), d("0.35"), d("0.25")],
+            &[Some(d("2")), None, None],
+        )
+        .unwrap();
+        assert_eq!(p[0], d("2"));
+        assert_eq!(p[1], d("7"));
+        assert_eq!(p[2], d("5"));
+        assert_eq!(u, Decimal::ZERO);
+    }
+
+    #[test]
+    fn water_filling_repeats_until_everyone_is_full() {
+        // 10 at 50/30/20, caps 2 and 3 on the first two: round one caps the
+        // first (5 > 2); re-sharing 8 at 30:20 gives 4.8 > 3, so the second
+        // is capped too; the third takes the remaining 5.
+        let (p, u) = share_variance(
+            d("10"),
+            &[d("0.5"), d("0.3"), d("0.2")],
+            &[Some(d("2")), Some(d("3")), None],
+        )
+        .unwrap();
+        assert_eq!(p, vec![d("2"), d("3"), d("5")]);
+        assert_eq!(u, Decimal::ZERO);
+    }
+
+    #[test]
+    fn excess_beyond_every_cap_is_unallocated() {
+        let (p, u) = share_variance(
+            d("10"),
+            &[d("0.6"), d("0.4"), d("0")],
+            &[Some(d("3")), Some(d("4")), None],
+        )
+        .unwrap();
+        assert_eq!(p, vec![d("3"), d("4"), d("0")]);
+        assert_eq!(u, d("3"));
+    }
+
+    #[test]
+    fn lead_rule_with_a_capped_lead_leaves_the_excess_unallocated() {
+        let (p, u) = share_variance(d("5"), &[d("1"), d("0")], &[Some(d("2")), None]).unwrap();
+        assert_eq!(p, vec![d("2"), d("0")]);
+        assert_eq!(u, d("3"));
+    }
+
+    #[test]
+    fn underspends_ignore_caps() {
+        let (p, u) =
+            share_variance(d("-10"), &[d("0.5"), d("0.5")], &[Some(d("1")), None]).unwrap();
+        assert_eq!(p, vec![d("-5"), d("-5")]);
+        assert_eq!(u, Decimal::ZERO);
+    }
+}

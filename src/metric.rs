@@ -1,0 +1,301 @@
+//! The metric names of SPEC 4.2, shared by `[[expect]]`, CSV and `diff`.
+//!
+//! A [`Metric`] is resolved against a scenario's ids once (`spend.learning_disability`
+//! becomes `Metric::Spend(0)`), knows its [`Unit`] (money, fraction or count,
+//! which decides how it prints and how an `[[expect]]` bound is read), and
+//! reads its value for a year out of an engine [`Projection`].
+
+use rust_decimal::Decimal;
+
+use crate::engine::Projection;
+use crate::error::did_you_mean;
+use crate::scenario::Scenario;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    Counterfactual,
+    Scenario,
+    ShiftSavings,
+    EfficiencySavings,
+    WorkforceSavings,
+    GrossSavings,
+    Costs,
+    NetSavings,
+    CumulativeNetSavings,
+    Npv,
+    Variances,
+    Unallocated,
+    /// `spend.<service>`: counterfactual minus gross savings.
+    Spend(usize),
+    /// `spend.<service>.<setting>`: post-shift spend.
+    SettingSpend(usize, usize),
+    /// `share.<service>.<setting>`: of the post-shift service total.
+    Share(usize, usize),
+    /// `people.<service>.<setting>`: only for settings with a unit cost.
+    People(usize, usize),
+    Contribution(usize),
+    NetContribution(usize),
+    PartnerStaff(usize),
+    Pay(usize),
+    ServiceStaff(usize),
+    Moved(usize),
+    /// Only for a shift whose `from` setting has a unit cost.
+    PeopleMoved(usize),
+}
+
+/// How a metric's values print and compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Pounds, printed to pence.
+    Money,
+    /// A share, printed as a fraction to 6 dp.
+    Fraction,
+    /// People or staff, printed to 2 dp.
+    Count,
+}
+
+impl Unit {
+    /// Decimal places a value of this unit is printed (and compared) to.
+    pub fn dp(self) -> u32 {
+        match self {
+            Unit::Money | Unit::Count => 2,
+            Unit::Fraction => 6,
+        }
+    }
+}
+
+const TOTALS: [(&str, Metric); 12] = [
+    ("counterfactual", Metric::Counterfactual),
+    ("scenario", Metric::Scenario),
+    ("shift_savings", Metric::ShiftSavings),
+    ("efficiency_savings", Metric::EfficiencySavings),
+    ("workforce_savings", Metric::WorkforceSavings),
+    ("gross_savings", Metric::GrossSavings),
+    ("costs", Metric::Costs),
+    ("net_savings", Metric::NetSavings),
+    ("cumulative_net_savings", Metric::CumulativeNetSavings),
+    ("npv", Metric::Npv),
+    ("variances", Metric::Variances),
+    ("unallocated", Metric::Unallocated),
+];
+
+const FAMILIES: [&str; 9] = [
+    "spend",
+    "share",
+    "people",
+    "contribution",
+    "net_contribution",
+    "staff",
+    "pay",
+    "moved",
+    "people_moved",
+];
+
+/// Why a metric name did not resolve, with help.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricError {
+    pub message: String,
+    pub help: String,
+}
+
+impl Metric {
+    pub fn unit(self) -> Unit {
+        match self {
+            Metric::Share(..) => Unit::Fraction,
+            Metric::People(..)
+            | Metric::PeopleMoved(_)
+            | Metric::PartnerStaff(_)
+            | Metric::ServiceStaff(_) => Unit::Count,
+            _ => Unit::Money,
+        }
+    }
+
+    /// Whether the metric is one value for the whole run (NPV) rather than
+    /// one per year.
+    pub fn is_whole_run(self) -> bool {
+        self == Metric::Npv
+    }
+
+    /// The dotted name, as written in `[[expect]]` and CSV.
+    pub fn name(self, s: &Scenario) -> String {
+        let service = |i: usize| s.services.get(i).map_or("?", |x| x.id.as_str());
+        let setting = |i: usize, k: usize| {
+            s.services
+                .get(i)
+                .and_then(|x| x.settings.get(k))
+                .map_or("?", |x| x.id.as_str())
+        };
+        let partner = |i: usize| s.partners.get(i).map_or("?", |x| x.id.as_str());
+        if let Some((name, _)) = TOTALS.iter().find(|(_, m)| *m == self) {
+            return (*name).to_string();
+        }
+        match self {
+            Metric::Spend(i) => format!("spend.{}", service(i)),
+            Metric::SettingSpend(i, k) => format!("spend.{}.{}", service(i), setting(i, k)),
+            Metric::Share(i, k) => format!("share.{}.{}", service(i), setting(i, k)),
+            Metric::People(i, k) => format!("people.{}.{}", service(i), setting(i, k)),
+            Metric::Contribution(p) => format!("contribution.{}", partner(p)),
+            Metric::NetContribution(p) => format!("net_contribution.{}", partner(p)),
+            Metric::PartnerStaff(p) => format!("staff.{}", partner(p)),
+            Metric::Pay(p) => format!("pay.{}", partner(p)),
+            Metric::ServiceStaff(i) => format!("staff.{}", service(i)),
+            Metric::Moved(i) => format!("moved.{}", service(i)),
+            Metric::PeopleMoved(i) => format!("people_moved.{}", service(i)),
+            _ => "?".to_string(),
+        }
+    }
+
+    /// Resolves a dotted metric name against a scenario's ids.
+    pub fn parse(text: &str, s: &Scenario) -> Result<Metric, MetricError> {
+        if let Some((_, m)) = TOTALS.iter().find(|(name, _)| *name == text) {
+            return Ok(*m);
+        }
+        let parts: Vec<&str> = text.split('.').collect();
+        let family = parts.first().copied().unwrap_or("");
+        let service_ids: Vec<&str> = s.services.iter().map(|x| x.id.as_str()).collect();
+        let partner_ids: Vec<&str> = s.partners.iter().map(|x| x.id.as_str()).collect();
+        let unknown = |what: &str, id: &str, known: &[&str]| MetricError {
+            message: format!("unknown {what} `{id}` in metric `{text}`"),
+            help: match did_you_mean(id, known.iter().copied()) {
+                Some(m) => format!(
+                    "did you mean `{m}`? the {what}s are {}",
+                    crate::error::list_ids(known)
+                ),
+                None => format!("the {what}s are {}", crate::error::list_ids(known)),
+            },
+        };
+        let service = |id: &str| {
+            s.service_index(id)
+                .ok_or_else(|| unknown("service", id, &service_ids))
+        };
+        let partner = |id: &str| {
+            s.partner_index(id)
+                .ok_or_else(|| unknown("partner", id, &partner_ids))
+        };
+        let setting = |i: usize, id: &str| {
+            let settings: Vec<&str> = s
+                .services
+                .get(i)
+                .map(|x| x.settings.iter().map(|k| k.id.as_str()).collect())
+                .unwrap_or_default();
+            settings
+                .iter()
+                .position(|k| *k == id)
+                .ok_or_else(|| unknown("setting", id, &settings))
+        };
+        match (family, parts.as_slice()) {
+            ("spend", [_, sv]) => Ok(Metric::Spend(service(sv)?)),
+            ("spend", [_, sv, st]) => {
+                let i = service(sv)?;
+                Ok(Metric::SettingSpend(i, setting(i, st)?))
+            }
+            ("share", [_, sv, st]) => {
+                let i = service(sv)?;
+                Ok(Metric::Share(i, setting(i, st)?))
+            }
+            ("people", [_, sv, st]) => {
+                let i = service(sv)?;
+                let k = setting(i, st)?;
+                let has_unit_cost = s
+                    .services
+                    .get(i)
+                    .and_then(|x| x.settings.get(k))
+                    .is_some_and(|x| x.unit_cost.is_some());
+                if !has_unit_cost {
+                    return Err(MetricError {
+                        message: format!(
+                            "metric `{text}` needs a unit cost: setting `{st}` has none"
+                        ),
+                        help: format!(
+                            "give setting `{st}` a unit_cost, or check spend.{sv}.{st} instead"
+                        ),
+                    });
+                }
+                Ok(Metric::People(i, k))
+            }
+            ("contribution", [_, p]) => Ok(Metric::Contribution(partner(p)?)),
+            ("net_contribution", [_, p]) => Ok(Metric::NetContribution(partner(p)?)),
+            ("pay", [_, p]) => Ok(Metric::Pay(partner(p)?)),
+            ("staff", [_, id]) => match (s.partner_index(id), s.service_index(id)) {
+                (Some(p), _) => Ok(Metric::PartnerStaff(p)),
+                (None, Some(i)) => Ok(Metric::ServiceStaff(i)),
+                (None, None) => {
+                    let mut known = partner_ids.clone();
+                    known.extend(service_ids.iter().copied());
+                    Err(unknown("partner or service", id, &known))
+                }
+            },
+            ("moved", [_, sv]) => Ok(Metric::Moved(service(sv)?)),
+            ("people_moved", [_, sv]) => {
+                let i = service(sv)?;
+                let has = s
+                    .services
+                    .get(i)
+                    .and_then(|x| x.shift.as_ref())
+                    .is_some_and(|sh| {
+                        s.services
+                            .get(i)
+                            .and_then(|x| x.settings.get(sh.from))
+                            .is_some_and(|k| k.unit_cost.is_some())
+                    });
+                if !has {
+                    return Err(MetricError {
+                        message: format!(
+                            "metric `{text}` needs a shift on `{sv}` whose `from` setting has a unit cost"
+                        ),
+                        help: format!("check moved.{sv} (money moved) instead"),
+                    });
+                }
+                Ok(Metric::PeopleMoved(i))
+            }
+            _ => {
+                let mut names: Vec<&str> = TOTALS.iter().map(|(n, _)| *n).collect();
+                names.extend(FAMILIES.iter().copied());
+                let help = match did_you_mean(family, names.iter().copied()) {
+                    Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
+                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
+                };
+                Err(MetricError {
+                    message: format!("unknown metric `{text}`"),
+                    help,
+                })
+            }
+        }
+    }
+
+    /// The exact value of the metric in year `t` (ignored for NPV).
+    pub fn value(self, p: &Projection, t: usize) -> Option<Decimal> {
+        if self == Metric::Npv {
+            return Some(p.npv);
+        }
+        let y = p.years.get(t)?;
+        let service = |i: usize| p.services.get(i).and_then(|s| s.years.get(t));
+        let partner = |i: usize| p.partners.get(i).and_then(|s| s.years.get(t));
+        let setting = |i: usize, k: usize| service(i).and_then(|s| s.settings.get(k));
+        Some(match self {
+            Metric::Counterfactual => y.counterfactual,
+            Metric::Scenario => y.scenario,
+            Metric::ShiftSavings => y.shift_savings,
+            Metric::EfficiencySavings => y.efficiency_savings,
+            Metric::WorkforceSavings => y.workforce_savings,
+            Metric::GrossSavings => y.gross_savings,
+            Metric::Costs => y.costs,
+            Metric::NetSavings => y.net_savings,
+            Metric::CumulativeNetSavings => y.cumulative_net_savings,
+            Metric::Npv => p.npv,
+            Metric::Variances => y.variances,
+            Metric::Unallocated => y.unallocated,
+            Metric::Spend(i) => service(i)?.spend,
+            Metric::SettingSpend(i, k) => setting(i, k)?.spend,
+            Metric::Share(i, k) => setting(i, k)?.share,
+            Metric::People(i, k) => setting(i, k)?.people?,
+            Metric::Contribution(i) => partner(i)?.contribution,
+            Metric::NetContribution(i) => partner(i)?.net_contribution,
+            Metric::PartnerStaff(i) => partner(i)?.staff,
+            Metric::Pay(i) => partner(i)?.pay,
+            Metric::ServiceStaff(i) => service(i)?.staff,
+            Metric::Moved(i) => service(i)?.moved,
+            Metric::PeopleMoved(i) => service(i)?.people_moved?,
+        })
+    }
+}

@@ -1,0 +1,133 @@
+//! How numbers print: the one place rounding happens (SPEC 4.1).
+//!
+//! Money to pence and fractions to 6 dp for machine formats, £m to 1 dp and
+//! percents to 1 dp for people. Always rounded half away from zero, from the
+//! exact value, and never "-0".
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::metric::Unit;
+
+/// `value` rounded half away from zero to `dp` places, with no negative zero
+/// and exactly `dp` digits after the point.
+pub fn round(value: Decimal, dp: u32) -> Decimal {
+    let mut r = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(dp);
+    r
+}
+
+/// `value` to `dp` decimal places as text: `1234.50`.
+pub fn fixed(value: Decimal, dp: u32) -> String {
+    round(value, dp).to_string()
+}
+
+/// Money in pounds to pence: `315000000.00`.
+pub fn pounds(value: Decimal) -> String {
+    fixed(value, 2)
+}
+
+/// A fraction to 6 dp: `0.550000`.
+pub fn fraction(value: Decimal) -> String {
+    fixed(value, 6)
+}
+
+/// A value printed as its unit prints in machine formats.
+pub fn machine(value: Decimal, unit: Unit) -> String {
+    fixed(value, unit.dp())
+}
+
+/// Groups the integer digits of a plain decimal string: `1234567.8` -> `1,234,567.8`.
+fn group(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Money in £m to 1 dp for people: `£315.0m`, `-£2.4m`.
+pub fn millions(value: Decimal) -> String {
+    let m = round(value / Decimal::from(1_000_000), 1);
+    if m.is_sign_negative() && !m.is_zero() {
+        format!("-£{}m", group(&(-m).to_string()))
+    } else {
+        format!("£{}m", group(&m.to_string()))
+    }
+}
+
+/// A fraction as a percent to 1 dp: `0.55` -> `55.0%`.
+pub fn percent(value: Decimal) -> String {
+    format!("{}%", round(value * Decimal::ONE_HUNDRED, 1))
+}
+
+/// A fraction as a percent with as many places as it needs: `0.035` -> `3.5%`.
+pub fn percent_exact(value: Decimal) -> String {
+    format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// People or staff for people: whole numbers plain, others to 1 dp, grouped.
+pub fn count(value: Decimal) -> String {
+    let r = round(value, 1);
+    if r.fract().is_zero() {
+        group(&round(value, 0).to_string())
+    } else {
+        group(&r.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn halves_round_away_from_zero() {
+        assert_eq!(pounds(d("0.005")), "0.01");
+        assert_eq!(pounds(d("-0.005")), "-0.01");
+        assert_eq!(pounds(d("2.675")), "2.68");
+        assert_eq!(fraction(d("0.4")), "0.400000");
+    }
+
+    #[test]
+    fn tiny_negatives_never_print_as_minus_zero() {
+        assert_eq!(pounds(d("-0.001")), "0.00");
+        assert_eq!(millions(d("-1")), "£0.0m");
+    }
+
+    #[test]
+    fn millions_for_people() {
+        assert_eq!(millions(d("315000000")), "£315.0m");
+        assert_eq!(millions(d("-2449999")), "-£2.4m");
+        assert_eq!(millions(d("1250000000")), "£1,250.0m");
+        assert_eq!(millions(d("50000")), "£0.1m");
+    }
+
+    #[test]
+    fn counts_and_percents() {
+        assert_eq!(count(d("907")), "907");
+        assert_eq!(count(d("1234.56")), "1,234.6");
+        assert_eq!(count(d("1234.96")), "1,235");
+        assert_eq!(percent(d("0.55")), "55.0%");
+        assert_eq!(percent_exact(d("0.035")), "3.5%");
+    }
+}

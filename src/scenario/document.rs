@@ -1,0 +1,217 @@
+//! The parsed TOML document as a tree of located nodes.
+//!
+//! This is the first step of reading a scenario: TOML text becomes a [`Table`]
+//! of [`Node`]s, each carrying the [`Loc`] where it was written. Variant files
+//! are merged at this level (a merged tree keeps every node's own location),
+//! and `--set` overrides replace nodes here, so the typed reader in
+//! [`super::raw`] never needs to know where a value came from.
+
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Loc};
+
+/// A TOML value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub loc: Loc,
+    pub kind: NodeKind,
+}
+
+/// The TOML value kinds, with integers and floats kept exactly as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Str(String),
+    Int(i64),
+    /// A TOML float, kept as its source text (it is never used as money).
+    Float(String),
+    Bool(bool),
+    Datetime(String),
+    Array(Vec<Node>),
+    Table(Table),
+    /// A value that already produced a diagnostic (an integer out of range);
+    /// readers skip it silently.
+    Invalid,
+}
+
+impl NodeKind {
+    /// The TOML type name, for "expected ..., found ..." messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            NodeKind::Str(_) => "a string",
+            NodeKind::Int(_) => "an integer",
+            NodeKind::Float(_) => "a float",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Datetime(_) => "a date",
+            NodeKind::Array(_) => "an array",
+            NodeKind::Table(_) => "a table",
+            NodeKind::Invalid => "an invalid value",
+        }
+    }
+}
+
+/// A TOML table: keys in the order they were written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table {
+    pub entries: Vec<Entry>,
+}
+
+/// One `key = value` of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_loc: Loc,
+    pub value: Node,
+}
+
+impl Table {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    pub fn entry_mut(&mut self, key: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.key == key)
+    }
+
+    /// Replaces the value of `key`, or appends it.
+    pub fn insert(&mut self, entry: Entry) {
+        match self.entry_mut(&entry.key) {
+            Some(old) => *old = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Entry> {
+        let index = self.entries.iter().position(|e| e.key == key)?;
+        Some(self.entries.remove(index))
+    }
+}
+
+/// Parses TOML text into a located tree. Syntax errors are all reported and
+/// give `None`: a half-parsed file would only produce misleading follow-on
+/// errors.
+pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table> {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for error in errors {
+            let span = error.span().unwrap_or(0..0);
+            let mut lines = error.message().lines();
+            let message = lines.next().unwrap_or("invalid TOML").trim().to_string();
+            let mut d = Diagnostic::at(
+                Loc::new(file, span.start, span.end),
+                format!("invalid TOML: {message}"),
+            );
+            for line in lines.filter(|l| !l.trim().is_empty()) {
+                d = d.help(line.trim().to_string());
+            }
+            diags.push(d);
+        }
+        return None;
+    }
+    let mut converter = Converter { file, diags };
+    Some(converter.table(root.get_ref()))
+}
+
+struct Converter<'d> {
+    file: FileId,
+    diags: &'d mut Diagnostics,
+}
+
+impl Converter<'_> {
+    fn loc(&self, span: std::ops::Range<usize>) -> Loc {
+        Loc::new(self.file, span.start, span.end)
+    }
+
+    fn table(&mut self, table: &DeTable<'_>) -> Table {
+        let entries = table
+            .iter()
+            .map(|(key, value)| Entry {
+                key: key.get_ref().to_string(),
+                key_loc: self.loc(key.span()),
+                value: self.node(value.get_ref(), value.span()),
+            })
+            .collect();
+        Table { entries }
+    }
+
+    fn node(&mut self, value: &DeValue<'_>, span: std::ops::Range<usize>) -> Node {
+        let loc = self.loc(span);
+        let kind = match value {
+            DeValue::String(s) => NodeKind::Str(s.to_string()),
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => NodeKind::Int(n),
+                Err(_) => {
+                    self.diags.push(
+                        Diagnostic::at(loc, "integer is too large for TOML (at most 64 bits)")
+                            .help("write large money amounts as strings, e.g. \"£1.2bn\""),
+                    );
+                    NodeKind::Invalid
+                }
+            },
+            DeValue::Float(f) => NodeKind::Float(f.as_str().to_string()),
+            DeValue::Boolean(b) => NodeKind::Bool(*b),
+            DeValue::Datetime(d) => NodeKind::Datetime(d.to_string()),
+            DeValue::Array(items) => NodeKind::Array(
+                items
+                    .iter()
+                    .map(|item| self.node(item.get_ref(), item.span()))
+                    .collect(),
+            ),
+            DeValue::Table(t) => NodeKind::Table(self.table(t)),
+        };
+        Node { loc, kind }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn parse_ok(text: &str) -> Table {
+        let mut map = SourceMap::new();
+        let id = map.add_file("t.toml", text);
+        let mut diags = Diagnostics::new();
+        let table = parse(text, id, &mut diags).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        table
+    }
+
+    #[test]
+    fn keys_keep_file_order_and_spans() {
+        let text = "[scenario]\nzeta = 1\nalpha = \"£2m\"\n";
+        let t = parse_ok(text);
+        let NodeKind::Table(s) = &t.get("scenario").unwrap().kind else {
+            panic!()
+        };
+        let keys: Vec<_> = s.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["zeta", "alpha"]);
+        let alpha = s.get("alpha").unwrap();
+        assert_eq!(&text[alpha.loc.start..alpha.loc.end], "\"£2m\"");
+    }
+
+    #[test]
+    fn every_syntax_error_is_reported() {
+        let mut map = SourceMap::new();
+        let text = "a = \"x\nb = \n";
+        let id = map.add_file("t.toml", text);
+        let mut diags = Diagnostics::new();
+        assert!(parse(text, id, &mut diags).is_none());
+        assert_eq!(diags.len(), 2);
+    }
+
+    #[test]
+    fn integer_beyond_64_bits_is_located() {
+        let mut map = SourceMap::new();
+        let text = "a = 99999999999999999999\n";
+        let id = map.add_file("t.toml", text);
+        let mut diags = Diagnostics::new();
+        let t = parse(text, id, &mut diags).unwrap();
+        assert_eq!(t.get("a").unwrap().kind, NodeKind::Invalid);
+        assert_eq!(diags.0[0].loc().unwrap().start, 4);
+    }
+}

@@ -1,0 +1,114 @@
+//! The scenario file format (SPEC 2): reading, merging and validation.
+//!
+//! Data flows one way: file bytes -> [`document`] (TOML as a located tree)
+//! -> [`raw`] (typed values, each with its location) -> [`validate`] (the
+//! rules of SPEC 2.4) -> [`Scenario`]. Every stage reports all the problems it
+//! finds as located [`Diagnostics`]; a `Scenario` exists only for a valid file.
+
+pub mod document;
+pub mod model;
+pub mod raw;
+pub mod validate;
+pub mod values;
+
+use std::path::Path;
+
+pub use model::*;
+
+use crate::error::{Diagnostic, Diagnostics};
+use crate::limits::MAX_FILE_BYTES;
+use crate::source::{FileId, Loc, SourceMap};
+
+/// Reads a file's text into `sources`, checking size and encoding.
+pub fn read_source(path: &Path, sources: &mut SourceMap) -> Result<FileId, Diagnostics> {
+    let name = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|e| io_diagnostic(&name, &e))?;
+    if metadata.is_dir() {
+        return Err(Diagnostic::file(name, "is a directory, not a scenario file").into());
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::file(
+            name,
+            format!(
+                "is {} bytes; scenario files are limited to {} bytes",
+                metadata.len(),
+                MAX_FILE_BYTES
+            ),
+        )
+        .help("a scenario is a few kilobytes of TOML: check this is the right file")
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_diagnostic(&name, &e))?;
+    add_bytes(&name, &bytes, sources)
+}
+
+/// Adds file bytes under `name`: BOM stripped, UTF-8 required.
+pub fn add_bytes(name: &str, bytes: &[u8], sources: &mut SourceMap) -> Result<FileId, Diagnostics> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(sources.add_file(name, text)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let byte = bytes.get(at).copied().unwrap_or(0);
+            let id = sources.add_file(name, String::from_utf8_lossy(bytes).into_owned());
+            Err(Diagnostic::at(
+                Loc::new(id, at, at + 1),
+                format!("the file is not valid UTF-8 text (byte 0x{byte:02x})"),
+            )
+            .help("save the scenario as UTF-8; if this is not a scenario file, check the path")
+            .into())
+        }
+    }
+}
+
+fn io_diagnostic(name: &str, e: &std::io::Error) -> Diagnostic {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Diagnostic::file(name, "no such file"),
+        std::io::ErrorKind::PermissionDenied => Diagnostic::file(name, "permission denied"),
+        _ => Diagnostic::file(name, format!("cannot be read: {e}")),
+    }
+}
+
+/// Reads and validates one scenario file.
+pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Scenario, Diagnostics> {
+    let file = read_source(path, sources)?;
+    let text = sources
+        .get(file)
+        .map(|f| f.text().to_string())
+        .unwrap_or_default();
+    let mut diags = Diagnostics::new();
+    let Some(root) = document::parse(&text, file, &mut diags) else {
+        return Err(diags.finish());
+    };
+    from_document(&root, Loc::file_start(file), sources, diags)
+}
+
+/// Validates a parsed (and possibly merged) document.
+pub fn from_document(
+    root: &document::Table,
+    top: Loc,
+    sources: &SourceMap,
+    mut diags: Diagnostics,
+) -> Result<Scenario, Diagnostics> {
+    let raw = raw::read(root, top, &mut diags);
+    let scenario = validate::validate(&raw, sources, &mut diags);
+    match scenario {
+        Some(s) if diags.is_empty() => Ok(s),
+        _ => Err(diags.finish()),
+    }
+}
+
+/// Reads a scenario from text (for tests and tools): `name` is what
+/// diagnostics call the file.
+pub fn load_str(name: &str, text: &str, sources: &mut SourceMap) -> Result<Scenario, Diagnostics> {
+    let file = add_bytes(name, text.as_bytes(), sources)?;
+    let mut diags = Diagnostics::new();
+    let Some(root) = document::parse(
+        text.strip_prefix('\u{feff}').unwrap_or(text),
+        file,
+        &mut diags,
+    ) else {
+        return Err(diags.finish());
+    };
+    from_document(&root, Loc::file_start(file), sources, diags)
+}

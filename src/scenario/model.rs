@@ -1,0 +1,268 @@
+//! The validated scenario: what the engine runs on.
+//!
+//! A [`Scenario`] exists only if its file passed every rule of SPEC 2.4, so
+//! the engine never re-checks input. References are resolved to indices
+//! (a service's lead is a partner index), defaults are filled in, and every
+//! value that may be a range is a [`Param`] in one table, addressed by
+//! [`ParamId`]. The engine reads params through a [`Values`] vector: the
+//! central case, a sensitivity end or a Monte Carlo draw are all just
+//! different `Values` for the same scenario.
+
+use rust_decimal::Decimal;
+
+use super::raw::{Case, PartnerKind, RuleKind, Shape};
+use super::values::{FinancialYear, Kind, Uncertain};
+use crate::metric::Metric;
+use crate::source::Loc;
+
+/// Index of a [`Param`] in [`Scenario::params`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamId(pub usize);
+
+/// A value that may be uncertain, with the name a reader finds it by.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// e.g. `assumptions.inflation`, `saving "Joint commissioning".rate`.
+    pub name: String,
+    pub value: Uncertain,
+    pub kind: Kind,
+    pub loc: Loc,
+    /// The interval a sampled value is clamped to (shares and rates).
+    pub clamp: Option<(Decimal, Decimal)>,
+}
+
+/// One value per param: the inputs of one run of the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Values(pub Vec<Decimal>);
+
+impl Values {
+    /// Every param at its central value.
+    pub fn central(scenario: &Scenario) -> Values {
+        Values(scenario.params.iter().map(|p| p.value.central()).collect())
+    }
+
+    pub fn get(&self, id: ParamId) -> Decimal {
+        self.0.get(id.0).copied().unwrap_or_default()
+    }
+
+    pub fn set(&mut self, id: ParamId, value: Decimal) {
+        if let Some(slot) = self.0.get_mut(id.0) {
+            *slot = value;
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// Year 0, the baseline.
+    pub start: FinancialYear,
+    /// Years projected after the baseline (1..=50).
+    pub horizon: u32,
+    /// Fraction, e.g. 0.035.
+    pub discount_rate: Decimal,
+    pub draws: u64,
+    pub seed: u64,
+    pub percentiles: Vec<u8>,
+    pub params: Vec<Param>,
+    /// `[assumptions]` defaults, inherited by services without overrides.
+    pub inflation: ParamId,
+    pub growth: ParamId,
+    pub partners: Vec<Partner>,
+    pub services: Vec<Service>,
+    pub savings: Vec<Saving>,
+    pub costs: Vec<Cost>,
+    pub variances: Vec<Variance>,
+    pub workforce: Vec<Workforce>,
+    pub expects: Vec<Expect>,
+    /// The `[scenario]` table: where scenario-wide problems point.
+    pub loc: Loc,
+}
+
+impl Scenario {
+    pub fn param(&self, id: ParamId) -> Option<&Param> {
+        self.params.get(id.0)
+    }
+
+    /// The financial year `t` years after the baseline.
+    pub fn year(&self, t: u32) -> FinancialYear {
+        self.start.plus(t)
+    }
+
+    /// Indices of the params that are ranges, in file order.
+    pub fn ranged_params(&self) -> impl Iterator<Item = ParamId> + '_ {
+        self.params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.value.is_range())
+            .map(|(i, _)| ParamId(i))
+    }
+
+    pub fn has_ranges(&self) -> bool {
+        self.params.iter().any(|p| p.value.is_range())
+    }
+
+    pub fn partner_index(&self, id: &str) -> Option<usize> {
+        self.partners.iter().position(|p| p.id == id)
+    }
+
+    pub fn service_index(&self, id: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.id == id)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub kind: PartnerKind,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    /// Partner index of the lead commissioner.
+    pub lead: usize,
+    /// Year-0 contribution of every partner, by partner index (0 if none).
+    pub contributions: Vec<Decimal>,
+    /// C(0): the sum of contributions, > 0.
+    pub baseline: Decimal,
+    pub inflation: ParamId,
+    pub growth: ParamId,
+    pub risk_share: RiskShare,
+    /// At least one; an implicit single setting has the service's id.
+    pub settings: Vec<Setting>,
+    pub shift: Option<Shift>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub id: String,
+    pub name: String,
+    /// Share of the service's year-0 spend, as a fraction.
+    pub share: Decimal,
+    pub unit_cost: Option<ParamId>,
+    /// True for the single setting of a service without `[[service.setting]]`.
+    pub implicit: bool,
+}
+
+/// How partners share a service's net savings and variances (SPEC 3.5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RiskShare {
+    pub rule: RuleKind,
+    /// Rule share of every partner, by partner index; they sum to 1.
+    pub shares: Vec<Decimal>,
+    /// Most a partner bears of this service's overspend in a year.
+    pub caps: Vec<Option<Decimal>>,
+}
+
+/// How the path to a target unfolds over the years to it (SPEC 3.2).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Profile {
+    Shape(Shape),
+    /// phi(t) for t = 1..=T, non-decreasing, ending at 1.
+    List(Vec<Decimal>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CostRatio {
+    /// `cost_ratio` given: r_j is this for every target.
+    Given(ParamId),
+    /// r_j = unit_cost_j / unit_cost_from.
+    UnitCosts,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    pub name: String,
+    /// Setting index of `from`.
+    pub from: usize,
+    /// (setting index, split w_j); splits sum to 1.
+    pub to: Vec<(usize, Decimal)>,
+    pub target_share: ParamId,
+    /// T: years from the baseline to `by`, 1..=horizon.
+    pub by: u32,
+    pub profile: Profile,
+    pub cost_ratio: CostRatio,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SavingSize {
+    /// Share of in-scope post-shift spend.
+    Rate(ParamId),
+    /// Nominal annual amount.
+    Amount(ParamId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saving {
+    pub name: String,
+    /// Service indices in scope.
+    pub services: Vec<usize>,
+    pub size: SavingSize,
+    /// Fraction achieved in years 1, 2, ...; the last holds after.
+    pub phase_in: Vec<Decimal>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cost {
+    pub name: String,
+    pub services: Vec<usize>,
+    /// Nominal amounts for years 1, 2, ...
+    pub amounts: Vec<ParamId>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variance {
+    pub name: String,
+    pub service: usize,
+    /// Nominal over- (+) or underspends (-) for years 1, 2, ...
+    pub amounts: Vec<ParamId>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transfer {
+    pub to: usize,
+    /// Year index from which `to` employs the staff, 1..=horizon.
+    pub year: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reduction {
+    pub heads: ParamId,
+    /// Year index by which the reduction is complete, 1..=horizon.
+    pub by: u32,
+    pub profile: Profile,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workforce {
+    pub name: String,
+    pub service: usize,
+    pub employer: usize,
+    pub staff: Decimal,
+    pub cost_per_head: ParamId,
+    pub transfer: Option<Transfer>,
+    pub reduction: Option<Reduction>,
+    pub redundancy_cost: Option<ParamId>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    pub metric: Metric,
+    /// Year index 0..=horizon; `None` for `npv`.
+    pub year: Option<u32>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub case: Case,
+    pub loc: Loc,
+}

@@ -1,0 +1,1391 @@
+//! Validation: raw scenario -> [`Scenario`], checking every rule of SPEC 2.4.
+//!
+//! Third step of reading. References are resolved (a service's `lead` becomes
+//! a partner index), defaults filled in (SPEC 4.2), ranged values registered
+//! as [`Param`]s, and every broken rule reported at the value that breaks it.
+//! Validation carries on past an error with a placeholder so that one run
+//! reports every problem in the file; it returns a scenario only when there
+//! were none.
+
+use rust_decimal::Decimal;
+
+use super::model::*;
+use super::raw::*;
+use super::values::{FinancialYear, Kind, Uncertain};
+use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
+use crate::limits::{MAX_DRAWS, MAX_HORIZON};
+use crate::metric::{Metric, Unit};
+use crate::source::{Loc, SourceMap};
+
+/// Validates a raw scenario. Returns `None` if any rule is broken (every
+/// problem is in `diags`).
+pub fn validate(
+    raw: &RawScenario,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Scenario> {
+    let before = diags.len();
+    let top = raw
+        .loc
+        .unwrap_or_else(|| Loc::file_start(crate::source::FileId::default()));
+    let mut v = Validator {
+        diags,
+        sources,
+        params: Vec::new(),
+        frame: None,
+    };
+    let header = v.header(raw.header.as_ref(), top);
+    let inflation = v.rate_param(
+        raw.assumptions.inflation.as_ref(),
+        "assumptions.inflation",
+        "inflation",
+        header.loc,
+    );
+    let growth = v.rate_param(
+        raw.assumptions.growth.as_ref(),
+        "assumptions.growth",
+        "growth",
+        header.loc,
+    );
+    let partners = v.partners(&raw.partners, top);
+    let mut services = v.services(&raw.services, &partners, inflation, growth, top);
+    for shift in &raw.shifts {
+        v.shift(shift, &mut services);
+    }
+    let savings = raw.savings.iter().map(|s| v.saving(s, &services)).collect();
+    let costs = raw.costs.iter().map(|c| v.cost(c, &services)).collect();
+    let variances = raw
+        .variances
+        .iter()
+        .map(|x| v.variance(x, &services))
+        .collect();
+    let workforce = raw
+        .workforce
+        .iter()
+        .map(|w| v.workforce(w, &services, &partners))
+        .collect();
+    let mut scenario = Scenario {
+        name: header.name,
+        description: header.description,
+        start: header.start,
+        horizon: header.horizon,
+        discount_rate: header.discount_rate,
+        draws: header.draws,
+        seed: header.seed,
+        percentiles: header.percentiles,
+        params: Vec::new(),
+        inflation,
+        growth,
+        partners,
+        services,
+        savings,
+        costs,
+        variances,
+        workforce,
+        expects: Vec::new(),
+        loc: header.loc,
+    };
+    scenario.expects = raw
+        .expects
+        .iter()
+        .filter_map(|e| v.expect(e, &scenario))
+        .collect();
+    scenario.params = std::mem::take(&mut v.params);
+    (v.diags.len() == before).then_some(scenario)
+}
+
+struct Header {
+    loc: Loc,
+    name: String,
+    description: Option<String>,
+    start: FinancialYear,
+    horizon: u32,
+    discount_rate: Decimal,
+    draws: u64,
+    seed: u64,
+    percentiles: Vec<u8>,
+}
+
+struct Validator<'d> {
+    diags: &'d mut Diagnostics,
+    sources: &'d SourceMap,
+    params: Vec<Param>,
+    /// Baseline year and horizon, when both are valid.
+    frame: Option<(FinancialYear, u32)>,
+}
+
+fn pct(fraction: Decimal) -> String {
+    format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
+}
+
+fn unknown_ref(loc: Loc, what: &str, id: &str, known: &[&str]) -> Diagnostic {
+    let d = Diagnostic::at(loc, format!("unknown {what} `{id}`"));
+    match did_you_mean(id, known.iter().copied()) {
+        Some(m) => d.help(format!(
+            "did you mean `{m}`? the {what}s are {}",
+            list_ids(known)
+        )),
+        None if known.is_empty() => d.help(format!("no {what}s are defined")),
+        None => d.help(format!("the {what}s are {}", list_ids(known))),
+    }
+}
+
+impl Validator<'_> {
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn add_param(
+        &mut self,
+        name: String,
+        value: &Located<Uncertain>,
+        kind: Kind,
+        clamp: Option<(Decimal, Decimal)>,
+    ) -> ParamId {
+        self.params.push(Param {
+            name,
+            value: value.value,
+            kind,
+            loc: value.loc,
+            clamp,
+        });
+        ParamId(self.params.len() - 1)
+    }
+
+    fn point_param(&mut self, name: String, value: Decimal, kind: Kind, loc: Loc) -> ParamId {
+        self.add_param(
+            name,
+            &Located::new(Uncertain::Point(value), loc),
+            kind,
+            None,
+        )
+    }
+
+    /// An inflation or growth rate: above -100% (else spend would vanish or
+    /// turn negative). Defaults to 0%.
+    fn rate_param(
+        &mut self,
+        value: Option<&Located<Uncertain>>,
+        name: &str,
+        key: &str,
+        default_loc: Loc,
+    ) -> ParamId {
+        match value {
+            Some(v) => {
+                if v.value.low() <= -Decimal::ONE {
+                    self.error(
+                        Diagnostic::at(
+                            v.loc,
+                            format!(
+                                "`{key}` must be above -100%: spend cannot fall to nothing or below"
+                            ),
+                        )
+                        .help(format!(
+                            "a fall of {} a year would end the service; use a rate above -100%",
+                            pct(-v.value.low())
+                        )),
+                    );
+                }
+                self.add_param(name.to_string(), v, Kind::Percent, None)
+            }
+            None => self.point_param(name.to_string(), Decimal::ZERO, Kind::Percent, default_loc),
+        }
+    }
+
+    /// A money value that must not be negative.
+    fn money_param(
+        &mut self,
+        value: &Located<Uncertain>,
+        name: String,
+        key: &str,
+        positive: bool,
+    ) -> ParamId {
+        let low = value.value.low();
+        if low < Decimal::ZERO || (positive && low.is_zero()) {
+            let rule = if positive {
+                "must be above zero"
+            } else {
+                "cannot be negative"
+            };
+            self.error(
+                Diagnostic::at(value.loc, format!("`{key}` {rule}"))
+                    .help("only [[variance]] amounts may be negative"),
+            );
+        }
+        self.add_param(name, value, Kind::Money, None)
+    }
+
+    /// A share-like percent between 0% and 100%.
+    fn share_param(&mut self, value: &Located<Uncertain>, name: String, key: &str) -> ParamId {
+        self.check_share_bounds(value.value.low(), value.value.high(), value.loc, key);
+        self.add_param(
+            name,
+            value,
+            Kind::Percent,
+            Some((Decimal::ZERO, Decimal::ONE)),
+        )
+    }
+
+    fn check_share_bounds(&mut self, low: Decimal, high: Decimal, loc: Loc, key: &str) -> bool {
+        if low < Decimal::ZERO || high > Decimal::ONE {
+            self.error(Diagnostic::at(
+                loc,
+                format!("`{key}` must be between 0% and 100%"),
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn header(&mut self, raw: Option<&RawHeader>, top: Loc) -> Header {
+        let mut h = Header {
+            loc: raw.map_or(top, |r| r.loc),
+            name: String::new(),
+            description: None,
+            start: FinancialYear::new(2000),
+            horizon: 1,
+            discount_rate: Decimal::new(35, 3),
+            draws: 10_000,
+            seed: 1,
+            percentiles: vec![10, 50, 90],
+        };
+        let Some(raw) = raw else {
+            return h;
+        };
+        if let Some(name) = &raw.name {
+            h.name = name.value.clone();
+        }
+        h.description = raw.description.as_ref().map(|d| d.value.clone());
+        let mut frame_ok = raw.start.is_some();
+        if let Some(start) = &raw.start {
+            h.start = start.value;
+        }
+        if let Some(horizon) = &raw.horizon {
+            match u32::try_from(horizon.value) {
+                Ok(n) if (1..=MAX_HORIZON).contains(&n) => h.horizon = n,
+                _ => {
+                    frame_ok = false;
+                    self.error(
+                        Diagnostic::at(
+                            horizon.loc,
+                            format!(
+                                "`horizon` must be 1 to {MAX_HORIZON} years, not {}",
+                                horizon.value
+                            ),
+                        )
+                        .help("horizon counts the years projected after the baseline year"),
+                    );
+                }
+            }
+        } else {
+            frame_ok = false;
+        }
+        if let Some(rate) = &raw.discount_rate {
+            if rate.value <= -Decimal::ONE {
+                self.error(
+                    Diagnostic::at(rate.loc, "`discount_rate` must be above -100%")
+                        .help("the Green Book rate is \"3.5%\""),
+                );
+            } else {
+                h.discount_rate = rate.value;
+            }
+        }
+        if let Some(draws) = &raw.draws {
+            match u64::try_from(draws.value) {
+                Ok(n) if (1..=MAX_DRAWS).contains(&n) => h.draws = n,
+                _ => self.error(Diagnostic::at(
+                    draws.loc,
+                    format!("`draws` must be 1 to {MAX_DRAWS}, not {}", draws.value),
+                )),
+            }
+        }
+        if let Some(seed) = &raw.seed {
+            match u64::try_from(seed.value) {
+                Ok(n) => h.seed = n,
+                Err(_) => self.error(
+                    Diagnostic::at(seed.loc, "`seed` cannot be negative")
+                        .help("use an integer from 0"),
+                ),
+            }
+        }
+        if let Some(list) = &raw.percentiles {
+            if list.value.is_empty() {
+                self.error(
+                    Diagnostic::at(list.loc, "`percentiles` is empty")
+                        .help("list at least one, e.g. [10, 50, 90]"),
+                );
+            }
+            let mut out = Vec::new();
+            let mut previous: Option<i64> = None;
+            for p in &list.value {
+                match u8::try_from(p.value) {
+                    Ok(n) if (1..=99).contains(&n) => out.push(n),
+                    _ => {
+                        self.error(Diagnostic::at(
+                            p.loc,
+                            format!("percentile {} is outside 1 to 99", p.value),
+                        ));
+                        continue;
+                    }
+                }
+                if previous.is_some_and(|q| q >= p.value) {
+                    self.error(
+                        Diagnostic::at(
+                            p.loc,
+                            "`percentiles` must be in ascending order without repeats",
+                        )
+                        .help("e.g. [10, 50, 90]"),
+                    );
+                }
+                previous = Some(p.value);
+            }
+            if !out.is_empty() {
+                h.percentiles = out;
+            }
+        }
+        if frame_ok {
+            self.frame = Some((h.start, h.horizon));
+        }
+        h
+    }
+
+    /// The year index of a year that must fall in years 1..=H.
+    fn year_in_horizon(&mut self, year: &Located<FinancialYear>, key: &str) -> Option<u32> {
+        let (start, horizon) = self.frame?;
+        let t = start.years_until(year.value);
+        if (1..=i64::from(horizon)).contains(&t) {
+            return u32::try_from(t).ok();
+        }
+        let first = start.plus(1);
+        let last = start.plus(horizon);
+        let why = if t < 1 {
+            format!("{} is not after the baseline year {start}", year.value)
+        } else {
+            format!("{} is after the last projected year {last}", year.value)
+        };
+        self.error(
+            Diagnostic::at(
+                year.loc,
+                format!("`{key}` must be within the projection, {first} to {last}: {why}"),
+            )
+            .help(format!(
+                "use a year from \"{first}\" to \"{last}\", or lengthen the horizon"
+            )),
+        );
+        None
+    }
+
+    fn partners(&mut self, raw: &[RawPartner], top: Loc) -> Vec<Partner> {
+        if raw.is_empty() {
+            self.error(Diagnostic::at(top, "the scenario has no [[partner]]").help(
+                "add a [[partner]] with id, name and kind for each body paying into the pool",
+            ));
+        }
+        let mut out: Vec<Partner> = Vec::new();
+        for p in raw {
+            let id = p.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+            if let Some(idv) = &p.id {
+                if let Some(first) = out.iter().find(|q| q.id == idv.value) {
+                    let line = first.loc;
+                    self.error(
+                        Diagnostic::at(idv.loc, format!("duplicate partner id `{}`", idv.value))
+                            .help(format!(
+                                "partner `{}` is already defined at {}; ids must be unique",
+                                idv.value,
+                                self.sources.describe(line)
+                            )),
+                    );
+                }
+            }
+            out.push(Partner {
+                loc: p.id.as_ref().map_or(p.loc, |i| i.loc),
+                id,
+                name: p.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+                kind: p.kind.as_ref().map_or(PartnerKind::Other, |k| k.value),
+            });
+        }
+        out
+    }
+
+    fn partner_ref(&mut self, id: &Located<String>, partners: &[Partner]) -> Option<usize> {
+        match partners.iter().position(|p| p.id == id.value) {
+            Some(i) => Some(i),
+            None => {
+                let known: Vec<&str> = partners
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                self.error(unknown_ref(id.loc, "partner", &id.value, &known));
+                None
+            }
+        }
+    }
+
+    fn service_ref(&mut self, id: &Located<String>, services: &[Service]) -> Option<usize> {
+        match services.iter().position(|s| s.id == id.value) {
+            Some(i) => Some(i),
+            None => {
+                let known: Vec<&str> = services
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                self.error(unknown_ref(id.loc, "service", &id.value, &known));
+                None
+            }
+        }
+    }
+
+    /// A list of services in scope; all services when absent.
+    fn service_list(
+        &mut self,
+        raw: Option<&Located<Vec<Located<String>>>>,
+        services: &[Service],
+    ) -> Vec<usize> {
+        let Some(list) = raw else {
+            return (0..services.len()).collect();
+        };
+        if list.value.is_empty() {
+            self.error(
+                Diagnostic::at(list.loc, "`services` is empty")
+                    .help("list the services in scope, or remove `services` to cover them all"),
+            );
+        }
+        let mut out = Vec::new();
+        for id in &list.value {
+            if let Some(i) = self.service_ref(id, services) {
+                if out.contains(&i) {
+                    self.error(Diagnostic::at(
+                        id.loc,
+                        format!("service `{}` is listed twice", id.value),
+                    ));
+                } else {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    fn services(
+        &mut self,
+        raw: &[RawService],
+        partners: &[Partner],
+        inflation: ParamId,
+        growth: ParamId,
+        top: Loc,
+    ) -> Vec<Service> {
+        if raw.is_empty() {
+            self.error(
+                Diagnostic::at(top, "the scenario has no [[service]]")
+                    .help("add a [[service]] with id, name, lead and contributions"),
+            );
+        }
+        let mut out: Vec<Service> = Vec::new();
+        for s in raw {
+            let service = self.service(s, partners, inflation, growth, &out);
+            out.push(service);
+        }
+        out
+    }
+
+    fn service(
+        &mut self,
+        s: &RawService,
+        partners: &[Partner],
+        inflation: ParamId,
+        growth: ParamId,
+        earlier: &[Service],
+    ) -> Service {
+        let id = s.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+        if let Some(idv) = &s.id {
+            if let Some(first) = earlier.iter().find(|q| q.id == idv.value) {
+                let line = first.loc;
+                self.error(
+                    Diagnostic::at(idv.loc, format!("duplicate service id `{}`", idv.value)).help(
+                        format!(
+                            "service `{}` is already defined at {}; ids must be unique",
+                            idv.value,
+                            self.sources.describe(line)
+                        ),
+                    ),
+                );
+            }
+        }
+        let lead = s
+            .lead
+            .as_ref()
+            .and_then(|l| self.partner_ref(l, partners))
+            .unwrap_or(0);
+        let mut contributions = vec![Decimal::ZERO; partners.len()];
+        let mut baseline = Decimal::ZERO;
+        if let Some(map) = &s.contributions {
+            for (pid, amount) in &map.value {
+                if amount.value < Decimal::ZERO {
+                    self.error(
+                        Diagnostic::at(
+                            amount.loc,
+                            format!("contribution of `{}` cannot be negative", pid.value),
+                        )
+                        .help("a partner that pays nothing into this service contributes \"£0\""),
+                    );
+                }
+                if let Some(i) = self.partner_ref(pid, partners) {
+                    if let Some(slot) = contributions.get_mut(i) {
+                        *slot = amount.value;
+                    }
+                }
+                match baseline.checked_add(amount.value) {
+                    Some(b) => baseline = b,
+                    None => self.error(Diagnostic::at(
+                        amount.loc,
+                        "contributions are too large to add up exactly",
+                    )),
+                }
+            }
+            if baseline <= Decimal::ZERO && map.value.iter().all(|(_, a)| a.value >= Decimal::ZERO)
+            {
+                self.error(
+                    Diagnostic::at(map.loc, format!("contributions to service `{id}` sum to zero"))
+                        .help("a service needs year-0 money: give at least one partner a positive contribution"),
+                );
+            }
+        }
+        let prefix = format!("service.{id}");
+        let inflation = match &s.inflation {
+            Some(v) => self.rate_param(Some(v), &format!("{prefix}.inflation"), "inflation", v.loc),
+            None => inflation,
+        };
+        let growth = match &s.growth {
+            Some(v) => self.rate_param(Some(v), &format!("{prefix}.growth"), "growth", v.loc),
+            None => growth,
+        };
+        let settings = self.settings(s, &id, &prefix);
+        let risk_share = self.risk_share(
+            s.risk_share.as_ref(),
+            partners,
+            &contributions,
+            baseline,
+            lead,
+        );
+        Service {
+            loc: s.id.as_ref().map_or(s.loc, |i| i.loc),
+            name: s.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+            id,
+            lead,
+            contributions,
+            baseline,
+            inflation,
+            growth,
+            risk_share,
+            settings,
+            shift: None,
+        }
+    }
+
+    fn settings(&mut self, s: &RawService, id: &str, prefix: &str) -> Vec<Setting> {
+        if s.settings.is_empty() {
+            return vec![Setting {
+                id: id.to_string(),
+                name: s.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+                share: Decimal::ONE,
+                unit_cost: None,
+                implicit: true,
+            }];
+        }
+        let mut out: Vec<Setting> = Vec::new();
+        let mut total = Decimal::ZERO;
+        let mut last_share = None;
+        let mut all_shares = true;
+        for k in &s.settings {
+            let kid = k.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+            if let Some(idv) = &k.id {
+                if out.iter().any(|q| q.id == idv.value) {
+                    self.error(Diagnostic::at(
+                        idv.loc,
+                        format!("duplicate setting id `{}` in service `{id}`", idv.value),
+                    ));
+                }
+            }
+            let share = match &k.share {
+                Some(sh) => {
+                    if self.check_share_bounds(sh.value, sh.value, sh.loc, "share") {
+                        total += sh.value;
+                    } else {
+                        all_shares = false;
+                    }
+                    last_share = Some(sh.loc);
+                    sh.value
+                }
+                None => {
+                    all_shares = false;
+                    Decimal::ZERO
+                }
+            };
+            let unit_cost = k.unit_cost.as_ref().map(|u| {
+                self.money_param(
+                    u,
+                    format!("{prefix}.setting.{kid}.unit_cost"),
+                    "unit_cost",
+                    true,
+                )
+            });
+            out.push(Setting {
+                id: kid,
+                name: k.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+                share,
+                unit_cost,
+                implicit: false,
+            });
+        }
+        if all_shares && total != Decimal::ONE {
+            let listed: Vec<String> = out
+                .iter()
+                .map(|k| format!("{} {}", k.id, pct(k.share)))
+                .collect();
+            if let Some(loc) = last_share {
+                self.error(
+                    Diagnostic::at(
+                        loc,
+                        format!(
+                            "setting shares of service `{id}` sum to {}, not exactly 100%",
+                            pct(total)
+                        ),
+                    )
+                    .help(format!(
+                        "the shares are {}; adjust them to sum to 100%",
+                        listed.join(", ")
+                    )),
+                );
+            }
+        }
+        out
+    }
+
+    fn risk_share(
+        &mut self,
+        raw: Option<&RawRiskShare>,
+        partners: &[Partner],
+        contributions: &[Decimal],
+        baseline: Decimal,
+        lead: usize,
+    ) -> RiskShare {
+        let n = partners.len();
+        let rule = raw
+            .and_then(|r| r.rule.as_ref())
+            .map_or(RuleKind::Proportional, |r| r.value);
+        let mut shares = vec![Decimal::ZERO; n];
+        match rule {
+            RuleKind::Proportional => {
+                if baseline > Decimal::ZERO {
+                    for (s, c) in shares.iter_mut().zip(contributions) {
+                        *s = c.checked_div(baseline).unwrap_or_default();
+                    }
+                }
+            }
+            RuleKind::Lead => {
+                if let Some(s) = shares.get_mut(lead) {
+                    *s = Decimal::ONE;
+                }
+            }
+            RuleKind::Fixed => {}
+        }
+        let mut caps = vec![None; n];
+        let Some(raw) = raw else {
+            return RiskShare { rule, shares, caps };
+        };
+        match (&raw.shares, rule) {
+            (Some(map), RuleKind::Fixed) => {
+                let mut total = Decimal::ZERO;
+                let mut bounded = true;
+                for (pid, share) in &map.value {
+                    bounded &=
+                        self.check_share_bounds(share.value, share.value, share.loc, "shares");
+                    total += share.value;
+                    if let Some(i) = self.partner_ref(pid, partners) {
+                        if let Some(slot) = shares.get_mut(i) {
+                            *slot = share.value;
+                        }
+                    }
+                }
+                if bounded && total != Decimal::ONE {
+                    self.error(
+                        Diagnostic::at(
+                            map.loc,
+                            format!("fixed risk shares sum to {}, not exactly 100%", pct(total)),
+                        )
+                        .help("partners not named bear 0%; the named shares must sum to 100%"),
+                    );
+                }
+            }
+            (None, RuleKind::Fixed) => {
+                let at = raw.rule.as_ref().map_or(raw.loc, |r| r.loc);
+                self.error(
+                    Diagnostic::at(at, "a `fixed` risk share needs `shares`")
+                        .help("e.g. risk_share = { rule = \"fixed\", shares = { bcc = \"60%\", ben = \"40%\" } }"),
+                );
+            }
+            (Some(map), other) => {
+                self.error(
+                    Diagnostic::at(
+                        map.loc,
+                        format!(
+                            "`shares` only applies to rule = \"fixed\", not \"{}\"",
+                            other.name()
+                        ),
+                    )
+                    .help("set rule = \"fixed\" or remove `shares`"),
+                );
+            }
+            (None, _) => {}
+        }
+        if let Some(map) = &raw.cap {
+            for (pid, cap) in &map.value {
+                if cap.value < Decimal::ZERO {
+                    self.error(
+                        Diagnostic::at(cap.loc, "a cap cannot be negative")
+                            .help("\"£0\" means the partner bears no overspend"),
+                    );
+                }
+                if let Some(i) = self.partner_ref(pid, partners) {
+                    if let Some(slot) = caps.get_mut(i) {
+                        *slot = Some(cap.value);
+                    }
+                }
+            }
+        }
+        RiskShare { rule, shares, caps }
+    }
+
+    /// A profile over `years` years (None when the year is invalid).
+    fn profile(
+        &mut self,
+        raw: Option<&Located<RawProfile>>,
+        years: Option<u32>,
+        key: &str,
+    ) -> Profile {
+        let Some(raw) = raw else {
+            return Profile::Shape(Shape::Linear);
+        };
+        match &raw.value {
+            RawProfile::Shape(s) => Profile::Shape(*s),
+            RawProfile::List(list) => {
+                let values: Vec<Decimal> = list.iter().map(|v| v.value).collect();
+                if let Some(t) = years {
+                    if values.len() != t as usize {
+                        self.error(
+                            Diagnostic::at(
+                                raw.loc,
+                                format!(
+                                    "`{key}` lists {} years, but the target is {t} year(s) away",
+                                    values.len()
+                                ),
+                            )
+                            .help(format!(
+                                "give one fraction for each of the {t} year(s), ending at \"100%\""
+                            )),
+                        );
+                    }
+                }
+                for v in list {
+                    if v.value < Decimal::ZERO || v.value > Decimal::ONE {
+                        self.error(Diagnostic::at(
+                            v.loc,
+                            format!("each `{key}` value must be between 0% and 100%"),
+                        ));
+                    }
+                }
+                for pair in list.windows(2) {
+                    if let [a, b] = pair {
+                        if b.value < a.value {
+                            self.error(
+                                Diagnostic::at(b.loc, format!("`{key}` decreases from {} to {}", pct(a.value), pct(b.value)))
+                                    .help("a profile is the fraction of the change reached by each year: it cannot go back"),
+                            );
+                        }
+                    }
+                }
+                match list.last() {
+                    Some(last) if last.value != Decimal::ONE => self.error(
+                        Diagnostic::at(
+                            last.loc,
+                            format!("`{key}` must end at 100%, not {}", pct(last.value)),
+                        )
+                        .help("the last year of a profile is the year the target is reached"),
+                    ),
+                    None => self.error(Diagnostic::at(raw.loc, format!("`{key}` is empty"))),
+                    _ => {}
+                }
+                Profile::List(values)
+            }
+        }
+    }
+
+    fn shift(&mut self, raw: &RawShift, services: &mut [Service]) {
+        let Some(service_id) = &raw.service else {
+            return;
+        };
+        let Some(si) = self.service_ref(service_id, services) else {
+            return;
+        };
+        let Some(service) = services.get(si) else {
+            return;
+        };
+        if service.shift.is_some() {
+            self.error(
+                Diagnostic::at(
+                    service_id.loc,
+                    format!("service `{}` already has a shift", service_id.value),
+                )
+                .help(
+                    "a service takes at most one [[shift]]; combine the moves into one `to` split",
+                ),
+            );
+            return;
+        }
+        let setting_ids: Vec<String> = service.settings.iter().map(|k| k.id.clone()).collect();
+        let known: Vec<&str> = setting_ids.iter().map(String::as_str).collect();
+        let find =
+            |v: &mut Self, id: &Located<String>| match known.iter().position(|k| *k == id.value) {
+                Some(i) => Some(i),
+                None => {
+                    let mut d = unknown_ref(id.loc, "setting", &id.value, &known);
+                    d.message = format!(
+                        "unknown setting `{}` in service `{}`",
+                        id.value, service_id.value
+                    );
+                    v.error(d);
+                    None
+                }
+            };
+        let from = raw.from.as_ref().and_then(|f| find(self, f));
+        let mut to = Vec::new();
+        if let Some(map) = &raw.to {
+            let mut total = Decimal::ZERO;
+            let mut bounded = true;
+            for (kid, w) in &map.value {
+                bounded &= self.check_share_bounds(w.value, w.value, w.loc, "to");
+                total += w.value;
+                if let Some(j) = find(self, kid) {
+                    if Some(j) == from {
+                        self.error(
+                            Diagnostic::at(
+                                kid.loc,
+                                format!("setting `{}` is both `from` and in `to`", kid.value),
+                            )
+                            .help("a shift moves activity out of `from` into other settings"),
+                        );
+                    }
+                    to.push((j, w.value));
+                }
+            }
+            if map.value.is_empty() {
+                self.error(
+                    Diagnostic::at(map.loc, "`to` is empty")
+                        .help("e.g. to = { supported_living = \"70%\", home_support = \"30%\" }"),
+                );
+            } else if bounded && total != Decimal::ONE {
+                self.error(
+                    Diagnostic::at(
+                        map.loc,
+                        format!("the `to` split sums to {}, not exactly 100%", pct(total)),
+                    )
+                    .help("the split says where re-provided activity goes: it must sum to 100%"),
+                );
+            }
+        }
+        let name = raw
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let prefix = format!("shift.{}", service_id.value);
+        let target_share = match &raw.target_share {
+            Some(t) => self.share_param(t, format!("{prefix}.target_share"), "target_share"),
+            None => self.point_param(
+                format!("{prefix}.target_share"),
+                Decimal::ZERO,
+                Kind::Percent,
+                raw.loc,
+            ),
+        };
+        let by = raw.by.as_ref().and_then(|b| self.year_in_horizon(b, "by"));
+        let profile = self.profile(raw.profile.as_ref(), by, "profile");
+        let cost_ratio = match &raw.cost_ratio {
+            Some(c) => {
+                if c.value.low() < Decimal::ZERO {
+                    self.error(
+                        Diagnostic::at(c.loc, "`cost_ratio` cannot be negative")
+                            .help("e.g. \"60% to 80%\": re-provision costs 60p to 80p per £1"),
+                    );
+                }
+                CostRatio::Given(self.add_param(
+                    format!("{prefix}.cost_ratio"),
+                    c,
+                    Kind::Percent,
+                    None,
+                ))
+            }
+            None => {
+                let Some(service) = services.get(si) else {
+                    return;
+                };
+                let mut missing: Vec<&str> = Vec::new();
+                for k in from.into_iter().chain(to.iter().map(|(j, _)| *j)) {
+                    if let Some(setting) = service.settings.get(k) {
+                        if setting.unit_cost.is_none() {
+                            missing.push(&setting.id);
+                        }
+                    }
+                }
+                if !missing.is_empty() {
+                    self.error(
+                        Diagnostic::at(raw.loc, format!("shift \"{name}\" has no way to get its cost ratio: no `cost_ratio`, and no unit cost for {}", list_ids(&missing)))
+                            .help("add cost_ratio = \"70%\" to the shift, or a unit_cost to every setting it names"),
+                    );
+                }
+                CostRatio::UnitCosts
+            }
+        };
+        if let (Some(from), Some(by), Some(service)) = (from, by, services.get_mut(si)) {
+            service.shift = Some(Shift {
+                name,
+                from,
+                to,
+                target_share,
+                by,
+                profile,
+                cost_ratio,
+                loc: raw.loc,
+            });
+        }
+    }
+
+    fn saving(&mut self, raw: &RawSaving, services: &[Service]) -> Saving {
+        let name = raw
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let label = format!("saving \"{name}\"");
+        let scope = self.service_list(raw.services.as_ref(), services);
+        let size = match (&raw.rate, &raw.amount) {
+            (Some(rate), None) => {
+                if rate.value.low() < Decimal::ZERO || rate.value.high() > Decimal::ONE {
+                    self.error(Diagnostic::at(
+                        rate.loc,
+                        "a saving `rate` must be between 0% and 100%",
+                    ));
+                }
+                SavingSize::Rate(self.add_param(
+                    format!("{label}.rate"),
+                    rate,
+                    Kind::Percent,
+                    Some((Decimal::ZERO, Decimal::ONE)),
+                ))
+            }
+            (None, Some(amount)) => SavingSize::Amount(self.money_param(
+                amount,
+                format!("{label}.amount"),
+                "amount",
+                false,
+            )),
+            (Some(_), Some(amount)) => {
+                self.error(
+                    Diagnostic::at(amount.loc, format!("{label} has both `rate` and `amount`"))
+                        .help("give exactly one: a rate of in-scope spend, or a nominal annual amount"),
+                );
+                SavingSize::Amount(ParamId(0))
+            }
+            (None, None) => {
+                self.error(
+                    Diagnostic::at(raw.loc, format!("{label} needs a `rate` or an `amount`"))
+                        .help("e.g. rate = \"3% to 7%\" or amount = \"£1.5m\""),
+                );
+                SavingSize::Amount(ParamId(0))
+            }
+        };
+        let phase_in = match &raw.phase_in {
+            Some(list) => {
+                if list.value.is_empty() {
+                    self.error(
+                        Diagnostic::at(list.loc, "`phase_in` is empty")
+                            .help("e.g. [\"50%\", \"100%\"], or remove it for 100% from year 1"),
+                    );
+                }
+                for v in &list.value {
+                    self.check_share_bounds(v.value, v.value, v.loc, "phase_in");
+                }
+                list.value.iter().map(|v| v.value).collect()
+            }
+            None => vec![Decimal::ONE],
+        };
+        Saving {
+            name,
+            services: scope,
+            size,
+            phase_in,
+            loc: raw.loc,
+        }
+    }
+
+    /// An `amounts` list: at most `horizon` entries.
+    fn amounts(
+        &mut self,
+        raw: Option<&Located<Vec<Located<Uncertain>>>>,
+        label: &str,
+        negative_ok: bool,
+    ) -> Vec<ParamId> {
+        let Some(list) = raw else {
+            return Vec::new();
+        };
+        if let Some((start, horizon)) = self.frame {
+            if list.value.len() > horizon as usize {
+                self.error(
+                    Diagnostic::at(list.loc, format!("`amounts` lists {} years, but the horizon is {horizon}", list.value.len()))
+                        .help(format!("amounts are for years 1 to {horizon} ({} to {}); remove the extra values or lengthen the horizon", start.plus(1), start.plus(horizon))),
+                );
+            }
+        }
+        list.value
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let year = self.frame.map_or_else(
+                    || format!("{}", k + 1),
+                    |(start, _)| start.plus(k as u32 + 1).to_string(),
+                );
+                let name = format!("{label}.amounts[{year}]");
+                if negative_ok {
+                    self.add_param(name, v, Kind::Money, None)
+                } else {
+                    self.money_param(v, name, "amounts", false)
+                }
+            })
+            .collect()
+    }
+
+    fn cost(&mut self, raw: &RawCost, services: &[Service]) -> Cost {
+        let name = raw
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let scope = self.service_list(raw.services.as_ref(), services);
+        let amounts = self.amounts(raw.amounts.as_ref(), &format!("cost \"{name}\""), false);
+        Cost {
+            name,
+            services: scope,
+            amounts,
+            loc: raw.loc,
+        }
+    }
+
+    fn variance(&mut self, raw: &RawVariance, services: &[Service]) -> Variance {
+        let name = raw
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let service = raw
+            .service
+            .as_ref()
+            .and_then(|s| self.service_ref(s, services))
+            .unwrap_or(0);
+        let amounts = self.amounts(raw.amounts.as_ref(), &format!("variance \"{name}\""), true);
+        Variance {
+            name,
+            service,
+            amounts,
+            loc: raw.loc,
+        }
+    }
+
+    fn workforce(
+        &mut self,
+        raw: &RawWorkforce,
+        services: &[Service],
+        partners: &[Partner],
+    ) -> Workforce {
+        let name = raw
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or_default();
+        let label = format!("workforce \"{name}\"");
+        let service = raw
+            .service
+            .as_ref()
+            .and_then(|s| self.service_ref(s, services));
+        let employer = raw
+            .employer
+            .as_ref()
+            .and_then(|e| self.partner_ref(e, partners))
+            .unwrap_or(0);
+        let staff = raw.staff.as_ref().map_or(Decimal::ZERO, |s| s.value);
+        if let Some(s) = &raw.staff {
+            if s.value < Decimal::ZERO {
+                self.error(Diagnostic::at(s.loc, "`staff` cannot be negative"));
+            }
+        }
+        let cost_per_head = match &raw.cost_per_head {
+            Some(c) => {
+                self.money_param(c, format!("{label}.cost_per_head"), "cost_per_head", false)
+            }
+            None => self.point_param(
+                format!("{label}.cost_per_head"),
+                Decimal::ZERO,
+                Kind::Money,
+                raw.loc,
+            ),
+        };
+        if let (Some(si), Some(s), Some(c)) = (service, &raw.staff, &raw.cost_per_head) {
+            let baseline = services.get(si).map_or(Decimal::ZERO, |x| x.baseline);
+            match s.value.checked_mul(c.value.central()) {
+                Some(pay) if pay > baseline && baseline > Decimal::ZERO => self.error(
+                    Diagnostic::at(s.loc, format!("year-0 pay of {label} ({} staff at {} = £{}) exceeds the year-0 spend of service `{}` (£{})", s.value.normalize(), money_text(c.value.central()), pay.round_dp(2).normalize(), services.get(si).map_or("", |x| x.id.as_str()), baseline.normalize()))
+                        .help("staff paid from a service cannot cost more than the service spends; check staff, cost_per_head and the service's contributions"),
+                ),
+                None => self.error(Diagnostic::at(s.loc, format!("year-0 pay of {label} is too large to compute exactly"))),
+                _ => {}
+            }
+        }
+        let transfer = match (&raw.transfer_to, &raw.transfer_in) {
+            (Some(to), Some(year)) => {
+                let to = self.partner_ref(to, partners);
+                let year = self.year_in_horizon(year, "transfer_in");
+                to.zip(year).map(|(to, year)| Transfer { to, year })
+            }
+            (Some(to), None) => {
+                self.error(
+                    Diagnostic::at(
+                        to.loc,
+                        "`transfer_to` needs `transfer_in`: the year the staff move",
+                    )
+                    .help("e.g. transfer_in = \"2012/13\""),
+                );
+                None
+            }
+            (None, Some(year)) => {
+                self.error(Diagnostic::at(
+                    year.loc,
+                    "`transfer_in` needs `transfer_to`: the partner the staff move to",
+                ));
+                None
+            }
+            (None, None) => None,
+        };
+        let reduction = match (&raw.reduction, &raw.reduction_by) {
+            (Some(heads), Some(by)) => {
+                if heads.value.low() < Decimal::ZERO {
+                    self.error(Diagnostic::at(heads.loc, "`reduction` cannot be negative"));
+                }
+                if raw.staff.is_some() && heads.value.high() > staff {
+                    self.error(
+                        Diagnostic::at(
+                            heads.loc,
+                            format!(
+                                "`reduction` of up to {} exceeds the {} staff of {label}",
+                                heads.value.high().normalize(),
+                                staff.normalize()
+                            ),
+                        )
+                        .help("a reduction cannot remove more staff than there are"),
+                    );
+                }
+                let heads_id =
+                    self.add_param(format!("{label}.reduction"), heads, Kind::Number, None);
+                let by = self.year_in_horizon(by, "reduction_by");
+                let profile = self.profile(raw.reduction_profile.as_ref(), by, "reduction_profile");
+                by.map(|by| Reduction {
+                    heads: heads_id,
+                    by,
+                    profile,
+                })
+            }
+            (Some(heads), None) => {
+                self.error(
+                    Diagnostic::at(
+                        heads.loc,
+                        "`reduction` needs `reduction_by`: the year it is complete",
+                    )
+                    .help("e.g. reduction_by = \"2011/12\""),
+                );
+                None
+            }
+            (None, Some(by)) => {
+                self.error(Diagnostic::at(
+                    by.loc,
+                    "`reduction_by` needs `reduction`: how many heads fewer",
+                ));
+                None
+            }
+            (None, None) => {
+                if let Some(p) = &raw.reduction_profile {
+                    self.error(Diagnostic::at(
+                        p.loc,
+                        "`reduction_profile` needs `reduction` and `reduction_by`",
+                    ));
+                }
+                None
+            }
+        };
+        let redundancy_cost = raw.redundancy_cost.as_ref().map(|r| {
+            self.money_param(
+                r,
+                format!("{label}.redundancy_cost"),
+                "redundancy_cost",
+                false,
+            )
+        });
+        Workforce {
+            name,
+            service: service.unwrap_or(0),
+            employer,
+            staff,
+            cost_per_head,
+            transfer,
+            reduction,
+            redundancy_cost,
+            loc: raw.loc,
+        }
+    }
+
+    fn expect(&mut self, raw: &RawExpect, scenario: &Scenario) -> Option<Expect> {
+        let metric_text = raw.metric.as_ref()?;
+        let metric = match Metric::parse(&metric_text.value, scenario) {
+            Ok(m) => m,
+            Err(e) => {
+                self.error(Diagnostic::at(metric_text.loc, e.message).help(e.help));
+                return None;
+            }
+        };
+        let year = match (&raw.year, metric.is_whole_run()) {
+            (Some(y), true) => {
+                self.error(
+                    Diagnostic::at(
+                        y.loc,
+                        "`npv` covers years 1 to the horizon: it takes no `year`",
+                    )
+                    .help("remove `year` from this [[expect]]"),
+                );
+                return None;
+            }
+            (None, true) => None,
+            (None, false) => {
+                self.error(
+                    Diagnostic::at(
+                        raw.loc,
+                        format!("[[expect]] of `{}` needs a `year`", metric_text.value),
+                    )
+                    .help(format!(
+                        "e.g. year = \"{}\"",
+                        scenario.year(scenario.horizon)
+                    )),
+                );
+                return None;
+            }
+            (Some(y), false) => {
+                let (start, horizon) = self.frame?;
+                let t = start.years_until(y.value);
+                if !(0..=i64::from(horizon)).contains(&t) {
+                    self.error(
+                        Diagnostic::at(
+                            y.loc,
+                            format!(
+                                "unknown year {}: the projection runs {start} to {}",
+                                y.value,
+                                start.plus(horizon)
+                            ),
+                        )
+                        .help(format!(
+                            "use a year from \"{start}\" to \"{}\"",
+                            start.plus(horizon)
+                        )),
+                    );
+                    return None;
+                }
+                u32::try_from(t).ok()
+            }
+        };
+        if raw.min.is_none() && raw.max.is_none() {
+            self.error(
+                Diagnostic::at(
+                    raw.loc,
+                    format!(
+                        "[[expect]] of `{}` has neither `min` nor `max`",
+                        metric_text.value
+                    ),
+                )
+                .help("give a bound, e.g. max = \"40%\" or min = \"£2m\""),
+            );
+            return None;
+        }
+        let unit = metric.unit();
+        let min = raw.min.as_ref().map(|b| self.bound(b, unit));
+        let max = raw.max.as_ref().map(|b| self.bound(b, unit));
+        let (min, max) = (min.flatten(), max.flatten());
+        if raw.min.is_some() && min.is_none() || raw.max.is_some() && max.is_none() {
+            return None;
+        }
+        if let (Some(lo), Some(hi), Some(at)) = (min, max, raw.max.as_ref()) {
+            if lo > hi {
+                self.error(Diagnostic::at(
+                    at.loc,
+                    "`max` is below `min`: no value could pass",
+                ));
+                return None;
+            }
+        }
+        Some(Expect {
+            metric,
+            year,
+            min,
+            max,
+            case: raw.case.as_ref().map_or(Case::Central, |c| c.value),
+            loc: raw.loc,
+        })
+    }
+
+    /// An expectation bound, read as the metric's unit.
+    fn bound(&mut self, raw: &Located<RawBound>, unit: Unit) -> Option<Decimal> {
+        let (kind, forms) = match unit {
+            Unit::Money => (Kind::Money, "money, e.g. \"£2m\""),
+            Unit::Fraction => (Kind::Percent, "a percent, e.g. \"40%\""),
+            Unit::Count => (Kind::Number, "a number, e.g. 150"),
+        };
+        let result = match &raw.value {
+            RawBound::Str(s) => kind.parse(s),
+            RawBound::Int(n) if kind != Kind::Percent => Ok(Decimal::from(*n)),
+            RawBound::Int(n) => Err(super::values::ValueError {
+                message: format!("this metric is a share: `{n}` needs a % sign"),
+                help: Some(format!("use \"{n}%\"")),
+            }),
+            RawBound::Float(f) => Err(super::values::ValueError {
+                message: format!("`{f}` is a TOML float; this metric's bound is {forms}"),
+                help: Some(format!(
+                    "write it as a string, e.g. \"{f}{}\"",
+                    if kind == Kind::Percent { "%" } else { "" }
+                )),
+            }),
+        };
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(
+                    Diagnostic::at(
+                        raw.loc,
+                        format!("{} (this metric's bound is {forms})", e.message),
+                    )
+                    .maybe_help(e.help),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn money_text(v: Decimal) -> String {
+    format!("£{}", v.round_dp(2).normalize())
+}

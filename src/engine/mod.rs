@@ -167,9 +167,9 @@ struct ShiftRun {
     from: usize,
     sigma0: Decimal,
     sigma_target: Decimal,
-    /// (setting index, w_j, r_j).
+    /// (setting index, w_j, numerator of r_j over `rbar.den`).
     targets: Vec<(usize, Decimal, Decimal)>,
-    rbar: Decimal,
+    rbar: shift::Ratio,
     unit_cost_from: Option<Decimal>,
 }
 
@@ -197,15 +197,23 @@ fn shift_run(service: &Service, values: &Values) -> Result<Option<ShiftRun>, Ove
             .map(|p| values.get(p))
     };
     let unit_cost_from = unit_cost(shift.from);
-    let mut targets = Vec::new();
-    for &(j, w) in &shift.to {
-        let r = match (&shift.cost_ratio, unit_cost(j), unit_cost_from) {
-            (CostRatio::Given(p), _, _) => values.get(*p),
-            (CostRatio::UnitCosts, Some(uj), Some(uf)) => (Exact::new(uj) / uf).get()?,
-            (CostRatio::UnitCosts, _, _) => Decimal::ONE,
-        };
-        targets.push((j, w, r));
-    }
+    // Every r_j shares one denominator: the `from` unit cost, or 1 for a
+    // given cost ratio.
+    let den = match (&shift.cost_ratio, unit_cost_from) {
+        (CostRatio::UnitCosts, Some(uf)) => uf,
+        _ => Decimal::ONE,
+    };
+    let targets: Vec<(usize, Decimal, Decimal)> = shift
+        .to
+        .iter()
+        .map(|&(j, w)| {
+            let r_num = match &shift.cost_ratio {
+                CostRatio::Given(p) => values.get(*p),
+                CostRatio::UnitCosts => unit_cost(j).unwrap_or(den),
+            };
+            (j, w, r_num)
+        })
+        .collect();
     let pairs: Vec<(Decimal, Decimal)> = targets.iter().map(|&(_, w, r)| (w, r)).collect();
     Ok(Some(ShiftRun {
         from: shift.from,
@@ -215,7 +223,7 @@ fn shift_run(service: &Service, values: &Values) -> Result<Option<ShiftRun>, Ove
             .map_or(Decimal::ZERO, |s| s.share),
         sigma_target: values.get(shift.target_share),
         targets,
-        rbar: shift::rbar(&pairs)?,
+        rbar: shift::rbar(&pairs, den)?,
         unit_cost_from,
     }))
 }
@@ -334,24 +342,25 @@ fn project_year(
             let o = at((Exact::new(cf) - r).get(), loc, ctx)?;
             let phi = at(shift::phi(&shift.profile, t, shift.by), loc, ctx)?;
             let sigma = at(shift::sigma(sh.sigma0, sh.sigma_target, phi), loc, ctx)?;
-            let m = at(shift::moved_spend(r, o, sigma, sh.rbar), loc, ctx)?;
-            if let Some(slot) = spend.get_mut(sh.from) {
-                *slot = at((Exact::new(r) - m).get(), loc, ctx)?;
-            }
-            for &(j, w, rj) in &sh.targets {
-                if let Some(slot) = spend.get_mut(j) {
-                    *slot = at((Exact::new(*slot) + Exact::new(m) * w * rj).get(), loc, ctx)?;
+            let solved = at(shift::solve(r, o, sigma, sh.rbar), loc, ctx)?;
+            if let Some(solve) = &solved {
+                let m = at(solve.moved(), loc, ctx)?;
+                if let Some(slot) = spend.get_mut(sh.from) {
+                    *slot = at((Exact::new(r) - m).get(), loc, ctx)?;
                 }
+                for &(j, w, r_num) in &sh.targets {
+                    let added = at(solve.to_target(w, r_num), loc, ctx)?;
+                    if let Some(slot) = spend.get_mut(j) {
+                        *slot = at((Exact::new(*slot) + added).get(), loc, ctx)?;
+                    }
+                }
+                year.moved = m;
+                year.shift_savings = at(solve.saving(), loc, ctx)?;
             }
-            year.moved = m;
-            year.shift_savings = at(shift::shift_saving(m, sh.rbar), loc, ctx)?;
-            year.people_moved = match sh.unit_cost_from {
-                Some(u) => Some(at(
-                    (Exact::new(m) / (Exact::new(u) * run.prices)).get(),
-                    loc,
-                    ctx,
-                )?),
-                None => None,
+            year.people_moved = match (sh.unit_cost_from, &solved) {
+                (Some(u), Some(solve)) => Some(at(solve.people(u, run.prices), loc, ctx)?),
+                (Some(_), None) => Some(Decimal::ZERO),
+                (None, _) => None,
             };
         }
         year.post_shift = at((Exact::new(cf) - year.shift_savings).get(), loc, ctx)?;
@@ -444,33 +453,31 @@ fn project_year(
             .reduction
             .as_ref()
             .map(|r| (values.get(r.heads), r.by, &r.profile));
-        let heads = at(workforce::heads(line.staff, reduction, t), line.loc, ctx)?;
         let cost_per_head = values.get(line.cost_per_head);
-        let pay = at(
-            (Exact::new(heads) * cost_per_head * prices).get(),
-            line.loc,
-            ctx,
-        )?;
+        let per_head = line
+            .redundancy_cost
+            .map_or(Decimal::ZERO, |p| values.get(p));
+        let heads_now = at(workforce::heads(line.staff, reduction, t), line.loc, ctx)?;
+        let heads = at(heads_now.value(), line.loc, ctx)?;
+        let pay_per_head = at((Exact::new(cost_per_head) * prices).get(), line.loc, ctx)?;
+        let pay = at(heads_now.of(pay_per_head), line.loc, ctx)?;
         let (saving, redundancy) = if t > 0 {
             let before = at(
                 workforce::heads(line.staff, reduction, t - 1),
                 line.loc,
                 ctx,
             )?;
-            let saving = at(
-                ((Exact::new(line.staff) - heads) * cost_per_head * prices).get(),
+            let gone = at(
+                shift::Ratio::whole(line.staff).minus(heads_now),
                 line.loc,
                 ctx,
             )?;
-            let per_head = line
-                .redundancy_cost
-                .map_or(Decimal::ZERO, |p| values.get(p));
-            let redundancy = at(
-                ((Exact::new(before) - heads) * per_head * prices).get(),
-                line.loc,
-                ctx,
-            )?;
-            (saving, redundancy)
+            let left = at(before.minus(heads_now), line.loc, ctx)?;
+            let redundancy_per_head = at((Exact::new(per_head) * prices).get(), line.loc, ctx)?;
+            (
+                at(gone.of(pay_per_head), line.loc, ctx)?,
+                at(left.of(redundancy_per_head), line.loc, ctx)?,
+            )
         } else {
             (Decimal::ZERO, Decimal::ZERO)
         };
@@ -533,9 +540,13 @@ fn project_year(
             ctx,
         )?;
         let rule = &service.risk_share;
-        let shares = at(risk_share::share_out(y.net_savings, &rule.shares), loc, ctx)?;
+        let shares = at(
+            risk_share::share_out(y.net_savings, &rule.weights, rule.total),
+            loc,
+            ctx,
+        )?;
         let (portions, unallocated) = at(
-            risk_share::share_variance(y.variances, &rule.shares, &rule.caps),
+            risk_share::share_variance(y.variances, &rule.weights, rule.total, &rule.caps),
             loc,
             ctx,
         )?;

@@ -11,24 +11,32 @@ use rust_decimal::Decimal;
 
 use super::exact::{Exact, Overflow};
 
-/// Each partner's rule share of an amount (savings, or an uncapped variance).
-pub fn share_out(amount: Decimal, shares: &[Decimal]) -> Result<Vec<Decimal>, Overflow> {
-    shares
+/// Each partner's rule share of an amount (savings, or an uncapped
+/// variance): `amount x weight / total`, dividing last. Rule shares are
+/// weights over a total: contributions over the service's year-0 total
+/// (proportional), or shares over 1 (lead, fixed).
+pub fn share_out(
+    amount: Decimal,
+    weights: &[Decimal],
+    total: Decimal,
+) -> Result<Vec<Decimal>, Overflow> {
+    weights
         .iter()
-        .map(|&s| (Exact::new(s) * amount).get())
+        .map(|&w| (Exact::new(amount) * w / total).get())
         .collect()
 }
 
-/// A service's summed variance for one year shared between partners, with
-/// caps applied when it is an overspend. Returns each partner's portion and
-/// the unallocated remainder.
+/// A service's summed variance for one year shared between partners by rule
+/// weights over `total`, with caps applied when it is an overspend. Returns
+/// each partner's portion and the unallocated remainder.
 pub fn share_variance(
     variance: Decimal,
     shares: &[Decimal],
+    total: Decimal,
     caps: &[Option<Decimal>],
 ) -> Result<(Vec<Decimal>, Decimal), Overflow> {
     if variance <= Decimal::ZERO || caps.iter().all(Option::is_none) {
-        return Ok((share_out(variance, shares)?, Decimal::ZERO));
+        return Ok((share_out(variance, shares, total)?, Decimal::ZERO));
     }
     let n = shares.len();
     let mut portions = vec![Decimal::ZERO; n];
@@ -96,7 +104,13 @@ mod tests {
 
     #[test]
     fn uncapped_overspend_follows_rule_shares() {
-        let (p, u) = share_variance(d("14"), &[d("0.25"), d("0.75")], &[None, None]).unwrap();
+        let (p, u) = share_variance(
+            d("14"),
+            &[d("0.25"), d("0.75")],
+            Decimal::ONE,
+            &[None, None],
+        )
+        .unwrap();
         assert_eq!(p, vec![d("3.5"), d("10.5")]);
         assert_eq!(u, Decimal::ZERO);
     }
@@ -108,6 +122,7 @@ mod tests {
         let (p, u) = share_variance(
             d("14"),
             &[d("0.4"), d("0.35"), d("0.25")],
+            Decimal::ONE,
             &[Some(d("2")), None, None],
         )
         .unwrap();
@@ -125,6 +140,7 @@ mod tests {
         let (p, u) = share_variance(
             d("10"),
             &[d("0.5"), d("0.3"), d("0.2")],
+            Decimal::ONE,
             &[Some(d("2")), Some(d("3")), None],
         )
         .unwrap();
@@ -137,6 +153,7 @@ mod tests {
         let (p, u) = share_variance(
             d("10"),
             &[d("0.6"), d("0.4"), d("0")],
+            Decimal::ONE,
             &[Some(d("3")), Some(d("4")), None],
         )
         .unwrap();
@@ -146,15 +163,26 @@ mod tests {
 
     #[test]
     fn lead_rule_with_a_capped_lead_leaves_the_excess_unallocated() {
-        let (p, u) = share_variance(d("5"), &[d("1"), d("0")], &[Some(d("2")), None]).unwrap();
+        let (p, u) = share_variance(
+            d("5"),
+            &[d("1"), d("0")],
+            Decimal::ONE,
+            &[Some(d("2")), None],
+        )
+        .unwrap();
         assert_eq!(p, vec![d("2"), d("0")]);
         assert_eq!(u, d("3"));
     }
 
     #[test]
     fn underspends_ignore_caps() {
-        let (p, u) =
-            share_variance(d("-10"), &[d("0.5"), d("0.5")], &[Some(d("1")), None]).unwrap();
+        let (p, u) = share_variance(
+            d("-10"),
+            &[d("0.5"), d("0.5")],
+            Decimal::ONE,
+            &[Some(d("1")), None],
+        )
+        .unwrap();
         assert_eq!(p, vec![d("-5"), d("-5")]);
         assert_eq!(u, Decimal::ZERO);
     }

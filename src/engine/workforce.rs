@@ -3,20 +3,25 @@
 use rust_decimal::Decimal;
 
 use super::exact::{Exact, Overflow};
-use super::shift::phi;
+use super::shift::{Ratio, phi};
 use crate::scenario::{Profile, Workforce};
 
-/// heads(t) = staff - reduction * phi(t), phi over the years to `reduction_by`.
+/// heads(t) = staff - reduction * phi(t), phi over the years to
+/// `reduction_by`, as a ratio so that pay and savings divide last.
 pub fn heads(
     staff: Decimal,
     reduction: Option<(Decimal, u32, &Profile)>,
     t: u32,
-) -> Result<Decimal, Overflow> {
+) -> Result<Ratio, Overflow> {
     match reduction {
         Some((fewer, by, profile)) => {
-            (Exact::new(staff) - Exact::new(fewer) * phi(profile, t, by)?).get()
+            let phi = phi(profile, t, by)?;
+            Ok(Ratio {
+                num: (Exact::new(staff) * phi.den - Exact::new(fewer) * phi.num).get()?,
+                den: phi.den,
+            })
         }
-        None => Ok(staff),
+        None => Ok(Ratio::whole(staff)),
     }
 }
 
@@ -38,13 +43,11 @@ mod tests {
     fn heads_fall_along_the_profile() {
         let linear = Profile::Shape(Shape::Linear);
         let r = Some((Decimal::from(300), 3, &linear));
-        assert_eq!(heads(Decimal::from(907), r, 0).unwrap(), Decimal::from(907));
-        assert_eq!(heads(Decimal::from(907), r, 1).unwrap(), Decimal::from(807));
-        assert_eq!(heads(Decimal::from(907), r, 3).unwrap(), Decimal::from(607));
-        assert_eq!(heads(Decimal::from(907), r, 5).unwrap(), Decimal::from(607));
-        assert_eq!(
-            heads(Decimal::from(907), None, 5).unwrap(),
-            Decimal::from(907)
-        );
+        let heads = |staff: Decimal, r, t| super::heads(staff, r, t).unwrap().value().unwrap();
+        assert_eq!(heads(Decimal::from(907), r, 0), Decimal::from(907));
+        assert_eq!(heads(Decimal::from(907), r, 1), Decimal::from(807));
+        assert_eq!(heads(Decimal::from(907), r, 3), Decimal::from(607));
+        assert_eq!(heads(Decimal::from(907), r, 5), Decimal::from(607));
+        assert_eq!(heads(Decimal::from(907), None, 5), Decimal::from(907));
     }
 }

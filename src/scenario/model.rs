@@ -35,6 +35,14 @@ pub struct Param {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Values(pub Vec<Decimal>);
 
+impl RiskShare {
+    /// A partner's rule share as one fraction.
+    pub fn share(&self, partner: usize) -> Decimal {
+        let w = self.weights.get(partner).copied().unwrap_or_default();
+        w.checked_div(self.total).unwrap_or_default()
+    }
+}
+
 impl Values {
     /// Every param at its central value.
     pub fn central(scenario: &Scenario) -> Values {
@@ -154,8 +162,12 @@ pub struct Setting {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskShare {
     pub rule: RuleKind,
-    /// Rule share of every partner, by partner index; they sum to 1.
-    pub shares: Vec<Decimal>,
+    /// Rule weight of every partner, by partner index: its share is
+    /// weight / total (year-0 contributions over the service total under
+    /// `proportional`; shares over 1 under `lead` and `fixed`).
+    pub weights: Vec<Decimal>,
+    /// The sum of the weights (> 0).
+    pub total: Decimal,
     /// Most a partner bears of this service's overspend in a year.
     pub caps: Vec<Option<Decimal>>,
 }

@@ -139,6 +139,8 @@ pub struct RawSetting {
     pub name: Option<Located<String>>,
     pub share: Option<Located<Decimal>>,
     pub unit_cost: Option<Located<Uncertain>>,
+    /// `unit_cost` was written (even if it did not parse).
+    pub unit_cost_written: bool,
 }
 
 /// The named profile shapes of SPEC 3.2.
@@ -862,6 +864,7 @@ impl Reader<'_> {
             name: self.req(t, "name", loc, &cx, Self::string),
             share: self.req(t, "share", loc, &cx, |r, n| r.scalar(n, Kind::Percent)),
             unit_cost: self.opt(t, "unit_cost", |r, n| r.uncertain(n, Kind::Money)),
+            unit_cost_written: t.get("unit_cost").is_some(),
         }
     }
 

@@ -33,6 +33,7 @@ pub fn validate(
         sources,
         params: Vec::new(),
         frame: None,
+        bad_unit_costs: Vec::new(),
     };
     let header = v.header(raw.header.as_ref(), top);
     let inflation = v.rate_param(
@@ -112,6 +113,9 @@ struct Validator<'d> {
     params: Vec<Param>,
     /// Baseline year and horizon, when both are valid.
     frame: Option<(FinancialYear, u32)>,
+    /// (service id, setting id) of settings whose unit cost was written but
+    /// is invalid: already reported, so a missing cost ratio is not.
+    bad_unit_costs: Vec<(String, String)>,
 }
 
 fn pct(fraction: Decimal) -> String {
@@ -600,6 +604,9 @@ impl Validator<'_> {
         let mut all_shares = true;
         for k in &s.settings {
             let kid = k.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
+            if k.unit_cost_written && k.unit_cost.is_none() {
+                self.bad_unit_costs.push((id.to_string(), kid.clone()));
+            }
             if let Some(idv) = &k.id {
                 if out.iter().any(|q| q.id == idv.value) {
                     self.error(Diagnostic::at(
@@ -676,12 +683,12 @@ impl Validator<'_> {
             .and_then(|r| r.rule.as_ref())
             .map_or(RuleKind::Proportional, |r| r.value);
         let mut shares = vec![Decimal::ZERO; n];
+        let mut total = Decimal::ONE;
         match rule {
             RuleKind::Proportional => {
                 if baseline > Decimal::ZERO {
-                    for (s, c) in shares.iter_mut().zip(contributions) {
-                        *s = c.checked_div(baseline).unwrap_or_default();
-                    }
+                    shares = contributions.to_vec();
+                    total = baseline;
                 }
             }
             RuleKind::Lead => {
@@ -693,27 +700,32 @@ impl Validator<'_> {
         }
         let mut caps = vec![None; n];
         let Some(raw) = raw else {
-            return RiskShare { rule, shares, caps };
+            return RiskShare {
+                rule,
+                weights: shares,
+                total,
+                caps,
+            };
         };
         match (&raw.shares, rule) {
             (Some(map), RuleKind::Fixed) => {
-                let mut total = Decimal::ZERO;
+                let mut sum = Decimal::ZERO;
                 let mut bounded = true;
                 for (pid, share) in &map.value {
                     bounded &=
                         self.check_share_bounds(share.value, share.value, share.loc, "shares");
-                    total += share.value;
+                    sum += share.value;
                     if let Some(i) = self.partner_ref(pid, partners) {
                         if let Some(slot) = shares.get_mut(i) {
                             *slot = share.value;
                         }
                     }
                 }
-                if bounded && total != Decimal::ONE {
+                if bounded && sum != Decimal::ONE {
                     self.error(
                         Diagnostic::at(
                             map.loc,
-                            format!("fixed risk shares sum to {}, not exactly 100%", pct(total)),
+                            format!("fixed risk shares sum to {}, not exactly 100%", pct(sum)),
                         )
                         .help("partners not named bear 0%; the named shares must sum to 100%"),
                     );
@@ -755,7 +767,12 @@ impl Validator<'_> {
                 }
             }
         }
-        RiskShare { rule, shares, caps }
+        RiskShare {
+            rule,
+            weights: shares,
+            total,
+            caps,
+        }
     }
 
     /// A profile over `years` years (None when the year is invalid).
@@ -934,7 +951,11 @@ impl Validator<'_> {
                 let mut missing: Vec<&str> = Vec::new();
                 for k in from.into_iter().chain(to.iter().map(|(j, _)| *j)) {
                     if let Some(setting) = service.settings.get(k) {
-                        if setting.unit_cost.is_none() {
+                        let reported = self
+                            .bad_unit_costs
+                            .iter()
+                            .any(|(sv, k)| *sv == service.id && *k == setting.id);
+                        if setting.unit_cost.is_none() && !reported {
                             missing.push(&setting.id);
                         }
                     }

@@ -103,19 +103,19 @@ type Column = (&'static str, fn(&crate::engine::YearSummary) -> Decimal);
 
 pub fn summary_columns(s: &Scenario) -> Vec<Column> {
     let mut cols: Vec<Column> = vec![
-        ("Counterfactual", |y| y.counterfactual),
+        ("Counter-\nfactual", |y| y.counterfactual),
         ("Scenario", |y| y.scenario),
-        ("Shift savings", |y| y.shift_savings),
-        ("Efficiency savings", |y| y.efficiency_savings),
+        ("Shift\nsavings", |y| y.shift_savings),
+        ("Efficiency\nsavings", |y| y.efficiency_savings),
     ];
     if !s.workforce.is_empty() {
-        cols.push(("Workforce savings", |y| y.workforce_savings));
+        cols.push(("Workforce\nsavings", |y| y.workforce_savings));
     }
     let rest: [Column; 4] = [
-        ("Gross savings", |y| y.gross_savings),
+        ("Gross\nsavings", |y| y.gross_savings),
         ("Costs", |y| y.costs),
-        ("Net savings", |y| y.net_savings),
-        ("Cumulative net", |y| y.cumulative_net_savings),
+        ("Net\nsavings", |y| y.net_savings),
+        ("Cumulative\nnet savings", |y| y.cumulative_net_savings),
     ];
     cols.extend(rest);
     if !s.variances.is_empty() {

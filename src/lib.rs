@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod limits;
 pub mod metric;
+pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod source;

@@ -299,3 +299,143 @@ impl Metric {
         })
     }
 }
+
+/// The columns a metric fills in tidy CSV: its family name and the ids it
+/// is about (empty where it is about none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Columns<'a> {
+    pub metric: &'static str,
+    pub service: &'a str,
+    pub setting: &'a str,
+    pub partner: &'a str,
+}
+
+impl Metric {
+    /// Splits the metric into tidy columns: `spend.ld.residential` is
+    /// metric `spend`, service `ld`, setting `residential`.
+    pub fn columns(self, s: &Scenario) -> Columns<'_> {
+        let service = |i: usize| s.services.get(i).map_or("", |x| x.id.as_str());
+        let setting = |i: usize, k: usize| {
+            s.services
+                .get(i)
+                .and_then(|x| x.settings.get(k))
+                .map_or("", |x| x.id.as_str())
+        };
+        let partner = |i: usize| s.partners.get(i).map_or("", |x| x.id.as_str());
+        let none = Columns {
+            metric: "",
+            service: "",
+            setting: "",
+            partner: "",
+        };
+        if let Some((name, _)) = TOTALS.iter().find(|(_, m)| *m == self) {
+            return Columns {
+                metric: name,
+                ..none
+            };
+        }
+        match self {
+            Metric::Spend(i) => Columns {
+                metric: "spend",
+                service: service(i),
+                ..none
+            },
+            Metric::SettingSpend(i, k) => Columns {
+                metric: "spend",
+                service: service(i),
+                setting: setting(i, k),
+                ..none
+            },
+            Metric::Share(i, k) => Columns {
+                metric: "share",
+                service: service(i),
+                setting: setting(i, k),
+                ..none
+            },
+            Metric::People(i, k) => Columns {
+                metric: "people",
+                service: service(i),
+                setting: setting(i, k),
+                ..none
+            },
+            Metric::Contribution(p) => Columns {
+                metric: "contribution",
+                partner: partner(p),
+                ..none
+            },
+            Metric::NetContribution(p) => Columns {
+                metric: "net_contribution",
+                partner: partner(p),
+                ..none
+            },
+            Metric::PartnerStaff(p) => Columns {
+                metric: "staff",
+                partner: partner(p),
+                ..none
+            },
+            Metric::Pay(p) => Columns {
+                metric: "pay",
+                partner: partner(p),
+                ..none
+            },
+            Metric::ServiceStaff(i) => Columns {
+                metric: "staff",
+                service: service(i),
+                ..none
+            },
+            Metric::Moved(i) => Columns {
+                metric: "moved",
+                service: service(i),
+                ..none
+            },
+            Metric::PeopleMoved(i) => Columns {
+                metric: "people_moved",
+                service: service(i),
+                ..none
+            },
+            _ => none,
+        }
+    }
+}
+
+/// Every metric a scenario has, in a fixed order: pool totals (SPEC 4.2
+/// order), then each partner in file order, then each service in file order
+/// with its settings. Workforce metrics appear only when the scenario has
+/// `[[workforce]]` lines; `moved` only for services with a shift; people
+/// only where unit costs are known.
+pub fn catalogue(s: &Scenario) -> Vec<Metric> {
+    let mut out: Vec<Metric> = TOTALS.iter().map(|(_, m)| *m).collect();
+    let has_workforce = !s.workforce.is_empty();
+    for p in 0..s.partners.len() {
+        out.push(Metric::Contribution(p));
+        out.push(Metric::NetContribution(p));
+        if has_workforce {
+            out.push(Metric::PartnerStaff(p));
+            out.push(Metric::Pay(p));
+        }
+    }
+    for (i, service) in s.services.iter().enumerate() {
+        out.push(Metric::Spend(i));
+        if let Some(shift) = &service.shift {
+            out.push(Metric::Moved(i));
+            if service
+                .settings
+                .get(shift.from)
+                .is_some_and(|k| k.unit_cost.is_some())
+            {
+                out.push(Metric::PeopleMoved(i));
+            }
+        }
+        if s.workforce.iter().any(|w| w.service == i) {
+            out.push(Metric::ServiceStaff(i));
+        }
+        for (k, setting) in service.settings.iter().enumerate() {
+            out.push(Metric::SettingSpend(i, k));
+            out.push(Metric::Share(i, k));
+            if setting.unit_cost.is_some() {
+                out.push(Metric::People(i, k));
+            }
+        }
+    }
+    out
+}

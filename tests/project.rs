@@ -111,5 +111,5 @@ fn help_shows_an_example_and_version_prints() {
 fn an_unknown_format_lists_the_valid_ones() {
     run_in_root(&["project", "scenarios/birmingham.toml", "--format", "xml"])
         .status(2)
-        .stderr_has("possible values: table, json");
+        .stderr_has("possible values: table, markdown, csv, json");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::{root, run_in_root};
 
-const FORMATS: [&str; 2] = ["table", "json"];
+const FORMATS: [&str; 4] = ["table", "markdown", "csv", "json"];
 
 fn shipped_scenarios() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))

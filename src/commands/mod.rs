@@ -6,7 +6,6 @@
 
 pub mod project;
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::Diagnostics;
@@ -46,14 +45,7 @@ pub fn load(path: &Path) -> Result<(Scenario, SourceMap), Rejected> {
     }
 }
 
-/// Writes results to stdout. A closed pipe (`| head`) is not an error.
-pub fn print(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+/// Writes results to stdout, or atomically to `-o FILE`.
+pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
+    Ok(crate::output::write(text.as_bytes(), output)?)
 }

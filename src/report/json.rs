@@ -4,7 +4,10 @@
 //! decimal (never through a float): `315000000.00`. Shares are fractions to
 //! 6 dp, people and staff numbers to 2 dp.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -47,6 +50,29 @@ impl Number {
     }
 }
 
+impl JsonSchema for Number {
+    fn schema_name() -> Cow<'static, str> {
+        "Number".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "number" })
+    }
+}
+
+/// The JSON Schema of the document, generated from these types
+/// (docs/pool-model.schema.json).
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Document);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 impl Serialize for Number {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let raw = RawValue::from_string(self.0.clone()).map_err(serde::ser::Error::custom)?;
@@ -54,60 +80,85 @@ impl Serialize for Number {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+/// The result of `pool-model project --format json`: every figure of the
+/// central projection. Money is in pounds to 2 dp, fractions to 6 dp.
 pub struct Document {
+    /// Bumped when a field is removed or renamed or changes meaning.
     pub format_version: u32,
     pub scenario: ScenarioInfo,
+    /// Pool totals, one per year 0..H.
     pub years: Vec<YearOut>,
+    /// Each service in file order.
     pub services: Vec<ServiceOut>,
+    /// Each partner in file order.
     pub partners: Vec<PartnerOut>,
+    /// Each [[workforce]] line in file order.
     pub workforce: Vec<WorkforceOut>,
+    /// Net savings of years 1..H discounted at the discount rate (pounds).
     pub npv: Number,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ScenarioInfo {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Baseline financial year (year 0), e.g. "2009/10".
     pub start: String,
+    /// Last projected financial year (year H).
     pub end: String,
+    /// H: years projected after the baseline.
     pub horizon: u32,
+    /// As a fraction, e.g. 0.035.
     pub discount_rate: Number,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct YearOut {
+    /// Years after the baseline, 0..H.
     pub year: u32,
+    /// The financial year, e.g. "2010/11".
     pub label: String,
+    /// Spend with no change (pounds).
     pub counterfactual: Number,
+    /// Counterfactual minus gross savings (pounds).
     pub scenario: Number,
     pub shift_savings: Number,
     pub efficiency_savings: Number,
     pub workforce_savings: Number,
     pub gross_savings: Number,
     pub costs: Number,
+    /// Redundancy costs of workforce reductions, part of costs (pounds).
     pub redundancy_costs: Number,
     pub net_savings: Number,
+    /// Net savings of years 1..t (pounds).
     pub cumulative_net_savings: Number,
     pub variances: Number,
+    /// Overspend beyond every cap, borne by no partner (pounds).
     pub unallocated: Number,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ServiceOut {
     pub id: String,
     pub name: String,
+    /// Partner id of the lead commissioner.
     pub lead: String,
     pub years: Vec<ServiceYearOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct ServiceYearOut {
+    /// Years after the baseline, 0..H.
     pub year: u32,
+    /// The financial year, e.g. "2010/11".
     pub label: String,
+    /// Spend with no change (pounds).
     pub counterfactual: Number,
+    /// Counterfactual minus shift savings: the base of rate savings (pounds).
     pub post_shift: Number,
+    /// Counterfactual minus gross savings: metric spend.<service> (pounds).
     pub spend: Number,
     pub shift_savings: Number,
     pub efficiency_savings: Number,
@@ -116,22 +167,29 @@ pub struct ServiceYearOut {
     pub costs: Number,
     pub net_savings: Number,
     pub variances: Number,
+    /// Overspend beyond every cap, borne by no partner (pounds).
     pub unallocated: Number,
+    /// m(t): spend moved out of the shift's `from` setting (pounds).
     pub moved: Number,
+    /// People m(t) stands for, when the `from` setting has a unit cost.
     pub people_moved: Option<Number>,
+    /// Heads of workforce lines (fractional heads allowed).
     pub staff: Number,
     pub settings: Vec<SettingOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct SettingOut {
     pub id: String,
+    /// Post-shift spend: after the shift, before efficiency and workforce savings (pounds).
     pub spend: Number,
+    /// Share of the post-shift service total, as a fraction.
     pub share: Number,
+    /// Spend over unit cost x (1 + p)^t, when the setting has a unit cost.
     pub people: Option<Number>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PartnerOut {
     pub id: String,
     pub name: String,
@@ -139,33 +197,44 @@ pub struct PartnerOut {
     pub years: Vec<PartnerYearOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct PartnerYearOut {
+    /// Years after the baseline, 0..H.
     pub year: u32,
+    /// The financial year, e.g. "2010/11".
     pub label: String,
+    /// Counterfactual contribution (pounds).
     pub contribution: Number,
+    /// Rule share of each service's net savings (pounds; may be negative).
     pub savings_share: Number,
+    /// Share of variances after caps (pounds).
     pub variance_share: Number,
+    /// Contribution - savings share + variance share (pounds).
     pub net_contribution: Number,
+    /// Heads of workforce lines (fractional heads allowed).
     pub staff: Number,
     pub pay: Number,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct WorkforceOut {
     pub name: String,
     pub service: String,
     pub years: Vec<WorkforceYearOut>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub struct WorkforceYearOut {
+    /// Years after the baseline, 0..H.
     pub year: u32,
+    /// The financial year, e.g. "2010/11".
     pub label: String,
+    /// Partner id employing the staff that year.
     pub employer: String,
     pub heads: Number,
     pub pay: Number,
     pub savings: Number,
+    /// Redundancy costs of workforce reductions, part of costs (pounds).
     pub redundancy_costs: Number,
 }
 

@@ -5,7 +5,10 @@
 //! (through [`numbers`], the one place rounding happens). Output is
 //! deterministic: the same input gives the same bytes.
 
+pub mod csv;
+pub mod grid;
 pub mod json;
+pub mod markdown;
 pub mod numbers;
 pub mod table;
 
@@ -19,14 +22,41 @@ use crate::scenario::Scenario;
 pub enum Format {
     /// Tables for a person: £m to 1 dp, financial-year labels.
     Table,
+    /// The same tables as GitHub-flavoured Markdown, for papers.
+    Markdown,
+    /// Tidy long CSV for R and pandas: one value per row.
+    Csv,
     /// One JSON document (see docs/json.md): money in pounds to 2 dp.
     Json,
+}
+
+impl Format {
+    /// The format a file name implies (`.csv`, `.json`, `.md`), if any.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
+    /// `--format` when given, else what `-o`'s extension implies, else a table.
+    pub fn resolve(explicit: Option<Format>, output: Option<&std::path::Path>) -> Format {
+        explicit
+            .or_else(|| output.and_then(Format::from_extension))
+            .unwrap_or(Format::Table)
+    }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Format::Table => "table",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
             Format::Json => "json",
         })
     }
@@ -47,6 +77,8 @@ pub trait Printer {
 pub fn printer(format: Format) -> Box<dyn Printer> {
     match format {
         Format::Table => Box::new(table::TablePrinter),
+        Format::Markdown => Box::new(markdown::MarkdownPrinter),
+        Format::Csv => Box::new(csv::CsvPrinter),
         Format::Json => Box::new(json::JsonPrinter),
     }
 }

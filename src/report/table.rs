@@ -1,314 +1,49 @@
-//! `--format table`: comfy-table tables for a person to read.
+//! `--format table`: the projection's tables drawn with comfy-table.
 //!
 //! Money in £m to 1 dp, shares as percents to 1 dp, financial-year labels.
 //! Tables never wrap to the terminal width, so output is the same bytes on
 //! every machine.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
-use rust_decimal::Decimal;
 
-use super::numbers::{count, millions, percent, percent_exact};
+use super::grid::{Grid, projection_tables};
 use super::{Printer, ProjectionReport};
-use crate::engine::Projection;
-use crate::scenario::Scenario;
 
 pub struct TablePrinter;
 
 impl Printer for TablePrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let (s, p) = (r.scenario, r.central);
-        let mut out = String::new();
-        out.push_str(&heading(s));
-        section(&mut out, "Summary by year", &summary_table(s, p));
-        section(&mut out, "Services", &services_table(s, p));
-        for (i, service) in s.services.iter().enumerate() {
-            if service.settings.iter().all(|k| k.implicit) {
-                continue;
-            }
-            let lead = s.partners.get(service.lead).map_or("", |x| x.name.as_str());
-            let title = format!(
-                "{}: spend and share by care setting after the shift (lead commissioner: {lead})",
-                service.name
-            );
-            section(&mut out, &title, &settings_table(s, p, i));
+        let tables = projection_tables(r.scenario, r.central);
+        let mut out = format!("{}\n{}\n", tables.name, tables.subtitle);
+        for grid in &tables.grids {
+            out.push('\n');
+            out.push_str(&grid.title);
+            out.push('\n');
+            out.push_str(&draw(grid));
+            out.push('\n');
         }
-        if !s.workforce.is_empty() {
-            section(&mut out, "Workforce", &workforce_table(s, p));
-        }
-        section(
-            &mut out,
-            "Partners: contributions and risk share",
-            &partner_table(s, p),
-        );
-        out.push_str(&npv_line(s, p));
+        out.push('\n');
+        out.push_str(&tables.closing);
+        out.push('\n');
         out
     }
 }
 
-/// Scenario name, years covered and which case is shown.
-pub fn heading(s: &Scenario) -> String {
-    let case = if s.has_ranges() {
-        "Central case: every range at its central value."
-    } else {
-        "Every value is a point: no ranges."
-    };
-    format!(
-        "{}\nBase year {}, projected {} to {} ({} years). {case}\n",
-        s.name,
-        s.start,
-        s.year(1),
-        s.year(s.horizon),
-        s.horizon
-    )
-}
-
-/// The NPV line that closes a projection.
-pub fn npv_line(s: &Scenario, p: &Projection) -> String {
-    format!(
-        "\nNet present value of net savings, {} to {}, discounted at {} a year: {}\n",
-        s.year(1),
-        s.year(s.horizon),
-        percent_exact(s.discount_rate),
-        millions(p.npv)
-    )
-}
-
-fn section(out: &mut String, title: &str, table: &Table) {
-    out.push('\n');
-    out.push_str(title);
-    out.push('\n');
-    out.push_str(&table.to_string());
-    out.push('\n');
-}
-
-/// A table with the house style; columns from `first_number` on are
-/// right-aligned.
-fn new_table(header: Vec<String>, first_number: usize) -> Table {
+/// Draws a grid in the house style: rounded UTF-8 borders, numbers
+/// right-aligned, no wrapping.
+pub fn draw(grid: &Grid) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
         .set_content_arrangement(ContentArrangement::Disabled);
-    let columns = header.len();
-    t.set_header(header);
-    for i in first_number..columns {
+    t.set_header(grid.header.clone());
+    for row in &grid.rows {
+        t.add_row(row.clone());
+    }
+    for i in grid.first_number..grid.header.len() {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    t
-}
-
-/// Columns of the summary table: header and how to read the value.
-type Column = (&'static str, fn(&crate::engine::YearSummary) -> Decimal);
-
-pub fn summary_columns(s: &Scenario) -> Vec<Column> {
-    let mut cols: Vec<Column> = vec![
-        ("Counter-\nfactual", |y| y.counterfactual),
-        ("Scenario", |y| y.scenario),
-        ("Shift\nsavings", |y| y.shift_savings),
-        ("Efficiency\nsavings", |y| y.efficiency_savings),
-    ];
-    if !s.workforce.is_empty() {
-        cols.push(("Workforce\nsavings", |y| y.workforce_savings));
-    }
-    let rest: [Column; 4] = [
-        ("Gross\nsavings", |y| y.gross_savings),
-        ("Costs", |y| y.costs),
-        ("Net\nsavings", |y| y.net_savings),
-        ("Cumulative\nnet savings", |y| y.cumulative_net_savings),
-    ];
-    cols.extend(rest);
-    if !s.variances.is_empty() {
-        cols.push(("Variances", |y| y.variances));
-        cols.push(("Unallocated", |y| y.unallocated));
-    }
-    cols
-}
-
-fn summary_table(s: &Scenario, p: &Projection) -> Table {
-    let cols = summary_columns(s);
-    let mut header = vec!["Year".to_string()];
-    header.extend(cols.iter().map(|(h, _)| h.to_string()));
-    let mut t = new_table(header, 1);
-    for (year, y) in p.years.iter().enumerate() {
-        let mut row = vec![s.year(year as u32).to_string()];
-        row.extend(cols.iter().map(|(_, f)| millions(f(y))));
-        t.add_row(row);
-    }
-    t
-}
-
-fn services_table(s: &Scenario, p: &Projection) -> Table {
-    let any_shift = s.services.iter().any(|x| x.shift.is_some());
-    let any_people = p
-        .services
-        .iter()
-        .any(|x| x.years.iter().any(|y| y.people_moved.is_some()));
-    let mut header = vec![
-        "Year".to_string(),
-        "Service".to_string(),
-        "Counterfactual".to_string(),
-    ];
-    if any_shift {
-        header.push("Moved".into());
-        if any_people {
-            header.push("People moved".into());
-        }
-    }
-    header.extend(["Gross savings", "Costs", "Net savings", "Spend"].map(String::from));
-    let mut t = new_table(header, 2);
-    for year in 0..p.years.len() {
-        for (i, (service, projection)) in s.services.iter().zip(&p.services).enumerate() {
-            let Some(y) = projection.years.get(year) else {
-                continue;
-            };
-            let label = if i == 0 {
-                s.year(year as u32).to_string()
-            } else {
-                String::new()
-            };
-            let mut row = vec![label, service.name.clone(), millions(y.counterfactual)];
-            if any_shift {
-                row.push(if service.shift.is_some() {
-                    millions(y.moved)
-                } else {
-                    String::new()
-                });
-                if any_people {
-                    row.push(y.people_moved.map(count).unwrap_or_default());
-                }
-            }
-            row.extend([
-                millions(y.gross_savings),
-                millions(y.costs),
-                millions(y.net_savings),
-                millions(y.spend),
-            ]);
-            t.add_row(row);
-        }
-    }
-    t
-}
-
-fn settings_table(s: &Scenario, p: &Projection, i: usize) -> Table {
-    let (Some(service), Some(projection)) = (s.services.get(i), p.services.get(i)) else {
-        return Table::new();
-    };
-    let with_people = service.settings.iter().any(|k| k.unit_cost.is_some());
-    let mut header = vec!["Year", "Setting", "Spend", "Share"];
-    if with_people {
-        header.push("People");
-    }
-    let mut t = new_table(header.into_iter().map(String::from).collect(), 2);
-    for (year, y) in projection.years.iter().enumerate() {
-        for (k, (setting, ky)) in service.settings.iter().zip(&y.settings).enumerate() {
-            let label = if k == 0 {
-                s.year(year as u32).to_string()
-            } else {
-                String::new()
-            };
-            let mut row = vec![
-                label,
-                setting.name.clone(),
-                millions(ky.spend),
-                percent(ky.share),
-            ];
-            if with_people {
-                row.push(ky.people.map(count).unwrap_or_default());
-            }
-            t.add_row(row);
-        }
-    }
-    t
-}
-
-fn workforce_table(s: &Scenario, p: &Projection) -> Table {
-    let employers: Vec<usize> = (0..s.partners.len())
-        .filter(|&i| {
-            p.workforce
-                .iter()
-                .any(|w| w.years.iter().any(|y| y.employer == i))
-        })
-        .collect();
-    let mut header = vec!["Year".to_string()];
-    for &i in &employers {
-        header.push(format!(
-            "Staff: {}",
-            s.partners.get(i).map_or("", |x| x.name.as_str())
-        ));
-    }
-    header.extend(["Pay", "Workforce savings", "Redundancy costs"].map(String::from));
-    let mut t = new_table(header, 1);
-    for (year, y) in p.years.iter().enumerate() {
-        let mut row = vec![s.year(year as u32).to_string()];
-        for &i in &employers {
-            let staff = p
-                .partners
-                .get(i)
-                .and_then(|x| x.years.get(year))
-                .map_or(Decimal::ZERO, |x| x.staff);
-            row.push(count(staff));
-        }
-        let pay: Decimal = p
-            .workforce
-            .iter()
-            .filter_map(|w| w.years.get(year))
-            .map(|w| w.pay)
-            .sum();
-        row.extend([
-            millions(pay),
-            millions(y.workforce_savings),
-            millions(y.redundancy_costs),
-        ]);
-        t.add_row(row);
-    }
-    t
-}
-
-fn partner_table(s: &Scenario, p: &Projection) -> Table {
-    let has_variances = !s.variances.is_empty();
-    let has_unallocated = p.years.iter().any(|y| !y.unallocated.is_zero());
-    let mut header = vec![
-        "Year".to_string(),
-        "Partner".to_string(),
-        "Contribution".to_string(),
-        "Savings share".to_string(),
-    ];
-    if has_variances {
-        header.push("Variance share".into());
-    }
-    header.push("Net contribution".into());
-    let mut t = new_table(header, 2);
-    for (year, y) in p.years.iter().enumerate() {
-        let label = s.year(year as u32).to_string();
-        for (i, (partner, projection)) in s.partners.iter().zip(&p.partners).enumerate() {
-            let Some(py) = projection.years.get(year) else {
-                continue;
-            };
-            let shown = if i == 0 { label.clone() } else { String::new() };
-            let mut row = vec![
-                shown,
-                partner.name.clone(),
-                millions(py.contribution),
-                millions(py.savings_share),
-            ];
-            if has_variances {
-                row.push(millions(py.variance_share));
-            }
-            row.push(millions(py.net_contribution));
-            t.add_row(row);
-        }
-        if has_unallocated {
-            let mut row = vec![
-                String::new(),
-                "Unallocated".to_string(),
-                String::new(),
-                String::new(),
-            ];
-            row.push(millions(y.unallocated));
-            row.push(millions(y.unallocated));
-            t.add_row(row);
-        }
-    }
-    t
+    t.to_string()
 }

@@ -1,0 +1,102 @@
+//! Writing results: to stdout, or atomically to a file (`-o`).
+//!
+//! A file is written to a temporary file in the same directory and renamed
+//! over the target only when complete, so a failed run never leaves a
+//! half-written output, never damages an existing file, and leaves no stray
+//! temporary file (it is removed when dropped).
+
+use std::io::Write;
+use std::path::Path;
+
+/// Why an output could not be written; names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: cannot write: the directory `{dir}` does not exist")]
+    MissingDirectory { path: String, dir: String },
+    #[error("{path}: cannot write: `{dir}` is not a directory")]
+    NotADirectory { path: String, dir: String },
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes `bytes` to `path` atomically, or to stdout when `path` is `None`
+/// or `-`. A closed stdout pipe (`| head`) is not an error.
+pub fn write(bytes: &[u8], path: Option<&Path>) -> Result<(), OutputError> {
+    match path {
+        Some(p) if p != Path::new("-") => write_file(bytes, p),
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(OutputError::Io {
+                    path: "stdout".into(),
+                    source: e,
+                }),
+                Ok(()) => Ok(()),
+            }
+        }
+    }
+}
+
+fn write_file(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
+    let name = path.display().to_string();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::NotADirectory {
+            path: name,
+            dir: dir.display().to_string(),
+        });
+    }
+    if !dir.is_dir() {
+        return Err(OutputError::MissingDirectory {
+            path: name,
+            dir: dir.display().to_string(),
+        });
+    }
+    let io = |source| OutputError::Io {
+        path: name.clone(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(io(std::io::Error::other("it is a directory")));
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pool-model-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    temp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_files_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write(b"a,b\n", Some(&path)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"a,b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nowhere/out.csv");
+        let err = write(b"x", Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("does not exist"), "{err}");
+        assert!(err.contains("out.csv"), "{err}");
+    }
+}

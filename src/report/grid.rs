@@ -1,0 +1,311 @@
+//! The tables of a projection, independent of how they are drawn.
+//!
+//! `--format table` and `--format markdown` show the same tables; this module
+//! builds them once as [`Grid`]s of formatted cells (money in £m to 1 dp,
+//! shares as percents, counts), and each format only draws them.
+
+use rust_decimal::Decimal;
+
+use super::numbers::{count, millions, percent, percent_exact};
+use crate::engine::{Projection, YearSummary};
+use crate::scenario::Scenario;
+
+/// One table: a title, a header row and rows of formatted cells. Columns
+/// from `first_number` on hold numbers and are right-aligned. A header cell
+/// may break over two lines with `\n`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub first_number: usize,
+}
+
+impl Grid {
+    fn new(title: impl Into<String>, header: Vec<String>, first_number: usize) -> Grid {
+        Grid {
+            title: title.into(),
+            header,
+            rows: Vec::new(),
+            first_number,
+        }
+    }
+}
+
+/// Everything a person-facing projection shows, in order.
+pub struct ProjectionTables {
+    /// The scenario's name.
+    pub name: String,
+    /// Base year, years projected and which case is shown.
+    pub subtitle: String,
+    pub grids: Vec<Grid>,
+    /// The NPV sentence.
+    pub closing: String,
+}
+
+/// Builds the tables of a central projection.
+pub fn projection_tables(s: &Scenario, p: &Projection) -> ProjectionTables {
+    let mut grids = vec![summary_table(s, p), services_table(s, p)];
+    for (i, service) in s.services.iter().enumerate() {
+        if !service.settings.iter().all(|k| k.implicit) {
+            grids.push(settings_table(s, p, i));
+        }
+    }
+    if !s.workforce.is_empty() {
+        grids.push(workforce_table(s, p));
+    }
+    grids.push(partner_table(s, p));
+    ProjectionTables {
+        name: s.name.clone(),
+        subtitle: subtitle(s),
+        grids,
+        closing: npv_line(s, p),
+    }
+}
+
+/// Base year, years projected and which case is shown.
+pub fn subtitle(s: &Scenario) -> String {
+    let case = if s.has_ranges() {
+        "Central case: every range at its central value."
+    } else {
+        "Every value is a point: no ranges."
+    };
+    format!(
+        "Base year {}, projected {} to {} ({} years). {case}",
+        s.start,
+        s.year(1),
+        s.year(s.horizon),
+        s.horizon
+    )
+}
+
+/// The NPV sentence that closes a projection.
+pub fn npv_line(s: &Scenario, p: &Projection) -> String {
+    format!(
+        "Net present value of net savings, {} to {}, discounted at {} a year: {}",
+        s.year(1),
+        s.year(s.horizon),
+        percent_exact(s.discount_rate),
+        millions(p.npv)
+    )
+}
+
+/// Columns of the summary table: header and how to read the value.
+type Column = (&'static str, fn(&YearSummary) -> Decimal);
+
+pub fn summary_columns(s: &Scenario) -> Vec<Column> {
+    let mut cols: Vec<Column> = vec![
+        ("Counter-\nfactual", |y| y.counterfactual),
+        ("Scenario", |y| y.scenario),
+        ("Shift\nsavings", |y| y.shift_savings),
+        ("Efficiency\nsavings", |y| y.efficiency_savings),
+    ];
+    if !s.workforce.is_empty() {
+        cols.push(("Workforce\nsavings", |y| y.workforce_savings));
+    }
+    let rest: [Column; 4] = [
+        ("Gross\nsavings", |y| y.gross_savings),
+        ("Costs", |y| y.costs),
+        ("Net\nsavings", |y| y.net_savings),
+        ("Cumulative\nnet savings", |y| y.cumulative_net_savings),
+    ];
+    cols.extend(rest);
+    if !s.variances.is_empty() {
+        cols.push(("Variances", |y| y.variances));
+        cols.push(("Unallocated", |y| y.unallocated));
+    }
+    cols
+}
+
+fn summary_table(s: &Scenario, p: &Projection) -> Grid {
+    let cols = summary_columns(s);
+    let mut header = vec!["Year".to_string()];
+    header.extend(cols.iter().map(|(h, _)| h.to_string()));
+    let mut t = Grid::new("Summary by year", header, 1);
+    for (year, y) in p.years.iter().enumerate() {
+        let mut row = vec![s.year(year as u32).to_string()];
+        row.extend(cols.iter().map(|(_, f)| millions(f(y))));
+        t.rows.push(row);
+    }
+    t
+}
+
+fn services_table(s: &Scenario, p: &Projection) -> Grid {
+    let any_shift = s.services.iter().any(|x| x.shift.is_some());
+    let any_people = p
+        .services
+        .iter()
+        .any(|x| x.years.iter().any(|y| y.people_moved.is_some()));
+    let mut header = vec![
+        "Year".to_string(),
+        "Service".to_string(),
+        "Counterfactual".to_string(),
+    ];
+    if any_shift {
+        header.push("Moved".into());
+        if any_people {
+            header.push("People moved".into());
+        }
+    }
+    header.extend(["Gross savings", "Costs", "Net savings", "Spend"].map(String::from));
+    let mut t = Grid::new("Services", header, 2);
+    for year in 0..p.years.len() {
+        for (i, (service, projection)) in s.services.iter().zip(&p.services).enumerate() {
+            let Some(y) = projection.years.get(year) else {
+                continue;
+            };
+            let label = if i == 0 {
+                s.year(year as u32).to_string()
+            } else {
+                String::new()
+            };
+            let mut row = vec![label, service.name.clone(), millions(y.counterfactual)];
+            if any_shift {
+                row.push(if service.shift.is_some() {
+                    millions(y.moved)
+                } else {
+                    String::new()
+                });
+                if any_people {
+                    row.push(y.people_moved.map(count).unwrap_or_default());
+                }
+            }
+            row.extend([
+                millions(y.gross_savings),
+                millions(y.costs),
+                millions(y.net_savings),
+                millions(y.spend),
+            ]);
+            t.rows.push(row);
+        }
+    }
+    t
+}
+
+fn settings_table(s: &Scenario, p: &Projection, i: usize) -> Grid {
+    let (Some(service), Some(projection)) = (s.services.get(i), p.services.get(i)) else {
+        return Grid::new("", Vec::new(), 0);
+    };
+    let lead = s.partners.get(service.lead).map_or("", |x| x.name.as_str());
+    let title = format!(
+        "{}: spend and share by care setting after the shift (lead commissioner: {lead})",
+        service.name
+    );
+    let with_people = service.settings.iter().any(|k| k.unit_cost.is_some());
+    let mut header = vec!["Year", "Setting", "Spend", "Share"];
+    if with_people {
+        header.push("People");
+    }
+    let mut t = Grid::new(title, header.into_iter().map(String::from).collect(), 2);
+    for (year, y) in projection.years.iter().enumerate() {
+        for (k, (setting, ky)) in service.settings.iter().zip(&y.settings).enumerate() {
+            let label = if k == 0 {
+                s.year(year as u32).to_string()
+            } else {
+                String::new()
+            };
+            let mut row = vec![
+                label,
+                setting.name.clone(),
+                millions(ky.spend),
+                percent(ky.share),
+            ];
+            if with_people {
+                row.push(ky.people.map(count).unwrap_or_default());
+            }
+            t.rows.push(row);
+        }
+    }
+    t
+}
+
+fn workforce_table(s: &Scenario, p: &Projection) -> Grid {
+    let employers: Vec<usize> = (0..s.partners.len())
+        .filter(|&i| {
+            p.workforce
+                .iter()
+                .any(|w| w.years.iter().any(|y| y.employer == i))
+        })
+        .collect();
+    let mut header = vec!["Year".to_string()];
+    for &i in &employers {
+        header.push(format!(
+            "Staff: {}",
+            s.partners.get(i).map_or("", |x| x.name.as_str())
+        ));
+    }
+    header.extend(["Pay", "Workforce savings", "Redundancy costs"].map(String::from));
+    let mut t = Grid::new("Workforce", header, 1);
+    for (year, y) in p.years.iter().enumerate() {
+        let mut row = vec![s.year(year as u32).to_string()];
+        for &i in &employers {
+            let staff = p
+                .partners
+                .get(i)
+                .and_then(|x| x.years.get(year))
+                .map_or(Decimal::ZERO, |x| x.staff);
+            row.push(count(staff));
+        }
+        let pay: Decimal = p
+            .workforce
+            .iter()
+            .filter_map(|w| w.years.get(year))
+            .map(|w| w.pay)
+            .sum();
+        row.extend([
+            millions(pay),
+            millions(y.workforce_savings),
+            millions(y.redundancy_costs),
+        ]);
+        t.rows.push(row);
+    }
+    t
+}
+
+fn partner_table(s: &Scenario, p: &Projection) -> Grid {
+    let has_variances = !s.variances.is_empty();
+    let has_unallocated = p.years.iter().any(|y| !y.unallocated.is_zero());
+    let mut header = vec![
+        "Year".to_string(),
+        "Partner".to_string(),
+        "Contribution".to_string(),
+        "Savings share".to_string(),
+    ];
+    if has_variances {
+        header.push("Variance share".into());
+    }
+    header.push("Net contribution".into());
+    let mut t = Grid::new("Partners: contributions and risk share", header, 2);
+    for (year, y) in p.years.iter().enumerate() {
+        let label = s.year(year as u32).to_string();
+        for (i, (partner, projection)) in s.partners.iter().zip(&p.partners).enumerate() {
+            let Some(py) = projection.years.get(year) else {
+                continue;
+            };
+            let shown = if i == 0 { label.clone() } else { String::new() };
+            let mut row = vec![
+                shown,
+                partner.name.clone(),
+                millions(py.contribution),
+                millions(py.savings_share),
+            ];
+            if has_variances {
+                row.push(millions(py.variance_share));
+            }
+            row.push(millions(py.net_contribution));
+            t.rows.push(row);
+        }
+        if has_unallocated {
+            let mut row = vec![
+                String::new(),
+                "Unallocated".to_string(),
+                String::new(),
+                String::new(),
+            ];
+            row.push(millions(y.unallocated));
+            row.push(millions(y.unallocated));
+            t.rows.push(row);
+        }
+    }
+    t
+}

@@ -1,0 +1,144 @@
+//! `--format markdown`: the same tables as `table`, as GitHub-flavoured
+//! Markdown ready to paste into a paper.
+//!
+//! Each table has a numbered caption line naming the scenario and its base
+//! year; number columns are right-aligned (`---:`); cells are padded so the
+//! raw text reads as a table too.
+
+use super::grid::{Grid, projection_tables};
+use super::{Printer, ProjectionReport};
+
+pub struct MarkdownPrinter;
+
+impl Printer for MarkdownPrinter {
+    fn projection(&self, r: &ProjectionReport<'_>) -> String {
+        let tables = projection_tables(r.scenario, r.central);
+        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        let mut out = format!("## {}\n\n{}\n", escape(&tables.name), tables.subtitle);
+        for (n, grid) in tables.grids.iter().enumerate() {
+            out.push_str(&format!(
+                "\n**Table {}. {}.** {}.\n\n",
+                n + 1,
+                escape(&grid.title),
+                escape(&context)
+            ));
+            out.push_str(&draw(grid));
+        }
+        out.push('\n');
+        out.push_str(&tables.closing);
+        out.push('\n');
+        out
+    }
+}
+
+/// Escapes the characters that would break a table cell or start markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A two-line header cell joined into one: "Counter-\nfactual" becomes
+/// "Counterfactual", "Net\nsavings" becomes "Net savings".
+fn one_line(header: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in header.split('\n').enumerate() {
+        if i > 0 && !out.ends_with('-') {
+            out.push(' ');
+        } else if out.ends_with('-') {
+            out.pop();
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// Draws a grid as a GFM table with padded, aligned columns.
+pub fn draw(grid: &Grid) -> String {
+    let header: Vec<String> = grid.header.iter().map(|h| escape(&one_line(h))).collect();
+    let rows: Vec<Vec<String>> = grid
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape(c)).collect())
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .chain(header.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(3)
+        })
+        .collect();
+    let right = |i: usize| i >= grid.first_number;
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                let cell = cells.get(i).map_or("", String::as_str);
+                let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
+                if right(i) {
+                    format!("{pad}{cell}")
+                } else {
+                    format!("{cell}{pad}")
+                }
+            })
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let mut out = line(&header);
+    let rule: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| {
+            if right(i) {
+                format!("{}:", "-".repeat(w - 1))
+            } else {
+                format!(":{}", "-".repeat(w - 1))
+            }
+        })
+        .collect();
+    out.push_str(&format!("| {} |\n", rule.join(" | ")));
+    for row in &rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_join_their_lines() {
+        assert_eq!(one_line("Counter-\nfactual"), "Counterfactual");
+        assert_eq!(one_line("Net\nsavings"), "Net savings");
+    }
+
+    #[test]
+    fn number_columns_are_right_aligned() {
+        let grid = Grid {
+            title: "T".into(),
+            header: vec!["Year".into(), "Net\nsavings".into()],
+            rows: vec![vec!["2009/10".into(), "£1.5m".into()]],
+            first_number: 1,
+        };
+        assert_eq!(
+            draw(&grid),
+            "| Year    | Net savings |\n| :------ | ----------: |\n| 2009/10 |       £1.5m |\n"
+        );
+    }
+
+    #[test]
+    fn pipes_in_names_are_escaped() {
+        assert_eq!(escape("A|B"), "A\\|B");
+    }
+}

@@ -9,12 +9,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{self, Outcome, Rejected};
+use crate::commands::{self, Invalid, Outcome, Rejected};
 
 const EXAMPLES: &str = "\
 Examples:
   pool-model project scenarios/birmingham.toml
-  pool-model project scenarios/birmingham.toml --format json > birmingham.json";
+  pool-model project scenarios/birmingham.toml --format csv -o birmingham.csv
+  pool-model check scenarios/*.toml
+  pool-model diff scenarios/birmingham.toml scenarios/birmingham-fast.toml
+  pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%";
 
 /// Model pooled health and social care budgets exactly.
 ///
@@ -31,8 +34,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Project a scenario year by year (tables, or JSON with --format json).
+    /// Project a scenario year by year (tables, Markdown, CSV or JSON).
     Project(commands::project::Args),
+    /// Validate scenarios and evaluate their [[expect]] assertions (for CI).
+    Check(commands::check::Args),
+    /// Show the inputs and results that differ between two scenarios.
+    Diff(commands::diff::Args),
 }
 
 /// Runs the tool and returns its exit code.
@@ -51,14 +58,17 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Project(args) => commands::project::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
-            match e.downcast_ref::<Rejected>() {
-                Some(rejected) => eprint!("{}", rejected.rendered),
-                None => eprintln!("error: {e:#}"),
+            if let Some(rejected) = e.downcast_ref::<Rejected>() {
+                eprint!("{}", rejected.rendered);
+            } else if e.downcast_ref::<Invalid>().is_none() {
+                eprintln!("error: {e:#}");
             }
             ExitCode::from(2)
         }

@@ -19,8 +19,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod engine;
 pub mod error;
+pub mod expectations;
 pub mod limits;
 pub mod metric;
 pub mod output;

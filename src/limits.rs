@@ -9,3 +9,6 @@ pub const MAX_DRAWS: u64 = 10_000_000;
 
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Longest chain of `extends` (a variant of a variant of ...).
+pub const MAX_EXTENDS_DEPTH: usize = 8;

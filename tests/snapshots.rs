@@ -29,3 +29,31 @@ fn every_format_of_every_shipped_scenario() {
         }
     }
 }
+
+#[test]
+fn diff_of_birmingham_and_its_fast_variant_in_every_format() {
+    for format in FORMATS {
+        let ran = run_in_root(&[
+            "diff",
+            "scenarios/birmingham.toml",
+            "scenarios/birmingham-fast.toml",
+            "--format",
+            format,
+        ])
+        .status(1);
+        insta::assert_snapshot!(format!("diff_birmingham_fast_{format}"), ran.stdout);
+    }
+}
+
+#[test]
+fn check_of_every_shipped_scenario() {
+    let mut args = vec!["check".to_string()];
+    args.extend(
+        shipped_scenarios()
+            .into_iter()
+            .map(|n| format!("scenarios/{n}")),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ran = run_in_root(&args).status(0);
+    insta::assert_snapshot!("check_shipped", ran.stdout);
+}

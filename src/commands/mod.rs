@@ -4,12 +4,15 @@
 //! print the report. Errors in the user's input are rendered here, with the
 //! run's [`SourceMap`], into a [`Rejected`] error that exits with code 2.
 
+pub mod check;
+pub mod diff;
 pub mod project;
 
 use std::path::Path;
 
-use crate::error::Diagnostics;
-use crate::scenario::{self, Scenario};
+use crate::engine::{self, Projection};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::scenario::{self, Loaded, Override, Values};
 use crate::source::SourceMap;
 
 /// How a command that ran to the end came out.
@@ -28,6 +31,11 @@ pub struct Rejected {
     pub rendered: String,
 }
 
+/// Some input was invalid and has already been reported (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("invalid input (reported above)")]
+pub struct Invalid;
+
 impl Rejected {
     pub fn new(diags: &Diagnostics, sources: &SourceMap) -> Self {
         Rejected {
@@ -36,13 +44,21 @@ impl Rejected {
     }
 }
 
-/// Loads and validates a scenario, or renders why it is invalid.
-pub fn load(path: &Path) -> Result<(Scenario, SourceMap), Rejected> {
+/// Loads and validates a scenario with its overrides, or renders why it
+/// is invalid.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<(Loaded, SourceMap), Rejected> {
     let mut sources = SourceMap::new();
-    match scenario::load(path, &mut sources) {
-        Ok(s) => Ok((s, sources)),
+    match scenario::load_with(path, overrides, &mut sources) {
+        Ok(loaded) => Ok((loaded, sources)),
         Err(diags) => Err(Rejected::new(&diags, &sources)),
     }
+}
+
+/// The central projection, or the engine's overflow rendered at its source.
+pub fn central(loaded: &Loaded, sources: &SourceMap) -> Result<Projection, Rejected> {
+    let s = &loaded.scenario;
+    engine::project(s, &Values::central(s))
+        .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), sources))
 }
 
 /// Writes results to stdout, or atomically to `-o FILE`.

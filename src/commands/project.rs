@@ -2,11 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, Rejected, emit, load};
-use crate::engine;
-use crate::error::{Diagnostic, Diagnostics};
+use crate::commands::{Outcome, central, emit, load};
 use crate::report::{Format, ProjectionReport, printer};
-use crate::scenario::Values;
+use crate::scenario::Override;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,15 +22,18 @@ pub struct Args {
     /// Leave out Monte Carlo ranges: central case only.
     #[arg(long)]
     pub no_ranges: bool,
+
+    /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
-    let (scenario, sources) = load(&args.file)?;
-    let central = engine::project(&scenario, &Values::central(&scenario))
-        .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources))?;
+    let (loaded, sources) = load(&args.file, &args.set)?;
+    let projection = central(&loaded, &sources)?;
     let report = ProjectionReport {
-        scenario: &scenario,
-        central: &central,
+        scenario: &loaded.scenario,
+        central: &projection,
     };
     let format = Format::resolve(args.format, args.output.as_deref());
     emit(&printer(format).projection(&report), args.output.as_deref())?;

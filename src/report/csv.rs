@@ -8,13 +8,18 @@
 //! are quoted properly.
 
 use super::numbers::machine;
-use super::{Printer, ProjectionReport};
+use super::{DiffReport, Printer, ProjectionReport};
 use crate::engine::Projection;
 use crate::metric::catalogue;
 use crate::scenario::Scenario;
 
 pub const HEADER: [&str; 7] = [
     "year", "metric", "service", "setting", "partner", "case", "value",
+];
+
+/// The header of `diff --format csv`.
+pub const DIFF_HEADER: [&str; 9] = [
+    "year", "metric", "service", "setting", "partner", "case", "a", "b", "diff",
 ];
 
 pub struct CsvPrinter;
@@ -25,6 +30,47 @@ impl Printer for CsvPrinter {
         let _ = w.write_record(HEADER);
         for row in rows(r.scenario, r.central, "central") {
             let _ = w.write_record(&row);
+        }
+        finish(w)
+    }
+
+    /// Inputs first, as rows with metric `input.<path>` and the values as
+    /// written; then results, largest first, as printed numbers.
+    fn diff(&self, r: &DiffReport<'_>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(DIFF_HEADER);
+        for i in &r.comparison.inputs {
+            let metric = format!("input.{}", i.key);
+            let (a, b) = (
+                i.a.clone().unwrap_or_default(),
+                i.b.clone().unwrap_or_default(),
+            );
+            let _ = w.write_record([
+                "",
+                metric.as_str(),
+                "",
+                "",
+                "",
+                "",
+                a.as_str(),
+                b.as_str(),
+                "",
+            ]);
+        }
+        for x in &r.comparison.results {
+            let show =
+                |v: Option<rust_decimal::Decimal>| v.map_or(String::new(), |v| machine(v, x.unit));
+            let _ = w.write_record([
+                x.year.clone(),
+                x.metric.clone(),
+                x.service.clone(),
+                x.setting.clone(),
+                x.partner.clone(),
+                x.case.clone(),
+                show(x.a),
+                show(x.b),
+                show(x.difference()),
+            ]);
         }
         finish(w)
     }

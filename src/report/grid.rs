@@ -309,3 +309,79 @@ fn partner_table(s: &Scenario, p: &Projection) -> Grid {
     }
     t
 }
+
+/// The tables of a diff: the inputs that differ, then the results.
+pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
+    use super::numbers::{exact_for_people, signed_for_people};
+    let c = r.comparison;
+    let absent = || "(absent)".to_string();
+    let mut inputs = Grid::new(
+        format!("Inputs that differ ({})", c.inputs.len()),
+        vec!["Input".into(), "A".into(), "B".into()],
+        3,
+    );
+    for i in &c.inputs {
+        inputs.rows.push(vec![
+            i.key.clone(),
+            i.a.clone().unwrap_or_else(absent),
+            i.b.clone().unwrap_or_else(absent),
+        ]);
+    }
+    let mut results = Grid::new(
+        format!("Results that differ ({}), largest first", c.results.len()),
+        ["Year", "Metric", "Case", "A", "B", "Difference", "Change"]
+            .map(String::from)
+            .to_vec(),
+        3,
+    );
+    for x in &c.results {
+        let show = |v: Option<Decimal>| v.map_or_else(absent, |v| exact_for_people(v, x.unit));
+        results.rows.push(vec![
+            if x.year.is_empty() {
+                "all years".into()
+            } else {
+                x.year.clone()
+            },
+            x.name(),
+            x.case.clone(),
+            show(x.a),
+            show(x.b),
+            x.difference()
+                .map_or(String::new(), |d| signed_for_people(d, x.unit)),
+            x.percent().map_or(String::new(), |p| {
+                let r = super::numbers::round(p, 1);
+                if r > Decimal::ZERO {
+                    format!("+{r}%")
+                } else {
+                    format!("{r}%")
+                }
+            }),
+        ]);
+    }
+    let mut grids = Vec::new();
+    if !c.inputs.is_empty() {
+        grids.push(inputs);
+    }
+    if !c.results.is_empty() {
+        grids.push(results);
+    }
+    let verdict = if c.identical() {
+        "The scenarios are identical.".to_string()
+    } else {
+        format!(
+            "{} input(s) and {} result(s) differ; {} result(s) unchanged.",
+            c.inputs.len(),
+            c.results.len(),
+            c.unchanged
+        )
+    };
+    ProjectionTables {
+        name: format!(
+            "A: {} ({})\nB: {} ({})",
+            r.a_file, r.a.name, r.b_file, r.b.name
+        ),
+        subtitle: "Central case compared as printed: money to the penny, shares to 6 dp.".into(),
+        grids,
+        closing: verdict,
+    }
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::numbers::{fixed, fraction, pounds};
-use super::{Printer, ProjectionReport};
+use super::{DiffReport, Printer, ProjectionReport};
 use crate::engine::Projection;
 use crate::scenario::Scenario;
 
@@ -24,11 +24,106 @@ pub struct JsonPrinter;
 
 impl Printer for JsonPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let doc = document(r.scenario, r.central);
-        let mut text = serde_json::to_string_pretty(&doc)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        text.push('\n');
-        text
+        pretty(&document(r.scenario, r.central))
+    }
+
+    fn diff(&self, r: &DiffReport<'_>) -> String {
+        pretty(&diff_document(r))
+    }
+}
+
+fn pretty(value: &impl Serialize) -> String {
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// The result of `pool-model diff --format json`.
+#[derive(Serialize)]
+pub struct DiffDocument {
+    pub format_version: u32,
+    pub a: Side,
+    pub b: Side,
+    /// True when no input and no result differs (exit code 0).
+    pub identical: bool,
+    /// Inputs that differ, keyed by `--set` path; null where a side lacks it.
+    pub inputs: Vec<InputOut>,
+    /// Results that differ, largest first within money, shares, counts.
+    pub results: Vec<ResultOut>,
+    /// Result values compared and found equal.
+    pub unchanged: usize,
+}
+
+#[derive(Serialize)]
+pub struct Side {
+    pub file: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct InputOut {
+    pub key: String,
+    pub a: Option<String>,
+    pub b: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ResultOut {
+    /// Financial year; empty for NPV.
+    pub year: String,
+    pub metric: String,
+    pub service: String,
+    pub setting: String,
+    pub partner: String,
+    pub case: String,
+    pub a: Option<Number>,
+    pub b: Option<Number>,
+    pub diff: Option<Number>,
+    /// (b - a) / |a| x 100, rounded to 2 dp; null when a is zero or absent.
+    pub percent: Option<Number>,
+}
+
+fn diff_document(r: &DiffReport<'_>) -> DiffDocument {
+    let c = r.comparison;
+    let number = |v: Decimal, unit: crate::metric::Unit| Number(super::numbers::machine(v, unit));
+    DiffDocument {
+        format_version: FORMAT_VERSION,
+        a: Side {
+            file: r.a_file.to_string(),
+            name: r.a.name.clone(),
+        },
+        b: Side {
+            file: r.b_file.to_string(),
+            name: r.b.name.clone(),
+        },
+        identical: c.identical(),
+        inputs: c
+            .inputs
+            .iter()
+            .map(|i| InputOut {
+                key: i.key.clone(),
+                a: i.a.clone(),
+                b: i.b.clone(),
+            })
+            .collect(),
+        results: c
+            .results
+            .iter()
+            .map(|x| ResultOut {
+                year: x.year.clone(),
+                metric: x.metric.clone(),
+                service: x.service.clone(),
+                setting: x.setting.clone(),
+                partner: x.partner.clone(),
+                case: x.case.clone(),
+                a: x.a.map(|v| number(v, x.unit)),
+                b: x.b.map(|v| number(v, x.unit)),
+                diff: x.difference().map(|v| number(v, x.unit)),
+                percent: x.percent().map(|p| Number(fixed(p, 2))),
+            })
+            .collect(),
+        unchanged: c.unchanged,
     }
 }
 

@@ -5,30 +5,42 @@
 //! year; number columns are right-aligned (`---:`); cells are padded so the
 //! raw text reads as a table too.
 
-use super::grid::{Grid, projection_tables};
-use super::{Printer, ProjectionReport};
+use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables};
+use super::{DiffReport, Printer, ProjectionReport};
 
 pub struct MarkdownPrinter;
 
 impl Printer for MarkdownPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let tables = projection_tables(r.scenario, r.central);
         let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
-        let mut out = format!("## {}\n\n{}\n", escape(&tables.name), tables.subtitle);
-        for (n, grid) in tables.grids.iter().enumerate() {
-            out.push_str(&format!(
-                "\n**Table {}. {}.** {}.\n\n",
-                n + 1,
-                escape(&grid.title),
-                escape(&context)
-            ));
-            out.push_str(&draw(grid));
-        }
-        out.push('\n');
-        out.push_str(&tables.closing);
-        out.push('\n');
-        out
+        render(&projection_tables(r.scenario, r.central), &context)
     }
+
+    fn diff(&self, r: &DiffReport<'_>) -> String {
+        let context = format!("{} compared with {}", r.b_file, r.a_file);
+        render(&diff_tables(r), &context)
+    }
+}
+
+fn render(tables: &ProjectionTables, context: &str) -> String {
+    let mut out = format!(
+        "## {}\n\n{}\n",
+        escape(&tables.name).replace('\n', "  \n"),
+        tables.subtitle
+    );
+    for (n, grid) in tables.grids.iter().enumerate() {
+        out.push_str(&format!(
+            "\n**Table {}. {}.** {}.\n\n",
+            n + 1,
+            escape(&grid.title),
+            escape(context)
+        ));
+        out.push_str(&draw(grid));
+    }
+    out.push('\n');
+    out.push_str(&tables.closing);
+    out.push('\n');
+    out
 }
 
 /// Escapes the characters that would break a table cell or start markup.

@@ -68,9 +68,20 @@ pub struct ProjectionReport<'a> {
     pub central: &'a Projection,
 }
 
+/// What `pool-model diff` prints: two scenarios and how they differ.
+pub struct DiffReport<'a> {
+    /// The files as given on the command line.
+    pub a_file: &'a str,
+    pub b_file: &'a str,
+    pub a: &'a Scenario,
+    pub b: &'a Scenario,
+    pub comparison: &'a crate::diff::Comparison,
+}
+
 /// One output format: renders each kind of report to text.
 pub trait Printer {
     fn projection(&self, report: &ProjectionReport<'_>) -> String;
+    fn diff(&self, report: &DiffReport<'_>) -> String;
 }
 
 /// The printer of a format.

@@ -62,6 +62,40 @@ fn group(text: &str) -> String {
     }
 }
 
+/// Money in pounds to pence for people: `£17,477,851.45`, `-£2.00`.
+pub fn pounds_grouped(value: Decimal) -> String {
+    let r = round(value, 2);
+    if r.is_sign_negative() && !r.is_zero() {
+        format!("-£{}", group(&(-r).to_string()))
+    } else {
+        format!("£{}", group(&r.to_string()))
+    }
+}
+
+/// A value of a metric unit for people, to the precision it is compared
+/// at: money to pence, shares as percents to 4 dp, counts to 2 dp.
+pub fn exact_for_people(value: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Money => pounds_grouped(value),
+        Unit::Fraction => format!("{}%", round(value * Decimal::ONE_HUNDRED, 4)),
+        Unit::Count => group(&round(value, 2).to_string()),
+    }
+}
+
+/// A signed difference for people: `+£1,234.00`; shares in percentage
+/// points, `-5.0000 pp`.
+pub fn signed_for_people(value: Decimal, unit: Unit) -> String {
+    let text = match unit {
+        Unit::Fraction => format!("{} pp", round(value * Decimal::ONE_HUNDRED, 4)),
+        _ => exact_for_people(value, unit),
+    };
+    if value > Decimal::ZERO && !round(value, unit.dp()).is_zero() {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// Money in £m to 1 dp for people: `£315.0m`, `-£2.4m`.
 pub fn millions(value: Decimal) -> String {
     let m = round(value / Decimal::from(1_000_000), 1);

@@ -6,27 +6,34 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::grid::{Grid, projection_tables};
-use super::{Printer, ProjectionReport};
+use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables};
+use super::{DiffReport, Printer, ProjectionReport};
 
 pub struct TablePrinter;
 
 impl Printer for TablePrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let tables = projection_tables(r.scenario, r.central);
-        let mut out = format!("{}\n{}\n", tables.name, tables.subtitle);
-        for grid in &tables.grids {
-            out.push('\n');
-            out.push_str(&grid.title);
-            out.push('\n');
-            out.push_str(&draw(grid));
-            out.push('\n');
-        }
-        out.push('\n');
-        out.push_str(&tables.closing);
-        out.push('\n');
-        out
+        render(&projection_tables(r.scenario, r.central))
     }
+
+    fn diff(&self, r: &DiffReport<'_>) -> String {
+        render(&diff_tables(r))
+    }
+}
+
+fn render(tables: &ProjectionTables) -> String {
+    let mut out = format!("{}\n{}\n", tables.name, tables.subtitle);
+    for grid in &tables.grids {
+        out.push('\n');
+        out.push_str(&grid.title);
+        out.push('\n');
+        out.push_str(&draw(grid));
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&tables.closing);
+    out.push('\n');
+    out
 }
 
 /// Draws a grid in the house style: rounded UTF-8 borders, numbers

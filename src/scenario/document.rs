@@ -112,18 +112,40 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table>
         }
         return None;
     }
-    let mut converter = Converter { file, diags };
+    let mut converter = Converter {
+        file,
+        offset: 0,
+        diags,
+    };
     Some(converter.table(root.get_ref()))
+}
+
+/// Converts one parsed TOML value whose spans start `offset` bytes into
+/// `file` (used for `--set` values).
+pub fn convert_value(
+    value: &DeValue<'_>,
+    span: std::ops::Range<usize>,
+    file: FileId,
+    offset: usize,
+    diags: &mut Diagnostics,
+) -> Node {
+    let mut converter = Converter {
+        file,
+        offset,
+        diags,
+    };
+    converter.node(value, span)
 }
 
 struct Converter<'d> {
     file: FileId,
+    offset: usize,
     diags: &'d mut Diagnostics,
 }
 
 impl Converter<'_> {
     fn loc(&self, span: std::ops::Range<usize>) -> Loc {
-        Loc::new(self.file, span.start, span.end)
+        Loc::new(self.file, self.offset + span.start, self.offset + span.end)
     }
 
     fn table(&mut self, table: &DeTable<'_>) -> Table {

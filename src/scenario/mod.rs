@@ -6,7 +6,9 @@
 //! finds as located [`Diagnostics`]; a `Scenario` exists only for a valid file.
 
 pub mod document;
+pub mod merge;
 pub mod model;
+pub mod overrides;
 pub mod raw;
 pub mod validate;
 pub mod values;
@@ -14,6 +16,7 @@ pub mod values;
 use std::path::Path;
 
 pub use model::*;
+pub use overrides::Override;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::limits::MAX_FILE_BYTES;
@@ -69,18 +72,36 @@ fn io_diagnostic(name: &str, e: &std::io::Error) -> Diagnostic {
     }
 }
 
-/// Reads and validates one scenario file.
-pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Scenario, Diagnostics> {
-    let file = read_source(path, sources)?;
-    let text = sources
-        .get(file)
-        .map(|f| f.text().to_string())
-        .unwrap_or_default();
+/// A valid scenario with the raw (typed, located) form it was read from.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub raw: raw::RawScenario,
+}
+
+/// Reads one scenario file: its `extends` chain merged, `--set` overrides
+/// applied, then read and validated.
+pub fn load_with(
+    path: &Path,
+    overrides: &[Override],
+    sources: &mut SourceMap,
+) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let Some(root) = document::parse(&text, file, &mut diags) else {
+    let Some((mut root, top)) = merge::load_document(path, sources, &mut diags) else {
         return Err(diags.finish());
     };
-    from_document(&root, Loc::file_start(file), sources, diags)
+    overrides::apply(&mut root, overrides, sources, &mut diags);
+    let raw = raw::read(&root, top, &mut diags);
+    let scenario = validate::validate(&raw, sources, &mut diags);
+    match scenario {
+        Some(scenario) if diags.is_empty() => Ok(Loaded { scenario, raw }),
+        _ => Err(diags.finish()),
+    }
+}
+
+/// Reads and validates one scenario file (no overrides).
+pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Scenario, Diagnostics> {
+    load_with(path, &[], sources).map(|l| l.scenario)
 }
 
 /// Validates a parsed (and possibly merged) document.

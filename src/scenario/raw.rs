@@ -399,6 +399,8 @@ impl Reader<'_> {
                 format!("unknown key `{}` in {context}", entry.key),
             );
             let d = match did_you_mean(&entry.key, allowed.iter().copied()) {
+                _ if entry.key == "drop" => d.help("`drop = true` removes an inherited entry: it only works in a variant file, one with `extends`"),
+                _ if entry.key == "extends" => d.help("`extends` goes at the top of the file, before any table"),
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("the keys of {context} are {}", list_ids(allowed))),
             };

@@ -53,11 +53,19 @@ impl Test {
     }
 
     pub fn run(&self) -> Ran {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.run_with(&args)
+    }
+
+    /// Runs the binary in the test directory with these arguments (the
+    /// builder's own arguments are ignored), so one directory serves
+    /// several runs.
+    pub fn run_with(&self, args: &[&str]) -> Ran {
         let output = Command::cargo_bin("pool-model")
             .expect("binary")
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
-            .args(&self.args)
+            .args(args)
             .output()
             .expect("run");
         let ran = Ran {

@@ -1,0 +1,134 @@
+//! `pool-model check FILE...`: validate scenarios and evaluate their
+//! `[[expect]]` assertions, for CI.
+//!
+//! One line per file: `ok`, or one line per failed expectation with its
+//! metric, year, case, value and bound. A summary line closes the run.
+//! Exit 0 when every file is valid and every expectation passes, 1 when an
+//! expectation fails, 2 when a file is invalid or missing; every file is
+//! checked and reported either way.
+
+use std::path::PathBuf;
+
+use crate::commands::{Outcome, central, emit, load};
+use crate::expectations::{Bound, CentralOnly, Verdict, evaluate};
+use crate::report::numbers::exact_for_people;
+use crate::scenario::Override;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Override one value in every file, e.g. --set scenario.horizon=5.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How one file came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum FileResult {
+    Ok,
+    Failed,
+    Invalid,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let mut report = String::new();
+    let mut results = Vec::new();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let (result, lines) = check_file(path, &name, &args.set);
+        report.push_str(&lines);
+        results.push(result);
+    }
+    let count = |r: FileResult| results.iter().filter(|x| **x == r).count();
+    report.push_str(&format!(
+        "{} file(s) checked: {} ok, {} with failed expectations, {} invalid\n",
+        results.len(),
+        count(FileResult::Ok),
+        count(FileResult::Failed),
+        count(FileResult::Invalid)
+    ));
+    emit(&report, args.output.as_deref())?;
+    match results.iter().max() {
+        Some(FileResult::Invalid) => Err(crate::commands::Invalid.into()),
+        Some(FileResult::Failed) => Ok(Outcome::Differs),
+        _ => Ok(Outcome::Success),
+    }
+}
+
+/// Checks one file; diagnostics of an invalid file go to stderr at once.
+fn check_file(path: &std::path::Path, name: &str, set: &[Override]) -> (FileResult, String) {
+    let loaded = load(path, set).and_then(|(loaded, sources)| {
+        let p = central(&loaded, &sources)?;
+        Ok((loaded, p))
+    });
+    let (loaded, projection) = match loaded {
+        Ok(x) => x,
+        Err(rejected) => {
+            eprint!("{}", rejected.rendered);
+            let n = rejected
+                .rendered
+                .lines()
+                .filter(|l| l.starts_with("error: ") && !l.ends_with("problems found"))
+                .count();
+            return (
+                FileResult::Invalid,
+                format!("{name}: invalid ({n} error(s), reported on stderr)\n"),
+            );
+        }
+    };
+    let s = &loaded.scenario;
+    let verdicts = evaluate(s, &CentralOnly(&projection));
+    let mut lines = String::new();
+    let mut failed = 0;
+    let mut skipped = Vec::new();
+    for (i, verdict) in &verdicts {
+        let Some(e) = s.expects.get(*i) else { continue };
+        let year = e.year.map_or("years 1 to the horizon".to_string(), |t| {
+            s.year(t).to_string()
+        });
+        match verdict {
+            Verdict::Pass => {}
+            Verdict::Fail { value, bound } => {
+                failed += 1;
+                let unit = e.metric.unit();
+                let (what, b) = match bound {
+                    Bound::Min(b) => ("below the minimum", *b),
+                    Bound::Max(b) => ("above the maximum", *b),
+                };
+                lines.push_str(&format!(
+                    "{name}: FAILED {} in {year} ({}): {} is {what} {}\n",
+                    e.metric.name(s),
+                    e.case,
+                    exact_for_people(*value, unit),
+                    exact_for_people(b, unit)
+                ));
+            }
+            Verdict::NotEvaluated(why) => {
+                skipped.push(format!("{} {} ({why})", e.metric.name(s), e.case))
+            }
+        }
+    }
+    let n = s.expects.len();
+    if failed == 0 {
+        let mut line = format!("{name}: ok ({} expectation(s) passed", n - skipped.len());
+        if !skipped.is_empty() {
+            line.push_str(&format!(
+                "; {} not evaluated: {}",
+                skipped.len(),
+                skipped.join(", ")
+            ));
+        }
+        line.push_str(")\n");
+        lines.push_str(&line);
+        (FileResult::Ok, lines)
+    } else {
+        (FileResult::Failed, lines)
+    }
+}

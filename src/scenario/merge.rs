@@ -1,0 +1,348 @@
+//! Variants: `extends` and merging a variant over its base (SPEC 2.3).
+//!
+//! Works on the located TOML tree, before typed reading, so every value of
+//! the merged document keeps the location where it was written (base or
+//! variant) and diagnostics point there.
+//!
+//! * Tables merge key by key, recursively (`[scenario]`, `[assumptions]`,
+//!   inline tables such as `contributions`, `risk_share` or a range table).
+//! * Arrays of tables merge by identity: `[[partner]]`, `[[service]]` and
+//!   `[[service.setting]]` by `id`, `[[shift]]` by `service`, `[[saving]]`,
+//!   `[[cost]]`, `[[variance]]` and `[[workforce]]` by `name`. A matched
+//!   entry's keys replace (or, for tables, merge into) the base's; an
+//!   unmatched entry is appended; `drop = true` removes the matched entry.
+//! * Everything else (strings, numbers, plain arrays such as `amounts`)
+//!   is replaced.
+//! * `[[expect]]` is not inherited.
+
+use std::path::{Path, PathBuf};
+
+use super::document::{self, Entry, Node, NodeKind, Table};
+use super::read_source;
+use crate::error::{Diagnostic, Diagnostics, list_ids};
+use crate::limits::MAX_EXTENDS_DEPTH;
+use crate::source::{Loc, SourceMap};
+
+/// The identity key of each top-level array of tables.
+pub fn identity_key(section: &str) -> Option<&'static str> {
+    match section {
+        "partner" | "service" => Some("id"),
+        "shift" => Some("service"),
+        "saving" | "cost" | "variance" | "workforce" => Some("name"),
+        _ => None,
+    }
+}
+
+/// Reads a scenario file and every file it extends, merged into one tree.
+/// Returns the tree and the location of the top file's start.
+pub fn load_document(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(Table, Loc)> {
+    let mut chain = Vec::new();
+    load_chain(path, None, sources, diags, &mut chain)
+}
+
+fn load_chain(
+    path: &Path,
+    via: Option<Loc>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+    chain: &mut Vec<(PathBuf, String)>,
+) -> Option<(Table, Loc)> {
+    let file = match read_source(path, sources) {
+        Ok(file) => file,
+        Err(errors) => {
+            match via {
+                // A base that cannot be read is reported at the `extends` line.
+                Some(at) => {
+                    for e in errors.iter() {
+                        diags.push(
+                            Diagnostic::at(
+                                at,
+                                format!(
+                                    "cannot read the base scenario {}: {}",
+                                    path.display(),
+                                    e.message
+                                ),
+                            )
+                            .help("`extends` is a path relative to the file that extends"),
+                        );
+                    }
+                }
+                None => diags.extend(errors),
+            }
+            return None;
+        }
+    };
+    let text = sources
+        .get(file)
+        .map(|f| f.text().to_string())
+        .unwrap_or_default();
+    let mut root = document::parse(&text, file, diags)?;
+    let top = Loc::file_start(file);
+    let Some(extends) = root.remove("extends") else {
+        return Some((root, top));
+    };
+    let NodeKind::Str(base_name) = &extends.value.kind else {
+        diags.push(
+            Diagnostic::at(
+                extends.value.loc,
+                format!(
+                    "`extends` must be a path string, not {}",
+                    extends.value.kind.type_name()
+                ),
+            )
+            .help("e.g. extends = \"birmingham.toml\""),
+        );
+        return None;
+    };
+    let at = extends.value.loc;
+    let base_path = path.parent().unwrap_or(Path::new("")).join(base_name);
+    let me = (canonical(path), path.display().to_string());
+    if chain.is_empty() {
+        chain.push(me);
+    }
+    let base_key = canonical(&base_path);
+    if let Some(start) = chain.iter().position(|(p, _)| *p == base_key) {
+        let mut names: Vec<String> = chain.iter().skip(start).map(|(_, n)| n.clone()).collect();
+        names.push(base_path.display().to_string());
+        diags.push(
+            Diagnostic::at(
+                at,
+                format!("`extends` makes a cycle: {}", names.join(" -> ")),
+            )
+            .help("a variant extends its base; a base cannot extend its own variant"),
+        );
+        return None;
+    }
+    if chain.len() > MAX_EXTENDS_DEPTH {
+        diags.push(
+            Diagnostic::at(
+                at,
+                format!("`extends` chains more than {MAX_EXTENDS_DEPTH} deep"),
+            )
+            .help(format!(
+                "the chain is {}",
+                chain
+                    .iter()
+                    .map(|(_, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" -> ")
+            )),
+        );
+        return None;
+    }
+    chain.push((base_key, base_path.display().to_string()));
+    let base = load_chain(&base_path, Some(at), sources, diags, chain);
+    chain.pop();
+    let (mut base, _) = base?;
+    base.remove("expect");
+    merge_root(&mut base, root, diags);
+    Some((base, top))
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Merges a variant's top-level table over its base.
+fn merge_root(base: &mut Table, variant: Table, diags: &mut Diagnostics) {
+    for entry in variant.entries {
+        let key = entry.key.clone();
+        match (base.entry_mut(&key), identity_key(&key)) {
+            (Some(old), Some(id_key)) => match (&mut old.value.kind, entry.value.kind) {
+                (NodeKind::Array(items), NodeKind::Array(new_items)) => {
+                    merge_entries(items, new_items, id_key, &key, diags);
+                }
+                (_, kind) => {
+                    *old = Entry {
+                        value: Node {
+                            kind,
+                            loc: entry.value.loc,
+                        },
+                        ..entry
+                    }
+                }
+            },
+            (Some(old), None) => merge_value(old, entry),
+            (None, Some(id_key)) => {
+                // A section the base lacks: its entries append, and a
+                // `drop` has nothing to remove.
+                let mut items = Vec::new();
+                if let NodeKind::Array(new_items) = entry.value.kind {
+                    merge_entries(&mut items, new_items, id_key, &key, diags);
+                    base.entries.push(Entry {
+                        value: Node {
+                            kind: NodeKind::Array(items),
+                            loc: entry.value.loc,
+                        },
+                        ..entry
+                    });
+                } else {
+                    base.entries.push(entry);
+                }
+            }
+            (None, None) => base.entries.push(entry),
+        }
+    }
+}
+
+/// Replaces a value, or merges key by key when both are tables.
+fn merge_value(old: &mut Entry, new: Entry) {
+    match (&mut old.value.kind, new.value.kind) {
+        (NodeKind::Table(a), NodeKind::Table(b)) => merge_tables(a, b),
+        (_, kind) => {
+            *old = Entry {
+                value: Node {
+                    kind,
+                    loc: new.value.loc,
+                },
+                ..new
+            }
+        }
+    }
+}
+
+fn merge_tables(base: &mut Table, over: Table) {
+    for entry in over.entries {
+        match base.entry_mut(&entry.key) {
+            Some(old) => merge_value(old, entry),
+            None => base.entries.push(entry),
+        }
+    }
+}
+
+/// The identity of an array-of-tables entry: its `id_key` string.
+fn identity<'a>(node: &'a Node, id_key: &str) -> Option<&'a str> {
+    match &node.kind {
+        NodeKind::Table(t) => match t.get(id_key).map(|n| &n.kind) {
+            Some(NodeKind::Str(s)) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Merges a variant's entries of one array of tables into the base's.
+fn merge_entries(
+    base: &mut Vec<Node>,
+    variant: Vec<Node>,
+    id_key: &str,
+    section: &str,
+    diags: &mut Diagnostics,
+) {
+    for mut item in variant {
+        let drop = take_drop(&mut item, diags);
+        let Some(id) = identity(&item, id_key).map(str::to_string) else {
+            if drop.is_some() {
+                diags.push(
+                    Diagnostic::at(
+                        item.loc,
+                        format!("a [[{section}]] with `drop` needs its `{id_key}`"),
+                    )
+                    .help(format!(
+                        "`drop = true` removes the inherited [[{section}]] with the same `{id_key}`"
+                    )),
+                );
+            } else {
+                base.push(item);
+            }
+            continue;
+        };
+        let found = base
+            .iter()
+            .position(|b| identity(b, id_key) == Some(id.as_str()));
+        match (found, drop) {
+            (Some(i), Some(true)) => {
+                base.remove(i);
+            }
+            (None, Some(true)) => {
+                let known: Vec<&str> = base.iter().filter_map(|b| identity(b, id_key)).collect();
+                diags.push(
+                    Diagnostic::at(
+                        item.loc,
+                        format!(
+                            "nothing to drop: the base has no [[{section}]] with {id_key} \"{id}\""
+                        ),
+                    )
+                    .help(format!(
+                        "the base's {section} entries are {}",
+                        list_ids(&known)
+                    )),
+                );
+            }
+            (Some(i), _) => {
+                if let (Some(old), NodeKind::Table(new)) = (base.get_mut(i), item.kind) {
+                    if let NodeKind::Table(old_table) = &mut old.kind {
+                        merge_entry(old_table, new, section, diags);
+                    }
+                }
+            }
+            (None, _) => base.push(item),
+        }
+    }
+}
+
+/// Merges a matched entry: its keys replace the base's (tables merge);
+/// a service's settings merge by id.
+fn merge_entry(base: &mut Table, over: Table, section: &str, diags: &mut Diagnostics) {
+    for entry in over.entries {
+        let nested = section == "service" && entry.key == "setting";
+        match base.entry_mut(&entry.key) {
+            Some(old) if nested => match (&mut old.value.kind, entry.value.kind) {
+                (NodeKind::Array(items), NodeKind::Array(new_items)) => {
+                    merge_entries(items, new_items, "id", "service.setting", diags);
+                }
+                (_, kind) => {
+                    *old = Entry {
+                        value: Node {
+                            kind,
+                            loc: entry.value.loc,
+                        },
+                        ..entry
+                    }
+                }
+            },
+            Some(old) => merge_value(old, entry),
+            None if nested => {
+                let mut items = Vec::new();
+                if let NodeKind::Array(new_items) = entry.value.kind {
+                    merge_entries(&mut items, new_items, "id", "service.setting", diags);
+                    base.entries.push(Entry {
+                        value: Node {
+                            kind: NodeKind::Array(items),
+                            loc: entry.value.loc,
+                        },
+                        ..entry
+                    });
+                } else {
+                    base.entries.push(entry);
+                }
+            }
+            None => base.entries.push(entry),
+        }
+    }
+}
+
+/// Removes and reads an entry's `drop` key.
+fn take_drop(item: &mut Node, diags: &mut Diagnostics) -> Option<bool> {
+    let NodeKind::Table(t) = &mut item.kind else {
+        return None;
+    };
+    let entry = t.remove("drop")?;
+    match entry.value.kind {
+        NodeKind::Bool(b) => Some(b),
+        other => {
+            diags.push(
+                Diagnostic::at(
+                    entry.value.loc,
+                    format!("`drop` must be true or false, not {}", other.type_name()),
+                )
+                .help("drop = true removes the inherited entry"),
+            );
+            None
+        }
+    }
+}

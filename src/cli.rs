@@ -17,7 +17,8 @@ Examples:
   pool-model project scenarios/birmingham.toml --format csv -o birmingham.csv
   pool-model check scenarios/*.toml
   pool-model diff scenarios/birmingham.toml scenarios/birmingham-fast.toml
-  pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%";
+  pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%
+  pool-model sensitivity scenarios/birmingham.toml";
 
 /// Model pooled health and social care budgets exactly.
 ///
@@ -40,6 +41,8 @@ pub enum Command {
     Check(commands::check::Args),
     /// Show the inputs and results that differ between two scenarios.
     Diff(commands::diff::Args),
+    /// Tornado: which ranged value moves net savings most (exact).
+    Sensitivity(commands::sensitivity::Args),
 }
 
 /// Runs the tool and returns its exit code.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Project(args) => commands::project::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Sensitivity(args) => commands::sensitivity::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

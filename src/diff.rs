@@ -17,6 +17,7 @@ use crate::report::numbers::round;
 use crate::scenario::raw::*;
 use crate::scenario::values::{Dist, Uncertain};
 use crate::scenario::{Loaded, Scenario};
+use crate::uncertainty::{Ranges, standard_metrics};
 
 /// One input that differs; `None` where a side does not have it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,13 +173,66 @@ pub fn compare_results(
     (changes, unchanged)
 }
 
-/// Compares two loaded scenarios and their central projections.
-pub fn compare(a: &Loaded, pa: &Projection, b: &Loaded, pb: &Projection) -> Comparison {
-    let inputs = compare_inputs(&a.raw, &b.raw);
-    let (results, unchanged) = compare_results(
-        result_values(&a.scenario, pa, "central"),
-        result_values(&b.scenario, pb, "central"),
-    );
+/// The printed percentile values of one scenario's Monte Carlo ranges, for
+/// percentile `p`, keyed like [`result_values`].
+pub fn percentile_values(
+    s: &Scenario,
+    p: &Projection,
+    ranges: &Ranges,
+    pct: u8,
+) -> Vec<(Key, ResultChange)> {
+    let case = format!("p{pct}");
+    let mut out = Vec::new();
+    for metric in standard_metrics(s) {
+        let columns = metric.columns(s);
+        let years: Vec<Option<usize>> = if metric.is_whole_run() {
+            vec![None]
+        } else {
+            (0..p.years.len()).map(Some).collect()
+        };
+        for t in years {
+            let Some(v) = ranges.value(metric, t.unwrap_or(0), pct) else {
+                continue;
+            };
+            let year = t.map_or(String::new(), |t| s.year(t as u32).to_string());
+            let change = ResultChange {
+                year: year.clone(),
+                metric: columns.metric.to_string(),
+                service: columns.service.to_string(),
+                setting: columns.setting.to_string(),
+                partner: columns.partner.to_string(),
+                case: case.clone(),
+                unit: metric.unit(),
+                a: Some(round(v, metric.unit().dp())),
+                b: None,
+            };
+            out.push(((metric.name(s), year, case.clone()), change));
+        }
+    }
+    out
+}
+
+/// One side of a comparison: the scenario, its central projection and,
+/// when both sides have them, its Monte Carlo ranges.
+pub struct Side<'a> {
+    pub loaded: &'a Loaded,
+    pub central: &'a Projection,
+    pub ranges: Option<&'a Ranges>,
+}
+
+/// Compares two scenarios: inputs, central results, and the percentiles
+/// both sides report (when both have ranges).
+pub fn compare(a: &Side<'_>, b: &Side<'_>) -> Comparison {
+    let inputs = compare_inputs(&a.loaded.raw, &b.loaded.raw);
+    let mut av = result_values(&a.loaded.scenario, a.central, "central");
+    let mut bv = result_values(&b.loaded.scenario, b.central, "central");
+    if let (Some(ra), Some(rb)) = (a.ranges, b.ranges) {
+        for &pct in ra.percentiles.iter().filter(|p| rb.percentiles.contains(p)) {
+            av.extend(percentile_values(&a.loaded.scenario, a.central, ra, pct));
+            bv.extend(percentile_values(&b.loaded.scenario, b.central, rb, pct));
+        }
+    }
+    let (results, unchanged) = compare_results(av, bv);
     Comparison {
         inputs,
         results,

@@ -34,6 +34,22 @@ impl CaseValues for CentralOnly<'_> {
     }
 }
 
+/// Central values and, when they were computed, Monte Carlo percentiles.
+pub struct WithRanges<'a> {
+    pub central: &'a Projection,
+    pub ranges: Option<&'a crate::uncertainty::Ranges>,
+}
+
+impl CaseValues for WithRanges<'_> {
+    fn value(&self, expect: &Expect, case: Case) -> Option<Decimal> {
+        let t = expect.year.unwrap_or(0) as usize;
+        match case {
+            Case::Central => expect.metric.value(self.central, t),
+            Case::Percentile(p) => self.ranges?.value(expect.metric, t, p),
+        }
+    }
+}
+
 /// How one expectation came out.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Verdict {

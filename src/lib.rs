@@ -29,6 +29,7 @@ pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod source;
+pub mod uncertainty;
 
 pub use engine::{Projection, project};
 pub use error::{Diagnostic, Diagnostics};

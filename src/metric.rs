@@ -110,6 +110,23 @@ impl Metric {
         }
     }
 
+    /// Whether Monte Carlo reports percentiles of this metric (pool totals,
+    /// service spend, partners' contributions, NPV), so `case = "pNN"` can
+    /// name it.
+    pub fn sampled(self) -> bool {
+        !matches!(
+            self,
+            Metric::SettingSpend(..)
+                | Metric::Share(..)
+                | Metric::People(..)
+                | Metric::PartnerStaff(_)
+                | Metric::Pay(_)
+                | Metric::ServiceStaff(_)
+                | Metric::Moved(_)
+                | Metric::PeopleMoved(_)
+        )
+    }
+
     /// Whether the metric is one value for the whole run (NPV) rather than
     /// one per year.
     pub fn is_whole_run(self) -> bool {

@@ -158,8 +158,23 @@ fn csv_is_tidy_with_one_value_per_row() {
     );
     assert!(find("2010/11", "staff", "", "", "bcc").is_some());
     assert!(find("2010/11", "people_moved", "learning_disability", "", "").is_some());
-    // Every row is the central case until Monte Carlo adds percentiles.
-    assert!(rows.iter().all(|r| &r[5] == "central"));
+    // The central case, and Monte Carlo percentiles as cases p10, p50, p90.
+    let mut cases: Vec<&str> = rows.iter().map(|r| &r[5]).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    assert_eq!(cases, ["central", "p10", "p50", "p90"]);
+    assert!(find("2012/13", "net_savings", "", "", "").is_some());
+    let p10 = rows
+        .iter()
+        .find(|r| &r[0] == "" && &r[1] == "npv" && &r[5] == "p10")
+        .map(|r| r[6].parse::<f64>().unwrap())
+        .unwrap();
+    let p90 = rows
+        .iter()
+        .find(|r| &r[0] == "" && &r[1] == "npv" && &r[5] == "p90")
+        .map(|r| r[6].parse::<f64>().unwrap())
+        .unwrap();
+    assert!(p10 < p90, "NPV p10 {p10} below p90 {p90}");
 }
 
 #[test]

@@ -421,17 +421,36 @@ fn an_invalid_file_exits_2_and_the_others_are_still_checked() {
 }
 
 #[test]
-fn percentile_expectations_are_not_counted_as_passed_without_monte_carlo() {
-    let text = format!("{BASE}\n[[expect]]\nmetric = \"npv\"\nmin = \"£1m\"\ncase = \"p10\"\n");
-    let ran = Test::new()
+fn percentile_expectations_are_evaluated_from_monte_carlo() {
+    // A ranged saving rate: NPV's p10 is below its p90.
+    let ranged = BASE.replace("rate = \"2%\"", "rate = \"0% to 4%\"");
+    let text = format!("{ranged}\n[[expect]]\nmetric = \"npv\"\nmin = \"£1\"\ncase = \"p10\"\n");
+    Test::new()
+        .file("s.toml", &text)
+        .args(&["check", "s.toml", "--draws", "2000"])
+        .run()
+        .status(0)
+        .stdout_has("s.toml: ok (2 expectation(s) passed)");
+    let text = format!("{ranged}\n[[expect]]\nmetric = \"npv\"\nmin = \"£1bn\"\ncase = \"p90\"\n");
+    Test::new()
+        .file("s.toml", &text)
+        .args(&["check", "s.toml", "--draws", "2000"])
+        .run()
+        .status(1)
+        .stdout_has("FAILED npv in years 1 to the horizon (p90):");
+}
+
+#[test]
+fn percentiles_of_unsampled_metrics_are_rejected() {
+    let text = format!(
+        "{BASE}\n[[expect]]\nyear = \"2012/13\"\nmetric = \"share.ld.residential\"\nmax = \"40%\"\ncase = \"p90\"\n"
+    );
+    Test::new()
         .file("s.toml", &text)
         .args(&["check", "s.toml"])
-        .run();
-    assert!(
-        !ran.stdout.contains("(2 expectation(s) passed"),
-        "{}",
-        ran.stdout
-    );
+        .run()
+        .status(2)
+        .stderr_has("has no percentiles");
 }
 
 // --- diff -----------------------------------------------------------------------

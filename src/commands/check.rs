@@ -9,10 +9,12 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load};
-use crate::expectations::{Bound, CentralOnly, Verdict, evaluate};
+use crate::commands::{Outcome, central, emit, load, monte_carlo_options};
+use crate::expectations::{Bound, Verdict, WithRanges, evaluate};
 use crate::report::numbers::exact_for_people;
 use crate::scenario::Override;
+use crate::scenario::raw::Case;
+use crate::uncertainty;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,6 +29,15 @@ pub struct Args {
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Monte Carlo draws for percentile expectations [default: each
+    /// scenario's `draws`].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+
+    /// Random seed for percentile expectations [default: each scenario's].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }
 
 /// How one file came out.
@@ -42,7 +53,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let mut results = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let (result, lines) = check_file(path, &name, &args.set);
+        let (result, lines) = check_file(path, &name, args)?;
         report.push_str(&lines);
         results.push(result);
     }
@@ -63,8 +74,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 /// Checks one file; diagnostics of an invalid file go to stderr at once.
-fn check_file(path: &std::path::Path, name: &str, set: &[Override]) -> (FileResult, String) {
-    let loaded = load(path, set).and_then(|(loaded, sources)| {
+fn check_file(
+    path: &std::path::Path,
+    name: &str,
+    args: &Args,
+) -> anyhow::Result<(FileResult, String)> {
+    let loaded = load(path, &args.set).and_then(|(loaded, sources)| {
         let p = central(&loaded, &sources)?;
         Ok((loaded, p))
     });
@@ -77,14 +92,27 @@ fn check_file(path: &std::path::Path, name: &str, set: &[Override]) -> (FileResu
                 .lines()
                 .filter(|l| l.starts_with("error: ") && !l.ends_with("problems found"))
                 .count();
-            return (
+            return Ok((
                 FileResult::Invalid,
                 format!("{name}: invalid ({n} error(s), reported on stderr)\n"),
-            );
+            ));
         }
     };
     let s = &loaded.scenario;
-    let verdicts = evaluate(s, &CentralOnly(&projection));
+    let needs_ranges = s.expects.iter().any(|e| e.case != Case::Central);
+    let ranges = if needs_ranges {
+        let options = monte_carlo_options(s, args.draws, args.seed)?;
+        Some(uncertainty::ranges(s, &projection, &options)?)
+    } else {
+        None
+    };
+    let verdicts = evaluate(
+        s,
+        &WithRanges {
+            central: &projection,
+            ranges: ranges.as_ref(),
+        },
+    );
     let mut lines = String::new();
     let mut failed = 0;
     let mut skipped = Vec::new();
@@ -127,8 +155,8 @@ fn check_file(path: &std::path::Path, name: &str, set: &[Override]) -> (FileResu
         }
         line.push_str(")\n");
         lines.push_str(&line);
-        (FileResult::Ok, lines)
+        Ok((FileResult::Ok, lines))
     } else {
-        (FileResult::Failed, lines)
+        Ok((FileResult::Failed, lines))
     }
 }

@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 
 use crate::commands::{Outcome, central, emit, load};
-use crate::diff::compare;
+use crate::diff::{Side, compare};
 use crate::report::{DiffReport, Format, printer};
 use crate::scenario::Override;
+use crate::uncertainty;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,6 +31,10 @@ pub struct Args {
     /// Override one value in B only, e.g. --set scenario.discount_rate=5%.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+
+    /// Compare central results only, not Monte Carlo percentiles.
+    #[arg(long)]
+    pub no_ranges: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -46,7 +51,30 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             return Err(eb.into());
         }
     };
-    let comparison = compare(&la, &pa, &lb, &pb);
+    // Percentiles are compared when both scenarios have ranges.
+    let sampled = !args.no_ranges && la.scenario.has_ranges() && lb.scenario.has_ranges();
+    let (ra, rb) = if sampled {
+        (
+            Some(uncertainty::ranges(
+                &la.scenario,
+                &pa,
+                &uncertainty::Options::of(&la.scenario),
+            )?),
+            Some(uncertainty::ranges(
+                &lb.scenario,
+                &pb,
+                &uncertainty::Options::of(&lb.scenario),
+            )?),
+        )
+    } else {
+        (None, None)
+    };
+    let side = |loaded, central, ranges| Side {
+        loaded,
+        central,
+        ranges,
+    };
+    let comparison = compare(&side(&la, &pa, ra.as_ref()), &side(&lb, &pb, rb.as_ref()));
     let (a_file, b_file) = (args.a.display().to_string(), args.b.display().to_string());
     let report = DiffReport {
         a_file: &a_file,

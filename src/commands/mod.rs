@@ -7,13 +7,16 @@
 pub mod check;
 pub mod diff;
 pub mod project;
+pub mod sensitivity;
 
 use std::path::Path;
 
 use crate::engine::{self, Projection};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::scenario::{self, Loaded, Override, Values};
+use crate::limits::MAX_DRAWS;
+use crate::scenario::{self, Loaded, Override, Scenario, Values};
 use crate::source::SourceMap;
+use crate::uncertainty;
 
 /// How a command that ran to the end came out.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,6 +62,26 @@ pub fn central(loaded: &Loaded, sources: &SourceMap) -> Result<Projection, Rejec
     let s = &loaded.scenario;
     engine::project(s, &Values::central(s))
         .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), sources))
+}
+
+/// Monte Carlo options: the scenario's, with `--draws` and `--seed`
+/// overriding them (a usage error outside the documented limits).
+pub fn monte_carlo_options(
+    s: &Scenario,
+    draws: Option<u64>,
+    seed: Option<u64>,
+) -> anyhow::Result<uncertainty::Options> {
+    let mut options = uncertainty::Options::of(s);
+    if let Some(d) = draws {
+        if !(1..=MAX_DRAWS).contains(&d) {
+            anyhow::bail!("--draws must be 1 to {MAX_DRAWS}, not {d}");
+        }
+        options.draws = d;
+    }
+    if let Some(seed) = seed {
+        options.seed = seed;
+    }
+    Ok(options)
 }
 
 /// Writes results to stdout, or atomically to `-o FILE`.

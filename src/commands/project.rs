@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load};
+use crate::commands::{Outcome, central, emit, load, monte_carlo_options};
 use crate::report::{Format, ProjectionReport, printer};
 use crate::scenario::Override;
+use crate::uncertainty;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,6 +24,14 @@ pub struct Args {
     #[arg(long)]
     pub no_ranges: bool,
 
+    /// Monte Carlo draws [default: the scenario's `draws`, else 10000].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+
+    /// Random seed [default: the scenario's `seed`, else 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
     /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
@@ -31,9 +40,20 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (loaded, sources) = load(&args.file, &args.set)?;
     let projection = central(&loaded, &sources)?;
+    let ranges = if args.no_ranges {
+        None
+    } else {
+        let options = monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
+        Some(uncertainty::ranges(
+            &loaded.scenario,
+            &projection,
+            &options,
+        )?)
+    };
     let report = ProjectionReport {
         scenario: &loaded.scenario,
         central: &projection,
+        ranges: ranges.as_ref(),
     };
     let format = Format::resolve(args.format, args.output.as_deref());
     emit(&printer(format).projection(&report), args.output.as_deref())?;

@@ -8,10 +8,11 @@
 //! are quoted properly.
 
 use super::numbers::machine;
-use super::{DiffReport, Printer, ProjectionReport};
+use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
 use crate::metric::catalogue;
 use crate::scenario::Scenario;
+use crate::uncertainty::{Ranges, standard_metrics};
 
 pub const HEADER: [&str; 7] = [
     "year", "metric", "service", "setting", "partner", "case", "value",
@@ -30,6 +31,41 @@ impl Printer for CsvPrinter {
         let _ = w.write_record(HEADER);
         for row in rows(r.scenario, r.central, "central") {
             let _ = w.write_record(&row);
+        }
+        if let Some(ranges) = r.ranges {
+            for row in percentile_rows(r.scenario, r.central, ranges) {
+                let _ = w.write_record(&row);
+            }
+        }
+        finish(w)
+    }
+
+    /// One row per ranged value, largest swing first; `low` and `high` in
+    /// the value's own unit (pounds, fraction or number).
+    fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
+        use crate::scenario::values::Kind;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(SENSITIVITY_HEADER);
+        for (i, bar) in r.tornado.bars.iter().enumerate() {
+            let kind = r.scenario.param(bar.param).map_or(Kind::Number, |p| p.kind);
+            let (input, unit) = match kind {
+                Kind::Money => (crate::metric::Unit::Money, "pounds"),
+                Kind::Percent => (crate::metric::Unit::Fraction, "fraction"),
+                Kind::Number => (crate::metric::Unit::Count, "number"),
+            };
+            let money = |v| machine(v, crate::metric::Unit::Money);
+            let _ = w.write_record([
+                (i + 1).to_string(),
+                bar.name.clone(),
+                machine(bar.low, input),
+                machine(bar.high, input),
+                money(bar.at_low.cumulative),
+                money(bar.at_high.cumulative),
+                money(bar.at_low.npv),
+                money(bar.at_high.npv),
+                money(bar.swing),
+                unit.to_string(),
+            ]);
         }
         finish(w)
     }
@@ -99,6 +135,51 @@ pub fn rows(s: &Scenario, p: &Projection, case: &str) -> Vec<[String; 7]> {
                 case.to_string(),
                 machine(value, metric.unit()),
             ]);
+        }
+    }
+    out
+}
+
+/// The header of `sensitivity --format csv`: one row per ranged value.
+pub const SENSITIVITY_HEADER: [&str; 10] = [
+    "rank",
+    "value",
+    "low",
+    "high",
+    "cumulative_net_savings_at_low",
+    "cumulative_net_savings_at_high",
+    "npv_at_low",
+    "npv_at_high",
+    "npv_swing",
+    "unit",
+];
+
+/// The Monte Carlo rows: for every metric with percentiles, each
+/// percentile (case `pNN`) for years 0..H (NPV once, no year).
+pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[String; 7]> {
+    let mut out = Vec::new();
+    for metric in standard_metrics(s) {
+        let c = metric.columns(s);
+        for &pct in &ranges.percentiles {
+            let years: Vec<Option<usize>> = if metric.is_whole_run() {
+                vec![None]
+            } else {
+                (0..p.years.len()).map(Some).collect()
+            };
+            for t in years {
+                let Some(value) = ranges.value(metric, t.unwrap_or(0), pct) else {
+                    continue;
+                };
+                out.push([
+                    t.map_or(String::new(), |t| s.year(t as u32).to_string()),
+                    c.metric.to_string(),
+                    c.service.to_string(),
+                    c.setting.to_string(),
+                    c.partner.to_string(),
+                    format!("p{pct}"),
+                    machine(value, metric.unit()),
+                ]);
+            }
         }
     }
     out

@@ -8,7 +8,9 @@ use rust_decimal::Decimal;
 
 use super::numbers::{count, millions, percent, percent_exact};
 use crate::engine::{Projection, YearSummary};
+use crate::metric::Metric;
 use crate::scenario::Scenario;
+use crate::uncertainty::Ranges;
 
 /// One table: a title, a header row and rows of formatted cells. Columns
 /// from `first_number` on hold numbers and are right-aligned. A header cell
@@ -43,8 +45,12 @@ pub struct ProjectionTables {
     pub closing: String,
 }
 
-/// Builds the tables of a central projection.
-pub fn projection_tables(s: &Scenario, p: &Projection) -> ProjectionTables {
+/// Builds the tables of a projection: central tables, then the ranges.
+pub fn projection_tables(
+    s: &Scenario,
+    p: &Projection,
+    ranges: Option<&Ranges>,
+) -> ProjectionTables {
     let mut grids = vec![summary_table(s, p), services_table(s, p)];
     for (i, service) in s.services.iter().enumerate() {
         if !service.settings.iter().all(|k| k.implicit) {
@@ -55,11 +61,130 @@ pub fn projection_tables(s: &Scenario, p: &Projection) -> ProjectionTables {
         grids.push(workforce_table(s, p));
     }
     grids.push(partner_table(s, p));
+    let mut closing = npv_line(s, p);
+    if let Some(r) = ranges {
+        grids.extend(range_tables(s, p, r));
+        closing.push_str(&npv_range(r));
+    }
     ProjectionTables {
         name: s.name.clone(),
         subtitle: subtitle(s),
         grids,
-        closing: npv_line(s, p),
+        closing,
+    }
+}
+
+/// "central (pLOW to pHIGH)" or "central (pNN)".
+fn range_label(r: &Ranges) -> String {
+    match (r.percentiles.first(), r.percentiles.last()) {
+        (Some(lo), Some(hi)) if lo != hi => format!("central (p{lo} to p{hi})"),
+        (Some(p), _) => format!("central (p{p})"),
+        _ => "central".to_string(),
+    }
+}
+
+/// A central value with its outer percentiles: `£17.5m (£12.1m to £22.3m)`.
+fn with_range(central: Decimal, r: &Ranges, metric: Metric, t: usize) -> String {
+    let at = |p: Option<&u8>| p.and_then(|p| r.value(metric, t, *p));
+    match (at(r.percentiles.first()), at(r.percentiles.last())) {
+        (Some(lo), Some(hi)) if r.percentiles.len() > 1 => {
+            format!(
+                "{} ({} to {})",
+                millions(central),
+                millions(lo),
+                millions(hi)
+            )
+        }
+        (Some(v), _) => format!("{} ({})", millions(central), millions(v)),
+        _ => millions(central),
+    }
+}
+
+fn draws_note(r: &Ranges) -> String {
+    format!(
+        "{} draws, seed {}",
+        super::numbers::count(Decimal::from(r.draws)),
+        r.seed
+    )
+}
+
+/// The uncertainty tables: pool figures and partners with their ranges, and
+/// every percentile of cumulative net savings and NPV.
+fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
+    let label = range_label(r);
+    let mut pool = Grid::new(
+        format!("Ranges: {label} from {}", draws_note(r)),
+        [
+            "Year",
+            "Net savings",
+            "Cumulative net savings",
+            "Gross savings",
+            "Scenario spend",
+        ]
+        .map(String::from)
+        .to_vec(),
+        1,
+    );
+    let metrics = [
+        Metric::NetSavings,
+        Metric::CumulativeNetSavings,
+        Metric::GrossSavings,
+        Metric::Scenario,
+    ];
+    for t in 0..p.years.len() {
+        let mut row = vec![s.year(t as u32).to_string()];
+        for m in metrics {
+            let central = m.value(p, t).unwrap_or_default();
+            row.push(with_range(central, r, m, t));
+        }
+        pool.rows.push(row);
+    }
+    let mut header = vec!["Year".to_string()];
+    header.extend(s.partners.iter().map(|x| x.name.clone()));
+    let mut partners = Grid::new(format!("Partners' net contribution: {label}"), header, 1);
+    for t in 0..p.years.len() {
+        let mut row = vec![s.year(t as u32).to_string()];
+        for i in 0..s.partners.len() {
+            let m = Metric::NetContribution(i);
+            row.push(with_range(m.value(p, t).unwrap_or_default(), r, m, t));
+        }
+        partners.rows.push(row);
+    }
+    let mut header = vec!["Year".to_string()];
+    header.extend(r.percentiles.iter().map(|p| format!("p{p}")));
+    let mut detail = Grid::new("Percentiles of cumulative net savings, and NPV", header, 1);
+    for t in 0..p.years.len() {
+        let mut row = vec![s.year(t as u32).to_string()];
+        row.extend(r.percentiles.iter().map(|&q| {
+            r.value(Metric::CumulativeNetSavings, t, q)
+                .map_or(String::new(), millions)
+        }));
+        detail.rows.push(row);
+    }
+    let mut row = vec!["NPV".to_string()];
+    row.extend(
+        r.percentiles
+            .iter()
+            .map(|&q| r.value(Metric::Npv, 0, q).map_or(String::new(), millions)),
+    );
+    detail.rows.push(row);
+    vec![pool, partners, detail]
+}
+
+/// The NPV's range, appended to the NPV sentence.
+fn npv_range(r: &Ranges) -> String {
+    let parts: Vec<String> = r
+        .percentiles
+        .iter()
+        .filter_map(|&q| {
+            r.value(Metric::Npv, 0, q)
+                .map(|v| format!("p{q} {}", millions(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
     }
 }
 
@@ -383,5 +508,66 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
         subtitle: "Central case compared as printed: money to the penny, shares to 6 dp.".into(),
         grids,
         closing: verdict,
+    }
+}
+
+/// The tornado table: one row per ranged value, largest swing first.
+pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables {
+    use super::numbers::input_for_people;
+    let s = r.scenario;
+    let t = r.tornado;
+    let last = s.year(s.horizon);
+    let mut grid = Grid::new(
+        "Each ranged value alone at its low and its high end, everything else central; largest NPV swing first",
+        [
+            "Rank",
+            "Value",
+            "Low",
+            "High",
+            &format!("Cumulative net\nto {last}, at low"),
+            "Cumulative net\nat high",
+            "NPV\nat low",
+            "NPV\nat high",
+            "NPV\nswing",
+        ]
+        .map(String::from)
+        .to_vec(),
+        4,
+    );
+    for (i, bar) in t.bars.iter().enumerate() {
+        let kind = s
+            .param(bar.param)
+            .map_or(crate::scenario::values::Kind::Number, |p| p.kind);
+        grid.rows.push(vec![
+            (i + 1).to_string(),
+            bar.name.clone(),
+            input_for_people(bar.low, kind),
+            input_for_people(bar.high, kind),
+            millions(bar.at_low.cumulative),
+            millions(bar.at_high.cumulative),
+            millions(bar.at_low.npv),
+            millions(bar.at_high.npv),
+            millions(bar.swing),
+        ]);
+    }
+    let subtitle = format!(
+        "Sensitivity (exact): central cumulative net savings to {last} {}, NPV {}.",
+        millions(t.central.cumulative),
+        millions(t.central.npv)
+    );
+    let closing = if t.bars.is_empty() {
+        "The scenario has no ranged values: there is nothing to vary.".to_string()
+    } else {
+        format!("{} ranged value(s).", t.bars.len())
+    };
+    ProjectionTables {
+        name: s.name.clone(),
+        subtitle,
+        grids: if t.bars.is_empty() {
+            Vec::new()
+        } else {
+            vec![grid]
+        },
+        closing,
     }
 }

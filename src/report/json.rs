@@ -12,9 +12,11 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::numbers::{fixed, fraction, pounds};
-use super::{DiffReport, Printer, ProjectionReport};
+use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
+use crate::metric::Metric;
 use crate::scenario::Scenario;
+use crate::uncertainty::Ranges;
 
 /// Bumped when a field is removed or renamed or its meaning changes; adding
 /// a field does not bump it (see docs/json.md).
@@ -24,11 +26,86 @@ pub struct JsonPrinter;
 
 impl Printer for JsonPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        pretty(&document(r.scenario, r.central))
+        let mut doc = document(r.scenario, r.central);
+        doc.ranges = r.ranges.map(|x| ranges_out(r.scenario, r.central, x));
+        pretty(&doc)
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
         pretty(&diff_document(r))
+    }
+
+    fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
+        pretty(&sensitivity_document(r))
+    }
+}
+
+/// The result of `pool-model sensitivity --format json`.
+#[derive(Serialize)]
+pub struct SensitivityDocument {
+    pub format_version: u32,
+    pub scenario: String,
+    /// The central case: cumulative net savings over the horizon and NPV.
+    pub central: OutcomeOut,
+    /// One bar per ranged value, largest NPV swing first.
+    pub bars: Vec<BarOut>,
+}
+
+#[derive(Serialize)]
+pub struct OutcomeOut {
+    pub cumulative_net_savings: Number,
+    pub npv: Number,
+}
+
+#[derive(Serialize)]
+pub struct BarOut {
+    pub rank: usize,
+    /// How to find the value in the file, e.g. `saving "X".rate`.
+    pub value: String,
+    /// "money" (pounds), "percent" (a fraction) or "number".
+    pub kind: String,
+    pub low: Number,
+    pub high: Number,
+    pub at_low: OutcomeOut,
+    pub at_high: OutcomeOut,
+    /// |NPV at high - NPV at low|.
+    pub swing: Number,
+}
+
+fn sensitivity_document(r: &SensitivityReport<'_>) -> SensitivityDocument {
+    use crate::scenario::values::Kind;
+    let outcome = |o: &crate::uncertainty::sensitivity::Outcome| OutcomeOut {
+        cumulative_net_savings: Number::money(o.cumulative),
+        npv: Number::money(o.npv),
+    };
+    SensitivityDocument {
+        format_version: FORMAT_VERSION,
+        scenario: r.scenario.name.clone(),
+        central: outcome(&r.tornado.central),
+        bars: r
+            .tornado
+            .bars
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let kind = r.scenario.param(b.param).map_or(Kind::Number, |p| p.kind);
+                let (number, name): (fn(Decimal) -> Number, &str) = match kind {
+                    Kind::Money => (Number::money, "money"),
+                    Kind::Percent => (Number::fraction, "percent"),
+                    Kind::Number => (Number::count, "number"),
+                };
+                BarOut {
+                    rank: i + 1,
+                    value: b.name.clone(),
+                    kind: name.to_string(),
+                    low: number(b.low),
+                    high: number(b.high),
+                    at_low: outcome(&b.at_low),
+                    at_high: outcome(&b.at_high),
+                    swing: Number::money(b.swing),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -192,6 +269,103 @@ pub struct Document {
     pub workforce: Vec<WorkforceOut>,
     /// Net savings of years 1..H discounted at the discount rate (pounds).
     pub npv: Number,
+    /// Monte Carlo percentiles; absent with `--no-ranges`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<RangesOut>,
+}
+
+/// Percentiles by name, in ascending order: `{ "p10": 1.00, "p50": 2.00 }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Percentiles(pub Vec<(u8, Number)>);
+
+impl Serialize for Percentiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (p, v) in &self.0 {
+            map.serialize_entry(&format!("p{p}"), v)?;
+        }
+        map.end()
+    }
+}
+
+impl JsonSchema for Percentiles {
+    fn schema_name() -> Cow<'static, str> {
+        "Percentiles".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Percentiles by name (p1 to p99), money in pounds to 2 dp.",
+            "type": "object",
+            "propertyNames": { "pattern": "^p[1-9][0-9]?$" },
+            "additionalProperties": { "type": "number" }
+        })
+    }
+}
+
+/// Monte Carlo ranges (SPEC 3.6): percentiles of unrounded draws, rounded.
+#[derive(Serialize, JsonSchema)]
+pub struct RangesOut {
+    pub draws: u64,
+    pub seed: u64,
+    pub percentiles: Vec<u8>,
+    /// One per year 0..H; year 0 has no uncertainty.
+    pub years: Vec<RangeYearOut>,
+    pub npv: Percentiles,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct RangeYearOut {
+    pub year: u32,
+    pub label: String,
+    pub net_savings: Percentiles,
+    pub cumulative_net_savings: Percentiles,
+    pub gross_savings: Percentiles,
+    pub scenario: Percentiles,
+    pub partners: Vec<PartnerRangeOut>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct PartnerRangeOut {
+    pub id: String,
+    pub net_contribution: Percentiles,
+}
+
+fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
+    let pct = |metric: Metric, t: usize| {
+        Percentiles(
+            r.percentiles
+                .iter()
+                .filter_map(|&q| r.value(metric, t, q).map(|v| (q, Number::money(v))))
+                .collect(),
+        )
+    };
+    RangesOut {
+        draws: r.draws,
+        seed: r.seed,
+        percentiles: r.percentiles.clone(),
+        years: (0..p.years.len())
+            .map(|t| RangeYearOut {
+                year: t as u32,
+                label: s.year(t as u32).to_string(),
+                net_savings: pct(Metric::NetSavings, t),
+                cumulative_net_savings: pct(Metric::CumulativeNetSavings, t),
+                gross_savings: pct(Metric::GrossSavings, t),
+                scenario: pct(Metric::Scenario, t),
+                partners: s
+                    .partners
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| PartnerRangeOut {
+                        id: x.id.clone(),
+                        net_contribution: pct(Metric::NetContribution(i), t),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        npv: pct(Metric::Npv, 0),
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -465,5 +639,6 @@ pub fn document(s: &Scenario, p: &Projection) -> Document {
             })
             .collect(),
         npv: m(p.npv),
+        ranges: None,
     }
 }

@@ -5,20 +5,28 @@
 //! year; number columns are right-aligned (`---:`); cells are padded so the
 //! raw text reads as a table too.
 
-use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables};
-use super::{DiffReport, Printer, ProjectionReport};
+use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables};
+use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct MarkdownPrinter;
 
 impl Printer for MarkdownPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
         let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
-        render(&projection_tables(r.scenario, r.central), &context)
+        render(
+            &projection_tables(r.scenario, r.central, r.ranges),
+            &context,
+        )
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
         let context = format!("{} compared with {}", r.b_file, r.a_file);
         render(&diff_tables(r), &context)
+    }
+
+    fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
+        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        render(&sensitivity_tables(r), &context)
     }
 }
 

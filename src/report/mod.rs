@@ -62,10 +62,13 @@ impl fmt::Display for Format {
     }
 }
 
-/// What `pool-model project` prints: a scenario and its central projection.
+/// What `pool-model project` prints: a scenario, its exact central
+/// projection and its Monte Carlo ranges.
 pub struct ProjectionReport<'a> {
     pub scenario: &'a Scenario,
     pub central: &'a Projection,
+    /// Monte Carlo percentiles; `None` with `--no-ranges`.
+    pub ranges: Option<&'a crate::uncertainty::Ranges>,
 }
 
 /// What `pool-model diff` prints: two scenarios and how they differ.
@@ -78,10 +81,17 @@ pub struct DiffReport<'a> {
     pub comparison: &'a crate::diff::Comparison,
 }
 
+/// What `pool-model sensitivity` prints: the tornado of one scenario.
+pub struct SensitivityReport<'a> {
+    pub scenario: &'a Scenario,
+    pub tornado: &'a crate::uncertainty::sensitivity::Tornado,
+}
+
 /// One output format: renders each kind of report to text.
 pub trait Printer {
     fn projection(&self, report: &ProjectionReport<'_>) -> String;
     fn diff(&self, report: &DiffReport<'_>) -> String;
+    fn sensitivity(&self, report: &SensitivityReport<'_>) -> String;
 }
 
 /// The printer of a format.

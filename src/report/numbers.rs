@@ -96,6 +96,23 @@ pub fn signed_for_people(value: Decimal, unit: Unit) -> String {
     }
 }
 
+/// An input value as a person writes it: `£65,000`, `2.5%`, `12`.
+pub fn input_for_people(value: Decimal, kind: crate::scenario::values::Kind) -> String {
+    use crate::scenario::values::Kind;
+    match kind {
+        Kind::Money => {
+            let v = value.normalize();
+            if v.is_sign_negative() && !v.is_zero() {
+                format!("-£{}", group(&(-v).to_string()))
+            } else {
+                format!("£{}", group(&v.to_string()))
+            }
+        }
+        Kind::Percent => percent_exact(value),
+        Kind::Number => group(&value.normalize().to_string()),
+    }
+}
+
 /// Money in £m to 1 dp for people: `£315.0m`, `-£2.4m`.
 pub fn millions(value: Decimal) -> String {
     let m = round(value / Decimal::from(1_000_000), 1);

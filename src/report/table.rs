@@ -6,18 +6,22 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables};
-use super::{DiffReport, Printer, ProjectionReport};
+use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables};
+use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct TablePrinter;
 
 impl Printer for TablePrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        render(&projection_tables(r.scenario, r.central))
+        render(&projection_tables(r.scenario, r.central, r.ranges))
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
         render(&diff_tables(r))
+    }
+
+    fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
+        render(&sensitivity_tables(r))
     }
 }
 

@@ -1359,12 +1359,22 @@ impl Validator<'_> {
                 return None;
             }
         }
+        let case = raw.case.as_ref().map_or(Case::Central, |c| c.value);
+        if let (Case::Percentile(_), Some(c)) = (case, &raw.case) {
+            if !metric.sampled() {
+                self.error(
+                    Diagnostic::at(c.loc, format!("`{}` has no percentiles: Monte Carlo samples pool totals, service spend, partners' contributions and NPV", metric_text.value))
+                        .help("use case = \"central\" for this metric"),
+                );
+                return None;
+            }
+        }
         Some(Expect {
             metric,
             year,
             min,
             max,
-            case: raw.case.as_ref().map_or(Case::Central, |c| c.value),
+            case,
             loc: raw.loc,
         })
     }

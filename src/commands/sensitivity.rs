@@ -1,0 +1,44 @@
+//! `pool-model sensitivity FILE`: the tornado of SPEC 3.6, which ranged
+//! value matters most, computed exactly.
+
+use std::path::PathBuf;
+
+use crate::commands::{Outcome, Rejected, emit, load};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::report::{Format, SensitivityReport, printer};
+use crate::scenario::Override;
+use crate::uncertainty::sensitivity::tornado;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML).
+    pub file: PathBuf,
+
+    /// Output format [default: from -o's extension (.csv, .json, .md), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the results to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let (loaded, sources) = load(&args.file, &args.set)?;
+    let tornado = tornado(&loaded.scenario)
+        .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources))?;
+    let report = SensitivityReport {
+        scenario: &loaded.scenario,
+        tornado: &tornado,
+    };
+    let format = Format::resolve(args.format, args.output.as_deref());
+    emit(
+        &printer(format).sensitivity(&report),
+        args.output.as_deref(),
+    )?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,492 @@
+//! Exact percentiles of Monte Carlo outputs in bounded memory.
+//!
+//! Keeping every output of every draw would take rows x draws x 8 bytes
+//! (81 rows x 1,000,000 draws is 650 MB). Instead:
+//!
+//! 1. **Pilot.** The first chunks (at most [`PILOT`] draws) are kept whole.
+//!    Their order statistics give, for every order statistic the requested
+//!    percentiles need, a window of values that contains it with
+//!    overwhelming probability (a margin of [`Z`] standard errors of the
+//!    quantile, both for the pilot and for the full run).
+//! 2. **One pass** over every draw counts, per row, how many values fall
+//!    below each window and keeps only the values inside windows.
+//! 3. **Resolve.** The rank-r value lies in the window whose count below is
+//!    at most r and whose count below plus its size exceeds r; it is found
+//!    by selection among that window's values. If a rank falls outside
+//!    every window (vanishingly rare), the rows concerned are recomputed in
+//!    a second pass that keeps all their values.
+//!
+//! Every step is exact: the percentiles are those of the full set of f64
+//! draws, whatever the windows were. Small runs (rows x draws up to
+//! [`KEEP_ALL`]) simply keep everything.
+
+use rayon::prelude::*;
+
+use super::kernel::Kernel;
+use super::percentile::{lerp, needed, ranks as needed_ranks, select_ranks};
+use super::{CHUNK, chunks, par_chunks, run_chunk, sample};
+use crate::scenario::Scenario;
+
+/// Keep every value when rows x draws is at most this (8 bytes each).
+pub const KEEP_ALL: usize = 8 * 1024 * 1024;
+
+/// Draws in the pilot (a whole number of chunks).
+pub const PILOT: usize = 8 * CHUNK;
+
+/// Standard errors of margin around each window.
+pub const Z: f64 = 7.0;
+
+/// The percentiles `ps` of every kernel row over `draws` draws.
+pub fn percentiles(
+    kernel: &Kernel,
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    ps: &[u8],
+) -> Vec<Vec<f64>> {
+    let rows = kernel.rows().len();
+    let samplers = sample::samplers(s);
+    let ranks = needed_ranks(ps, draws);
+    let values = if rows.saturating_mul(draws) <= KEEP_ALL || draws <= PILOT {
+        keep_all(
+            kernel,
+            &samplers,
+            seed,
+            draws,
+            &(0..rows).collect::<Vec<_>>(),
+            0,
+            chunks(draws),
+        )
+        .into_par_iter()
+        .map(|mut v| select_ranks(&mut v, &ranks))
+        .collect()
+    } else {
+        windowed(kernel, &samplers, seed, draws, &ranks)
+    };
+    values
+        .iter()
+        .map(|found| {
+            let at = |r: usize| {
+                ranks
+                    .iter()
+                    .position(|x| *x == r)
+                    .and_then(|i| found.get(i))
+                    .copied()
+                    .unwrap_or(f64::NAN)
+            };
+            ps.iter()
+                .map(|&p| {
+                    let n = needed(p, draws);
+                    lerp(at(n.lo), at(n.hi), n.t)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every value of the chosen rows over chunks `from..to`, per row.
+fn keep_all(
+    kernel: &Kernel,
+    samplers: &[sample::ParamSampler],
+    seed: u64,
+    draws: usize,
+    rows: &[usize],
+    from: usize,
+    to: usize,
+) -> Vec<Vec<f64>> {
+    let per_chunk: Vec<Vec<Vec<f64>>> = (from..to)
+        .into_par_iter()
+        .map(|c| {
+            let mut values = vec![Vec::with_capacity(CHUNK); rows.len()];
+            run_chunk(kernel, samplers, seed, c, draws, |out, len| {
+                for (v, &r) in values.iter_mut().zip(rows) {
+                    if let Some(lanes) = out.get(r) {
+                        v.extend_from_slice(lanes.get(..len).unwrap_or(&[]));
+                    }
+                }
+            });
+            values
+        })
+        .collect();
+    let total = per_chunk
+        .iter()
+        .map(|c| c.first().map_or(0, Vec::len))
+        .sum();
+    let mut all: Vec<Vec<f64>> = (0..rows.len()).map(|_| Vec::with_capacity(total)).collect();
+    for chunk in per_chunk {
+        for (a, v) in all.iter_mut().zip(chunk) {
+            a.extend(v);
+        }
+    }
+    all
+}
+
+/// A row's windows: sorted, disjoint value intervals [low, high).
+#[derive(Clone, Debug, Default)]
+struct Windows {
+    /// low_0, high_0, low_1, high_1, ...: a value's region is the number of
+    /// edges at or below it; odd regions are inside a window.
+    edges: Vec<f64>,
+}
+
+/// Edges are compared four at a time, in registers, up to this many (two
+/// edges a window; more falls back to the generic loop).
+const MAX_EDGES: usize = 4 * 8;
+
+/// Per row: how many values are at or above each edge, how many values
+/// there are, and each window's values.
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    total: usize,
+    at_or_above: Vec<u64>,
+    inside: Vec<Vec<f64>>,
+}
+
+impl Tally {
+    fn new(windows: &Windows) -> Tally {
+        Tally {
+            total: 0,
+            at_or_above: vec![0; windows.edges.len()],
+            inside: vec![Vec::new(); windows.edges.len() / 2],
+        }
+    }
+
+    fn add(&mut self, windows: &Windows, values: &[f64]) {
+        self.total += values.len();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") && windows.edges.len() <= MAX_EDGES {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                unsafe { self.add_avx2(windows, values) };
+                return;
+            }
+        }
+        self.add_generic(windows, values);
+    }
+
+    fn add_generic(&mut self, windows: &Windows, values: &[f64]) {
+        for &v in values {
+            let mut region = 0usize;
+            for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.edges) {
+                if v >= edge {
+                    *count += 1;
+                    region += 1;
+                }
+            }
+            self.push(region, v);
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, region: usize, v: f64) {
+        if region & 1 == 1 {
+            if let Some(w) = self.inside.get_mut(region >> 1) {
+                w.push(v);
+            }
+        }
+    }
+
+    /// Each value is compared with the edges four at a time; the masks are
+    /// summed into per-edge counts in registers and their bits give the
+    /// value's region. Specialised by the number of groups of four edges so
+    /// the counts stay in registers.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
+        match windows.edges.len().div_ceil(4) {
+            1 => unsafe { self.add_groups::<1>(windows, values) },
+            2 => unsafe { self.add_groups::<2>(windows, values) },
+            3 => unsafe { self.add_groups::<3>(windows, values) },
+            4 => unsafe { self.add_groups::<4>(windows, values) },
+            5 => unsafe { self.add_groups::<5>(windows, values) },
+            6 => unsafe { self.add_groups::<6>(windows, values) },
+            7 => unsafe { self.add_groups::<7>(windows, values) },
+            8 => unsafe { self.add_groups::<8>(windows, values) },
+            _ => self.add_generic(windows, values),
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    unsafe fn add_groups<const G: usize>(&mut self, windows: &Windows, values: &[f64]) {
+        use std::arch::x86_64::*;
+        let mut edges = [_mm256_set1_pd(f64::NAN); G];
+        let mut counts = [_mm256_setzero_si256(); G];
+        for (g, slot) in edges.iter_mut().enumerate() {
+            let e = |i: usize| windows.edges.get(4 * g + i).copied().unwrap_or(f64::NAN);
+            *slot = _mm256_setr_pd(e(0), e(1), e(2), e(3));
+        }
+        // Values inside windows are staged without branching (the slot
+        // only advances for odd regions), then pushed.
+        let mut staged = [0.0f64; 128];
+        let mut staged_region = [0u32; 128];
+        for block in values.chunks(128) {
+            let mut n = 0usize;
+            for &v in block {
+                let vb = _mm256_set1_pd(v);
+                let mut region = 0u32;
+                for (e, c) in edges.iter().zip(counts.iter_mut()) {
+                    // NaN padding compares false.
+                    let m = _mm256_cmp_pd::<_CMP_GE_OQ>(vb, *e);
+                    *c = _mm256_sub_epi64(*c, _mm256_castpd_si256(m));
+                    region += (_mm256_movemask_pd(m) as u32).count_ones();
+                }
+                let slot = n.min(127);
+                staged[slot] = v;
+                staged_region[slot] = region;
+                n += (region & 1) as usize;
+            }
+            for (&v, &region) in staged.iter().zip(&staged_region).take(n) {
+                self.push(region as usize, v);
+            }
+        }
+        for (g, c) in counts.iter().enumerate() {
+            let mut lanes = [0u64; 4];
+            // SAFETY: `lanes` is 32 writable bytes.
+            unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *c) };
+            for (i, n) in lanes.iter().enumerate() {
+                if let Some(slot) = self.at_or_above.get_mut(4 * g + i) {
+                    *slot += n;
+                }
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.total += other.total;
+        for (a, b) in self.at_or_above.iter_mut().zip(other.at_or_above) {
+            *a += b;
+        }
+        for (a, b) in self.inside.iter_mut().zip(other.inside) {
+            a.extend(b);
+        }
+    }
+
+    /// The values at `ranks`, or `None` if some rank is in no window.
+    fn resolve(mut self, ranks: &[usize]) -> Option<Vec<f64>> {
+        // Window k starts after the values below its low edge (edge 2k).
+        let starts: Vec<usize> = (0..self.inside.len())
+            .map(|k| self.total - self.at_or_above.get(2 * k).copied().unwrap_or(0) as usize)
+            .collect();
+        let mut out = Vec::with_capacity(ranks.len());
+        for &r in ranks {
+            let k = starts
+                .iter()
+                .zip(&self.inside)
+                .position(|(&start, w)| start <= r && r < start + w.len())?;
+            let start = *starts.get(k)?;
+            let window = self.inside.get_mut(k)?;
+            let found = select_ranks(window, &[r - start]);
+            out.push(*found.first()?);
+        }
+        Some(out)
+    }
+}
+
+/// The windows of one row from its pilot values (reordered).
+fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize) -> Windows {
+    let k = pilot.len();
+    if k == 0 {
+        return Windows::default();
+    }
+    let mut bounds: Vec<(usize, usize)> = Vec::new();
+    for &r in ranks {
+        let f = r as f64 / (draws.max(2) - 1) as f64;
+        let spread = (f * (1.0 - f)).max(1.0 / k as f64);
+        let margin =
+            Z * ((k as f64 * spread).sqrt() + k as f64 * (spread / draws as f64).sqrt()) + 2.0;
+        let centre = f * (k - 1) as f64;
+        let lo = (centre - margin).floor();
+        let hi = (centre + margin).ceil();
+        let lo = if lo < 0.0 { usize::MAX } else { lo as usize };
+        let hi = if hi >= (k - 1) as f64 {
+            usize::MAX
+        } else {
+            hi as usize
+        };
+        bounds.push((lo, hi));
+    }
+    // Pilot order statistics at every bound rank.
+    let mut wanted: Vec<usize> = bounds
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .filter(|x| *x != usize::MAX)
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found = select_ranks(pilot, &wanted);
+    let value_at = |rank: usize, open: f64| {
+        if rank == usize::MAX {
+            return open;
+        }
+        wanted
+            .iter()
+            .position(|w| *w == rank)
+            .and_then(|i| found.get(i))
+            .copied()
+            .unwrap_or(open)
+    };
+    let mut intervals: Vec<(f64, f64)> = bounds
+        .iter()
+        .map(|&(a, b)| {
+            (
+                value_at(a, f64::NEG_INFINITY),
+                next_up(value_at(b, f64::INFINITY)),
+            )
+        })
+        .collect();
+    intervals.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in intervals {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    Windows {
+        edges: merged.iter().flat_map(|&(a, b)| [a, b]).collect(),
+    }
+}
+
+/// The smallest f64 above `x` (so a window's high edge includes `x`).
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = x.to_bits();
+    f64::from_bits(if x > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+fn windowed(
+    kernel: &Kernel,
+    samplers: &[sample::ParamSampler],
+    seed: u64,
+    draws: usize,
+    ranks: &[usize],
+) -> Vec<Vec<f64>> {
+    let rows = kernel.rows().len();
+    let all_rows: Vec<usize> = (0..rows).collect();
+    let pilot_chunks = PILOT / CHUNK;
+    let clock = std::time::Instant::now();
+    let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
+    let mut pilot = keep_all(kernel, samplers, seed, draws, &all_rows, 0, pilot_chunks);
+    if trace {
+        eprintln!("pilot run {:?}", clock.elapsed());
+    }
+    // Selection reorders each row's pilot values; the tally does not care.
+    let windows: Vec<Windows> = pilot
+        .par_iter_mut()
+        .map(|p| windows(p, ranks, draws))
+        .collect();
+    if trace {
+        eprintln!(
+            "windows {:?} edges {}",
+            clock.elapsed(),
+            windows.iter().map(|w| w.edges.len()).sum::<usize>()
+        );
+    }
+    // The pilot's own values, then every other chunk, tallied.
+    let mut tallies: Vec<Tally> = pilot
+        .par_iter()
+        .zip(&windows)
+        .map(|(values, w)| {
+            let mut t = Tally::new(w);
+            t.add(w, values);
+            t
+        })
+        .collect();
+    drop(pilot);
+    let rest: Vec<Vec<Tally>> = par_chunks(draws, |c| {
+        let mut t: Vec<Tally> = windows.iter().map(Tally::new).collect();
+        if c < pilot_chunks {
+            return t;
+        }
+        run_chunk(kernel, samplers, seed, c, draws, |out, len| {
+            for ((tally, w), lanes) in t.iter_mut().zip(&windows).zip(out) {
+                tally.add(w, lanes.get(..len).unwrap_or(&[]));
+            }
+        });
+        t
+    });
+    for chunk in rest {
+        for (a, b) in tallies.iter_mut().zip(chunk) {
+            a.merge(b);
+        }
+    }
+    if trace {
+        let inside: usize = tallies
+            .iter()
+            .map(|t| t.inside.iter().map(Vec::len).sum::<usize>())
+            .sum();
+        eprintln!("main pass {:?} inside {inside}", clock.elapsed());
+    }
+    let resolved: Vec<Option<Vec<f64>>> =
+        tallies.into_par_iter().map(|t| t.resolve(ranks)).collect();
+    if trace {
+        eprintln!("resolved {:?}", clock.elapsed());
+    }
+    // Fallback: rows whose windows missed a rank keep all their values.
+    let missed: Vec<usize> = resolved
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    let mut fallback = if missed.is_empty() {
+        Vec::new()
+    } else {
+        keep_all(kernel, samplers, seed, draws, &missed, 0, chunks(draws))
+    };
+    resolved
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| match r {
+            Some(v) => v,
+            None => match missed
+                .iter()
+                .position(|m| *m == i)
+                .and_then(|k| fallback.get_mut(k))
+            {
+                Some(values) => select_ranks(values, ranks),
+                None => vec![f64::NAN; ranks.len()],
+            },
+        })
+        .collect()
+}
+
+/// Times the tally alone (for docs/performance.md): `values` values of one
+/// row against windows like a run's.
+#[doc(hidden)]
+pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
+    let windows = Windows { edges };
+    let mut t = Tally::new(&windows);
+    for block in values.chunks(128) {
+        t.add(&windows, block);
+    }
+    (t.total, t.inside.iter().map(Vec::len).sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_resolve_ranks_inside_windows_and_refuse_others() {
+        let windows = Windows {
+            edges: vec![10.0, 20.0, 50.0, 60.0],
+        };
+        let mut t = Tally::new(&windows);
+        let values: Vec<f64> = (0..100).map(f64::from).collect();
+        t.add(&windows, &values);
+        assert_eq!(t.at_or_above, vec![90, 80, 50, 40]);
+        let mut g = Tally::new(&windows);
+        g.add_generic(&windows, &values);
+        assert_eq!(g.at_or_above, t.at_or_above);
+        assert_eq!(g.inside, t.inside);
+        assert_eq!(t.clone().resolve(&[15, 55]), Some(vec![15.0, 55.0]));
+        assert_eq!(t.resolve(&[30]), None);
+    }
+}

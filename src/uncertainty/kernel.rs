@@ -1,0 +1,1019 @@
+//! The model of SPEC 3.1-3.5 in f64 over blocks of draws, for Monte Carlo.
+//!
+//! SPEC 3.6 lets Monte Carlo use f64 internally; the central case stays
+//! exact (crate::engine). The scenario is compiled once into flat constants
+//! ([`Kernel`]); each block of [`BLOCK`] draws is then run as structure of
+//! arrays: every quantity is an array over the block, so the inner loops are
+//! simple lane-wise arithmetic the compiler vectorizes, with no allocation
+//! per draw. Only the quantities Monte Carlo reports are computed (pool
+//! totals, service spend, partners' contributions), not settings or people.
+//!
+//! The arithmetic mirrors the exact engine step for step, so with the same
+//! param values the two agree to about 1e-12 relative (tested).
+
+// The kernel indexes fixed-size arrays of BLOCK lanes with `0..BLOCK`, and
+// small per-scenario tables built in `Kernel::new` with indices it also
+// built, so no index can be out of bounds.
+#![allow(clippy::indexing_slicing)]
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::engine::shift::phi;
+use crate::metric::Metric;
+use crate::scenario::{CostRatio, Profile, SavingSize, Scenario};
+
+/// Draws per block: the width of every array in the kernel.
+pub const BLOCK: usize = 64;
+
+/// One lane-array of a block.
+pub type Lanes = [f64; BLOCK];
+
+/// A quantity the kernel reports for a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantity {
+    Counterfactual,
+    Scenario,
+    ShiftSavings,
+    EfficiencySavings,
+    WorkforceSavings,
+    GrossSavings,
+    Costs,
+    NetSavings,
+    CumulativeNetSavings,
+    Variances,
+    Unallocated,
+    Spend(usize),
+    Contribution(usize),
+    NetContribution(usize),
+    /// Over years 1..H; its row's year is ignored.
+    Npv,
+}
+
+impl Quantity {
+    /// The kernel quantity of a metric, if Monte Carlo computes it.
+    pub fn of(metric: Metric) -> Option<Quantity> {
+        Some(match metric {
+            Metric::Counterfactual => Quantity::Counterfactual,
+            Metric::Scenario => Quantity::Scenario,
+            Metric::ShiftSavings => Quantity::ShiftSavings,
+            Metric::EfficiencySavings => Quantity::EfficiencySavings,
+            Metric::WorkforceSavings => Quantity::WorkforceSavings,
+            Metric::GrossSavings => Quantity::GrossSavings,
+            Metric::Costs => Quantity::Costs,
+            Metric::NetSavings => Quantity::NetSavings,
+            Metric::CumulativeNetSavings => Quantity::CumulativeNetSavings,
+            Metric::Variances => Quantity::Variances,
+            Metric::Unallocated => Quantity::Unallocated,
+            Metric::Npv => Quantity::Npv,
+            Metric::Spend(s) => Quantity::Spend(s),
+            Metric::Contribution(p) => Quantity::Contribution(p),
+            Metric::NetContribution(p) => Quantity::NetContribution(p),
+            _ => return None,
+        })
+    }
+}
+
+/// One output row: a quantity in a year (1..=H).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Row {
+    pub quantity: Quantity,
+    pub year: usize,
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// phi(t) for t = 0..=H as f64.
+fn phis(profile: &Profile, by: u32, horizon: u32) -> Vec<f64> {
+    (0..=horizon)
+        .map(|t| phi(profile, t, by).map_or(1.0, |r| f(r.num) / f(r.den)))
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+enum Ratio {
+    /// rbar = the given cost ratio param.
+    Given(usize),
+    /// rbar = sum_j w_j uc_j / uc_from.
+    UnitCosts { from: usize, to: Vec<(f64, usize)> },
+}
+
+#[derive(Clone, Debug)]
+struct KShift {
+    sigma0: f64,
+    target: usize,
+    phi: Vec<f64>,
+    ratio: Ratio,
+}
+
+#[derive(Clone, Debug)]
+struct KService {
+    baseline: f64,
+    growth: usize,
+    inflation: usize,
+    /// Year-0 contribution of each partner.
+    contributions: Vec<f64>,
+    /// Rule share of each partner.
+    shares: Vec<f64>,
+    caps: Vec<Option<f64>>,
+    capped: bool,
+    /// Partner contribution per unit of counterfactual spend (c_i / C0).
+    per_spend: Vec<f64>,
+    /// Whether every partner's rule share equals its contribution share
+    /// (proportional rule), so contribution - savings share is
+    /// share x (counterfactual - net).
+    proportional: bool,
+    /// The largest overspend no cap binds on (water-filling's first round
+    /// suffices), and the partner that takes the exact remainder.
+    fits_below: f64,
+    last_active: usize,
+    /// Sum of the positive rule shares.
+    weight: f64,
+    shift: Option<KShift>,
+}
+
+#[derive(Clone, Debug)]
+struct KSaving {
+    scope: Vec<usize>,
+    rate: bool,
+    param: usize,
+    /// phase(t) for t = 0..=H.
+    phase: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+struct KYearly {
+    scope: Vec<usize>,
+    /// The param of each year's amount, t = 0..=H (None: nothing that year).
+    amounts: Vec<Option<usize>>,
+}
+
+#[derive(Clone, Debug)]
+struct KWorkforce {
+    service: usize,
+    /// (reduction param, phi(t) for t = 0..=H).
+    reduction: Option<(usize, Vec<f64>)>,
+    cost_per_head: usize,
+    redundancy: Option<usize>,
+}
+
+/// A scenario compiled for Monte Carlo.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    horizon: usize,
+    partners: usize,
+    services: Vec<KService>,
+    savings: Vec<KSaving>,
+    costs: Vec<KYearly>,
+    variances: Vec<KYearly>,
+    workforce: Vec<KWorkforce>,
+    /// 1 / (1 + d)^t for t = 0..=H.
+    discount: Vec<f64>,
+    rows: Vec<Row>,
+    /// Rows by year (index t), and the NPV rows.
+    by_year: Vec<Vec<(usize, Quantity)>>,
+    npv_rows: Vec<usize>,
+    /// Whether each service needs its price index (workforce lines).
+    needs_prices: Vec<bool>,
+    /// Whether each service has costs (cost lines or redundancy) and
+    /// variances; arrays a service never uses are not cleared each year.
+    has_costs: Vec<bool>,
+    has_variances: Vec<bool>,
+}
+
+/// One service's working arrays for a block.
+#[derive(Clone)]
+struct ServiceLanes {
+    volume: Lanes,
+    growth: Lanes,
+    prices: Lanes,
+    price_growth: Lanes,
+    cf: Lanes,
+    post: Lanes,
+    shift: Lanes,
+    eff: Lanes,
+    wf: Lanes,
+    cost: Lanes,
+    var: Lanes,
+    net: Lanes,
+    unalloc: Lanes,
+    dsigma: Lanes,
+    one_minus_rbar: Lanes,
+}
+
+impl ServiceLanes {
+    fn new() -> Self {
+        let z = [0.0; BLOCK];
+        ServiceLanes {
+            volume: z,
+            growth: z,
+            prices: z,
+            price_growth: z,
+            cf: z,
+            post: z,
+            shift: z,
+            eff: z,
+            wf: z,
+            cost: z,
+            var: z,
+            net: z,
+            unalloc: z,
+            dsigma: z,
+            one_minus_rbar: z,
+        }
+    }
+}
+
+/// Per-block working arrays, allocated once per thread.
+pub struct Scratch {
+    services: Vec<ServiceLanes>,
+    partner_var: Vec<Lanes>,
+    portions: Vec<f64>,
+    cumulative: Lanes,
+    npv: Lanes,
+    net: Lanes,
+    gross: Lanes,
+    cf: Lanes,
+    tmp: Lanes,
+}
+
+impl Kernel {
+    /// Compiles a scenario, reporting `rows` (years 1..=H, or NPV).
+    pub fn new(s: &Scenario, rows: Vec<Row>) -> Kernel {
+        let h = s.horizon;
+        let n = s.partners.len();
+        let services = s
+            .services
+            .iter()
+            .map(|sv| {
+                let shares: Vec<f64> = (0..n).map(|i| f(sv.risk_share.share(i))).collect();
+                let caps: Vec<Option<f64>> = sv.risk_share.caps.iter().map(|c| c.map(f)).collect();
+                let per_spend: Vec<f64> = sv
+                    .contributions
+                    .iter()
+                    .map(|c| {
+                        if sv.baseline.is_zero() {
+                            0.0
+                        } else {
+                            f(*c) / f(sv.baseline)
+                        }
+                    })
+                    .collect();
+                let weight: f64 = shares.iter().filter(|s| **s > 0.0).sum();
+                let fits_below = shares
+                    .iter()
+                    .zip(&caps)
+                    .filter_map(|(s, c)| match c {
+                        Some(cap) if *s > 0.0 => Some(cap * weight / s),
+                        _ => None,
+                    })
+                    .fold(
+                        if weight > 0.0 {
+                            f64::INFINITY
+                        } else {
+                            f64::NEG_INFINITY
+                        },
+                        f64::min,
+                    );
+                KService {
+                    fits_below,
+                    last_active: shares.iter().rposition(|s| *s > 0.0).unwrap_or(0),
+                    weight,
+                    proportional: sv.risk_share.rule
+                        == crate::scenario::raw::RuleKind::Proportional,
+                    per_spend,
+                    baseline: f(sv.baseline),
+                    growth: sv.growth.0,
+                    inflation: sv.inflation.0,
+                    contributions: sv.contributions.iter().map(|c| f(*c)).collect(),
+                    capped: caps.iter().any(Option::is_some),
+                    shares,
+                    caps,
+                    shift: sv.shift.as_ref().map(|sh| KShift {
+                        sigma0: sv.settings.get(sh.from).map_or(0.0, |k| f(k.share)),
+                        target: sh.target_share.0,
+                        phi: phis(&sh.profile, sh.by, h),
+                        ratio: match &sh.cost_ratio {
+                            CostRatio::Given(p) => Ratio::Given(p.0),
+                            CostRatio::UnitCosts => Ratio::UnitCosts {
+                                from: sv
+                                    .settings
+                                    .get(sh.from)
+                                    .and_then(|k| k.unit_cost)
+                                    .map_or(0, |p| p.0),
+                                to: sh
+                                    .to
+                                    .iter()
+                                    .map(|&(j, w)| {
+                                        (
+                                            f(w),
+                                            sv.settings
+                                                .get(j)
+                                                .and_then(|k| k.unit_cost)
+                                                .map_or(0, |p| p.0),
+                                        )
+                                    })
+                                    .collect(),
+                            },
+                        },
+                    }),
+                }
+            })
+            .collect();
+        let savings = s
+            .savings
+            .iter()
+            .map(|sv| {
+                let (rate, param) = match sv.size {
+                    SavingSize::Rate(p) => (true, p.0),
+                    SavingSize::Amount(p) => (false, p.0),
+                };
+                KSaving {
+                    scope: sv.services.clone(),
+                    rate,
+                    param,
+                    phase: (0..=h)
+                        .map(|t| f(crate::engine::savings::phase(&sv.phase_in, t)))
+                        .collect(),
+                }
+            })
+            .collect();
+        let yearly = |scope: Vec<usize>, amounts: &[crate::scenario::ParamId]| KYearly {
+            scope,
+            amounts: (0..=h as usize)
+                .map(|t| {
+                    if t == 0 {
+                        None
+                    } else {
+                        amounts.get(t - 1).map(|p| p.0)
+                    }
+                })
+                .collect(),
+        };
+        let costs = s
+            .costs
+            .iter()
+            .map(|c| yearly(c.services.clone(), &c.amounts))
+            .collect();
+        let variances = s
+            .variances
+            .iter()
+            .map(|v| yearly(vec![v.service], &v.amounts))
+            .collect();
+        let workforce: Vec<KWorkforce> = s
+            .workforce
+            .iter()
+            .map(|w| KWorkforce {
+                service: w.service,
+                reduction: w
+                    .reduction
+                    .as_ref()
+                    .map(|r| (r.heads.0, phis(&r.profile, r.by, h))),
+                cost_per_head: w.cost_per_head.0,
+                redundancy: w.redundancy_cost.map(|p| p.0),
+            })
+            .collect();
+        let mut needs_prices = vec![false; s.services.len()];
+        let mut has_costs = vec![false; s.services.len()];
+        let mut has_variances = vec![false; s.services.len()];
+        for w in &workforce {
+            if let Some(slot) = needs_prices.get_mut(w.service) {
+                *slot = true;
+            }
+            if let Some(slot) = has_costs.get_mut(w.service) {
+                *slot = true;
+            }
+        }
+        for c in &s.costs {
+            for &k in &c.services {
+                if let Some(slot) = has_costs.get_mut(k) {
+                    *slot = true;
+                }
+            }
+        }
+        for v in &s.variances {
+            if let Some(slot) = has_variances.get_mut(v.service) {
+                *slot = true;
+            }
+        }
+        let d = f(s.discount_rate);
+        let discount = (0..=h).map(|t| 1.0 / (1.0 + d).powi(t as i32)).collect();
+        let mut by_year = vec![Vec::new(); h as usize + 1];
+        let mut npv_rows = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            if row.quantity == Quantity::Npv {
+                npv_rows.push(i);
+            } else if let Some(list) = by_year.get_mut(row.year) {
+                list.push((i, row.quantity));
+            }
+        }
+        Kernel {
+            horizon: h as usize,
+            partners: n,
+            services,
+            savings,
+            costs,
+            variances,
+            workforce,
+            discount,
+            rows,
+            by_year,
+            npv_rows,
+            needs_prices,
+            has_costs,
+            has_variances,
+        }
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            services: vec![ServiceLanes::new(); self.services.len()],
+            partner_var: vec![[0.0; BLOCK]; self.partners],
+            portions: vec![0.0; self.partners],
+            cumulative: [0.0; BLOCK],
+            npv: [0.0; BLOCK],
+            net: [0.0; BLOCK],
+            gross: [0.0; BLOCK],
+            cf: [0.0; BLOCK],
+            tmp: [0.0; BLOCK],
+        }
+    }
+
+    /// Runs one block: `params[p]` holds param p's value in every lane;
+    /// `out[r]` receives row r.
+    pub fn run(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                unsafe { self.run_avx2(params, x, out) };
+                return;
+            }
+        }
+        self.run_generic(params, x, out);
+    }
+
+    /// The same code compiled for AVX2: wider lanes, identical IEEE
+    /// arithmetic (no fused multiply-add), so identical results.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+        self.run_generic(params, x, out);
+    }
+
+    #[inline(always)]
+    fn run_generic(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+        let zero = [0.0; BLOCK];
+        let p = |id: usize| params.get(id).unwrap_or(&zero);
+        // Per-run constants of each draw.
+        for (sv, l) in self.services.iter().zip(x.services.iter_mut()) {
+            growth_factors(
+                &mut l.growth,
+                &mut l.price_growth,
+                p(sv.growth),
+                p(sv.inflation),
+            );
+            l.volume = [1.0; BLOCK];
+            l.prices = [1.0; BLOCK];
+            l.wf = [0.0; BLOCK];
+            l.cost = [0.0; BLOCK];
+            l.var = [0.0; BLOCK];
+            l.unalloc = [0.0; BLOCK];
+            if let Some(sh) = &sv.shift {
+                offset(&mut l.dsigma, p(sh.target), sh.sigma0);
+                match &sh.ratio {
+                    Ratio::Given(c) => one_minus(&mut l.one_minus_rbar, p(*c)),
+                    Ratio::UnitCosts { from, to } => {
+                        let mut sum = [0.0; BLOCK];
+                        for &(w, uc) in to {
+                            axpy(&mut sum, w, p(uc));
+                        }
+                        one_minus_ratio(&mut l.one_minus_rbar, &sum, p(*from));
+                    }
+                }
+            }
+        }
+        x.cumulative = [0.0; BLOCK];
+        x.npv = [0.0; BLOCK];
+        for t in 1..=self.horizon {
+            self.year(t, params, x, out);
+        }
+        for &r in &self.npv_rows {
+            if let Some(row) = out.get_mut(r) {
+                *row = x.npv;
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn year(&self, t: usize, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+        let zero = [0.0; BLOCK];
+        let p = |id: usize| params.get(id).unwrap_or(&zero);
+        // 3.1 and 3.3: counterfactual and the shift.
+        for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
+            grow(&mut l.volume, &mut l.cf, &l.growth, sv.baseline);
+            if self.needs_prices[k] {
+                mul_assign(&mut l.prices, &l.price_growth);
+            }
+            match &sv.shift {
+                Some(sh) => shift(
+                    &mut l.shift,
+                    &mut l.post,
+                    &l.cf,
+                    &l.dsigma,
+                    &l.one_minus_rbar,
+                    sh.sigma0,
+                    sh.phi[t],
+                ),
+                None => {
+                    l.shift = [0.0; BLOCK];
+                    l.post = l.cf;
+                }
+            }
+            l.eff = [0.0; BLOCK];
+            if self.needs_prices[k] {
+                l.wf = [0.0; BLOCK];
+            }
+            if self.has_costs[k] {
+                l.cost = [0.0; BLOCK];
+            }
+            if self.has_variances[k] {
+                l.var = [0.0; BLOCK];
+            }
+        }
+        // 3.4: efficiency savings on the post-shift base.
+        for sv in &self.savings {
+            let size = p(sv.param);
+            let phase = sv.phase[t];
+            if sv.rate {
+                for &k in &sv.scope {
+                    if let Some(l) = x.services.get_mut(k) {
+                        add_product(&mut l.eff, size, &l.post, phase);
+                    }
+                }
+            } else {
+                pro_rata(
+                    &mut x.services,
+                    |l| &l.post,
+                    |l| &mut l.eff,
+                    &sv.scope,
+                    size,
+                    phase,
+                    &mut x.tmp,
+                );
+            }
+        }
+        // Costs, pro rata to counterfactual spend.
+        for c in &self.costs {
+            if let Some(Some(a)) = c.amounts.get(t) {
+                pro_rata(
+                    &mut x.services,
+                    |l| &l.cf,
+                    |l| &mut l.cost,
+                    &c.scope,
+                    p(*a),
+                    1.0,
+                    &mut x.tmp,
+                );
+            }
+        }
+        // Workforce savings and redundancy costs.
+        for w in &self.workforce {
+            let (Some((reduction, phi)), Some(l)) = (&w.reduction, x.services.get_mut(w.service))
+            else {
+                continue;
+            };
+            let (fewer, cph) = (p(*reduction), p(w.cost_per_head));
+            let (now, before) = (phi[t], phi[t - 1]);
+            add_staff_cost(&mut l.wf, fewer, cph, &l.prices, now);
+            if let Some(rc) = w.redundancy {
+                add_staff_cost(&mut l.cost, fewer, p(rc), &l.prices, now - before);
+            }
+        }
+        for v in &self.variances {
+            if let (Some(Some(a)), Some(&k)) = (v.amounts.get(t), v.scope.first()) {
+                if let Some(l) = x.services.get_mut(k) {
+                    add_assign(&mut l.var, p(*a));
+                }
+            }
+        }
+        // Service net savings and the risk share of variances.
+        for pv in x.partner_var.iter_mut() {
+            *pv = [0.0; BLOCK];
+        }
+        x.net = [0.0; BLOCK];
+        x.gross = [0.0; BLOCK];
+        x.cf = [0.0; BLOCK];
+        for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
+            service_totals(
+                &mut l.net,
+                &mut x.net,
+                &mut x.gross,
+                &mut x.cf,
+                [&l.shift, &l.eff, &l.wf, &l.cost, &l.cf],
+            );
+            if !self.has_variances[k] {
+                continue;
+            }
+            if sv.capped {
+                capped_shares(sv, l, &mut x.partner_var, &mut x.portions, &mut x.tmp);
+            } else {
+                for (pv, &share) in x.partner_var.iter_mut().zip(&sv.shares) {
+                    if share != 0.0 {
+                        axpy(pv, share, &l.var);
+                    }
+                }
+            }
+        }
+        // Pool totals.
+        add_assign(&mut x.cumulative, &x.net);
+        axpy(&mut x.npv, self.discount[t], &x.net);
+        for &(r, q) in &self.by_year[t] {
+            let Some(row) = out.get_mut(r) else {
+                continue;
+            };
+            let services = &x.services;
+            match q {
+                Quantity::NetSavings => *row = x.net,
+                Quantity::CumulativeNetSavings => *row = x.cumulative,
+                Quantity::Counterfactual => *row = x.cf,
+                Quantity::GrossSavings => *row = x.gross,
+                Quantity::Scenario => difference(row, &x.cf, &x.gross),
+                Quantity::ShiftSavings => sum_into(row, services, |l| &l.shift),
+                Quantity::EfficiencySavings => sum_into(row, services, |l| &l.eff),
+                Quantity::WorkforceSavings => sum_into(row, services, |l| &l.wf),
+                Quantity::Costs => sum_into(row, services, |l| &l.cost),
+                Quantity::Variances => sum_into(row, services, |l| &l.var),
+                Quantity::Unallocated => sum_into(row, services, |l| &l.unalloc),
+                Quantity::Spend(k) => {
+                    if let Some(l) = services.get(k) {
+                        *row = [0.0; BLOCK];
+                        add_gross(row, &l.shift, &l.eff, &l.wf);
+                        difference(&mut x.tmp, &l.cf, row);
+                        *row = x.tmp;
+                    }
+                }
+                Quantity::Contribution(i) => {
+                    *row = [0.0; BLOCK];
+                    for (sv, l) in self.services.iter().zip(services) {
+                        let c0 = sv.contributions.get(i).copied().unwrap_or(0.0);
+                        if c0 != 0.0 {
+                            axpy(row, c0, &l.volume);
+                        }
+                    }
+                }
+                Quantity::NetContribution(i) => {
+                    *row = x.partner_var.get(i).copied().unwrap_or([0.0; BLOCK]);
+                    for (sv, l) in self.services.iter().zip(services) {
+                        let share = sv.shares.get(i).copied().unwrap_or(0.0);
+                        let per_spend = sv.per_spend.get(i).copied().unwrap_or(0.0);
+                        if sv.proportional {
+                            if share != 0.0 {
+                                add_kept(row, &l.cf, &l.net, share);
+                            }
+                        } else {
+                            if per_spend != 0.0 {
+                                axpy(row, per_spend, &l.cf);
+                            }
+                            if share != 0.0 {
+                                axpy(row, -share, &l.net);
+                            }
+                        }
+                    }
+                }
+                Quantity::Npv => {}
+            }
+        }
+    }
+}
+
+/// Shares a capped service's variances: lanes where no cap binds (or that
+/// are underspends) in vector form, the rest by full water-filling.
+#[inline(always)]
+fn capped_shares(
+    sv: &KService,
+    l: &mut ServiceLanes,
+    partner_var: &mut [Lanes],
+    portions: &mut [f64],
+    given: &mut Lanes,
+) {
+    *given = [0.0; BLOCK];
+    for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
+        if share == 0.0 {
+            continue;
+        }
+        let last = i == sv.last_active;
+        for d in 0..BLOCK {
+            let v = l.var[d];
+            let p = if v <= 0.0 {
+                v * share
+            } else if v <= sv.fits_below {
+                if last {
+                    v - given[d]
+                } else {
+                    v * share / sv.weight
+                }
+            } else {
+                0.0
+            };
+            given[d] += p;
+            pv[d] += p;
+        }
+    }
+    for d in 0..BLOCK {
+        let v = l.var[d];
+        l.unalloc[d] = 0.0;
+        if v > 0.0 && v > sv.fits_below {
+            l.unalloc[d] = share_variance(v, &sv.shares, &sv.caps, portions);
+            for (pv, portion) in partner_var.iter_mut().zip(portions.iter()) {
+                pv[d] += portion;
+            }
+        }
+    }
+}
+
+/// A service's net savings, and the pool's net, gross and counterfactual.
+#[inline(always)]
+fn service_totals(
+    net: &mut Lanes,
+    pool_net: &mut Lanes,
+    pool_gross: &mut Lanes,
+    pool_cf: &mut Lanes,
+    parts: [&Lanes; 5],
+) {
+    let [shift, eff, wf, cost, cf] = parts;
+    for d in 0..BLOCK {
+        let gross = shift[d] + eff[d] + wf[d];
+        net[d] = gross - cost[d];
+        pool_net[d] += net[d];
+        pool_gross[d] += gross;
+        pool_cf[d] += cf[d];
+    }
+}
+
+/// row += share x (cf - net): a partner's contribution less its savings
+/// share under a proportional rule.
+#[inline(always)]
+fn add_kept(row: &mut Lanes, cf: &Lanes, net: &Lanes, share: f64) {
+    for d in 0..BLOCK {
+        row[d] += share * (cf[d] - net[d]);
+    }
+}
+
+/// out = a - b.
+#[inline(always)]
+fn difference(out: &mut Lanes, a: &Lanes, b: &Lanes) {
+    for d in 0..BLOCK {
+        out[d] = a[d] - b[d];
+    }
+}
+
+#[inline(always)]
+fn growth_factors(growth: &mut Lanes, price_growth: &mut Lanes, g: &Lanes, p: &Lanes) {
+    for d in 0..BLOCK {
+        growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
+        price_growth[d] = 1.0 + p[d];
+    }
+}
+
+#[inline(always)]
+fn offset(out: &mut Lanes, a: &Lanes, minus: f64) {
+    for d in 0..BLOCK {
+        out[d] = a[d] - minus;
+    }
+}
+
+#[inline(always)]
+fn one_minus(out: &mut Lanes, a: &Lanes) {
+    for d in 0..BLOCK {
+        out[d] = 1.0 - a[d];
+    }
+}
+
+#[inline(always)]
+fn one_minus_ratio(out: &mut Lanes, num: &Lanes, den: &Lanes) {
+    for d in 0..BLOCK {
+        out[d] = 1.0 - num[d] / den[d];
+    }
+}
+
+#[inline(always)]
+fn grow(volume: &mut Lanes, cf: &mut Lanes, growth: &Lanes, baseline: f64) {
+    for d in 0..BLOCK {
+        volume[d] *= growth[d];
+        cf[d] = baseline * volume[d];
+    }
+}
+
+#[inline(always)]
+fn mul_assign(a: &mut Lanes, b: &Lanes) {
+    for d in 0..BLOCK {
+        a[d] *= b[d];
+    }
+}
+
+#[inline(always)]
+fn add_assign(a: &mut Lanes, b: &Lanes) {
+    for d in 0..BLOCK {
+        a[d] += b[d];
+    }
+}
+
+/// a += k b.
+#[inline(always)]
+fn axpy(a: &mut Lanes, k: f64, b: &Lanes) {
+    for d in 0..BLOCK {
+        a[d] += k * b[d];
+    }
+}
+
+/// a += size x phase x base (a rate saving).
+#[inline(always)]
+fn add_product(a: &mut Lanes, size: &Lanes, base: &Lanes, phase: f64) {
+    for d in 0..BLOCK {
+        a[d] += size[d] * phase * base[d];
+    }
+}
+
+/// a += fewer x phi x per_head x prices (a workforce saving or redundancy).
+#[inline(always)]
+fn add_staff_cost(a: &mut Lanes, fewer: &Lanes, per_head: &Lanes, prices: &Lanes, phi: f64) {
+    for d in 0..BLOCK {
+        a[d] += fewer[d] * phi * per_head[d] * prices[d];
+    }
+}
+
+#[inline(always)]
+fn add_gross(row: &mut Lanes, shift: &Lanes, eff: &Lanes, wf: &Lanes) {
+    for d in 0..BLOCK {
+        row[d] += shift[d] + eff[d] + wf[d];
+    }
+}
+
+/// The exact solve of SPEC 3.3 in f64, lane by lane.
+#[inline(always)]
+fn shift(
+    saving: &mut Lanes,
+    post: &mut Lanes,
+    cf: &Lanes,
+    dsigma: &Lanes,
+    one_minus_rbar: &Lanes,
+    sigma0: f64,
+    phi: f64,
+) {
+    for d in 0..BLOCK {
+        // sigma - sigma0 = (target - sigma0) phi; the numerator
+        // R(1 - sigma) - sigma O is C (sigma0 - sigma).
+        let moved_share = dsigma[d] * phi;
+        let sigma = sigma0 + moved_share;
+        let numerator = -cf[d] * moved_share;
+        let denominator = 1.0 - sigma * one_minus_rbar[d];
+        let m = if numerator > 0.0 && denominator > 0.0 {
+            numerator / denominator
+        } else {
+            0.0
+        };
+        saving[d] = m * one_minus_rbar[d];
+        post[d] = cf[d] - saving[d];
+    }
+}
+
+/// row = sum over services of one of their arrays.
+#[inline(always)]
+fn sum_into(row: &mut Lanes, services: &[ServiceLanes], field: impl Fn(&ServiceLanes) -> &Lanes) {
+    *row = [0.0; BLOCK];
+    for l in services {
+        let v = field(l);
+        for d in 0..BLOCK {
+            row[d] += v[d];
+        }
+    }
+}
+
+/// Adds `amount x phase` to the services in `scope`, pro rata to their
+/// `base` (equal shares when every base is zero, as the exact engine).
+#[inline(always)]
+fn pro_rata(
+    services: &mut [ServiceLanes],
+    base: impl Fn(&ServiceLanes) -> &Lanes,
+    into: impl Fn(&mut ServiceLanes) -> &mut Lanes,
+    scope: &[usize],
+    amount: &Lanes,
+    phase: f64,
+    total: &mut Lanes,
+) {
+    *total = [0.0; BLOCK];
+    for &k in scope {
+        if let Some(l) = services.get(k) {
+            add_assign(total, base(l));
+        }
+    }
+    let equal = 1.0 / scope.len().max(1) as f64;
+    for &k in scope {
+        let Some(l) = services.get_mut(k) else {
+            continue;
+        };
+        let b = *base(l);
+        let target = into(l);
+        for d in 0..BLOCK {
+            let a = amount[d] * phase;
+            target[d] += if total[d] != 0.0 {
+                a * b[d] / total[d]
+            } else {
+                a * equal
+            };
+        }
+    }
+}
+
+/// Water-filling of one draw's overspend over capped partners, as the
+/// exact engine's `risk_share::share_variance`. Returns the unallocated
+/// remainder; `portions` receives each partner's part.
+fn share_variance(
+    variance: f64,
+    shares: &[f64],
+    caps: &[Option<f64>],
+    portions: &mut [f64],
+) -> f64 {
+    if variance <= 0.0 {
+        for (p, s) in portions.iter_mut().zip(shares) {
+            *p = s * variance;
+        }
+        return 0.0;
+    }
+    portions.fill(0.0);
+    // Fast path: the first round of water-filling binds no cap.
+    let weight: f64 = shares.iter().filter(|s| **s > 0.0).sum();
+    if weight > 0.0 {
+        let fits = shares.iter().zip(caps).all(|(s, c)| match c {
+            Some(cap) if *s > 0.0 => variance * s / weight <= *cap,
+            _ => true,
+        });
+        if fits {
+            let last = shares.iter().rposition(|s| *s > 0.0).unwrap_or(0);
+            let mut given = 0.0;
+            for (i, (p, s)) in portions.iter_mut().zip(shares).enumerate() {
+                if *s > 0.0 {
+                    *p = if i == last {
+                        variance - given
+                    } else {
+                        variance * s / weight
+                    };
+                    given += *p;
+                }
+            }
+            return 0.0;
+        }
+    }
+    let mut remaining = variance;
+    let mut active: u64 = shares
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| **s > 0.0 && *i < 64)
+        .fold(0, |m, (i, _)| m | (1 << i));
+    loop {
+        let weight: f64 = (0..shares.len())
+            .filter(|i| active & (1 << i) != 0)
+            .map(|i| shares[i])
+            .sum();
+        if active == 0 || weight <= 0.0 || remaining <= 0.0 {
+            break;
+        }
+        let mut capped = 0u64;
+        for i in (0..shares.len()).filter(|i| active & (1 << i) != 0) {
+            if let Some(cap) = caps[i] {
+                if remaining * shares[i] / weight > cap {
+                    capped |= 1 << i;
+                }
+            }
+        }
+        if capped == 0 {
+            let last = 63 - active.leading_zeros() as usize;
+            let mut given = 0.0;
+            for i in (0..shares.len()).filter(|i| active & (1 << i) != 0) {
+                let portion = if i == last {
+                    remaining - given
+                } else {
+                    remaining * shares[i] / weight
+                };
+                given += portion;
+                portions[i] = portion;
+            }
+            remaining = 0.0;
+            break;
+        }
+        for i in (0..shares.len()).filter(|i| capped & (1 << i) != 0) {
+            let cap = caps[i].unwrap_or(0.0);
+            portions[i] = cap;
+            remaining -= cap;
+        }
+        active &= !capped;
+    }
+    remaining.max(0.0)
+}

@@ -1,0 +1,304 @@
+//! Uncertainty (SPEC 3.6): Monte Carlo percentiles and the sensitivity
+//! tornado.
+//!
+//! Monte Carlo samples every ranged value once per draw ([`sample`]), runs
+//! the f64 [`kernel`] over blocks of draws, and reports percentiles by
+//! numpy's linear method ([`percentile`]). Draws are split into fixed-size
+//! chunks, each with its own stream derived from the seed and the chunk
+//! index, so the same file, seed and draws give the same bytes on any
+//! machine and with any number of threads. Sensitivity ([`sensitivity`])
+//! uses the exact engine.
+
+pub mod collect;
+pub mod kernel;
+pub mod percentile;
+pub mod sample;
+pub mod sensitivity;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::engine::Projection;
+use crate::metric::Metric;
+use crate::scenario::Scenario;
+use crate::scenario::raw::Case;
+use kernel::{BLOCK, Kernel, Lanes, Quantity, Row};
+
+/// Draws per chunk: each chunk has its own random stream.
+pub const CHUNK: usize = 8 * 1024;
+
+/// The quantities every Monte Carlo run reports per year (SPEC 3.6 and the
+/// uncertainty issue): net, cumulative net and gross savings, scenario
+/// spend, each partner's net contribution; and NPV.
+pub fn standard_rows(s: &Scenario) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for year in 1..=s.horizon as usize {
+        for quantity in [
+            Quantity::NetSavings,
+            Quantity::CumulativeNetSavings,
+            Quantity::GrossSavings,
+            Quantity::Scenario,
+        ] {
+            rows.push(Row { quantity, year });
+        }
+        for i in 0..s.partners.len() {
+            rows.push(Row {
+                quantity: Quantity::NetContribution(i),
+                year,
+            });
+        }
+    }
+    rows.push(Row {
+        quantity: Quantity::Npv,
+        year: 0,
+    });
+    rows
+}
+
+/// The rows and percentiles a scenario's `[[expect]]` percentile cases
+/// need beyond the standard ones.
+pub fn expectation_needs(s: &Scenario) -> (Vec<Row>, Vec<u8>) {
+    let mut rows = Vec::new();
+    let mut percentiles = Vec::new();
+    for e in &s.expects {
+        if let Case::Percentile(p) = e.case {
+            percentiles.push(p);
+            if let Some(quantity) = Quantity::of(e.metric) {
+                let year = e.year.unwrap_or(0) as usize;
+                if year > 0 || quantity == Quantity::Npv {
+                    rows.push(Row {
+                        quantity,
+                        year: if quantity == Quantity::Npv { 0 } else { year },
+                    });
+                }
+            }
+        }
+    }
+    (rows, percentiles)
+}
+
+/// How to run Monte Carlo (`--draws`, `--seed` override the scenario's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub draws: u64,
+    pub seed: u64,
+    /// Percentiles to report (the scenario's, unless overridden).
+    pub percentiles: Vec<u8>,
+}
+
+impl Options {
+    pub fn of(s: &Scenario) -> Options {
+        Options {
+            draws: s.draws,
+            seed: s.seed,
+            percentiles: s.percentiles.clone(),
+        }
+    }
+}
+
+/// Monte Carlo percentiles of a scenario, for the quantities it reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranges {
+    pub draws: u64,
+    pub seed: u64,
+    /// The percentiles reported (SPEC `percentiles`).
+    pub percentiles: Vec<u8>,
+    /// Percentiles of each (quantity, year), as exact decimals of the f64
+    /// values (rounded only when printed). Year 0 holds the central value.
+    values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>>,
+}
+
+impl Ranges {
+    /// Percentile `p` of `metric` in year `t` (ignored for NPV).
+    pub fn value(&self, metric: Metric, t: usize, p: u8) -> Option<Decimal> {
+        let quantity = Quantity::of(metric)?;
+        let year = if quantity == Quantity::Npv { 0 } else { t };
+        self.values
+            .get(&(quantity, year))?
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether `metric` has percentiles in this run.
+    pub fn has(&self, metric: Metric) -> bool {
+        Quantity::of(metric).is_some_and(|q| self.values.keys().any(|(k, _)| *k == q))
+    }
+}
+
+/// The metrics every run reports percentiles of, in report order: net,
+/// cumulative net and gross savings, scenario spend, each partner's net
+/// contribution, and NPV.
+pub fn standard_metrics(s: &Scenario) -> Vec<Metric> {
+    let mut m = vec![
+        Metric::NetSavings,
+        Metric::CumulativeNetSavings,
+        Metric::GrossSavings,
+        Metric::Scenario,
+    ];
+    m.extend((0..s.partners.len()).map(Metric::NetContribution));
+    m.push(Metric::Npv);
+    m
+}
+
+fn metric_of(q: Quantity) -> Metric {
+    match q {
+        Quantity::Counterfactual => Metric::Counterfactual,
+        Quantity::Scenario => Metric::Scenario,
+        Quantity::ShiftSavings => Metric::ShiftSavings,
+        Quantity::EfficiencySavings => Metric::EfficiencySavings,
+        Quantity::WorkforceSavings => Metric::WorkforceSavings,
+        Quantity::GrossSavings => Metric::GrossSavings,
+        Quantity::Costs => Metric::Costs,
+        Quantity::NetSavings => Metric::NetSavings,
+        Quantity::CumulativeNetSavings => Metric::CumulativeNetSavings,
+        Quantity::Variances => Metric::Variances,
+        Quantity::Unallocated => Metric::Unallocated,
+        Quantity::Spend(s) => Metric::Spend(s),
+        Quantity::Contribution(p) => Metric::Contribution(p),
+        Quantity::NetContribution(p) => Metric::NetContribution(p),
+        Quantity::Npv => Metric::Npv,
+    }
+}
+
+/// Why Monte Carlo could not run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum McError {
+    #[error("draws must be at least 1")]
+    NoDraws,
+}
+
+/// The percentiles of a scenario: the standard quantities, and whatever its
+/// `[[expect]]` percentile cases need. A scenario without ranged values is
+/// not sampled: every percentile is its exact central value.
+pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<Ranges, McError> {
+    if options.draws == 0 {
+        return Err(McError::NoDraws);
+    }
+    let mut rows = standard_rows(s);
+    let (extra_rows, extra_percentiles) = expectation_needs(s);
+    for r in extra_rows {
+        if !rows.contains(&r) {
+            rows.push(r);
+        }
+    }
+    let mut percentiles = options.percentiles.clone();
+    percentiles.extend(extra_percentiles);
+    percentiles.sort_unstable();
+    percentiles.dedup();
+    let mut values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>> = HashMap::new();
+    if s.has_ranges() {
+        let kernel = Kernel::new(s, rows.clone());
+        let draws = usize::try_from(options.draws).unwrap_or(usize::MAX);
+        let found = collect::percentiles(&kernel, s, draws, options.seed, &percentiles);
+        for (row, ps) in rows.iter().zip(found) {
+            let v = percentiles
+                .iter()
+                .zip(ps)
+                .filter_map(|(&p, x)| Decimal::from_f64_retain(x).map(|d| (p, d)))
+                .collect();
+            values.insert((row.quantity, row.year), v);
+        }
+    } else {
+        for row in &rows {
+            if let Some(v) = metric_of(row.quantity).value(central, row.year) {
+                values.insert(
+                    (row.quantity, row.year),
+                    percentiles.iter().map(|&p| (p, v)).collect(),
+                );
+            }
+        }
+    }
+    // Year 0 has no savings, costs or variances: every percentile is the
+    // central value.
+    for row in &rows {
+        if row.quantity != Quantity::Npv {
+            if let Some(v) = metric_of(row.quantity).value(central, 0) {
+                values.insert(
+                    (row.quantity, 0),
+                    percentiles.iter().map(|&p| (p, v)).collect(),
+                );
+            }
+        }
+    }
+    Ok(Ranges {
+        draws: options.draws,
+        seed: options.seed,
+        percentiles: options.percentiles.clone(),
+        values,
+    })
+}
+
+/// The raw f64 percentiles of `rows` (for tests and benchmarks).
+pub fn monte_carlo(
+    s: &Scenario,
+    rows: Vec<Row>,
+    options: &Options,
+    extra: &[u8],
+) -> Result<Vec<Vec<f64>>, McError> {
+    if options.draws == 0 {
+        return Err(McError::NoDraws);
+    }
+    let mut all = options.percentiles.clone();
+    all.extend_from_slice(extra);
+    all.sort_unstable();
+    all.dedup();
+    let kernel = Kernel::new(s, rows);
+    let draws = usize::try_from(options.draws).unwrap_or(usize::MAX);
+    Ok(collect::percentiles(&kernel, s, draws, options.seed, &all))
+}
+
+/// Runs every draw of chunk `chunk`, handing each block's outputs (only its
+/// first `len` lanes are draws) to `sink`.
+pub fn run_chunk(
+    kernel: &Kernel,
+    samplers: &[sample::ParamSampler],
+    seed: u64,
+    chunk: usize,
+    draws: usize,
+    mut sink: impl FnMut(&[Lanes], usize),
+) {
+    let start = chunk * CHUNK;
+    let n = CHUNK.min(draws.saturating_sub(start));
+    let mut rng = sample::chunk_generator(seed, chunk as u64);
+    let mut params: Vec<Lanes> = samplers
+        .iter()
+        .map(|ps| match ps.sampler {
+            sample::Sampler::Fixed(v) => [v; BLOCK],
+            _ => [0.0; BLOCK],
+        })
+        .collect();
+    let ranged: Vec<usize> = samplers
+        .iter()
+        .enumerate()
+        .filter(|(_, ps)| !ps.sampler.is_fixed())
+        .map(|(i, _)| i)
+        .collect();
+    let mut scratch = kernel.scratch();
+    let mut out = vec![[0.0; BLOCK]; kernel.rows().len()];
+    let mut done = 0;
+    while done < n {
+        for &i in &ranged {
+            if let (Some(ps), Some(lanes)) = (samplers.get(i), params.get_mut(i)) {
+                ps.fill(&mut rng, lanes);
+            }
+        }
+        kernel.run(&params, &mut scratch, &mut out);
+        let len = BLOCK.min(n - done);
+        sink(&out, len);
+        done += len;
+    }
+}
+
+/// Number of chunks for `draws`.
+pub fn chunks(draws: usize) -> usize {
+    draws.div_ceil(CHUNK)
+}
+
+/// Runs every chunk in parallel, returning each chunk's result in chunk
+/// order (so the combined result does not depend on the thread count).
+pub fn par_chunks<T: Send>(draws: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    (0..chunks(draws)).into_par_iter().map(f).collect()
+}

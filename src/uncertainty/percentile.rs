@@ -1,0 +1,137 @@
+//! Percentiles by numpy's default (linear) method, found by selection.
+//!
+//! For n sorted values x and percentile p: the virtual index is
+//! v = (p / 100)(n - 1), and the percentile interpolates between
+//! x[floor(v)] and x[floor(v) + 1] exactly as numpy's `_lerp` does
+//! (`a + (b - a) t`, or `b - (b - a)(1 - t)` when t >= 0.5), so results
+//! match `numpy.percentile` to the bit. Only the order statistics needed
+//! are found, by selection (`select_nth_unstable`), never a full sort.
+
+/// The order statistics (0-based ranks) percentile `p` of `n` values needs,
+/// and the interpolation weight between them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Needed {
+    pub lo: usize,
+    pub hi: usize,
+    pub t: f64,
+}
+
+pub fn needed(p: u8, n: usize) -> Needed {
+    let q = f64::from(p) / 100.0;
+    let v = q * (n.saturating_sub(1)) as f64;
+    let lo = v.floor();
+    let t = v - lo;
+    let lo = (lo as usize).min(n.saturating_sub(1));
+    Needed {
+        lo,
+        hi: (lo + 1).min(n.saturating_sub(1)),
+        t,
+    }
+}
+
+/// numpy's `_lerp`.
+pub fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
+}
+
+/// Every rank any of `percentiles` needs among `n` values, ascending.
+pub fn ranks(percentiles: &[u8], n: usize) -> Vec<usize> {
+    let mut r: Vec<usize> = percentiles
+        .iter()
+        .flat_map(|&p| {
+            let x = needed(p, n);
+            [x.lo, x.hi]
+        })
+        .collect();
+    r.sort_unstable();
+    r.dedup();
+    r
+}
+
+/// The values at `ranks` (ascending, all < len) of `values`, by successive
+/// selection on shrinking sub-slices. Reorders `values`.
+pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut start = 0;
+    let mut rest: &mut [f64] = values;
+    for &r in ranks {
+        let Some(local) = r.checked_sub(start) else {
+            out.push(f64::NAN);
+            continue;
+        };
+        if local >= rest.len() {
+            out.push(f64::NAN);
+            continue;
+        }
+        let (_, nth, right) = rest.select_nth_unstable_by(local, f64::total_cmp);
+        out.push(*nth);
+        start = r + 1;
+        rest = right;
+    }
+    out
+}
+
+/// The percentiles of `values` (reordered), by numpy's linear method.
+pub fn percentiles_of(values: &mut [f64], percentiles: &[u8]) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 {
+        return vec![f64::NAN; percentiles.len()];
+    }
+    let ranks = ranks(percentiles, n);
+    let found = select_ranks(values, &ranks);
+    let at = |r: usize| {
+        ranks
+            .iter()
+            .position(|x| *x == r)
+            .and_then(|i| found.get(i))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    percentiles
+        .iter()
+        .map(|&p| {
+            let x = needed(p, n);
+            lerp(at(x.lo), at(x.hi), x.t)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_numpy_linear_interpolation() {
+        // numpy.percentile([1, 2, 3, 4], [10, 50, 90]) -> [1.3, 2.5, 3.7]
+        let mut v = vec![4.0, 1.0, 3.0, 2.0];
+        let p = percentiles_of(&mut v, &[10, 50, 90]);
+        assert!((p[0] - 1.3).abs() < 1e-12);
+        assert_eq!(p[1], 2.5);
+        assert!((p[2] - 3.7).abs() < 1e-12);
+    }
+
+    #[test]
+    fn selection_agrees_with_a_full_sort() {
+        let mut v: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.37)
+            .collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let p = percentiles_of(&mut v, &[1, 5, 10, 50, 90, 95, 99]);
+        for (got, pct) in p.iter().zip([1u8, 5, 10, 50, 90, 95, 99]) {
+            let x = needed(pct, sorted.len());
+            assert_eq!(*got, lerp(sorted[x.lo], sorted[x.hi], x.t));
+        }
+    }
+
+    #[test]
+    fn one_value_is_every_percentile() {
+        let mut v = vec![7.0];
+        assert_eq!(percentiles_of(&mut v, &[1, 50, 99]), vec![7.0, 7.0, 7.0]);
+    }
+}

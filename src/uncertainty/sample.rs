@@ -1,0 +1,327 @@
+//! Sampling ranged values (SPEC 3.6): one sampler per param, drawing from
+//! a portable, seeded generator (xoshiro256++, `rand_xoshiro`).
+//!
+//! * `uniform`: low + u (high - low).
+//! * `triangular`: the closed-form inverse CDF.
+//! * `normal`: mean (low + high) / 2, sd (high - low) / (2 x 1.6448536), so
+//!   low and high are the 5th and 95th percentiles; standard normal
+//!   variates from `rand_distr`'s ziggurat.
+//! * `pert` (beta-PERT, lambda 4): alpha = 1 + 4(c - low)/(high - low),
+//!   beta = 1 + 4(high - c)/(high - low), sampled by inverting the Beta CDF
+//!   through a quantile table built once per param from the exact density
+//!   (see [`PertTable`]): one uniform per value, about 3 ns instead of about
+//!   60 ns for a rejection sampler, and within 1e-6 of the exact quantile
+//!   over the central 99.8% of the distribution (tested).
+//!
+//! A sampled share or rate (target shares, saving rates) that leaves 0-100%
+//! is clamped to it; no other value is truncated (docs/uncertainty.md).
+
+use rand::Rng;
+use rand_distr::{Distribution, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::scenario::values::{Dist, Uncertain};
+use crate::scenario::{Param, Scenario};
+
+/// z for the 95th percentile of the standard normal (SPEC 3.6).
+pub const Z95: f64 = 1.6448536;
+
+/// The generator behind every draw: xoshiro256++ (256-bit state), portable
+/// and seedable, so the same seed gives the same stream on every machine.
+pub type Generator = Xoshiro256PlusPlus;
+
+/// The generator for chunk `chunk` of a run with `seed`: each fixed-size
+/// chunk of draws has its own stream, so results do not depend on how
+/// chunks are spread over threads.
+pub fn chunk_generator(seed: u64, chunk: u64) -> Generator {
+    use rand::SeedableRng;
+    let mixed =
+        splitmix64(splitmix64(seed) ^ splitmix64(chunk.wrapping_add(0x632B_E59B_D9B4_E019)));
+    Generator::seed_from_u64(mixed)
+}
+
+/// SplitMix64: a bijective mixer for deriving stream seeds.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A uniform variate in the open interval (0, 1), from 53 random bits.
+#[inline(always)]
+pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
+    ((rng.next_u64() >> 11) as f64 + 0.5) * SCALE
+}
+
+/// How one param is drawn.
+#[derive(Clone, Debug)]
+pub enum Sampler {
+    /// A point value: the same every draw.
+    Fixed(f64),
+    Uniform {
+        low: f64,
+        width: f64,
+    },
+    Triangular {
+        low: f64,
+        high: f64,
+        split: f64,
+        left: f64,
+        right: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Pert {
+        low: f64,
+        width: f64,
+        table: PertTable,
+    },
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+impl Sampler {
+    /// The sampler of a param's value.
+    pub fn new(value: &Uncertain) -> Sampler {
+        let r = match value {
+            Uncertain::Point(v) => return Sampler::Fixed(f(*v)),
+            Uncertain::Range(r) => r,
+        };
+        let (low, central, high) = (f(r.low), f(r.central), f(r.high));
+        let width = high - low;
+        match r.dist {
+            Dist::Uniform => Sampler::Uniform { low, width },
+            Dist::Triangular => Sampler::Triangular {
+                low,
+                high,
+                split: (central - low) / width,
+                left: width * (central - low),
+                right: width * (high - central),
+            },
+            Dist::Normal => Sampler::Normal {
+                mean: (low + high) / 2.0,
+                sd: width / (2.0 * Z95),
+            },
+            Dist::Pert => {
+                let alpha = 1.0 + 4.0 * (central - low) / width;
+                let beta = 1.0 + 4.0 * (high - central) / width;
+                Sampler::Pert {
+                    low,
+                    width,
+                    table: PertTable::new(alpha, beta),
+                }
+            }
+        }
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Sampler::Fixed(_))
+    }
+
+    /// One draw.
+    #[inline(always)]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Fixed(v) => *v,
+            Sampler::Uniform { low, width } => low + open_unit(rng) * width,
+            Sampler::Triangular {
+                low,
+                high,
+                split,
+                left,
+                right,
+            } => {
+                let u = open_unit(rng);
+                if u < *split {
+                    low + (u * left).sqrt()
+                } else {
+                    high - ((1.0 - u) * right).sqrt()
+                }
+            }
+            Sampler::Normal { mean, sd } => {
+                let z: f64 = StandardNormal.sample(rng);
+                mean + sd * z
+            }
+            Sampler::Pert { low, width, table } => low + width * table.quantile(open_unit(rng)),
+        }
+    }
+
+    /// Fills `out` with draws.
+    #[inline(always)]
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        match self {
+            Sampler::Fixed(v) => out.fill(*v),
+            Sampler::Uniform { low, width } => {
+                for x in out.iter_mut() {
+                    *x = low + open_unit(rng) * width;
+                }
+            }
+            other => {
+                for x in out.iter_mut() {
+                    *x = other.sample(rng);
+                }
+            }
+        }
+    }
+}
+
+/// A param's sampler with the interval its draws are clamped to.
+#[derive(Clone, Debug)]
+pub struct ParamSampler {
+    pub sampler: Sampler,
+    pub clamp: Option<(f64, f64)>,
+}
+
+impl ParamSampler {
+    pub fn new(param: &Param) -> ParamSampler {
+        ParamSampler {
+            sampler: Sampler::new(&param.value),
+            clamp: param.clamp.map(|(lo, hi)| (f(lo), f(hi))),
+        }
+    }
+
+    /// Fills `out` with clamped draws.
+    #[inline(always)]
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        self.sampler.fill(rng, out);
+        if let (Some((lo, hi)), false) = (self.clamp, self.sampler.is_fixed()) {
+            for x in out.iter_mut() {
+                *x = x.clamp(lo, hi);
+            }
+        }
+    }
+}
+
+/// Every param's sampler, in param order.
+pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
+    s.params.iter().map(ParamSampler::new).collect()
+}
+
+/// The quantile function of Beta(alpha, beta) on [0, 1], tabulated at
+/// `KNOTS + 1` evenly spaced probabilities with its slope, and interpolated
+/// by cubic Hermite splines.
+///
+/// Built from the exact density: its CDF is integrated (trapezoid rule) on
+/// a grid of `GRID` steps, normalised and inverted at each knot; the slope
+/// at a knot is 1 / density (where the density vanishes, at an end, the
+/// secant is used instead).
+#[derive(Clone, Debug)]
+pub struct PertTable {
+    knots: Vec<f64>,
+    slopes: Vec<f64>,
+}
+
+impl PertTable {
+    pub const KNOTS: usize = 4096;
+    const GRID: usize = 1 << 16;
+
+    pub fn new(alpha: f64, beta: f64) -> PertTable {
+        let n = Self::GRID;
+        let h = 1.0 / n as f64;
+        let log_density = |x: f64| {
+            let lx = if x > 0.0 {
+                (alpha - 1.0) * x.ln()
+            } else if alpha == 1.0 {
+                0.0
+            } else {
+                f64::NEG_INFINITY
+            };
+            let l1 = if x < 1.0 {
+                (beta - 1.0) * (1.0 - x).ln()
+            } else if beta == 1.0 {
+                0.0
+            } else {
+                f64::NEG_INFINITY
+            };
+            lx + l1
+        };
+        let mut cdf = Vec::with_capacity(n + 1);
+        cdf.push(0.0);
+        let mut acc = 0.0;
+        let mut previous = log_density(0.0).exp();
+        for k in 1..=n {
+            let g = log_density(k as f64 * h).exp();
+            acc += 0.5 * (previous + g) * h;
+            cdf.push(acc);
+            previous = g;
+        }
+        let total = acc;
+        let mut knots = Vec::with_capacity(Self::KNOTS + 1);
+        let mut k = 0usize;
+        for i in 0..=Self::KNOTS {
+            let u = i as f64 / Self::KNOTS as f64 * total;
+            while k + 1 < n && cdf.get(k + 1).is_some_and(|c| *c < u) {
+                k += 1;
+            }
+            let (c0, c1) = (
+                cdf.get(k).copied().unwrap_or(0.0),
+                cdf.get(k + 1).copied().unwrap_or(total),
+            );
+            let frac = if c1 > c0 {
+                ((u - c0) / (c1 - c0)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            knots.push(((k as f64 + frac) * h).clamp(0.0, 1.0));
+        }
+        if let Some(first) = knots.first_mut() {
+            *first = 0.0;
+        }
+        if let Some(last) = knots.last_mut() {
+            *last = 1.0;
+        }
+        // dq/du = 1 / density(q), per unit of u; in knot units, / KNOTS.
+        let du = 1.0 / Self::KNOTS as f64;
+        let slopes = (0..=Self::KNOTS)
+            .map(|i| {
+                let q = knots.get(i).copied().unwrap_or(0.0);
+                let density = log_density(q).exp() / total;
+                let secant = {
+                    let a = knots.get(i.saturating_sub(1)).copied().unwrap_or(0.0);
+                    let b = knots.get((i + 1).min(Self::KNOTS)).copied().unwrap_or(1.0);
+                    let span = ((i + 1).min(Self::KNOTS) - i.saturating_sub(1)) as f64;
+                    (b - a) / span
+                };
+                let exact = du / density;
+                if density > 0.0 && exact.is_finite() && exact < 8.0 * secant.max(du * 1e-3) {
+                    exact
+                } else {
+                    secant
+                }
+            })
+            .collect();
+        PertTable { knots, slopes }
+    }
+
+    /// The quantile at probability `u` in [0, 1).
+    #[inline(always)]
+    pub fn quantile(&self, u: f64) -> f64 {
+        let x = u * Self::KNOTS as f64;
+        let i = (x as usize).min(Self::KNOTS - 1);
+        let t = x - i as f64;
+        match (
+            self.knots.get(i),
+            self.knots.get(i + 1),
+            self.slopes.get(i),
+            self.slopes.get(i + 1),
+        ) {
+            (Some(&q0), Some(&q1), Some(&m0), Some(&m1)) => {
+                let (t2, t3) = (t * t, t * t * t);
+                let q = (2.0 * t3 - 3.0 * t2 + 1.0) * q0
+                    + (t3 - 2.0 * t2 + t) * m0
+                    + (-2.0 * t3 + 3.0 * t2) * q1
+                    + (t3 - t2) * m1;
+                q.clamp(q0.min(q1), q0.max(q1))
+            }
+            _ => 1.0,
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Monte Carlo correctness: the f64 kernel against the exact engine, the
+//! samplers against their closed forms, and percentiles against a sort.
+
+use pool_model::engine::project;
+use pool_model::metric::Metric;
+use pool_model::scenario::{Scenario, Values, load, load_str};
+use pool_model::source::SourceMap;
+use pool_model::uncertainty::kernel::{BLOCK, Kernel, Quantity, Row};
+use pool_model::uncertainty::sample::{self, Sampler};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+fn scenario(path: &str) -> Scenario {
+    let mut sources = SourceMap::new();
+    load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path),
+        &mut sources,
+    )
+    .unwrap()
+}
+
+/// Every quantity the kernel computes, for every year.
+fn all_rows(s: &Scenario) -> Vec<Row> {
+    let mut rows = vec![Row {
+        quantity: Quantity::Npv,
+        year: 0,
+    }];
+    for year in 1..=s.horizon as usize {
+        let mut qs = vec![
+            Quantity::Counterfactual,
+            Quantity::Scenario,
+            Quantity::ShiftSavings,
+            Quantity::EfficiencySavings,
+            Quantity::WorkforceSavings,
+            Quantity::GrossSavings,
+            Quantity::Costs,
+            Quantity::NetSavings,
+            Quantity::CumulativeNetSavings,
+            Quantity::Variances,
+            Quantity::Unallocated,
+        ];
+        qs.extend((0..s.services.len()).map(Quantity::Spend));
+        qs.extend((0..s.partners.len()).map(Quantity::Contribution));
+        qs.extend((0..s.partners.len()).map(Quantity::NetContribution));
+        rows.extend(qs.into_iter().map(|quantity| Row { quantity, year }));
+    }
+    rows
+}
+
+fn metric_of(q: Quantity) -> Metric {
+    match q {
+        Quantity::Counterfactual => Metric::Counterfactual,
+        Quantity::Scenario => Metric::Scenario,
+        Quantity::ShiftSavings => Metric::ShiftSavings,
+        Quantity::EfficiencySavings => Metric::EfficiencySavings,
+        Quantity::WorkforceSavings => Metric::WorkforceSavings,
+        Quantity::GrossSavings => Metric::GrossSavings,
+        Quantity::Costs => Metric::Costs,
+        Quantity::NetSavings => Metric::NetSavings,
+        Quantity::CumulativeNetSavings => Metric::CumulativeNetSavings,
+        Quantity::Variances => Metric::Variances,
+        Quantity::Unallocated => Metric::Unallocated,
+        Quantity::Spend(s) => Metric::Spend(s),
+        Quantity::Contribution(p) => Metric::Contribution(p),
+        Quantity::NetContribution(p) => Metric::NetContribution(p),
+        Quantity::Npv => Metric::Npv,
+    }
+}
+
+/// Runs one block of random draws through the kernel and each draw through
+/// the exact engine; every output must agree to 1e-9 relative (or 1e-6
+/// absolute, for values near zero).
+fn kernel_agrees(s: &Scenario, seed: u64) {
+    let samplers = sample::samplers(s);
+    let mut rng = sample::chunk_generator(seed, 0);
+    let params: Vec<[f64; BLOCK]> = samplers
+        .iter()
+        .map(|ps| {
+            let mut lanes = [0.0; BLOCK];
+            ps.fill(&mut rng, &mut lanes);
+            lanes
+        })
+        .collect();
+    let rows = all_rows(s);
+    let kernel = Kernel::new(s, rows.clone());
+    let mut scratch = kernel.scratch();
+    let mut out = vec![[0.0; BLOCK]; rows.len()];
+    kernel.run(&params, &mut scratch, &mut out);
+    for d in (0..BLOCK).step_by(7) {
+        let values = Values(
+            params
+                .iter()
+                .map(|lanes| Decimal::from_f64_retain(lanes[d]).unwrap())
+                .collect(),
+        );
+        let exact = project(s, &values).unwrap();
+        for (row, lanes) in rows.iter().zip(&out) {
+            let metric = metric_of(row.quantity);
+            let want = metric.value(&exact, row.year).unwrap().to_f64().unwrap();
+            let got = lanes[d];
+            let tolerance = (want.abs() * 1e-9).max(1e-6);
+            assert!(
+                (got - want).abs() <= tolerance,
+                "{} draw {d}, {:?} in year {}: kernel {got} vs exact {want}",
+                s.name,
+                row.quantity,
+                row.year
+            );
+        }
+    }
+}
+
+#[test]
+fn f64_kernel_agrees_with_the_exact_engine_on_random_draws() {
+    for path in [
+        "scenarios/birmingham.toml",
+        "scenarios/bench/large.toml",
+        "tests/data/worked_example.toml",
+    ] {
+        for seed in [1, 2, 3] {
+            kernel_agrees(&scenario(path), seed);
+        }
+    }
+}
+
+#[test]
+fn f64_kernel_agrees_with_capped_water_filling() {
+    // Overspends large enough that the caps bind and spill over.
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/large.toml"),
+    )
+    .unwrap()
+    .replace(
+        "amounts = [\"£4m to £14m\", \"£2m to £10m\", \"-£2m to £6m\", \"-£3m to £4m\"]",
+        "amounts = [\"£40m to £140m\", \"-£20m to £100m\", \"£0 to £600m\", \"-£3m to £4m\"]",
+    );
+    let mut sources = SourceMap::new();
+    let s = load_str("capped.toml", &text, &mut sources).unwrap();
+    for seed in [4, 5] {
+        kernel_agrees(&s, seed);
+    }
+}
+
+// --- samplers against closed forms ---------------------------------------------------
+
+fn draws(sampler: &Sampler, n: usize) -> Vec<f64> {
+    let mut rng = sample::chunk_generator(7, 0);
+    (0..n).map(|_| sampler.sample(&mut rng)).collect()
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn quantile(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    s[((s.len() - 1) as f64 * p).round() as usize]
+}
+
+fn range(low: &str, central: Option<&str>, high: &str, dist: &str) -> Sampler {
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let dist = pool_model::scenario::values::Dist::from_name(dist).unwrap();
+    let r = pool_model::scenario::values::Range::new(d(low), central.map(d), d(high), Some(dist))
+        .unwrap();
+    Sampler::new(&pool_model::scenario::values::Uncertain::Range(r))
+}
+
+const N: usize = 400_000;
+
+/// Tolerance for a mean: 5 standard errors.
+fn se(sd: f64) -> f64 {
+    5.0 * sd / (N as f64).sqrt()
+}
+
+#[test]
+fn uniform_matches_its_closed_form() {
+    let v = draws(&range("2", None, "6", "uniform"), N);
+    let sd = 4.0 / 12f64.sqrt();
+    assert!((mean(&v) - 4.0).abs() < se(sd));
+    assert!((quantile(&v, 0.25) - 3.0).abs() < 0.02);
+    assert!(v.iter().all(|x| (2.0..6.0).contains(x)));
+}
+
+#[test]
+fn triangular_matches_its_closed_form() {
+    // Mode 2 on [1, 5]: mean (1 + 2 + 5)/3; median 5 - sqrt(0.5 x 4 x 3).
+    let v = draws(&range("1", Some("2"), "5", "triangular"), N);
+    let sd = ((1.0 + 4.0 + 25.0 - 2.0 - 5.0 - 10.0) / 18.0f64).sqrt();
+    assert!((mean(&v) - 8.0 / 3.0).abs() < se(sd));
+    assert!((quantile(&v, 0.5) - (5.0 - 6f64.sqrt())).abs() < 0.01);
+}
+
+#[test]
+fn normal_has_low_and_high_as_5th_and_95th_percentiles() {
+    let v = draws(&range("10", None, "20", "normal"), N);
+    let sd = 10.0 / (2.0 * 1.6448536);
+    assert!((mean(&v) - 15.0).abs() < se(sd));
+    assert!((quantile(&v, 0.05) - 10.0).abs() < 0.05);
+    assert!((quantile(&v, 0.95) - 20.0).abs() < 0.05);
+}
+
+#[test]
+fn pert_matches_beta_with_lambda_4() {
+    // low 1, mode 2, high 7: alpha = 1 + 4/6, beta = 1 + 20/6; mean (1 + 4 x 2 + 7)/6.
+    let v = draws(&range("1", Some("2"), "7", "pert"), N);
+    let (a, b): (f64, f64) = (1.0 + 4.0 / 6.0, 1.0 + 20.0 / 6.0);
+    let sd = 6.0 * (a * b / ((a + b).powi(2) * (a + b + 1.0))).sqrt();
+    assert!((mean(&v) - 16.0 / 6.0).abs() < se(sd), "mean {}", mean(&v));
+    // Against rand_distr's exact Beta sampler, quantile by quantile.
+    use rand_distr::Distribution;
+    let beta = rand_distr::Beta::new(a, b).unwrap();
+    let mut rng = sample::chunk_generator(9, 0);
+    let exact: Vec<f64> = (0..N).map(|_| 1.0 + 6.0 * beta.sample(&mut rng)).collect();
+    for p in [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99] {
+        assert!((quantile(&v, p) - quantile(&exact, p)).abs() < 0.03, "p{p}");
+    }
+}
+
+#[test]
+fn pert_table_is_close_to_the_exact_quantile_function() {
+    use pool_model::uncertainty::sample::PertTable;
+    // Beta(2, 2): the CDF is 3x^2 - 2x^3, inverted by bisection.
+    let table = PertTable::new(2.0, 2.0);
+    let mut worst: f64 = 0.0;
+    for i in 1..1000 {
+        let u = i as f64 / 1000.0;
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..80 {
+            let mid = 0.5 * (lo + hi);
+            if 3.0 * mid * mid - 2.0 * mid * mid * mid < u {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        worst = worst.max((table.quantile(u) - lo).abs());
+    }
+    eprintln!("worst quantile error {worst:e}");
+    assert!(worst < 1e-7, "worst quantile error {worst}");
+}
+
+#[test]
+fn clamped_shares_stay_within_0_and_100_percent() {
+    let text = include_str!("data/worked_example.toml").replace(
+        "target_share = \"40%\"",
+        "target_share = { low = \"-50%\", high = \"150%\", dist = \"normal\" }",
+    );
+    let mut sources = SourceMap::new();
+    // A normal range may straddle 0%-100% only through its tails; here the
+    // ends themselves are out of bounds, which validation rejects.
+    assert!(load_str("w.toml", &text, &mut sources).is_err());
+    let text = include_str!("data/worked_example.toml").replace(
+        "target_share = \"40%\"",
+        "target_share = { low = \"0%\", high = \"100%\", dist = \"normal\" }",
+    );
+    let s = load_str("w.toml", &text, &mut sources).unwrap();
+    let ps = sample::samplers(&s);
+    let id = s
+        .params
+        .iter()
+        .position(|p| p.name.ends_with("target_share"))
+        .unwrap();
+    let mut rng = sample::chunk_generator(1, 0);
+    let mut lanes = [0.0; BLOCK];
+    let mut outside = 0;
+    for _ in 0..100 {
+        ps[id].fill(&mut rng, &mut lanes);
+        outside += lanes.iter().filter(|x| !(0.0..=1.0).contains(*x)).count();
+    }
+    assert_eq!(outside, 0);
+}

@@ -166,12 +166,12 @@ fn csv_is_tidy_with_one_value_per_row() {
     assert!(find("2012/13", "net_savings", "", "", "").is_some());
     let p10 = rows
         .iter()
-        .find(|r| &r[0] == "" && &r[1] == "npv" && &r[5] == "p10")
+        .find(|r| r[0].is_empty() && &r[1] == "npv" && &r[5] == "p10")
         .map(|r| r[6].parse::<f64>().unwrap())
         .unwrap();
     let p90 = rows
         .iter()
-        .find(|r| &r[0] == "" && &r[1] == "npv" && &r[5] == "p90")
+        .find(|r| r[0].is_empty() && &r[1] == "npv" && &r[5] == "p90")
         .map(|r| r[6].parse::<f64>().unwrap())
         .unwrap();
     assert!(p10 < p90, "NPV p10 {p10} below p90 {p90}");

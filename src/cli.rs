@@ -31,6 +31,11 @@ Examples:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Threads for Monte Carlo [default: one per core]. Results are the
+    /// same bytes whatever the number.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +64,12 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    if let Some(n) = cli.threads {
+        // Only fails if a pool already exists, which cannot happen here.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global();
+    }
     let result = match cli.command {
         Command::Project(args) => commands::project::run(&args),
         Command::Check(args) => commands::check::run(&args),

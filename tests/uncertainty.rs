@@ -270,3 +270,53 @@ fn clamped_shares_stay_within_0_and_100_percent() {
     }
     assert_eq!(outside, 0);
 }
+
+// --- percentiles: strategies, collapsed ranges ----------------------------------------
+
+use pool_model::uncertainty::collect::{Strategy, percentiles_with};
+use pool_model::uncertainty::{Options, standard_rows};
+
+#[test]
+fn windowed_percentiles_equal_keeping_every_value() {
+    let s = scenario("scenarios/bench/large.toml");
+    let kernel = Kernel::new(&s, standard_rows(&s));
+    let draws = 150_000;
+    let ps = [1, 5, 10, 50, 90, 95, 99];
+    let all = percentiles_with(&kernel, &s, draws, 11, &ps, Strategy::KeepAll);
+    let windowed = percentiles_with(&kernel, &s, draws, 11, &ps, Strategy::Windowed(7.0));
+    assert_eq!(
+        all, windowed,
+        "windows must find the exact order statistics"
+    );
+    // A margin of zero makes the windows miss: the fallback must agree too.
+    let missed = percentiles_with(&kernel, &s, draws, 11, &ps, Strategy::Windowed(0.0));
+    assert_eq!(all, missed);
+}
+
+#[test]
+fn collapsed_ranges_give_the_exact_central_result_to_the_penny() {
+    // Every range collapsed to its central value, run through the Monte
+    // Carlo machinery (samplers, kernel, percentiles) all the same.
+    for path in ["scenarios/birmingham.toml", "scenarios/bench/large.toml"] {
+        let mut s = scenario(path);
+        for p in &mut s.params {
+            p.value = pool_model::scenario::values::Uncertain::Point(p.value.central());
+        }
+        let central = project(&s, &Values::central(&s)).unwrap();
+        let rows = standard_rows(&s);
+        let options = Options {
+            draws: 300,
+            seed: 1,
+            percentiles: vec![10, 50, 90],
+        };
+        let found = pool_model::uncertainty::monte_carlo(&s, rows.clone(), &options, &[]).unwrap();
+        for (row, ps) in rows.iter().zip(found) {
+            let exact = metric_of(row.quantity).value(&central, row.year).unwrap();
+            let want = pool_model::report::numbers::pounds(exact);
+            for p in ps {
+                let got = pool_model::report::numbers::pounds(Decimal::from_f64_retain(p).unwrap());
+                assert_eq!(got, want, "{path}: {:?} year {}", row.quantity, row.year);
+            }
+        }
+    }
+}

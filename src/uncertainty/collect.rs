@@ -27,14 +27,27 @@ use super::percentile::{lerp, needed, ranks as needed_ranks, select_ranks};
 use super::{CHUNK, chunks, par_chunks, run_chunk, sample};
 use crate::scenario::Scenario;
 
-/// Keep every value when rows x draws is at most this (8 bytes each).
-pub const KEEP_ALL: usize = 8 * 1024 * 1024;
+/// Keep every value when rows x draws is at most this (8 bytes each:
+/// 128 MB).
+pub const KEEP_ALL: usize = 16 * 1024 * 1024;
 
 /// Draws in the pilot (a whole number of chunks).
 pub const PILOT: usize = 8 * CHUNK;
 
 /// Standard errors of margin around each window.
 pub const Z: f64 = 7.0;
+
+/// How to find the order statistics.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Strategy {
+    /// Keep every value when that is small, else windows (the default).
+    Auto,
+    /// Keep every value (for tests: the reference).
+    KeepAll,
+    /// Windows with this many standard errors of margin (for tests: a tiny
+    /// margin forces the fallback).
+    Windowed(f64),
+}
 
 /// The percentiles `ps` of every kernel row over `draws` draws.
 pub fn percentiles(
@@ -44,10 +57,33 @@ pub fn percentiles(
     seed: u64,
     ps: &[u8],
 ) -> Vec<Vec<f64>> {
+    percentiles_with(kernel, s, draws, seed, ps, Strategy::Auto)
+}
+
+/// [`percentiles`] with a chosen strategy; every strategy gives the same
+/// values.
+pub fn percentiles_with(
+    kernel: &Kernel,
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    ps: &[u8],
+    strategy: Strategy,
+) -> Vec<Vec<f64>> {
     let rows = kernel.rows().len();
     let samplers = sample::samplers(s);
     let ranks = needed_ranks(ps, draws);
-    let values = if rows.saturating_mul(draws) <= KEEP_ALL || draws <= PILOT {
+    let small = rows.saturating_mul(draws) <= KEEP_ALL || draws <= PILOT;
+    let z = match strategy {
+        Strategy::Auto if small => None,
+        Strategy::KeepAll => None,
+        Strategy::Windowed(z) if draws > PILOT => Some(z),
+        Strategy::Windowed(_) => None,
+        Strategy::Auto => Some(Z),
+    };
+    let values = if let Some(z) = z {
+        windowed(kernel, &samplers, seed, draws, &ranks, z)
+    } else {
         keep_all(
             kernel,
             &samplers,
@@ -60,8 +96,6 @@ pub fn percentiles(
         .into_par_iter()
         .map(|mut v| select_ranks(&mut v, &ranks))
         .collect()
-    } else {
-        windowed(kernel, &samplers, seed, draws, &ranks)
     };
     values
         .iter()
@@ -94,30 +128,34 @@ fn keep_all(
     from: usize,
     to: usize,
 ) -> Vec<Vec<f64>> {
-    let per_chunk: Vec<Vec<Vec<f64>>> = (from..to)
-        .into_par_iter()
-        .map(|c| {
-            let mut values = vec![Vec::with_capacity(CHUNK); rows.len()];
-            run_chunk(kernel, samplers, seed, c, draws, |out, len| {
-                for (v, &r) in values.iter_mut().zip(rows) {
-                    if let Some(lanes) = out.get(r) {
-                        v.extend_from_slice(lanes.get(..len).unwrap_or(&[]));
-                    }
-                }
-            });
-            values
-        })
-        .collect();
-    let total = per_chunk
-        .iter()
-        .map(|c| c.first().map_or(0, Vec::len))
-        .sum();
-    let mut all: Vec<Vec<f64>> = (0..rows.len()).map(|_| Vec::with_capacity(total)).collect();
-    for chunk in per_chunk {
-        for (a, v) in all.iter_mut().zip(chunk) {
-            a.extend(v);
+    // Each chunk writes its draws into its own slice of every row's
+    // buffer, so nothing is copied twice.
+    let first = from * CHUNK;
+    let total = (to * CHUNK).min(draws).saturating_sub(first);
+    let mut all: Vec<Vec<f64>> = (0..rows.len()).map(|_| vec![0.0; total]).collect();
+    let mut per_chunk: Vec<Vec<&mut [f64]>> =
+        (from..to).map(|_| Vec::with_capacity(rows.len())).collect();
+    for row in all.iter_mut() {
+        for (slot, piece) in per_chunk.iter_mut().zip(row.chunks_mut(CHUNK)) {
+            slot.push(piece);
         }
     }
+    per_chunk
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(i, mut pieces)| {
+            let mut filled = 0;
+            run_chunk(kernel, samplers, seed, from + i, draws, |out, len| {
+                for (piece, &r) in pieces.iter_mut().zip(rows) {
+                    if let (Some(lanes), Some(dst)) =
+                        (out.get(r), piece.get_mut(filled..filled + len))
+                    {
+                        dst.copy_from_slice(lanes.get(..len).unwrap_or(&[]));
+                    }
+                }
+                filled += len;
+            });
+        });
     all
 }
 
@@ -284,7 +322,7 @@ impl Tally {
 }
 
 /// The windows of one row from its pilot values (reordered).
-fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize) -> Windows {
+fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows {
     let k = pilot.len();
     if k == 0 {
         return Windows::default();
@@ -293,8 +331,7 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize) -> Windows {
     for &r in ranks {
         let f = r as f64 / (draws.max(2) - 1) as f64;
         let spread = (f * (1.0 - f)).max(1.0 / k as f64);
-        let margin =
-            Z * ((k as f64 * spread).sqrt() + k as f64 * (spread / draws as f64).sqrt()) + 2.0;
+        let margin = z * ((k as f64 * spread).sqrt() + k as f64 * (spread / draws as f64).sqrt());
         let centre = f * (k - 1) as f64;
         let lo = (centre - margin).floor();
         let hi = (centre + margin).ceil();
@@ -366,6 +403,7 @@ fn windowed(
     seed: u64,
     draws: usize,
     ranks: &[usize],
+    z: f64,
 ) -> Vec<Vec<f64>> {
     let rows = kernel.rows().len();
     let all_rows: Vec<usize> = (0..rows).collect();
@@ -379,7 +417,7 @@ fn windowed(
     // Selection reorders each row's pilot values; the tally does not care.
     let windows: Vec<Windows> = pilot
         .par_iter_mut()
-        .map(|p| windows(p, ranks, draws))
+        .map(|p| windows(p, ranks, draws, z))
         .collect();
     if trace {
         eprintln!(

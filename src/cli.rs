@@ -81,7 +81,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
             if let Some(rejected) = e.downcast_ref::<Rejected>() {
-                eprint!("{}", rejected.rendered);
+                anstream::eprint!("{}", rejected.rendered);
             } else if e.downcast_ref::<Invalid>().is_none() {
                 eprintln!("error: {e:#}");
             }

@@ -95,19 +95,77 @@ impl Diagnostic {
 
     /// Renders the diagnostic: headline, source line with a caret, help.
     pub fn render(&self, sources: &SourceMap) -> String {
-        let mut out = format!("error: {}\n", self.headline(sources));
+        self.render_with(sources, &Paint::PLAIN)
+    }
+
+    /// Renders with terminal colours (ANSI codes; `anstream` strips them
+    /// when stderr is not a terminal or `NO_COLOR` is set).
+    pub fn render_styled(&self, sources: &SourceMap) -> String {
+        self.render_with(sources, &Paint::COLOUR)
+    }
+
+    fn render_with(&self, sources: &SourceMap, paint: &Paint) -> String {
+        let mut out = format!(
+            "{}: {}\n",
+            paint.error.render_as("error"),
+            paint.headline.render_as(&self.headline(sources))
+        );
         let mut gutter = 1;
         if let Place::At(loc) = self.place {
             if let Some(snippet) = Snippet::new(sources, loc) {
                 gutter = snippet.gutter_width();
-                snippet.write(&mut out);
+                snippet.write(&mut out, paint);
             }
         }
         for help in &self.help {
-            let _ = writeln!(out, "{:gutter$} = help: {help}", "");
+            let _ = writeln!(
+                out,
+                "{:gutter$} {} {help}",
+                "",
+                paint.help.render_as("= help:")
+            );
         }
         out
     }
+}
+
+/// Styles for the parts of a diagnostic.
+struct Paint {
+    error: Ink,
+    headline: Ink,
+    gutter: Ink,
+    caret: Ink,
+    help: Ink,
+}
+
+/// A style, or none.
+struct Ink(Option<anstyle::Style>);
+
+impl Ink {
+    fn render_as(&self, text: &str) -> String {
+        match self.0 {
+            Some(style) => format!("{style}{text}{style:#}"),
+            None => text.to_string(),
+        }
+    }
+}
+
+impl Paint {
+    const PLAIN: Paint = Paint {
+        error: Ink(None),
+        headline: Ink(None),
+        gutter: Ink(None),
+        caret: Ink(None),
+        help: Ink(None),
+    };
+
+    const COLOUR: Paint = Paint {
+        error: Ink(Some(anstyle::AnsiColor::Red.on_default().bold())),
+        headline: Ink(Some(anstyle::Style::new().bold())),
+        gutter: Ink(Some(anstyle::AnsiColor::Blue.on_default().bold())),
+        caret: Ink(Some(anstyle::AnsiColor::Red.on_default().bold())),
+        help: Ink(Some(anstyle::AnsiColor::Cyan.on_default().bold())),
+    };
 }
 
 /// The source line under a diagnostic, windowed for very long lines.
@@ -177,17 +235,14 @@ impl Snippet {
         self.label.len().max(1)
     }
 
-    fn write(&self, out: &mut String) {
+    fn write(&self, out: &mut String, paint: &Paint) {
         let w = self.gutter_width();
-        let _ = writeln!(out, "{:w$} |", "");
-        let _ = writeln!(out, "{:>w$} | {}", self.label, self.line);
-        let _ = writeln!(
-            out,
-            "{:w$} | {}{}",
-            "",
-            self.caret_offset,
-            "^".repeat(self.caret_len)
-        );
+        let bar = paint.gutter.render_as("|");
+        let _ = writeln!(out, "{:w$} {bar}", "");
+        let label = paint.gutter.render_as(&format!("{:>w$}", self.label));
+        let _ = writeln!(out, "{label} {bar} {}", self.line);
+        let carets = paint.caret.render_as(&"^".repeat(self.caret_len));
+        let _ = writeln!(out, "{:w$} {bar} {}{carets}", "", self.caret_offset);
     }
 }
 
@@ -237,12 +292,25 @@ impl Diagnostics {
 
     /// Renders every diagnostic, then a count when there are several.
     pub fn render(&self, sources: &SourceMap) -> String {
+        self.render_all(sources, false)
+    }
+
+    /// [`Diagnostics::render`] with terminal colours.
+    pub fn render_styled(&self, sources: &SourceMap) -> String {
+        self.render_all(sources, true)
+    }
+
+    fn render_all(&self, sources: &SourceMap, colour: bool) -> String {
         let mut out = String::new();
         for (i, d) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&d.render(sources));
+            out.push_str(&if colour {
+                d.render_styled(sources)
+            } else {
+                d.render(sources)
+            });
         }
         if self.0.len() > 1 {
             let _ = writeln!(out, "\nerror: {} problems found", self.0.len());

@@ -17,12 +17,26 @@
 //! * [`report`]: one module per output format;
 //! * [`cli`] and [`commands`]: the command-line tool over the library.
 
+// No panics on anything a user's input can reach: no unwrap or expect, no
+// panic!, no indexing that can go out of bounds (tests may do all four).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod expectations;
+#[doc(hidden)]
+pub mod harness;
 pub mod limits;
 pub mod metric;
 pub mod output;

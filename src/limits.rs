@@ -1,14 +1,56 @@
 //! Documented bounds on input, so that no file can make the tool run for
-//! minutes or exhaust memory (see `docs/limits.md`).
-
-/// Largest horizon a scenario may project (SPEC 2.2: 1..=50).
-pub const MAX_HORIZON: u32 = 50;
-
-/// Most Monte Carlo draws a run may ask for.
-pub const MAX_DRAWS: u64 = 10_000_000;
+//! minutes or exhaust memory (docs/limits.md). Each is checked where the
+//! input is read and reported as a located error (exit 2).
 
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Largest horizon a scenario may project (SPEC 2.2: 1..=50).
+pub const MAX_HORIZON: u32 = 50;
+
 /// Longest chain of `extends` (a variant of a variant of ...).
 pub const MAX_EXTENDS_DEPTH: usize = 8;
+
+/// Most `[[partner]]` entries.
+pub const MAX_PARTNERS: usize = 64;
+
+/// Most `[[service]]` entries.
+pub const MAX_SERVICES: usize = 100;
+
+/// Most `[[service.setting]]` entries in one service.
+pub const MAX_SETTINGS: usize = 20;
+
+/// Most entries of each of `[[saving]]`, `[[cost]]`, `[[variance]]` and
+/// `[[workforce]]`.
+pub const MAX_LINES: usize = 200;
+
+/// Most `[[expect]]` entries.
+pub const MAX_EXPECTS: usize = 1000;
+
+/// Longest `phase_in` list.
+pub const MAX_PHASE_IN: usize = 100;
+
+/// Most Monte Carlo draws a run may ask for.
+pub const MAX_DRAWS: u64 = 10_000_000;
+
+/// Most Monte Carlo work: draws x model size (see [`model_size`]); about
+/// 20 CPU-seconds. The benchmark file at 1M draws is 0.5 of a billion.
+pub const MAX_MONTE_CARLO_WORK: u64 = 12_000_000_000;
+
+/// Most sensitivity work: exact runs (two a ranged value, plus one) x model
+/// size; about 10 CPU-seconds.
+pub const MAX_SENSITIVITY_WORK: u64 = 50_000_000;
+
+/// The size of a scenario's model: lane operations per draw, roughly,
+/// counting per year each service, each service a saving or cost line
+/// covers, each variance and workforce line, and each partner-service pair.
+pub fn model_size(s: &crate::scenario::Scenario) -> u64 {
+    let per_year = s.services.len()
+        + s.services.iter().map(|x| x.settings.len()).sum::<usize>()
+        + s.savings.iter().map(|x| x.services.len()).sum::<usize>()
+        + s.costs.iter().map(|x| x.services.len()).sum::<usize>()
+        + s.variances.len()
+        + s.workforce.len()
+        + s.partners.len() * s.services.len();
+    u64::from(s.horizon) * per_year as u64
+}

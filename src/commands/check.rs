@@ -86,12 +86,8 @@ fn check_file(
     let (loaded, projection) = match loaded {
         Ok(x) => x,
         Err(rejected) => {
-            eprint!("{}", rejected.rendered);
-            let n = rejected
-                .rendered
-                .lines()
-                .filter(|l| l.starts_with("error: ") && !l.ends_with("problems found"))
-                .count();
+            anstream::eprint!("{}", rejected.rendered);
+            let n = rejected.count;
             return Ok((
                 FileResult::Invalid,
                 format!("{name}: invalid ({n} error(s), reported on stderr)\n"),

@@ -46,7 +46,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e.into()),
         (Err(ea), Err(eb)) => {
-            eprint!("{}", ea.rendered);
+            anstream::eprint!("{}", ea.rendered);
             eprintln!();
             return Err(eb.into());
         }

@@ -32,6 +32,8 @@ pub enum Outcome {
 #[error("{rendered}")]
 pub struct Rejected {
     pub rendered: String,
+    /// How many problems were found.
+    pub count: usize,
 }
 
 /// Some input was invalid and has already been reported (exit 2).
@@ -40,9 +42,12 @@ pub struct Rejected {
 pub struct Invalid;
 
 impl Rejected {
+    /// Renders with colours; they are stripped on the way out unless
+    /// stderr is a terminal and `NO_COLOR` is unset.
     pub fn new(diags: &Diagnostics, sources: &SourceMap) -> Self {
         Rejected {
-            rendered: diags.render(sources),
+            rendered: diags.render_styled(sources),
+            count: diags.len(),
         }
     }
 }

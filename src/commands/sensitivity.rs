@@ -7,7 +7,7 @@ use crate::commands::{Outcome, Rejected, emit, load};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, SensitivityReport, printer};
 use crate::scenario::Override;
-use crate::uncertainty::sensitivity::tornado;
+use crate::uncertainty::sensitivity::{TornadoError, tornado};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,8 +29,13 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (loaded, sources) = load(&args.file, &args.set)?;
-    let tornado = tornado(&loaded.scenario)
-        .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources))?;
+    let tornado = match tornado(&loaded.scenario) {
+        Ok(t) => t,
+        Err(TornadoError::Engine(e)) => {
+            return Err(Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let report = SensitivityReport {
         scenario: &loaded.scenario,
         tornado: &tornado,

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use super::document::{self, Entry, Node, NodeKind, Table};
 use super::read_source;
+use crate::error::Diagnostic as D;
 use crate::error::{Diagnostic, Diagnostics, list_ids};
 use crate::limits::MAX_EXTENDS_DEPTH;
 use crate::source::{Loc, SourceMap};
@@ -33,25 +34,99 @@ pub fn identity_key(section: &str) -> Option<&'static str> {
     }
 }
 
+/// Where scenario files come from: the filesystem, or (for tests and
+/// fuzzing) a set of files in memory.
+pub trait Files {
+    /// Reads a file's text into `sources`.
+    fn read(
+        &self,
+        path: &Path,
+        sources: &mut SourceMap,
+    ) -> Result<crate::source::FileId, Diagnostics>;
+    /// A key that is the same for two paths naming the same file.
+    fn identity(&self, path: &Path) -> PathBuf;
+}
+
+/// Files on disk.
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(
+        &self,
+        path: &Path,
+        sources: &mut SourceMap,
+    ) -> Result<crate::source::FileId, Diagnostics> {
+        read_source(path, sources)
+    }
+
+    fn identity(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+/// Files in memory, by path.
+pub struct Memory<'a>(pub &'a [(&'a str, &'a [u8])]);
+
+impl Files for Memory<'_> {
+    fn read(
+        &self,
+        path: &Path,
+        sources: &mut SourceMap,
+    ) -> Result<crate::source::FileId, Diagnostics> {
+        let name = path.display().to_string();
+        let key = self.identity(path);
+        match self.0.iter().find(|(p, _)| Path::new(p) == key) {
+            Some((_, bytes)) => super::add_bytes(&name, bytes, sources),
+            None => Err(D::file(name, "no such file").into()),
+        }
+    }
+
+    fn identity(&self, path: &Path) -> PathBuf {
+        // Lexical normalisation: `a/./b` and `a/x/../b` name `a/b`.
+        let mut out = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+}
+
 /// Reads a scenario file and every file it extends, merged into one tree.
 /// Returns the tree and the location of the top file's start.
-pub fn load_document(
+pub fn load_document_from(
+    files: &dyn Files,
     path: &Path,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(Table, Loc)> {
     let mut chain = Vec::new();
-    load_chain(path, None, sources, diags, &mut chain)
+    load_chain(files, path, None, sources, diags, &mut chain)
+}
+
+/// Reads a scenario file on disk and every file it extends.
+pub fn load_document(
+    path: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<(Table, Loc)> {
+    load_document_from(&Disk, path, sources, diags)
 }
 
 fn load_chain(
+    files: &dyn Files,
     path: &Path,
     via: Option<Loc>,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, String)>,
 ) -> Option<(Table, Loc)> {
-    let file = match read_source(path, sources) {
+    let file = match files.read(path, sources) {
         Ok(file) => file,
         Err(errors) => {
             match via {
@@ -100,11 +175,11 @@ fn load_chain(
     };
     let at = extends.value.loc;
     let base_path = path.parent().unwrap_or(Path::new("")).join(base_name);
-    let me = (canonical(path), path.display().to_string());
+    let me = (files.identity(path), path.display().to_string());
     if chain.is_empty() {
         chain.push(me);
     }
-    let base_key = canonical(&base_path);
+    let base_key = files.identity(&base_path);
     if let Some(start) = chain.iter().position(|(p, _)| *p == base_key) {
         let mut names: Vec<String> = chain.iter().skip(start).map(|(_, n)| n.clone()).collect();
         names.push(base_path.display().to_string());
@@ -135,16 +210,12 @@ fn load_chain(
         return None;
     }
     chain.push((base_key, base_path.display().to_string()));
-    let base = load_chain(&base_path, Some(at), sources, diags, chain);
+    let base = load_chain(files, &base_path, Some(at), sources, diags, chain);
     chain.pop();
     let (mut base, _) = base?;
     base.remove("expect");
     merge_root(&mut base, root, diags);
     Some((base, top))
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Merges a variant's top-level table over its base.

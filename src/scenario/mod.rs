@@ -86,8 +86,18 @@ pub fn load_with(
     overrides: &[Override],
     sources: &mut SourceMap,
 ) -> Result<Loaded, Diagnostics> {
+    load_from(&merge::Disk, path, overrides, sources)
+}
+
+/// [`load_with`] reading files from `files` (on disk, or in memory).
+pub fn load_from(
+    files: &dyn merge::Files,
+    path: &Path,
+    overrides: &[Override],
+    sources: &mut SourceMap,
+) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::new();
-    let Some((mut root, top)) = merge::load_document(path, sources, &mut diags) else {
+    let Some((mut root, top)) = merge::load_document_from(files, path, sources, &mut diags) else {
         return Err(diags.finish());
     };
     overrides::apply(&mut root, overrides, sources, &mut diags);

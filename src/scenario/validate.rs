@@ -13,7 +13,10 @@ use super::model::*;
 use super::raw::*;
 use super::values::{FinancialYear, Kind, Uncertain};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
-use crate::limits::{MAX_DRAWS, MAX_HORIZON};
+use crate::limits::{
+    MAX_DRAWS, MAX_EXPECTS, MAX_HORIZON, MAX_LINES, MAX_PARTNERS, MAX_PHASE_IN, MAX_SERVICES,
+    MAX_SETTINGS,
+};
 use crate::metric::{Metric, Unit};
 use crate::source::{Loc, SourceMap};
 
@@ -35,6 +38,7 @@ pub fn validate(
         frame: None,
         bad_unit_costs: Vec::new(),
     };
+    v.counts(raw);
     let header = v.header(raw.header.as_ref(), top);
     let inflation = v.rate_param(
         raw.assumptions.inflation.as_ref(),
@@ -239,6 +243,76 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// Documented limits on how many entries a file may have
+    /// (docs/limits.md): reported at the first entry past the limit.
+    fn counts(&mut self, raw: &RawScenario) {
+        let mut over = |what: &str, locs: Vec<Loc>, max: usize| {
+            if let Some(&loc) = locs.get(max) {
+                self.diags.push(
+                    Diagnostic::at(
+                        loc,
+                        format!(
+                            "too many {what}: at most {max} (this is number {})",
+                            max + 1
+                        ),
+                    )
+                    .help("see docs/limits.md for the limits on scenario files"),
+                );
+            }
+        };
+        over(
+            "[[partner]] entries",
+            raw.partners.iter().map(|p| p.loc).collect(),
+            MAX_PARTNERS,
+        );
+        over(
+            "[[service]] entries",
+            raw.services.iter().map(|p| p.loc).collect(),
+            MAX_SERVICES,
+        );
+        for s in &raw.services {
+            over(
+                "settings in one service",
+                s.settings.iter().map(|k| k.loc).collect(),
+                MAX_SETTINGS,
+            );
+        }
+        over(
+            "[[saving]] entries",
+            raw.savings.iter().map(|p| p.loc).collect(),
+            MAX_LINES,
+        );
+        over(
+            "[[cost]] entries",
+            raw.costs.iter().map(|p| p.loc).collect(),
+            MAX_LINES,
+        );
+        over(
+            "[[variance]] entries",
+            raw.variances.iter().map(|p| p.loc).collect(),
+            MAX_LINES,
+        );
+        over(
+            "[[workforce]] entries",
+            raw.workforce.iter().map(|p| p.loc).collect(),
+            MAX_LINES,
+        );
+        over(
+            "[[expect]] entries",
+            raw.expects.iter().map(|p| p.loc).collect(),
+            MAX_EXPECTS,
+        );
+        for sv in &raw.savings {
+            if let Some(list) = &sv.phase_in {
+                over(
+                    "`phase_in` values",
+                    list.value.iter().map(|v| v.loc).collect(),
+                    MAX_PHASE_IN,
+                );
+            }
+        }
     }
 
     fn header(&mut self, raw: Option<&RawHeader>, top: Loc) -> Header {

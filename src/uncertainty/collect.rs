@@ -37,6 +37,42 @@ pub const PILOT: usize = 8 * CHUNK;
 /// Standard errors of margin around each window.
 pub const Z: f64 = 7.0;
 
+/// Memory a windowed pass may use for one group of rows (bytes).
+pub const WINDOWED_BUDGET: usize = 256 * 1024 * 1024;
+
+/// How a run collects its percentiles: keeping every value or windows,
+/// and how many rows each pass over the draws handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub windowed: bool,
+    /// Rows per pass.
+    pub group: usize,
+    /// Passes over every draw.
+    pub passes: usize,
+}
+
+/// The plan for `rows` outputs of `draws` draws.
+pub fn plan(rows: usize, draws: usize) -> Plan {
+    let rows = rows.max(1);
+    let draws = draws.max(1);
+    let (windowed, group) = if rows.saturating_mul(draws) <= KEEP_ALL {
+        (false, rows)
+    } else if draws <= PILOT {
+        (false, (KEEP_ALL / draws).max(1))
+    } else {
+        // Per row: the pilot, plus at most about a tenth of the draws kept
+        // inside windows.
+        let per_row = 8 * (PILOT + draws / 10);
+        (true, (WINDOWED_BUDGET / per_row).max(1))
+    };
+    let group = group.min(rows);
+    Plan {
+        windowed,
+        group,
+        passes: rows.div_ceil(group),
+    }
+}
+
 /// How to find the order statistics.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Strategy {
@@ -73,30 +109,34 @@ pub fn percentiles_with(
     let rows = kernel.rows().len();
     let samplers = sample::samplers(s);
     let ranks = needed_ranks(ps, draws);
-    let small = rows.saturating_mul(draws) <= KEEP_ALL || draws <= PILOT;
+    let plan = plan(rows, draws);
     let z = match strategy {
-        Strategy::Auto if small => None,
-        Strategy::KeepAll => None,
+        Strategy::Auto if plan.windowed => Some(Z),
+        Strategy::Auto | Strategy::KeepAll => None,
         Strategy::Windowed(z) if draws > PILOT => Some(z),
         Strategy::Windowed(_) => None,
-        Strategy::Auto => Some(Z),
     };
-    let values = if let Some(z) = z {
-        windowed(kernel, &samplers, seed, draws, &ranks, z)
+    let group = if strategy == Strategy::Auto {
+        plan.group
     } else {
-        keep_all(
-            kernel,
-            &samplers,
-            seed,
-            draws,
-            &(0..rows).collect::<Vec<_>>(),
-            0,
-            chunks(draws),
-        )
-        .into_par_iter()
-        .map(|mut v| select_ranks(&mut v, &ranks))
-        .collect()
+        rows.max(1)
     };
+    // Rows are processed in groups, one pass over every draw each, so that
+    // memory stays within budget however many outputs there are.
+    let all: Vec<usize> = (0..rows).collect();
+    let mut values = Vec::with_capacity(rows);
+    for group in all.chunks(group.max(1)) {
+        if let Some(z) = z {
+            values.extend(windowed(kernel, &samplers, seed, draws, &ranks, z, group));
+        } else {
+            let kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws));
+            values.extend(
+                kept.into_par_iter()
+                    .map(|mut v| select_ranks(&mut v, &ranks))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
     values
         .iter()
         .map(|found| {
@@ -270,8 +310,10 @@ impl Tally {
                     region += (_mm256_movemask_pd(m) as u32).count_ones();
                 }
                 let slot = n.min(127);
-                staged[slot] = v;
-                staged_region[slot] = region;
+                if let (Some(sv), Some(sr)) = (staged.get_mut(slot), staged_region.get_mut(slot)) {
+                    *sv = v;
+                    *sr = region;
+                }
                 n += (region & 1) as usize;
             }
             for (&v, &region) in staged.iter().zip(&staged_region).take(n) {
@@ -404,9 +446,9 @@ fn windowed(
     draws: usize,
     ranks: &[usize],
     z: f64,
+    rows: &[usize],
 ) -> Vec<Vec<f64>> {
-    let rows = kernel.rows().len();
-    let all_rows: Vec<usize> = (0..rows).collect();
+    let all_rows: Vec<usize> = rows.to_vec();
     let pilot_chunks = PILOT / CHUNK;
     let clock = std::time::Instant::now();
     let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
@@ -443,8 +485,10 @@ fn windowed(
             return t;
         }
         run_chunk(kernel, samplers, seed, c, draws, |out, len| {
-            for ((tally, w), lanes) in t.iter_mut().zip(&windows).zip(out) {
-                tally.add(w, lanes.get(..len).unwrap_or(&[]));
+            for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
+                if let Some(lanes) = out.get(r) {
+                    tally.add(w, lanes.get(..len).unwrap_or(&[]));
+                }
             }
         });
         t
@@ -476,7 +520,19 @@ fn windowed(
     let mut fallback = if missed.is_empty() {
         Vec::new()
     } else {
-        keep_all(kernel, samplers, seed, draws, &missed, 0, chunks(draws))
+        let missed_rows: Vec<usize> = missed
+            .iter()
+            .filter_map(|&i| rows.get(i).copied())
+            .collect();
+        keep_all(
+            kernel,
+            samplers,
+            seed,
+            draws,
+            &missed_rows,
+            0,
+            chunks(draws),
+        )
     };
     resolved
         .into_iter()

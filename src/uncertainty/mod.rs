@@ -168,6 +168,31 @@ fn metric_of(q: Quantity) -> Metric {
 pub enum McError {
     #[error("draws must be at least 1")]
     NoDraws,
+    #[error(
+        "{draws} draws of a model this size would take too long: at most {max} draws (see docs/limits.md); use --draws {max} or fewer"
+    )]
+    TooMuchWork { draws: u64, max: u64 },
+}
+
+/// Checks a run against the Monte Carlo work limit: draws x model size x
+/// passes (more outputs than fit the memory budget need more passes).
+pub fn check_work(s: &Scenario, rows: usize, draws: u64) -> Result<(), McError> {
+    let size = crate::limits::model_size(s).max(1);
+    let passes = collect::plan(rows, usize::try_from(draws).unwrap_or(usize::MAX)).passes as u64;
+    let work = draws.saturating_mul(size).saturating_mul(passes);
+    if work > crate::limits::MAX_MONTE_CARLO_WORK {
+        // The largest draws that fit, allowing for the passes they need.
+        let mut max = crate::limits::MAX_MONTE_CARLO_WORK / size;
+        while max > 1 {
+            let p = collect::plan(rows, usize::try_from(max).unwrap_or(usize::MAX)).passes as u64;
+            if max.saturating_mul(size).saturating_mul(p) <= crate::limits::MAX_MONTE_CARLO_WORK {
+                break;
+            }
+            max = max * 9 / 10;
+        }
+        return Err(McError::TooMuchWork { draws, max });
+    }
+    Ok(())
 }
 
 /// The percentiles of a scenario: the standard quantities, and whatever its
@@ -190,6 +215,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
     percentiles.dedup();
     let mut values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>> = HashMap::new();
     if s.has_ranges() {
+        check_work(s, rows.len(), options.draws)?;
         let kernel = Kernel::new(s, rows.clone());
         let draws = usize::try_from(options.draws).unwrap_or(usize::MAX);
         let found = collect::percentiles(&kernel, s, draws, options.seed, &percentiles);

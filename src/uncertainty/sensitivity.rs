@@ -53,7 +53,23 @@ pub struct Tornado {
     pub bars: Vec<Bar>,
 }
 
-pub fn tornado(s: &Scenario) -> Result<Tornado, EngineError> {
+/// Why the tornado could not be drawn.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TornadoError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(
+        "{ranged} ranged values in a model this size would take too long to vary one by one (see docs/limits.md)"
+    )]
+    TooMuchWork { ranged: usize },
+}
+
+pub fn tornado(s: &Scenario) -> Result<Tornado, TornadoError> {
+    let ranged = s.ranged_params().count();
+    let runs = 2 * ranged as u64 + 1;
+    if runs.saturating_mul(crate::limits::model_size(s)) > crate::limits::MAX_SENSITIVITY_WORK {
+        return Err(TornadoError::TooMuchWork { ranged });
+    }
     let central_values = Values::central(s);
     let central = Outcome::of(&project(s, &central_values)?);
     let mut bars = Vec::new();

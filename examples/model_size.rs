@@ -1,0 +1,9 @@
+//! Prints a scenario's model size (docs/limits.md).
+fn main() {
+    for path in std::env::args().skip(1) {
+        let mut sources = pool_model::source::SourceMap::new();
+        let s = pool_model::scenario::load(std::path::Path::new(&path), &mut sources)
+            .expect("valid scenario");
+        println!("{path}: {}", pool_model::limits::model_size(&s));
+    }
+}

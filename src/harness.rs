@@ -1,0 +1,119 @@
+//! Drives the whole tool on untrusted bytes, for the property tests and the
+//! fuzz target (`fuzz/`): read and validate, project, sample, vary, print
+//! every format, evaluate expectations and compare.
+//!
+//! The contract it checks: any input gives either results or located
+//! diagnostics (a file, line and column for every problem), and never a
+//! panic. Files are held in memory, so `extends` is exercised against the
+//! shipped Birmingham scenario without touching the disk.
+
+use std::path::Path;
+
+use crate::diff::{Side, compare};
+use crate::engine::project;
+use crate::error::{Diagnostics, Place};
+use crate::expectations::{WithRanges, evaluate};
+use crate::report::{DiffReport, Format, ProjectionReport, SensitivityReport, printer};
+use crate::scenario::merge::Memory;
+use crate::scenario::{Values, load_from};
+use crate::source::SourceMap;
+use crate::uncertainty::{Options, ranges, sensitivity};
+
+/// The name the input is read under.
+pub const INPUT: &str = "input.toml";
+
+/// A base the input may extend.
+pub const BASE: &str = include_str!("../scenarios/birmingham.toml");
+
+/// Most draws the harness samples, so each input runs in milliseconds.
+pub const DRAWS: u64 = 64;
+
+/// Runs everything on `bytes`. `Err` describes a broken contract (a
+/// diagnostic without a location); a panic is a broken contract too.
+pub fn exercise(bytes: &[u8]) -> Result<(), String> {
+    let files = [(INPUT, bytes), ("birmingham.toml", BASE.as_bytes())];
+    let mut sources = SourceMap::new();
+    let loaded = match load_from(&Memory(&files), Path::new(INPUT), &[], &mut sources) {
+        Ok(l) => l,
+        Err(diags) => return located(&diags, &sources),
+    };
+    let s = &loaded.scenario;
+    let central = match project(s, &Values::central(s)) {
+        Ok(p) => p,
+        Err(e) => {
+            return located(
+                &Diagnostics::from(crate::error::Diagnostic::from(e)),
+                &sources,
+            );
+        }
+    };
+    let options = Options {
+        draws: s.draws.min(DRAWS),
+        seed: s.seed,
+        percentiles: s.percentiles.clone(),
+    };
+    let r = match ranges(s, &central, &options) {
+        Ok(r) => Some(r),
+        Err(crate::uncertainty::McError::TooMuchWork { .. }) => None,
+        Err(e) => return Err(format!("Monte Carlo refused a valid scenario: {e}")),
+    };
+    let report = ProjectionReport {
+        scenario: s,
+        central: &central,
+        ranges: r.as_ref(),
+    };
+    for format in [Format::Table, Format::Markdown, Format::Csv, Format::Json] {
+        let _ = printer(format).projection(&report);
+    }
+    let _ = evaluate(
+        s,
+        &WithRanges {
+            central: &central,
+            ranges: r.as_ref(),
+        },
+    );
+    if let Ok(tornado) = sensitivity::tornado(s) {
+        let _ = printer(Format::Table).sensitivity(&SensitivityReport {
+            scenario: s,
+            tornado: &tornado,
+        });
+    }
+    let side = Side {
+        loaded: &loaded,
+        central: &central,
+        ranges: r.as_ref(),
+    };
+    let comparison = compare(&side, &side);
+    if !comparison.identical() {
+        return Err("a scenario differs from itself".to_string());
+    }
+    let _ = printer(Format::Csv).diff(&DiffReport {
+        a_file: INPUT,
+        b_file: INPUT,
+        a: s,
+        b: s,
+        comparison: &comparison,
+    });
+    Ok(())
+}
+
+/// Every diagnostic must point somewhere, and render.
+fn located(diags: &Diagnostics, sources: &SourceMap) -> Result<(), String> {
+    if diags.is_empty() {
+        return Err("rejected with no diagnostic".to_string());
+    }
+    for d in diags.iter() {
+        match &d.place {
+            Place::At(loc) if sources.get(loc.file).is_some() => {}
+            Place::File(name) if !name.is_empty() => {}
+            other => {
+                return Err(format!(
+                    "diagnostic without a location ({other:?}): {}",
+                    d.message
+                ));
+            }
+        }
+    }
+    let _ = diags.render(sources);
+    Ok(())
+}

@@ -18,7 +18,8 @@ Examples:
   pool-model check scenarios/*.toml
   pool-model diff scenarios/birmingham.toml scenarios/birmingham-fast.toml
   pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%
-  pool-model sensitivity scenarios/birmingham.toml";
+  pool-model sensitivity scenarios/birmingham.toml
+  pool-model chart scenarios/birmingham.toml --kind fan -o fan.svg";
 
 /// Model pooled health and social care budgets exactly.
 ///
@@ -48,6 +49,8 @@ pub enum Command {
     Diff(commands::diff::Args),
     /// Tornado: which ranged value moves net savings most (exact).
     Sensitivity(commands::sensitivity::Args),
+    /// Draw an SVG chart: fan, shares, tornado or partners.
+    Chart(commands::chart::Args),
 }
 
 /// Runs the tool and returns its exit code.
@@ -75,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sensitivity(args) => commands::sensitivity::run(&args),
+        Command::Chart(args) => commands::chart::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

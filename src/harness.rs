@@ -1,6 +1,6 @@
 //! Drives the whole tool on untrusted bytes, for the property tests and the
 //! fuzz target (`fuzz/`): read and validate, project, sample, vary, print
-//! every format, evaluate expectations and compare.
+//! every format, draw every chart, evaluate expectations and compare.
 //!
 //! The contract it checks: any input gives either results or located
 //! diagnostics (a file, line and column for every problem), and never a
@@ -9,6 +9,7 @@
 
 use std::path::Path;
 
+use crate::chart::{self, ChartError};
 use crate::diff::{Side, compare};
 use crate::engine::project;
 use crate::error::{Diagnostics, Place};
@@ -77,7 +78,11 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
             scenario: s,
             tornado: &tornado,
         });
+        drawn(chart::tornado::chart(s, &tornado))?;
     }
+    drawn(chart::fan::chart(s, &central, r.as_ref()))?;
+    drawn(chart::shares::chart(s, &central))?;
+    drawn(chart::partners::chart(s, &central))?;
     let side = Side {
         loaded: &loaded,
         central: &central,
@@ -95,6 +100,16 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
         comparison: &comparison,
     });
     Ok(())
+}
+
+/// A chart is drawn, or there is nothing of its kind to draw.
+fn drawn(chart: Result<String, ChartError>) -> Result<(), String> {
+    match chart {
+        Ok(svg) if svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") => Ok(()),
+        Ok(_) => Err("a chart is not a whole SVG document".to_string()),
+        Err(ChartError::Nothing { .. }) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Every diagnostic must point somewhere, and render.

@@ -15,6 +15,7 @@
 //! * [`engine`]: the exact model of SPEC 3 on a validated scenario;
 //! * [`metric`]: the metric names of SPEC 4.2;
 //! * [`report`]: one module per output format;
+//! * [`chart`]: SVG charts, one module per kind;
 //! * [`cli`] and [`commands`]: the command-line tool over the library.
 
 // No panics on anything a user's input can reach: no unwrap or expect, no
@@ -29,6 +30,7 @@
     )
 )]
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod diff;

@@ -40,7 +40,7 @@ pub fn machine(value: Decimal, unit: Unit) -> String {
 }
 
 /// Groups the integer digits of a plain decimal string: `1234567.8` -> `1,234,567.8`.
-fn group(text: &str) -> String {
+pub fn group(text: &str) -> String {
     let (sign, rest) = match text.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", text),

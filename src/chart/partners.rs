@@ -1,0 +1,151 @@
+//! The partners chart: each partner's net contribution to the pool by year
+//! (contribution less its share of savings plus its share of overspends),
+//! stacked, baseline year included.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use rust_decimal::Decimal;
+
+use super::axis::{self, Axis, Scale, Unit};
+use super::style::{self, GRID, GUIDE, INK};
+use super::{
+    ChartError, Heading, Swatch, corners, key, key_height, render, total, year_label, year_ticks,
+};
+use crate::engine::Projection;
+use crate::report::numbers::millions;
+use crate::scenario::Scenario;
+
+/// Height of the chart below its heading.
+const PLOT: u32 = 520;
+/// Totals are printed over the bars up to this many years.
+const TOTALS_UP_TO: u32 = 12;
+
+/// Draws the partners chart.
+pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
+    let years = s.horizon as usize + 1;
+    let at = |i: usize, t: usize| {
+        p.partners
+            .get(i)
+            .and_then(|x| x.years.get(t))
+            .map_or(Decimal::ZERO, |y| y.net_contribution)
+    };
+    // Stack bounds: positives up from zero, negatives down.
+    let mut extents = Vec::new();
+    for t in 0..years {
+        let (mut up, mut down) = (Decimal::ZERO, Decimal::ZERO);
+        for i in 0..s.partners.len() {
+            let v = axis::millions(at(i, t));
+            if v >= Decimal::ZERO {
+                up += v;
+            } else {
+                down += v;
+            }
+        }
+        extents.push(up);
+        extents.push(down);
+    }
+    let y = Axis::covering(extents, Unit::Millions);
+    let subtitle = format!(
+        "Contribution less share of savings plus share of overspends, {} to {} (central case). £m, cash terms.",
+        s.year(0),
+        s.year(s.horizon)
+    );
+    let heading = Heading::new(
+        &format!("{}: net contribution by partner", s.name),
+        &subtitle,
+    );
+    render(heading.height() + PLOT, |root| {
+        let body = heading.draw(root)?;
+        let items: Vec<_> = s
+            .partners
+            .iter()
+            .enumerate()
+            .map(|(i, partner)| (Swatch::Block(style::colour(i)), partner.name.clone()))
+            .collect();
+        // The key first, at the top, so it never covers a bar.
+        let rows = key(&body, &items, (24, 12))?;
+        let body = body.split_vertically(key_height(rows)).1;
+        let h = f64::from(s.horizon);
+        let mut chart = ChartBuilder::on(&body)
+            .margin(8)
+            .margin_left(16)
+            .margin_right(28)
+            .x_label_area_size(30)
+            .y_label_area_size(84)
+            .build_cartesian_2d(
+                Scale::new(-0.5, h + 0.5, year_ticks(0, s.horizon, 10)),
+                Scale::of(&y),
+            )?;
+        let x_label = |v: &f64| year_label(s, *v);
+        let y_label = |v: &f64| y.label(*v);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .label_style(style::font(style::LABEL))
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label)
+            .draw()?;
+
+        let half = 0.32;
+        for i in 0..s.partners.len() {
+            let colour = style::colour(i);
+            let mut bars = Vec::new();
+            for t in 0..years {
+                let (mut up, mut down) = (Decimal::ZERO, Decimal::ZERO);
+                for j in 0..i {
+                    let v = axis::millions(at(j, t));
+                    if v >= Decimal::ZERO {
+                        up += v;
+                    } else {
+                        down += v;
+                    }
+                }
+                let v = axis::millions(at(i, t));
+                let (from, to) = if v >= Decimal::ZERO {
+                    (up, up + v)
+                } else {
+                    (down, down + v)
+                };
+                let x = t as f64;
+                bars.push(corners(
+                    (x - half, axis::to_f64(from)),
+                    (x + half, axis::to_f64(to)),
+                ));
+            }
+            // A segment under a pixel is left out (SVG wants height > 0).
+            bars.retain(|[a, b]| chart.backend_coord(a).1 != chart.backend_coord(b).1);
+            chart.draw_series(
+                bars.iter()
+                    .map(|&corners| Rectangle::new(corners, colour.filled())),
+            )?;
+            // A white edge between stacked segments.
+            chart.draw_series(
+                bars.iter()
+                    .map(|&corners| Rectangle::new(corners, WHITE.stroke_width(1))),
+            )?;
+        }
+        if y.low < 0.0 {
+            chart.draw_series(LineSeries::new(
+                [(-0.5, 0.0), (h + 0.5, 0.0)],
+                GUIDE.stroke_width(1),
+            ))?;
+        }
+        if s.horizon <= TOTALS_UP_TO {
+            for t in 0..years {
+                let total = total((0..s.partners.len()).map(|i| at(i, t)));
+                let up: Decimal = (0..s.partners.len())
+                    .map(|i| axis::millions(at(i, t)).max(Decimal::ZERO))
+                    .sum();
+                let (px, py) = chart.backend_coord(&(t as f64, axis::to_f64(up)));
+                root.draw(&Text::new(
+                    millions(total),
+                    (px, py - 4),
+                    style::anchored(style::SMALL, HPos::Center, VPos::Bottom),
+                ))?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,78 @@
+//! `pool-model chart FILE --kind K -o OUT.svg`: an SVG picture of a
+//! projection (SPEC 4.3). The drawing itself lives in [`crate::chart`].
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::chart::{self, ChartError, Kind};
+use crate::commands::{Outcome, Rejected, central, emit, load, monte_carlo_options};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::scenario::Override;
+use crate::uncertainty::{self, sensitivity::TornadoError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML).
+    pub file: PathBuf,
+
+    /// Which chart to draw.
+    #[arg(long, short = 'k', value_enum)]
+    pub kind: Kind,
+
+    /// Write the SVG to this file (atomically) [default: stdout, when not a terminal].
+    #[arg(long, short = 'o', value_name = "OUT.svg")]
+    pub output: Option<PathBuf>,
+
+    /// Monte Carlo draws for the fan's bands [default: the scenario's `draws`, else 10000].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+
+    /// Random seed for the fan's bands [default: the scenario's `seed`, else 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    if args.output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "a chart is an SVG file: give -o OUT.svg (or redirect stdout), e.g.\n  pool-model chart {} --kind {} -o {}.svg",
+            args.file.display(),
+            args.kind.name(),
+            args.kind.name()
+        );
+    }
+    let (loaded, sources) = load(&args.file, &args.set)?;
+    let s = &loaded.scenario;
+    let drawn = match args.kind {
+        Kind::Fan => {
+            let projection = central(&loaded, &sources)?;
+            let options = monte_carlo_options(s, args.draws, args.seed)?;
+            let ranges = uncertainty::ranges(s, &projection, &options)?;
+            chart::fan::chart(s, &projection, Some(&ranges))
+        }
+        Kind::Shares => chart::shares::chart(s, &central(&loaded, &sources)?),
+        Kind::Partners => chart::partners::chart(s, &central(&loaded, &sources)?),
+        Kind::Tornado => match uncertainty::sensitivity::tornado(s) {
+            Ok(t) => chart::tornado::chart(s, &t),
+            Err(TornadoError::Engine(e)) => {
+                return Err(
+                    Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources).into(),
+                );
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let svg = match drawn {
+        Ok(svg) => svg,
+        Err(ChartError::Nothing { message, help }) => {
+            anyhow::bail!("{}: {message}\n  = help: {help}", args.file.display())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    emit(&svg, args.output.as_deref())?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,323 @@
+//! `pool-model chart`: every kind of every shipped scenario is valid XML,
+//! the same bytes run to run and thread count to thread count, says the
+//! numbers the tables say, and is snapshotted (review with
+//! `cargo insta review`; look at the pictures before accepting).
+
+mod common;
+
+use common::{Test, root, run_in_root};
+
+const KINDS: [&str; 4] = ["fan", "shares", "tornado", "partners"];
+
+fn shipped_scenarios() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Parses an SVG and checks what every chart must be: an `<svg>` root of
+/// the documented width, only known elements, no rectangle with a negative
+/// or zero size, every number finite.
+fn valid_svg(svg: &str) -> roxmltree::Document<'_> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML: {e}"));
+    let svg_el = doc.root_element();
+    assert_eq!(svg_el.tag_name().name(), "svg");
+    assert_eq!(svg_el.attribute("width"), Some("960"));
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        assert!(
+            [
+                "svg", "rect", "line", "polyline", "polygon", "circle", "text"
+            ]
+            .contains(&name),
+            "unexpected element <{name}>"
+        );
+        if name == "rect" {
+            for attr in ["width", "height"] {
+                let v: f64 = node.attribute(attr).unwrap().parse().unwrap();
+                assert!(v > 0.0, "<rect {attr}=\"{v}\">");
+            }
+        }
+        for attr in node.attributes() {
+            assert!(
+                !attr.value().contains("NaN") && !attr.value().contains("inf"),
+                "{name} {}={}",
+                attr.name(),
+                attr.value()
+            );
+        }
+    }
+    doc
+}
+
+fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+fn chart(scenario: &str, kind: &str) -> String {
+    run_in_root(&["chart", scenario, "--kind", kind])
+        .status(0)
+        .stdout
+}
+
+#[test]
+fn every_kind_of_every_shipped_scenario_is_valid_and_snapshotted() {
+    for name in shipped_scenarios() {
+        let stem = name.trim_end_matches(".toml");
+        let path = format!("scenarios/{name}");
+        for kind in KINDS {
+            let ran = run_in_root(&["chart", &path, "--kind", kind]);
+            if ran.code() == 2 && kind == "shares" {
+                // Scenarios without a shift have no shares to chart.
+                assert!(ran.stderr.contains("has no service with a shift"));
+                continue;
+            }
+            let svg = ran.status(0).stdout;
+            valid_svg(&svg);
+            insta::assert_snapshot!(format!("chart_{stem}_{kind}"), svg);
+        }
+    }
+}
+
+#[test]
+fn the_fan_says_what_the_tables_say() {
+    let svg = chart("scenarios/birmingham.toml", "fan");
+    let doc = valid_svg(&svg);
+    let t = texts(&doc);
+    // Cumulative net savings, central and p10/p90, as `project` prints them.
+    assert!(
+        t.contains(
+            &"Cumulative net savings: £72.8m by 2014/15 (p10 £53.8m, p90 £90.8m)".to_string()
+        ),
+        "{t:?}"
+    );
+    for label in [
+        "2010/11",
+        "2014/15",
+        "£0m",
+        "£20m",
+        "p10–p90 of 10,000 draws",
+    ] {
+        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
+    }
+    // The baseline year has no savings and is not on the fan's axis.
+    assert!(!t.contains(&"2009/10".to_string()));
+    // One shaded band (p10-p90) per panel.
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polygon"))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn the_shares_chart_marks_the_target() {
+    let doc_text = chart("scenarios/birmingham.toml", "shares");
+    let doc = valid_svg(&doc_text);
+    let t = texts(&doc);
+    assert!(
+        t.contains(
+            &"Target: Residential care at 40% of the service's spend by 2012/13".to_string()
+        ),
+        "{t:?}"
+    );
+    for label in [
+        "Residential care 40.0%",
+        "Supported living 39.1%",
+        "0%",
+        "60%",
+    ] {
+        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
+    }
+    // The target ring.
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("circle") && n.attribute("r") == Some("7"))
+    );
+}
+
+#[test]
+fn the_tornado_chart_draws_the_sensitivity_table() {
+    let doc_text = chart("scenarios/birmingham.toml", "tornado");
+    let doc = valid_svg(&doc_text);
+    let t = texts(&doc);
+    // Rank 1 of `pool-model sensitivity`: NPV £79.1m at low, £50.9m at high.
+    for label in [
+        "£79.1m",
+        "£50.9m",
+        "£47,000 to £65,000",
+        "NPV (central case £64.4m)",
+    ] {
+        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
+    }
+    assert!(
+        t.iter().any(|x| x.contains("5 smaller swing(s) not shown")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn the_partners_chart_stacks_every_partner() {
+    let doc_text = chart("scenarios/birmingham.toml", "partners");
+    let doc = valid_svg(&doc_text);
+    let t = texts(&doc);
+    for label in [
+        "Birmingham City Council",
+        "NHS Birmingham East and North",
+        "£315.0m",
+        "2009/10",
+    ] {
+        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
+    }
+    // Four partners in six years, each segment filled and edged.
+    let bars = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#0072B2"))
+        .count();
+    assert_eq!(bars, 6 + 1, "six council bars and the key's swatch");
+}
+
+#[test]
+fn the_same_chart_is_the_same_bytes_whatever_the_threads() {
+    for kind in KINDS {
+        let one = run_in_root(&[
+            "--threads",
+            "1",
+            "chart",
+            "scenarios/birmingham.toml",
+            "--kind",
+            kind,
+        ])
+        .status(0)
+        .stdout;
+        let two = run_in_root(&[
+            "--threads",
+            "2",
+            "chart",
+            "scenarios/birmingham.toml",
+            "--kind",
+            kind,
+        ])
+        .status(0)
+        .stdout;
+        assert_eq!(one, two, "{kind}");
+    }
+}
+
+#[test]
+fn chart_writes_atomically_to_o() {
+    let test = Test::new();
+    let scenario = root().join("scenarios/birmingham.toml");
+    let scenario = scenario.to_str().unwrap();
+    test.run_with(&[
+        "chart", scenario, "--kind", "fan", "-o", "fan.svg", "--draws", "500",
+    ])
+    .status(0);
+    let svg = std::fs::read_to_string(test.path().join("fan.svg")).unwrap();
+    let doc = valid_svg(&svg);
+    assert!(texts(&doc).contains(&"p10–p90 of 500 draws".to_string()));
+    // A failed run leaves the old file alone.
+    test.run_with(&["chart", "missing.toml", "--kind", "fan", "-o", "fan.svg"])
+        .status(2);
+    assert_eq!(
+        std::fs::read_to_string(test.path().join("fan.svg")).unwrap(),
+        svg
+    );
+}
+
+const PLAIN: &str = r#"[scenario]
+name = "Ctrl <&> \u0001 \"quoted\" ' name"
+start = "2024/25"
+horizon = 3
+
+[[partner]]
+id = "council"
+name = "Council <b>"
+kind = "council"
+
+[[service]]
+id = "ld"
+name = "Learning & disability"
+lead = "council"
+contributions = { council = "£10m" }
+"#;
+
+#[test]
+fn charts_of_a_scenario_with_nothing_to_show_say_why() {
+    let test = Test::new().file("plain.toml", PLAIN);
+    test.run_with(&["chart", "plain.toml", "--kind", "shares"])
+        .status(2)
+        .stderr_has("has no service with a shift")
+        .stderr_has("help: add a [service.shift] table, or try --kind fan");
+    test.run_with(&["chart", "plain.toml", "--kind", "tornado"])
+        .status(2)
+        .stderr_has("has no ranged values: there is nothing to vary");
+    // Fan and partners draw, markup in names escaped and control
+    // characters dropped.
+    for kind in ["fan", "partners"] {
+        let svg = test
+            .run_with(&["chart", "plain.toml", "--kind", kind])
+            .status(0)
+            .stdout;
+        let doc = valid_svg(&svg);
+        assert!(
+            texts(&doc)
+                .iter()
+                .any(|t| t.starts_with("Ctrl <&>") && t.contains("\"quoted\" '")),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn chart_usage_errors_exit_2() {
+    run_in_root(&["chart", "scenarios/birmingham.toml"])
+        .status(2)
+        .stderr_has("--kind");
+    run_in_root(&["chart", "scenarios/birmingham.toml", "--kind", "pie"])
+        .status(2)
+        .stderr_has("possible values: fan, shares, tornado, partners");
+    run_in_root(&[
+        "chart",
+        "scenarios/birmingham.toml",
+        "--kind",
+        "fan",
+        "--draws",
+        "0",
+    ])
+    .status(2)
+    .stderr_has("--draws must be 1 to");
+}
+
+#[test]
+fn a_long_horizon_labels_every_fifth_year() {
+    let text = std::fs::read_to_string(root().join("tests/good/horizon_50.toml")).unwrap();
+    let test = Test::new().file("long.toml", &text);
+    for kind in KINDS {
+        if kind == "tornado" {
+            continue;
+        }
+        let svg = test
+            .run_with(&["chart", "long.toml", "--kind", kind, "--draws", "200"])
+            .status(0)
+            .stdout;
+        let doc = valid_svg(&svg);
+        let mut years: Vec<String> = texts(&doc)
+            .into_iter()
+            .filter(|t| t.len() == 7 && t.as_bytes()[4] == b'/')
+            .collect();
+        years.sort();
+        years.dedup();
+        assert!(years.len() <= 11, "{kind}: {years:?}");
+        assert!(years.len() >= 8, "{kind}: {years:?}");
+    }
+}

@@ -13,6 +13,7 @@ use crate::commands::{self, Invalid, Outcome, Rejected};
 
 const EXAMPLES: &str = "\
 Examples:
+  pool-model init my-pool.toml
   pool-model project scenarios/birmingham.toml
   pool-model project scenarios/birmingham.toml --format csv -o birmingham.csv
   pool-model check scenarios/*.toml
@@ -51,6 +52,12 @@ pub enum Command {
     Sensitivity(commands::sensitivity::Args),
     /// Draw an SVG chart: fan, shares, tornado or partners.
     Chart(commands::chart::Args),
+    /// Write a commented starter scenario to FILE (never overwrites).
+    Init(commands::init::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(commands::completions::Args),
+    /// Print the manual page (roff).
+    Man(commands::man::Args),
 }
 
 /// Runs the tool and returns its exit code.
@@ -73,12 +80,16 @@ pub fn main() -> ExitCode {
             .num_threads(usize::from(n))
             .build_global();
     }
+    crate::progress::install();
     let result = match cli.command {
         Command::Project(args) => commands::project::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sensitivity(args) => commands::sensitivity::run(&args),
         Command::Chart(args) => commands::chart::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::Man(args) => commands::man::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -42,6 +42,7 @@ pub mod harness;
 pub mod limits;
 pub mod metric;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod source;

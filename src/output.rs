@@ -15,6 +15,8 @@ pub enum OutputError {
     MissingDirectory { path: String, dir: String },
     #[error("{path}: cannot write: `{dir}` is not a directory")]
     NotADirectory { path: String, dir: String },
+    #[error("{path} already exists: pool-model will not overwrite it")]
+    Exists { path: String },
     #[error("{path}: cannot write: {source}")]
     Io {
         path: String,
@@ -42,7 +44,17 @@ pub fn write(bytes: &[u8], path: Option<&Path>) -> Result<(), OutputError> {
     }
 }
 
+/// Writes `bytes` to a new file at `path`, atomically, refusing to replace
+/// anything already there (even if it appears while writing).
+pub fn write_new(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
+    write_to(bytes, path, false)
+}
+
 fn write_file(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
+    write_to(bytes, path, true)
+}
+
+fn write_to(bytes: &[u8], path: &Path, replace: bool) -> Result<(), OutputError> {
     let name = path.display().to_string();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -67,6 +79,9 @@ fn write_file(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
     if path.is_dir() {
         return Err(io(std::io::Error::other("it is a directory")));
     }
+    if !replace && path.symlink_metadata().is_ok() {
+        return Err(OutputError::Exists { path: name });
+    }
     let mut temp = tempfile::Builder::new()
         .prefix(".pool-model-")
         .suffix(".tmp")
@@ -74,7 +89,17 @@ fn write_file(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
         .map_err(io)?;
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    temp.persist(path).map_err(|e| io(e.error))?;
+    if replace {
+        temp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                OutputError::Exists { path: name.clone() }
+            } else {
+                io(e.error)
+            }
+        })?;
+    }
     Ok(())
 }
 
@@ -88,6 +113,17 @@ mod tests {
         let path = dir.path().join("out.csv");
         write(b"a,b\n", Some(&path)).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"a,b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scenario.toml");
+        write_new(b"first", &path).unwrap();
+        let err = write_new(b"second", &path).unwrap_err().to_string();
+        assert!(err.contains("already exists"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -6,7 +6,10 @@
 
 pub mod chart;
 pub mod check;
+pub mod completions;
 pub mod diff;
+pub mod init;
+pub mod man;
 pub mod project;
 pub mod sensitivity;
 

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::kernel::Kernel;
 use super::percentile::{lerp, needed, ranks as needed_ranks, select_ranks};
-use super::{CHUNK, chunks, par_chunks, run_chunk, sample};
+use super::{CHUNK, chunks, par_chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
 /// Keep every value when rows x draws is at most this (8 bytes each:
@@ -125,6 +125,7 @@ pub fn percentiles_with(
     // memory stays within budget however many outputs there are.
     let all: Vec<usize> = (0..rows).collect();
     let mut values = Vec::with_capacity(rows);
+    progress::start((draws as u64).saturating_mul(rows.div_ceil(group.max(1)) as u64));
     for group in all.chunks(group.max(1)) {
         if let Some(z) = z {
             values.extend(windowed(kernel, &samplers, seed, draws, &ranks, z, group));
@@ -137,6 +138,7 @@ pub fn percentiles_with(
             );
         }
     }
+    progress::finish();
     values
         .iter()
         .map(|found| {

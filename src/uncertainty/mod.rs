@@ -12,6 +12,7 @@
 pub mod collect;
 pub mod kernel;
 pub mod percentile;
+pub mod progress;
 pub mod sample;
 pub mod sensitivity;
 
@@ -316,6 +317,7 @@ pub fn run_chunk(
         sink(&out, len);
         done += len;
     }
+    progress::advance(n as u64);
 }
 
 /// Number of chunks for `draws`.

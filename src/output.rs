@@ -82,11 +82,23 @@ fn write_to(bytes: &[u8], path: &Path, replace: bool) -> Result<(), OutputError>
     if !replace && path.symlink_metadata().is_ok() {
         return Err(OutputError::Exists { path: name });
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".pool-model-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pool-model-").suffix(".tmp");
+    // A temporary file is private (0600); the output should not be. A new
+    // file gets what `>` would give it (0666 less the umask), a replaced
+    // file keeps its permissions.
+    #[cfg(unix)]
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(dir).map_err(io)?;
+    #[cfg(unix)]
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions).map_err(io)?;
+    }
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     if replace {
@@ -125,6 +137,25 @@ mod tests {
         assert!(err.contains("already exists"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"first");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_not_private_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.svg");
+        write(b"<svg/>", Some(&path)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        // What a plain create (and `>`) gives under this umask.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"").unwrap();
+        let expected = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, expected, "{mode:o} vs {expected:o}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(b"<svg></svg>", Some(&path)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 
     #[test]

@@ -321,3 +321,30 @@ fn a_long_horizon_labels_every_fifth_year() {
         assert!(years.len() >= 8, "{kind}: {years:?}");
     }
 }
+
+/// The charts in README.md and docs/charts.md are what the tool draws now.
+/// Regenerate them with `UPDATE_IMAGES=1 cargo test --test charts`, or one
+/// by one with the commands in docs/charts.md.
+#[test]
+fn the_documentation_images_are_current() {
+    for (scenario, kind) in [
+        ("birmingham", "fan"),
+        ("birmingham", "shares"),
+        ("birmingham", "tornado"),
+        ("plymouth", "partners"),
+    ] {
+        let svg = chart(&format!("scenarios/{scenario}.toml"), kind);
+        let path = root().join(format!("docs/img/{scenario}-{kind}.svg"));
+        if std::env::var_os("UPDATE_IMAGES").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &svg).unwrap();
+        } else {
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                committed == svg,
+                "{} is out of date: run UPDATE_IMAGES=1 cargo test --test charts",
+                path.display()
+            );
+        }
+    }
+}

@@ -11,7 +11,11 @@ fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
         .unwrap_or_else(|| panic!("docs/format.md has no `### {heading}` section"))
         + marker.len();
     let rest = &doc[start..];
-    let end = rest.find("\n## ").into_iter().chain(rest.find("\n### ")).min();
+    let end = rest
+        .find("\n## ")
+        .into_iter()
+        .chain(rest.find("\n### "))
+        .min();
     &rest[..end.unwrap_or(rest.len())]
 }
 
@@ -77,10 +81,17 @@ fn every_documented_key_is_one_the_reader_accepts() {
     ]
     .concat();
     for line in doc.lines().filter(|l| l.starts_with("| `")) {
-        let key = line.trim_start_matches("| `").split('`').next().unwrap_or("");
+        let key = line
+            .trim_start_matches("| `")
+            .split('`')
+            .next()
+            .unwrap_or("");
         let is_key = key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if is_key {
-            assert!(all.contains(&key), "docs/format.md documents unknown key `{key}`");
+            assert!(
+                all.contains(&key),
+                "docs/format.md documents unknown key `{key}`"
+            );
         }
     }
 }

@@ -5,20 +5,9 @@
 
 mod common;
 
-use common::{Test, root, run_in_root};
+use common::{Test, root, run_in_root, shipped_scenarios};
 
 const KINDS: [&str; 4] = ["fan", "shares", "tornado", "partners"];
-
-fn shipped_scenarios() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    names.sort();
-    names
-}
 
 /// Parses an SVG and checks what every chart must be: an `<svg>` root of
 /// the documented width, only known elements, no rectangle with a negative
@@ -62,6 +51,14 @@ fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that every one of `labels` is the whole text of some `<text>`.
+fn has_texts(doc: &roxmltree::Document<'_>, labels: &[&str]) {
+    let t = texts(doc);
+    for label in labels {
+        assert!(t.iter().any(|x| x == label), "{label:?} not in {t:?}");
+    }
+}
+
 fn chart(scenario: &str, kind: &str) -> String {
     run_in_root(&["chart", scenario, "--kind", kind])
         .status(0)
@@ -91,74 +88,60 @@ fn every_kind_of_every_shipped_scenario_is_valid_and_snapshotted() {
 fn the_fan_says_what_the_tables_say() {
     let svg = chart("scenarios/birmingham.toml", "fan");
     let doc = valid_svg(&svg);
-    let t = texts(&doc);
     // Cumulative net savings, central and p10/p90, as `project` prints them.
-    assert!(
-        t.contains(
-            &"Cumulative net savings: £72.8m by 2014/15 (p10 £53.8m, p90 £90.8m)".to_string()
-        ),
-        "{t:?}"
+    has_texts(
+        &doc,
+        &[
+            "Cumulative net savings: £72.8m by 2014/15 (p10 £53.8m, p90 £90.8m)",
+            "2010/11",
+            "2014/15",
+            "£0m",
+            "£20m",
+            "p10–p90 of 10,000 draws",
+        ],
     );
-    for label in [
-        "2010/11",
-        "2014/15",
-        "£0m",
-        "£20m",
-        "p10–p90 of 10,000 draws",
-    ] {
-        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
-    }
     // The baseline year has no savings and is not on the fan's axis.
-    assert!(!t.contains(&"2009/10".to_string()));
+    assert!(!texts(&doc).contains(&"2009/10".to_string()));
     // One shaded band (p10-p90) per panel.
-    assert_eq!(
-        doc.descendants()
-            .filter(|n| n.has_tag_name("polygon"))
-            .count(),
-        2
-    );
+    let bands = doc.descendants().filter(|n| n.has_tag_name("polygon"));
+    assert_eq!(bands.count(), 2);
 }
 
 #[test]
 fn the_shares_chart_marks_the_target() {
-    let doc_text = chart("scenarios/birmingham.toml", "shares");
-    let doc = valid_svg(&doc_text);
-    let t = texts(&doc);
-    assert!(
-        t.contains(
-            &"Target: Residential care at 40% of the service's spend by 2012/13".to_string()
-        ),
-        "{t:?}"
+    let svg = chart("scenarios/birmingham.toml", "shares");
+    let doc = valid_svg(&svg);
+    has_texts(
+        &doc,
+        &[
+            "Target: Residential care at 40% of the service's spend by 2012/13",
+            "Residential care 40.0%",
+            "Supported living 39.1%",
+            "0%",
+            "60%",
+        ],
     );
-    for label in [
-        "Residential care 40.0%",
-        "Supported living 39.1%",
-        "0%",
-        "60%",
-    ] {
-        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
-    }
     // The target ring.
-    assert!(
-        doc.descendants()
-            .any(|n| n.has_tag_name("circle") && n.attribute("r") == Some("7"))
-    );
+    let ring =
+        |n: &roxmltree::Node<'_, '_>| n.has_tag_name("circle") && n.attribute("r") == Some("7");
+    assert_eq!(doc.descendants().filter(ring).count(), 1);
 }
 
 #[test]
 fn the_tornado_chart_draws_the_sensitivity_table() {
-    let doc_text = chart("scenarios/birmingham.toml", "tornado");
-    let doc = valid_svg(&doc_text);
-    let t = texts(&doc);
+    let svg = chart("scenarios/birmingham.toml", "tornado");
+    let doc = valid_svg(&svg);
     // Rank 1 of `pool-model sensitivity`: NPV £79.1m at low, £50.9m at high.
-    for label in [
-        "£79.1m",
-        "£50.9m",
-        "£47,000 to £65,000",
-        "NPV (central case £64.4m)",
-    ] {
-        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
-    }
+    has_texts(
+        &doc,
+        &[
+            "£79.1m",
+            "£50.9m",
+            "£47,000 to £65,000",
+            "NPV (central case £64.4m)",
+        ],
+    );
+    let t = texts(&doc);
     assert!(
         t.iter().any(|x| x.contains("5 smaller swing(s) not shown")),
         "{t:?}"
@@ -167,23 +150,22 @@ fn the_tornado_chart_draws_the_sensitivity_table() {
 
 #[test]
 fn the_partners_chart_stacks_every_partner() {
-    let doc_text = chart("scenarios/birmingham.toml", "partners");
-    let doc = valid_svg(&doc_text);
-    let t = texts(&doc);
-    for label in [
-        "Birmingham City Council",
-        "NHS Birmingham East and North",
-        "£315.0m",
-        "2009/10",
-    ] {
-        assert!(t.contains(&label.to_string()), "{label} not in {t:?}");
-    }
-    // Four partners in six years, each segment filled and edged.
-    let bars = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#0072B2"))
-        .count();
-    assert_eq!(bars, 6 + 1, "six council bars and the key's swatch");
+    let svg = chart("scenarios/birmingham.toml", "partners");
+    let doc = valid_svg(&svg);
+    has_texts(
+        &doc,
+        &[
+            "Birmingham City Council",
+            "NHS Birmingham East and North",
+            "£315.0m",
+            "2009/10",
+        ],
+    );
+    // Six years of council bars, and the key's swatch.
+    let blue = |n: &roxmltree::Node<'_, '_>| {
+        n.has_tag_name("rect") && n.attribute("fill") == Some("#0072B2")
+    };
+    assert_eq!(doc.descendants().filter(blue).count(), 6 + 1);
 }
 
 #[test]

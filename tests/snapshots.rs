@@ -3,20 +3,9 @@
 
 mod common;
 
-use common::{root, run_in_root};
+use common::{run_in_root, shipped_scenarios};
 
 const FORMATS: [&str; 4] = ["table", "markdown", "csv", "json"];
-
-fn shipped_scenarios() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn every_format_of_every_shipped_scenario() {

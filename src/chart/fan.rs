@@ -5,9 +5,9 @@ use plotters::prelude::*;
 use rust_decimal::Decimal;
 
 use super::axis::{self, Axis, Scale, Unit};
-use super::style::{self, BLUE, GRID, GUIDE, INK};
+use super::style::{self, BLUE, GUIDE, INK};
 use super::{
-    Area, ChartError, Heading, Swatch, key, key_height, panel_title, render, year_label, year_ticks,
+    Area, ChartError, Heading, Swatch, key, key_height, panel_title, render, year_chart, year_ticks,
 };
 use crate::engine::Projection;
 use crate::metric::Metric;
@@ -145,27 +145,13 @@ fn panel(
 
     let h = f64::from(s.horizon);
     let area = panel_title(area, &caption, None)?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(8)
-        .margin_left(16)
-        .margin_right(28)
-        .x_label_area_size(30)
-        .y_label_area_size(84)
-        .build_cartesian_2d(
-            Scale::new(0.5, h + 0.5, year_ticks(1, s.horizon, 10)),
-            Scale::of(&y),
-        )?;
-    let x_label = |v: &f64| year_label(s, *v);
-    let y_label = |v: &f64| y.label(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
-        .label_style(style::font(style::LABEL))
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .draw()?;
+    let mut chart = year_chart(
+        &area,
+        s,
+        Scale::new(0.5, h + 0.5, year_ticks(1, s.horizon, 10)),
+        &y,
+        (28, 84),
+    )?;
 
     for (k, &(lo, hi)) in pairs.iter().enumerate() {
         let fill = band_colour(k, pairs.len());

@@ -25,6 +25,8 @@ pub mod tornado;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use axis::{Axis, Scale};
+
 /// A chart kind (`--kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
@@ -71,6 +73,39 @@ pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Width of every chart, in pixels.
 pub const WIDTH: u32 = 960;
+
+/// A chart with years across and a value axis up.
+pub type YearChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Scale, Scale>>;
+
+/// Builds a chart of years (`years`, labelled as financial years) against
+/// the value axis `y` on `area`, and draws its grid and labels.
+pub fn year_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    s: &crate::scenario::Scenario,
+    years: Scale,
+    y: &Axis,
+    (right, labels): (u32, u32),
+) -> Result<YearChart<'a, 'b>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(8)
+        .margin_left(16)
+        .margin_right(right)
+        .x_label_area_size(30)
+        .y_label_area_size(labels)
+        .build_cartesian_2d(years, Scale::of(y))?;
+    let x_label = |v: &f64| year_label(s, *v);
+    let y_label = |v: &f64| y.label(*v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(style::GRID)
+        .axis_style(style::INK)
+        .label_style(style::font(style::LABEL))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .draw()?;
+    Ok(chart)
+}
 
 /// Draws a chart of `height` pixels into an SVG string.
 pub fn render(

@@ -7,9 +7,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::Decimal;
 
 use super::axis::{self, Axis, Scale, Unit};
-use super::style::{self, GRID, GUIDE, INK};
+use super::style::{self, GUIDE};
 use super::{
-    ChartError, Heading, Swatch, corners, key, key_height, render, total, year_label, year_ticks,
+    ChartError, Heading, Swatch, corners, key, key_height, render, total, year_chart, year_ticks,
 };
 use crate::engine::Projection;
 use crate::report::numbers::millions;
@@ -66,27 +66,13 @@ pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
         let rows = key(&body, &items, (24, 12))?;
         let body = body.split_vertically(key_height(rows)).1;
         let h = f64::from(s.horizon);
-        let mut chart = ChartBuilder::on(&body)
-            .margin(8)
-            .margin_left(16)
-            .margin_right(28)
-            .x_label_area_size(30)
-            .y_label_area_size(84)
-            .build_cartesian_2d(
-                Scale::new(-0.5, h + 0.5, year_ticks(0, s.horizon, 10)),
-                Scale::of(&y),
-            )?;
-        let x_label = |v: &f64| year_label(s, *v);
-        let y_label = |v: &f64| y.label(*v);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .label_style(style::font(style::LABEL))
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .draw()?;
+        let mut chart = year_chart(
+            &body,
+            s,
+            Scale::new(-0.5, h + 0.5, year_ticks(0, s.horizon, 10)),
+            &y,
+            (28, 84),
+        )?;
 
         let half = 0.32;
         for i in 0..s.partners.len() {

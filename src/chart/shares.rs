@@ -6,8 +6,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::Decimal;
 
 use super::axis::{self, Axis, Scale, Unit};
-use super::style::{self, GRID, GUIDE, INK};
-use super::{Area, ChartError, Heading, panel_title, render, shorten, year_label, year_ticks};
+use super::style::{self, GUIDE, INK};
+use super::{Area, ChartError, Heading, panel_title, render, shorten, year_chart, year_ticks};
 use crate::engine::Projection;
 use crate::report::numbers::percent_exact;
 use crate::scenario::{Scenario, Values};
@@ -97,27 +97,13 @@ fn panel(
     let h = f64::from(s.horizon);
 
     let area = panel_title(area, &title, Some(&note))?;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(8)
-        .margin_left(16)
-        .margin_right(i32::try_from(LABELS).unwrap_or(0))
-        .x_label_area_size(30)
-        .y_label_area_size(64)
-        .build_cartesian_2d(
-            Scale::new(-0.25, h + 0.25, year_ticks(0, s.horizon, 8)),
-            Scale::of(&y),
-        )?;
-    let x_label = |v: &f64| year_label(s, *v);
-    let y_label = |v: &f64| y.label(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
-        .label_style(style::font(style::LABEL))
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .draw()?;
+    let mut chart = year_chart(
+        &area,
+        s,
+        Scale::new(-0.25, h + 0.25, year_ticks(0, s.horizon, 8)),
+        &y,
+        (LABELS, 64),
+    )?;
 
     // The target: a guide at its level and a ring at its year.
     let level = axis::to_f64(percent(target));

@@ -122,6 +122,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shipped scenario files (`scenarios/*.toml`), sorted.
+pub fn shipped_scenarios() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    names
+}
+
 /// Runs the binary from the repository root.
 pub fn run_in_root(args: &[&str]) -> Ran {
     let output = Command::cargo_bin("pool-model")

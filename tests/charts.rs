@@ -330,3 +330,22 @@ fn the_documentation_images_are_current() {
         }
     }
 }
+
+#[test]
+fn a_fan_without_ranged_values_has_no_bands() {
+    let test = Test::new().file("plain.toml", PLAIN);
+    let svg = test
+        .run_with(&["chart", "plain.toml", "--kind", "fan"])
+        .status(0)
+        .stdout;
+    let doc = valid_svg(&svg);
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polygon"))
+            .count(),
+        0
+    );
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x.contains("no ranged values")), "{t:?}");
+    assert!(!t.iter().any(|x| x.contains("draws")), "{t:?}");
+}

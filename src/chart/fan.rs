@@ -21,13 +21,15 @@ const PANEL: u32 = 320;
 /// Draws the fan chart of a projection and its ranges (`None`: the
 /// central line alone).
 pub fn chart(s: &Scenario, p: &Projection, r: Option<&Ranges>) -> Result<String, ChartError> {
+    // Without ranged values every percentile is the central case: no bands.
+    let r = r.filter(|_| s.has_ranges());
     let subtitle = match r {
         Some(r) => format!(
             "Central case exact; shading: Monte Carlo percentiles of {} draws (seed {}). £m, cash terms.",
             count(Decimal::from(r.draws)),
             r.seed
         ),
-        None => "Central case only (no Monte Carlo ranges). £m, cash terms.".to_string(),
+        None => "Central case, exact: the scenario has no ranged values, so there is no spread to shade. £m, cash terms.".to_string(),
     };
     let heading = Heading::new(&format!("{}: net savings", s.name), &subtitle);
     let (pairs, middle) = r.map_or((Vec::new(), None), |r| bands(&r.percentiles));

@@ -300,7 +300,7 @@ pub fn key(
     let right = i32::try_from(WIDTH).unwrap_or(i32::MAX) - 16;
     let (mut cx, mut cy, mut rows) = (x, y, 1);
     for (swatch, name) in items {
-        let text = shorten(name, 40);
+        let text = shorten(name, 60);
         let width = 36 + 8 * i32::try_from(text.chars().count()).unwrap_or(40);
         if cx + width > right && cx > x {
             cx = x;

@@ -29,21 +29,16 @@ pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
             .and_then(|x| x.years.get(t))
             .map_or(Decimal::ZERO, |y| y.net_contribution)
     };
-    // Stack bounds: positives up from zero, negatives down.
-    let mut extents = Vec::new();
-    for t in 0..years {
-        let (mut up, mut down) = (Decimal::ZERO, Decimal::ZERO);
-        for i in 0..s.partners.len() {
-            let v = axis::millions(at(i, t));
-            if v >= Decimal::ZERO {
-                up += v;
-            } else {
-                down += v;
-            }
-        }
-        extents.push(up);
-        extents.push(down);
-    }
+    // Each year's stack, in £m: every partner's segment, the top and bottom.
+    let stacks: Vec<Stack> = (0..years)
+        .map(|t| {
+            let values: Vec<Decimal> = (0..s.partners.len())
+                .map(|i| axis::millions(at(i, t)))
+                .collect();
+            stack(&values)
+        })
+        .collect();
+    let extents = stacks.iter().flat_map(|k| [k.top, k.bottom]);
     let y = Axis::covering(extents, Unit::Millions);
     let subtitle = format!(
         "Contribution less share of savings plus share of overspends, {} to {} (central case). £m, cash terms.",
@@ -77,29 +72,18 @@ pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
         let half = 0.32;
         for i in 0..s.partners.len() {
             let colour = style::colour(i);
-            let mut bars = Vec::new();
-            for t in 0..years {
-                let (mut up, mut down) = (Decimal::ZERO, Decimal::ZERO);
-                for j in 0..i {
-                    let v = axis::millions(at(j, t));
-                    if v >= Decimal::ZERO {
-                        up += v;
-                    } else {
-                        down += v;
-                    }
-                }
-                let v = axis::millions(at(i, t));
-                let (from, to) = if v >= Decimal::ZERO {
-                    (up, up + v)
-                } else {
-                    (down, down + v)
-                };
-                let x = t as f64;
-                bars.push(corners(
-                    (x - half, axis::to_f64(from)),
-                    (x + half, axis::to_f64(to)),
-                ));
-            }
+            let mut bars: Vec<[(f64, f64); 2]> = stacks
+                .iter()
+                .enumerate()
+                .filter_map(|(t, k)| {
+                    let (from, to) = k.segments.get(i)?;
+                    let x = t as f64;
+                    Some(corners(
+                        (x - half, axis::to_f64(*from)),
+                        (x + half, axis::to_f64(*to)),
+                    ))
+                })
+                .collect();
             // A segment under a pixel is left out (SVG wants height > 0).
             bars.retain(|[a, b]| chart.backend_coord(a).1 != chart.backend_coord(b).1);
             chart.draw_series(
@@ -119,12 +103,9 @@ pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
             ))?;
         }
         if s.horizon <= TOTALS_UP_TO {
-            for t in 0..years {
+            for (t, k) in stacks.iter().enumerate() {
                 let total = total((0..s.partners.len()).map(|i| at(i, t)));
-                let up: Decimal = (0..s.partners.len())
-                    .map(|i| axis::millions(at(i, t)).max(Decimal::ZERO))
-                    .sum();
-                let (px, py) = chart.backend_coord(&(t as f64, axis::to_f64(up)));
+                let (px, py) = chart.backend_coord(&(t as f64, axis::to_f64(k.top)));
                 root.draw(&Text::new(
                     millions(total),
                     (px, py - 4),
@@ -134,4 +115,51 @@ pub fn chart(s: &Scenario, p: &Projection) -> Result<String, ChartError> {
         }
         Ok(())
     })
+}
+
+/// One year's bars stacked: positives upwards from zero, negatives
+/// downwards, in partner order.
+struct Stack {
+    /// Each value's (from, to).
+    segments: Vec<(Decimal, Decimal)>,
+    top: Decimal,
+    bottom: Decimal,
+}
+
+fn stack(values: &[Decimal]) -> Stack {
+    let (mut top, mut bottom) = (Decimal::ZERO, Decimal::ZERO);
+    let segments = values
+        .iter()
+        .map(|&v| {
+            let end = if v >= Decimal::ZERO {
+                &mut top
+            } else {
+                &mut bottom
+            };
+            let from = *end;
+            *end = from.saturating_add(v);
+            (from, *end)
+        })
+        .collect();
+    Stack {
+        segments,
+        top,
+        bottom,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positives_stack_up_and_negatives_down() {
+        let d = Decimal::from;
+        let k = stack(&[d(3), d(-1), d(2), d(-4)]);
+        assert_eq!(
+            k.segments,
+            vec![(d(0), d(3)), (d(0), d(-1)), (d(3), d(5)), (d(-1), d(-5))]
+        );
+        assert_eq!((k.top, k.bottom), (d(5), d(-5)));
+    }
 }

@@ -24,7 +24,7 @@ fn main() {
             ));
         }
     }
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     let total: std::time::Duration = times.iter().map(|t| t.0).sum();
     println!("{} inputs in {:.1} s", times.len(), total.as_secs_f64());
     for (time, path, len, outcome) in times.iter().take(5) {

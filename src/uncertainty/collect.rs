@@ -35,7 +35,7 @@ pub const KEEP_ALL: usize = 16 * 1024 * 1024;
 pub const PILOT: usize = 8 * CHUNK;
 
 /// Standard errors of margin around each window.
-pub const Z: f64 = 7.0;
+pub const Z: f64 = 5.5;
 
 /// Memory a windowed pass may use for one group of rows (bytes).
 pub const WINDOWED_BUDGET: usize = 256 * 1024 * 1024;
@@ -207,11 +207,13 @@ struct Windows {
     /// low_0, high_0, low_1, high_1, ...: a value's region is the number of
     /// edges at or below it; odd regions are inside a window.
     edges: Vec<f64>,
+    /// The share of the pilot's values inside each window.
+    shares: Vec<f64>,
 }
 
-/// Edges are compared four at a time, in registers, up to this many (two
-/// edges a window; more falls back to the generic loop).
-const MAX_EDGES: usize = 4 * 8;
+/// Up to this many edges (two a window) are compared in vector registers;
+/// more fall back to the generic loop.
+const MAX_EDGES: usize = 16;
 
 /// Per row: how many values are at or above each edge, how many values
 /// there are, and each window's values.
@@ -231,6 +233,17 @@ impl Tally {
         }
     }
 
+    /// An empty tally with room for about `draws` draws' values inside
+    /// windows (as many as the pilot suggests, with a margin), so pushes
+    /// seldom reallocate.
+    fn with_room(windows: &Windows, draws: usize) -> Tally {
+        let mut t = Tally::new(windows);
+        for (w, &share) in t.inside.iter_mut().zip(&windows.shares) {
+            w.reserve((share * draws as f64 * 1.25) as usize + 16);
+        }
+        t
+    }
+
     fn add(&mut self, windows: &Windows, values: &[f64]) {
         self.total += values.len();
         #[cfg(target_arch = "x86_64")]
@@ -246,15 +259,20 @@ impl Tally {
 
     fn add_generic(&mut self, windows: &Windows, values: &[f64]) {
         for &v in values {
-            let mut region = 0usize;
-            for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.edges) {
-                if v >= edge {
-                    *count += 1;
-                    region += 1;
-                }
-            }
-            self.push(region, v);
+            self.add_one(windows, v);
         }
+    }
+
+    #[inline(always)]
+    fn add_one(&mut self, windows: &Windows, v: f64) {
+        let mut region = 0usize;
+        for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.edges) {
+            if v >= edge {
+                *count += 1;
+                region += 1;
+            }
+        }
+        self.push(region, v);
     }
 
     #[inline(always)]
@@ -266,82 +284,111 @@ impl Tally {
         }
     }
 
-    /// Each value is compared with the edges four at a time; the masks are
-    /// summed into per-edge counts in registers and their bits give the
-    /// value's region. Specialised by the number of groups of four edges so
-    /// the counts stay in registers.
+    /// Four values at a time are compared with each edge; per edge the
+    /// masks are summed into counts, per value into its region (the number
+    /// of edges at or below it), all in registers. Specialised by the
+    /// number of edges so the loops unroll.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,popcnt")]
+    #[target_feature(enable = "avx2")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
-        match windows.edges.len().div_ceil(4) {
-            1 => unsafe { self.add_groups::<1>(windows, values) },
-            2 => unsafe { self.add_groups::<2>(windows, values) },
-            3 => unsafe { self.add_groups::<3>(windows, values) },
-            4 => unsafe { self.add_groups::<4>(windows, values) },
-            5 => unsafe { self.add_groups::<5>(windows, values) },
-            6 => unsafe { self.add_groups::<6>(windows, values) },
-            7 => unsafe { self.add_groups::<7>(windows, values) },
-            8 => unsafe { self.add_groups::<8>(windows, values) },
+        match windows.edges.len() {
+            2 => unsafe { self.add_edges::<2>(windows, values) },
+            4 => unsafe { self.add_edges::<4>(windows, values) },
+            6 => unsafe { self.add_edges::<6>(windows, values) },
+            8 => unsafe { self.add_edges::<8>(windows, values) },
+            10 => unsafe { self.add_edges::<10>(windows, values) },
+            12 => unsafe { self.add_edges::<12>(windows, values) },
+            14 => unsafe { self.add_edges::<14>(windows, values) },
+            16 => unsafe { self.add_edges::<16>(windows, values) },
             _ => self.add_generic(windows, values),
         }
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,popcnt")]
-    unsafe fn add_groups<const G: usize>(&mut self, windows: &Windows, values: &[f64]) {
+    #[target_feature(enable = "avx2")]
+    unsafe fn add_edges<const E: usize>(&mut self, windows: &Windows, values: &[f64]) {
         use std::arch::x86_64::*;
-        let mut edges = [_mm256_set1_pd(f64::NAN); G];
-        let mut counts = [_mm256_setzero_si256(); G];
-        for (g, slot) in edges.iter_mut().enumerate() {
-            let e = |i: usize| windows.edges.get(4 * g + i).copied().unwrap_or(f64::NAN);
-            *slot = _mm256_setr_pd(e(0), e(1), e(2), e(3));
+        let mut edges = [_mm256_setzero_pd(); E];
+        for (slot, &e) in edges.iter_mut().zip(&windows.edges) {
+            *slot = _mm256_set1_pd(e);
         }
+        let mut counts = [_mm256_setzero_si256(); E];
         // Values inside windows are staged without branching (the slot
         // only advances for odd regions), then pushed.
-        let mut staged = [0.0f64; 128];
-        let mut staged_region = [0u32; 128];
-        for block in values.chunks(128) {
+        let mut staged = [0.0f64; 64];
+        let mut staged_region = [0u64; 64];
+        let mut blocks = values.chunks_exact(64);
+        for block in &mut blocks {
             let mut n = 0usize;
-            for &v in block {
-                let vb = _mm256_set1_pd(v);
-                let mut region = 0u32;
+            for quad in block.chunks_exact(4) {
+                // SAFETY: `quad` holds exactly four values.
+                let v = unsafe { _mm256_loadu_pd(quad.as_ptr()) };
+                let mut region = _mm256_setzero_si256();
                 for (e, c) in edges.iter().zip(counts.iter_mut()) {
-                    // NaN padding compares false.
-                    let m = _mm256_cmp_pd::<_CMP_GE_OQ>(vb, *e);
-                    *c = _mm256_sub_epi64(*c, _mm256_castpd_si256(m));
-                    region += (_mm256_movemask_pd(m) as u32).count_ones();
+                    // A mask lane is all ones (-1) where the value is at or
+                    // above the edge.
+                    let m = _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_GE_OQ>(v, *e));
+                    *c = _mm256_sub_epi64(*c, m);
+                    region = _mm256_sub_epi64(region, m);
                 }
-                let slot = n.min(127);
-                if let (Some(sv), Some(sr)) = (staged.get_mut(slot), staged_region.get_mut(slot)) {
-                    *sv = v;
-                    *sr = region;
+                let mut regions = [0u64; 4];
+                // SAFETY: `regions` is 32 writable bytes.
+                unsafe { _mm256_storeu_si256(regions.as_mut_ptr().cast(), region) };
+                for (&r, &x) in regions.iter().zip(quad) {
+                    let slot = n & 63;
+                    if let (Some(sv), Some(sr)) = (staged.get_mut(slot), staged_region.get_mut(slot))
+                    {
+                        *sv = x;
+                        *sr = r;
+                    }
+                    // Odd regions are inside a window.
+                    n += (r & 1) as usize;
                 }
-                n += (region & 1) as usize;
             }
-            for (&v, &region) in staged.iter().zip(&staged_region).take(n) {
-                self.push(region as usize, v);
+            for (&x, &r) in staged.iter().zip(&staged_region).take(n) {
+                self.push(r as usize, x);
             }
         }
-        for (g, c) in counts.iter().enumerate() {
+        for (e, c) in counts.iter().enumerate() {
             let mut lanes = [0u64; 4];
             // SAFETY: `lanes` is 32 writable bytes.
             unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *c) };
-            for (i, n) in lanes.iter().enumerate() {
-                if let Some(slot) = self.at_or_above.get_mut(4 * g + i) {
-                    *slot += n;
-                }
+            if let Some(slot) = self.at_or_above.get_mut(e) {
+                *slot += lanes.iter().sum::<u64>();
             }
+        }
+        for &v in blocks.remainder() {
+            self.add_one(windows, v);
         }
     }
 
-    fn merge(&mut self, other: Tally) {
-        self.total += other.total;
-        for (a, b) in self.at_or_above.iter_mut().zip(other.at_or_above) {
-            *a += b;
+    /// One tally of all `parts` (each window's values in part order).
+    fn combine(parts: Vec<Tally>) -> Tally {
+        let mut out = Tally::default();
+        let Some(first) = parts.first() else {
+            return out;
+        };
+        out.at_or_above = vec![0; first.at_or_above.len()];
+        out.inside = (0..first.inside.len())
+            .map(|k| {
+                Vec::with_capacity(
+                    parts
+                        .iter()
+                        .map(|p| p.inside.get(k).map_or(0, Vec::len))
+                        .sum(),
+                )
+            })
+            .collect();
+        for part in parts {
+            out.total += part.total;
+            for (a, b) in out.at_or_above.iter_mut().zip(part.at_or_above) {
+                *a += b;
+            }
+            for (a, b) in out.inside.iter_mut().zip(part.inside) {
+                a.extend_from_slice(&b);
+            }
         }
-        for (a, b) in self.inside.iter_mut().zip(other.inside) {
-            a.extend(b);
-        }
+        out
     }
 
     /// The values at `ranks`, or `None` if some rank is in no window.
@@ -350,16 +397,28 @@ impl Tally {
         let starts: Vec<usize> = (0..self.inside.len())
             .map(|k| self.total - self.at_or_above.get(2 * k).copied().unwrap_or(0) as usize)
             .collect();
-        let mut out = Vec::with_capacity(ranks.len());
+        // Each rank's window, then one selection per window for all of its
+        // ranks (ranks are sorted, so each window's are too).
+        let mut found = Vec::with_capacity(ranks.len());
         for &r in ranks {
             let k = starts
                 .iter()
                 .zip(&self.inside)
                 .position(|(&start, w)| start <= r && r < start + w.len())?;
+            found.push((k, r));
+        }
+        let mut out = Vec::with_capacity(ranks.len());
+        let mut i = 0;
+        while let Some(&(k, _)) = found.get(i) {
             let start = *starts.get(k)?;
-            let window = self.inside.get_mut(k)?;
-            let found = select_ranks(window, &[r - start]);
-            out.push(*found.first()?);
+            let local: Vec<usize> = found
+                .iter()
+                .skip(i)
+                .take_while(|(w, _)| *w == k)
+                .map(|(_, r)| r - start)
+                .collect();
+            i += local.len();
+            out.extend(select_ranks(self.inside.get_mut(k)?, &local));
         }
         Some(out)
     }
@@ -426,6 +485,7 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
     }
     Windows {
         edges: merged.iter().flat_map(|&(a, b)| [a, b]).collect(),
+        shares: Vec::new(),
     }
 }
 
@@ -471,7 +531,7 @@ fn windowed(
         );
     }
     // The pilot's own values, then every other chunk, tallied.
-    let mut tallies: Vec<Tally> = pilot
+    let tallies: Vec<Tally> = pilot
         .par_iter()
         .zip(&windows)
         .map(|(values, w)| {
@@ -480,12 +540,24 @@ fn windowed(
             t
         })
         .collect();
+    let mut windows = windows;
+    for (w, t) in windows.iter_mut().zip(&tallies) {
+        w.shares = t
+            .inside
+            .iter()
+            .map(|v| v.len() as f64 / t.total.max(1) as f64)
+            .collect();
+    }
+    let windows = windows;
     drop(pilot);
     let rest: Vec<Vec<Tally>> = par_chunks(draws, |c| {
-        let mut t: Vec<Tally> = windows.iter().map(Tally::new).collect();
         if c < pilot_chunks {
-            return t;
+            return windows.iter().map(Tally::new).collect();
         }
+        let mut t: Vec<Tally> = windows
+            .iter()
+            .map(|w| Tally::with_room(w, CHUNK))
+            .collect();
         run_chunk(kernel, samplers, seed, c, draws, |out, len| {
             for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
                 if let Some(lanes) = out.get(r) {
@@ -495,20 +567,27 @@ fn windowed(
         });
         t
     });
+    // Each row's tallies, in chunk order, are combined and resolved in
+    // parallel; every window is copied once, into a buffer of its final
+    // size.
+    let mut per_row: Vec<Vec<Tally>> = tallies.into_iter().map(|t| vec![t]).collect();
     for chunk in rest {
-        for (a, b) in tallies.iter_mut().zip(chunk) {
-            a.merge(b);
+        for (list, t) in per_row.iter_mut().zip(chunk) {
+            list.push(t);
         }
     }
     if trace {
-        let inside: usize = tallies
+        let inside: usize = per_row
             .iter()
+            .flatten()
             .map(|t| t.inside.iter().map(Vec::len).sum::<usize>())
             .sum();
         eprintln!("main pass {:?} inside {inside}", clock.elapsed());
     }
-    let resolved: Vec<Option<Vec<f64>>> =
-        tallies.into_par_iter().map(|t| t.resolve(ranks)).collect();
+    let resolved: Vec<Option<Vec<f64>>> = per_row
+        .into_par_iter()
+        .map(|parts| Tally::combine(parts).resolve(ranks))
+        .collect();
     if trace {
         eprintln!("resolved {:?}", clock.elapsed());
     }
@@ -557,9 +636,12 @@ fn windowed(
 /// row against windows like a run's.
 #[doc(hidden)]
 pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
-    let windows = Windows { edges };
+    let windows = Windows {
+        edges,
+        shares: Vec::new(),
+    };
     let mut t = Tally::new(&windows);
-    for block in values.chunks(128) {
+    for block in values.chunks(64) {
         t.add(&windows, block);
     }
     (t.total, t.inside.iter().map(Vec::len).sum())
@@ -573,6 +655,7 @@ mod tests {
     fn tallies_resolve_ranks_inside_windows_and_refuse_others() {
         let windows = Windows {
             edges: vec![10.0, 20.0, 50.0, 60.0],
+            shares: Vec::new(),
         };
         let mut t = Tally::new(&windows);
         let values: Vec<f64> = (0..100).map(f64::from).collect();

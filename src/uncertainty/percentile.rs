@@ -68,6 +68,21 @@ pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
             out.push(f64::NAN);
             continue;
         }
+        if local == 0 {
+            // The next rank after one just found (numpy's interpolation
+            // needs both): the smallest remaining value, by a scan.
+            let at = rest
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            rest.swap(0, at);
+            let (first, right) = rest.split_at_mut(1);
+            out.push(first.first().copied().unwrap_or(f64::NAN));
+            start = r + 1;
+            rest = right;
+            continue;
+        }
         let (_, nth, right) = rest.select_nth_unstable_by(local, f64::total_cmp);
         out.push(*nth);
         start = r + 1;

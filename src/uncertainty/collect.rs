@@ -201,14 +201,69 @@ fn keep_all(
     all
 }
 
-/// A row's windows: sorted, disjoint value intervals [low, high).
+/// A row's windows: sorted, disjoint value intervals.
+///
+/// Values are placed by comparing `(v - centre) as f32` with the edges
+/// rounded the same way: eight values at a time in vector registers. The
+/// rounding is monotone, so a value's region (the number of edges at or
+/// below it) never decreases as the value grows: every window is still an
+/// interval of values, all below-window values are below it and all
+/// above-window values above it, which is all that exact selection needs.
+/// Measuring from the centre keeps f32's precision relative to the spread
+/// of the row's values, not their size.
 #[derive(Clone, Debug, Default)]
 struct Windows {
-    /// low_0, high_0, low_1, high_1, ...: a value's region is the number of
-    /// edges at or below it; odd regions are inside a window.
+    /// low_0, high_0, low_1, high_1, ...: odd regions are inside a window.
     edges: Vec<f64>,
+    /// Where values are measured from.
+    centre: f64,
+    /// `(edge - centre) as f32` for each edge.
+    keys: Vec<f32>,
     /// The share of the pilot's values inside each window.
     shares: Vec<f64>,
+}
+
+impl Windows {
+    fn new(edges: Vec<f64>) -> Windows {
+        let finite: Vec<f64> = edges.iter().copied().filter(|e| e.is_finite()).collect();
+        let centre = match (finite.first(), finite.last()) {
+            (Some(lo), Some(hi)) => lo / 2.0 + hi / 2.0,
+            _ => 0.0,
+        };
+        Windows {
+            keys: edges.iter().map(|&e| key(e, centre)).collect(),
+            edges,
+            centre,
+            shares: Vec::new(),
+        }
+    }
+}
+
+/// A value's f32 key relative to `centre` (monotone in `v`).
+#[inline(always)]
+fn key(v: f64, centre: f64) -> f32 {
+    (v - centre) as f32
+}
+
+/// For each 4-bit mask of f64 lanes, the 32-bit lane permutation that
+/// packs those lanes to the front, in order.
+const fn pack_table() -> [[i32; 8]; 16] {
+    let mut table = [[0i32; 8]; 16];
+    let mut mask = 0;
+    while mask < 16 {
+        let mut out = 0;
+        let mut lane = 0;
+        while lane < 4 {
+            if mask & (1 << lane) != 0 {
+                table[mask][2 * out] = 2 * lane as i32;
+                table[mask][2 * out + 1] = 2 * lane as i32 + 1;
+                out += 1;
+            }
+            lane += 1;
+        }
+        mask += 1;
+    }
+    table
 }
 
 /// Up to this many edges (two a window) are compared in vector registers;
@@ -221,6 +276,9 @@ const MAX_EDGES: usize = 16;
 struct Tally {
     total: usize,
     at_or_above: Vec<u64>,
+    /// Counts of the vector path, per edge and lane (added to
+    /// `at_or_above` by [`Tally::settle`]).
+    lanes: Vec<[u32; 8]>,
     inside: Vec<Vec<f64>>,
 }
 
@@ -229,6 +287,7 @@ impl Tally {
         Tally {
             total: 0,
             at_or_above: vec![0; windows.edges.len()],
+            lanes: vec![[0; 8]; windows.edges.len()],
             inside: vec![Vec::new(); windows.edges.len() / 2],
         }
     }
@@ -245,7 +304,6 @@ impl Tally {
     }
 
     fn add(&mut self, windows: &Windows, values: &[f64]) {
-        self.total += values.len();
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") && windows.edges.len() <= MAX_EDGES {
@@ -257,6 +315,14 @@ impl Tally {
         self.add_generic(windows, values);
     }
 
+    /// Adds the vector path's lane counts into `at_or_above`.
+    fn settle(&mut self) {
+        for (slot, lanes) in self.at_or_above.iter_mut().zip(self.lanes.iter_mut()) {
+            *slot += lanes.iter().map(|&x| u64::from(x)).sum::<u64>();
+            *lanes = [0; 8];
+        }
+    }
+
     fn add_generic(&mut self, windows: &Windows, values: &[f64]) {
         for &v in values {
             self.add_one(windows, v);
@@ -265,9 +331,11 @@ impl Tally {
 
     #[inline(always)]
     fn add_one(&mut self, windows: &Windows, v: f64) {
+        self.total += 1;
+        let k = key(v, windows.centre);
         let mut region = 0usize;
-        for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.edges) {
-            if v >= edge {
+        for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.keys) {
+            if k >= edge {
                 *count += 1;
                 region += 1;
             }
@@ -284,12 +352,13 @@ impl Tally {
         }
     }
 
-    /// Four values at a time are compared with each edge; per edge the
-    /// masks are summed into counts, per value into its region (the number
-    /// of edges at or below it), all in registers. Specialised by the
-    /// number of edges so the loops unroll.
+    /// Eight values at a time are compared with each edge; per edge the
+    /// masks are summed into counts, and their parity marks the values
+    /// inside windows, which are packed into a staging buffer without
+    /// branching (a table of lane permutations) and placed afterwards.
+    /// Specialised by the number of edges so the loops unroll.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
         match windows.edges.len() {
             2 => unsafe { self.add_edges::<2>(windows, values) },
@@ -305,59 +374,90 @@ impl Tally {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_edges<const E: usize>(&mut self, windows: &Windows, values: &[f64]) {
         use std::arch::x86_64::*;
-        let mut edges = [_mm256_setzero_pd(); E];
-        for (slot, &e) in edges.iter_mut().zip(&windows.edges) {
-            *slot = _mm256_set1_pd(e);
+        let mut edges = [_mm256_setzero_ps(); E];
+        for (slot, &e) in edges.iter_mut().zip(&windows.keys) {
+            *slot = _mm256_set1_ps(e);
         }
+        let centre = _mm256_set1_pd(windows.centre);
+        // The edges across lanes (NaN padding compares false), for the
+        // regions of staged values.
+        let mut padded = [f32::NAN; 16];
+        for (slot, &e) in padded.iter_mut().zip(&windows.keys) {
+            *slot = e;
+        }
+        let (first, second) = padded.split_at(8);
+        // SAFETY: each half is 8 readable f32s.
+        let across = unsafe {
+            [
+                _mm256_loadu_ps(first.as_ptr()),
+                _mm256_loadu_ps(second.as_ptr()),
+            ]
+        };
+        // Lane permutations that pack the f64 lanes named by a 4-bit mask
+        // to the front (as pairs of 32-bit lanes).
+        const PACK: [[i32; 8]; 16] = pack_table();
+        // Room for a whole batch plus the 4 lanes a packed store may write
+        // beyond the values it keeps.
+        const BATCH: usize = 64;
+        let mut staged = [0.0f64; BATCH + 4];
         let mut counts = [_mm256_setzero_si256(); E];
-        // Values inside windows are staged without branching (the slot
-        // only advances for odd regions), then pushed.
-        let mut staged = [0.0f64; 64];
-        let mut staged_region = [0u64; 64];
-        let mut blocks = values.chunks_exact(64);
-        for block in &mut blocks {
+        for (c, lanes) in counts.iter_mut().zip(&self.lanes) {
+            // SAFETY: `lanes` is 32 readable bytes.
+            *c = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
+        }
+        let mut batches = values.chunks_exact(BATCH);
+        for batch in &mut batches {
             let mut n = 0usize;
-            for quad in block.chunks_exact(4) {
-                // SAFETY: `quad` holds exactly four values.
-                let v = unsafe { _mm256_loadu_pd(quad.as_ptr()) };
-                let mut region = _mm256_setzero_si256();
+            for oct in batch.chunks_exact(8) {
+                let (a, b) = oct.split_at(4);
+                // SAFETY: `a` and `b` hold exactly four values each.
+                let (va, vb) = unsafe { (_mm256_loadu_pd(a.as_ptr()), _mm256_loadu_pd(b.as_ptr())) };
+                let ka = _mm256_cvtpd_ps(_mm256_sub_pd(va, centre));
+                let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
+                let k = _mm256_set_m128(kb, ka);
+                let mut parity = _mm256_setzero_ps();
                 for (e, c) in edges.iter().zip(counts.iter_mut()) {
-                    // A mask lane is all ones (-1) where the value is at or
-                    // above the edge.
-                    let m = _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_GE_OQ>(v, *e));
-                    *c = _mm256_sub_epi64(*c, m);
-                    region = _mm256_sub_epi64(region, m);
+                    // A mask lane is all ones (-1) where the key is at or
+                    // above the edge's.
+                    let m = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *e);
+                    *c = _mm256_sub_epi32(*c, _mm256_castps_si256(m));
+                    parity = _mm256_xor_ps(parity, m);
                 }
-                let mut regions = [0u64; 4];
-                // SAFETY: `regions` is 32 writable bytes.
-                unsafe { _mm256_storeu_si256(regions.as_mut_ptr().cast(), region) };
-                for (&r, &x) in regions.iter().zip(quad) {
-                    let slot = n & 63;
-                    if let (Some(sv), Some(sr)) = (staged.get_mut(slot), staged_region.get_mut(slot))
-                    {
-                        *sv = x;
-                        *sr = r;
+                let odd = _mm256_movemask_ps(parity) as usize;
+                for (lanes, bits) in [(va, odd & 15), (vb, odd >> 4)] {
+                    let perm = PACK.get(bits).copied().unwrap_or([0; 8]);
+                    // SAFETY: `perm` is 32 readable bytes.
+                    let p = unsafe { _mm256_loadu_si256(perm.as_ptr().cast()) };
+                    let packed = _mm256_castps_pd(_mm256_permutevar8x32_ps(
+                        _mm256_castpd_ps(lanes),
+                        p,
+                    ));
+                    if let Some(slot) = staged.get_mut(n..n + 4) {
+                        // SAFETY: `slot` is 4 writable f64s.
+                        unsafe { _mm256_storeu_pd(slot.as_mut_ptr(), packed) };
                     }
-                    // Odd regions are inside a window.
-                    n += (r & 1) as usize;
+                    n += bits.count_ones() as usize;
                 }
             }
-            for (&x, &r) in staged.iter().zip(&staged_region).take(n) {
-                self.push(r as usize, x);
+            self.total += BATCH;
+            for &v in staged.iter().take(n) {
+                let k = _mm256_set1_ps(key(v, windows.centre));
+                let region = (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[0]))
+                    as u32)
+                    .count_ones()
+                    + (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[1])) as u32)
+                        .count_ones();
+                self.push(region as usize, v);
             }
         }
-        for (e, c) in counts.iter().enumerate() {
-            let mut lanes = [0u64; 4];
+        for (c, lanes) in counts.iter().zip(self.lanes.iter_mut()) {
             // SAFETY: `lanes` is 32 writable bytes.
             unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *c) };
-            if let Some(slot) = self.at_or_above.get_mut(e) {
-                *slot += lanes.iter().sum::<u64>();
-            }
         }
-        for &v in blocks.remainder() {
+        for &v in batches.remainder() {
             self.add_one(windows, v);
         }
     }
@@ -379,7 +479,8 @@ impl Tally {
                 )
             })
             .collect();
-        for part in parts {
+        for mut part in parts {
+            part.settle();
             out.total += part.total;
             for (a, b) in out.at_or_above.iter_mut().zip(part.at_or_above) {
                 *a += b;
@@ -393,6 +494,7 @@ impl Tally {
 
     /// The values at `ranks`, or `None` if some rank is in no window.
     fn resolve(mut self, ranks: &[usize]) -> Option<Vec<f64>> {
+        self.settle();
         // Window k starts after the values below its low edge (edge 2k).
         let starts: Vec<usize> = (0..self.inside.len())
             .map(|k| self.total - self.at_or_above.get(2 * k).copied().unwrap_or(0) as usize)
@@ -483,10 +585,7 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
             _ => merged.push((a, b)),
         }
     }
-    Windows {
-        edges: merged.iter().flat_map(|&(a, b)| [a, b]).collect(),
-        shares: Vec::new(),
-    }
+    Windows::new(merged.iter().flat_map(|&(a, b)| [a, b]).collect())
 }
 
 /// The smallest f64 above `x` (so a window's high edge includes `x`).
@@ -636,10 +735,7 @@ fn windowed(
 /// row against windows like a run's.
 #[doc(hidden)]
 pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
-    let windows = Windows {
-        edges,
-        shares: Vec::new(),
-    };
+    let windows = Windows::new(edges);
     let mut t = Tally::new(&windows);
     for block in values.chunks(64) {
         t.add(&windows, block);
@@ -653,13 +749,11 @@ mod tests {
 
     #[test]
     fn tallies_resolve_ranks_inside_windows_and_refuse_others() {
-        let windows = Windows {
-            edges: vec![10.0, 20.0, 50.0, 60.0],
-            shares: Vec::new(),
-        };
+        let windows = Windows::new(vec![10.0, 20.0, 50.0, 60.0]);
         let mut t = Tally::new(&windows);
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         t.add(&windows, &values);
+        t.settle();
         assert_eq!(t.at_or_above, vec![90, 80, 50, 40]);
         let mut g = Tally::new(&windows);
         g.add_generic(&windows, &values);

@@ -704,35 +704,56 @@ fn capped_shares(
     given: &mut Lanes,
 ) {
     *given = [0.0; BLOCK];
+    let fits_below = sv.fits_below;
     for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
         if share == 0.0 {
             continue;
         }
-        let last = i == sv.last_active;
-        for d in 0..BLOCK {
-            let v = l.var[d];
-            let p = if v <= 0.0 {
-                v * share
-            } else if v <= sv.fits_below {
-                if last {
-                    v - given[d]
+        // Written as selects, not branches, so the loops vectorise.
+        if i == sv.last_active {
+            for d in 0..BLOCK {
+                let v = l.var[d];
+                let fitted = v - given[d];
+                let p = if v <= 0.0 {
+                    v * share
+                } else if v <= fits_below {
+                    fitted
                 } else {
-                    v * share / sv.weight
-                }
-            } else {
-                0.0
-            };
-            given[d] += p;
-            pv[d] += p;
+                    0.0
+                };
+                given[d] += p;
+                pv[d] += p;
+            }
+        } else {
+            for d in 0..BLOCK {
+                let v = l.var[d];
+                let fitted = v * share / sv.weight;
+                let p = if v <= 0.0 {
+                    v * share
+                } else if v <= fits_below {
+                    fitted
+                } else {
+                    0.0
+                };
+                given[d] += p;
+                pv[d] += p;
+            }
         }
     }
+    // Lanes where a cap binds: full water-filling, lane by lane.
+    let mut highest = f64::NEG_INFINITY;
     for d in 0..BLOCK {
-        let v = l.var[d];
-        l.unalloc[d] = 0.0;
-        if v > 0.0 && v > sv.fits_below {
-            l.unalloc[d] = share_variance(v, &sv.shares, &sv.caps, portions);
-            for (pv, portion) in partner_var.iter_mut().zip(portions.iter()) {
-                pv[d] += portion;
+        highest = highest.max(l.var[d]);
+    }
+    l.unalloc = [0.0; BLOCK];
+    if highest > 0.0 && highest > fits_below {
+        for d in 0..BLOCK {
+            let v = l.var[d];
+            if v > 0.0 && v > fits_below {
+                l.unalloc[d] = share_variance(v, &sv.shares, &sv.caps, portions);
+                for (pv, portion) in partner_var.iter_mut().zip(portions.iter()) {
+                    pv[d] += portion;
+                }
             }
         }
     }

@@ -56,16 +56,47 @@ pub fn ranks(percentiles: &[u8], n: usize) -> Vec<usize> {
 /// The values at `ranks` (ascending, all < len) of `values`, by successive
 /// selection on shrinking sub-slices. Reorders `values`.
 pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    // Selection compares plain integers: each value is replaced by its
+    // order key (the bits `f64::total_cmp` compares), and back afterwards.
+    for v in values.iter_mut() {
+        *v = f64::from_bits(order_key(*v));
+    }
+    let found = select_keys(values, ranks);
+    for v in values.iter_mut() {
+        *v = f64::from_bits(from_order_key(v.to_bits()));
+    }
+    found
+        .into_iter()
+        .map(|k| k.map_or(f64::NAN, |k| f64::from_bits(from_order_key(k))))
+        .collect()
+}
+
+/// An f64's bits mapped so unsigned order is `f64::total_cmp`'s order.
+#[inline(always)]
+fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// The inverse of [`order_key`].
+#[inline(always)]
+fn from_order_key(k: u64) -> u64 {
+    if k >> 63 == 1 { k & !(1 << 63) } else { !k }
+}
+
+/// [`select_ranks`] on values holding order keys (as f64 bits).
+fn select_keys(values: &mut [f64], ranks: &[usize]) -> Vec<Option<u64>> {
+    let by_key = |a: &f64, b: &f64| a.to_bits().cmp(&b.to_bits());
     let mut out = Vec::with_capacity(ranks.len());
     let mut start = 0;
     let mut rest: &mut [f64] = values;
     for &r in ranks {
         let Some(local) = r.checked_sub(start) else {
-            out.push(f64::NAN);
+            out.push(None);
             continue;
         };
         if local >= rest.len() {
-            out.push(f64::NAN);
+            out.push(None);
             continue;
         }
         if local == 0 {
@@ -74,17 +105,17 @@ pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
             let at = rest
                 .iter()
                 .enumerate()
-                .min_by(|a, b| a.1.total_cmp(b.1))
+                .min_by(|a, b| by_key(a.1, b.1))
                 .map_or(0, |(i, _)| i);
             rest.swap(0, at);
             let (first, right) = rest.split_at_mut(1);
-            out.push(first.first().copied().unwrap_or(f64::NAN));
+            out.push(first.first().map(|k| k.to_bits()));
             start = r + 1;
             rest = right;
             continue;
         }
-        let (_, nth, right) = rest.select_nth_unstable_by(local, f64::total_cmp);
-        out.push(*nth);
+        let (_, nth, right) = rest.select_nth_unstable_by(local, by_key);
+        out.push(Some(nth.to_bits()));
         start = r + 1;
         rest = right;
     }

@@ -414,7 +414,8 @@ impl Tally {
             for oct in batch.chunks_exact(8) {
                 let (a, b) = oct.split_at(4);
                 // SAFETY: `a` and `b` hold exactly four values each.
-                let (va, vb) = unsafe { (_mm256_loadu_pd(a.as_ptr()), _mm256_loadu_pd(b.as_ptr())) };
+                let (va, vb) =
+                    unsafe { (_mm256_loadu_pd(a.as_ptr()), _mm256_loadu_pd(b.as_ptr())) };
                 let ka = _mm256_cvtpd_ps(_mm256_sub_pd(va, centre));
                 let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
                 let k = _mm256_set_m128(kb, ka);
@@ -431,10 +432,8 @@ impl Tally {
                     let perm = PACK.get(bits).copied().unwrap_or([0; 8]);
                     // SAFETY: `perm` is 32 readable bytes.
                     let p = unsafe { _mm256_loadu_si256(perm.as_ptr().cast()) };
-                    let packed = _mm256_castps_pd(_mm256_permutevar8x32_ps(
-                        _mm256_castpd_ps(lanes),
-                        p,
-                    ));
+                    let packed =
+                        _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(lanes), p));
                     if let Some(slot) = staged.get_mut(n..n + 4) {
                         // SAFETY: `slot` is 4 writable f64s.
                         unsafe { _mm256_storeu_pd(slot.as_mut_ptr(), packed) };
@@ -445,8 +444,7 @@ impl Tally {
             self.total += BATCH;
             for &v in staged.iter().take(n) {
                 let k = _mm256_set1_ps(key(v, windows.centre));
-                let region = (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[0]))
-                    as u32)
+                let region = (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[0])) as u32)
                     .count_ones()
                     + (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[1])) as u32)
                         .count_ones();
@@ -653,10 +651,7 @@ fn windowed(
         if c < pilot_chunks {
             return windows.iter().map(Tally::new).collect();
         }
-        let mut t: Vec<Tally> = windows
-            .iter()
-            .map(|w| Tally::with_room(w, CHUNK))
-            .collect();
+        let mut t: Vec<Tally> = windows.iter().map(|w| Tally::with_room(w, CHUNK)).collect();
         run_chunk(kernel, samplers, seed, c, draws, |out, len| {
             for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
                 if let Some(lanes) = out.get(r) {

@@ -86,40 +86,50 @@ fn from_order_key(k: u64) -> u64 {
 
 /// [`select_ranks`] on values holding order keys (as f64 bits).
 fn select_keys(values: &mut [f64], ranks: &[usize]) -> Vec<Option<u64>> {
-    let by_key = |a: &f64, b: &f64| a.to_bits().cmp(&b.to_bits());
-    let mut out = Vec::with_capacity(ranks.len());
-    let mut start = 0;
-    let mut rest: &mut [f64] = values;
-    for &r in ranks {
-        let Some(local) = r.checked_sub(start) else {
-            out.push(None);
-            continue;
-        };
-        if local >= rest.len() {
-            out.push(None);
-            continue;
-        }
-        if local == 0 {
-            // The next rank after one just found (numpy's interpolation
-            // needs both): the smallest remaining value, by a scan.
-            let at = rest
-                .iter()
-                .enumerate()
-                .min_by(|a, b| by_key(a.1, b.1))
-                .map_or(0, |(i, _)| i);
-            rest.swap(0, at);
-            let (first, right) = rest.split_at_mut(1);
-            out.push(first.first().map(|k| k.to_bits()));
-            start = r + 1;
-            rest = right;
-            continue;
-        }
-        let (_, nth, right) = rest.select_nth_unstable_by(local, by_key);
-        out.push(Some(nth.to_bits()));
-        start = r + 1;
-        rest = right;
-    }
+    let mut out = vec![None; ranks.len()];
+    select_within(values, 0, ranks, &mut out);
     out
+}
+
+/// Divide and conquer: select the middle rank, then the lower ranks in
+/// the part below it and the higher ones in the part above, so each value
+/// takes part in about log2(ranks) partitions, not one per rank.
+fn select_within(values: &mut [f64], offset: usize, ranks: &[usize], out: &mut [Option<u64>]) {
+    let by_key = |a: &f64, b: &f64| a.to_bits().cmp(&b.to_bits());
+    let Some(&r) = ranks.get(ranks.len() / 2) else {
+        return;
+    };
+    let below = ranks.partition_point(|&x| x < r);
+    let above = ranks.partition_point(|&x| x <= r);
+    let Some(local) = r.checked_sub(offset).filter(|&l| l < values.len()) else {
+        // Out of range, as every higher rank is: only the lower ones remain.
+        let lower = out.get_mut(..below).unwrap_or_default();
+        select_within(values, offset, ranks.get(..below).unwrap_or(&[]), lower);
+        return;
+    };
+    let (left, found, right) = if local == 0 {
+        // Often the rank just after one already found (numpy's
+        // interpolation needs both): the smallest value, by a scan.
+        let at = values
+            .iter()
+            .enumerate()
+            .min_by(|a, b| by_key(a.1, b.1))
+            .map_or(0, |(i, _)| i);
+        values.swap(0, at);
+        let (first, right) = values.split_at_mut(1);
+        let (left, found) = first.split_at_mut(0);
+        (left, found.first().map(|k| k.to_bits()), right)
+    } else {
+        let (left, nth, right) = values.select_nth_unstable_by(local, by_key);
+        (left, Some(nth.to_bits()), right)
+    };
+    if let Some(slots) = out.get_mut(below..above) {
+        slots.fill(found);
+    }
+    let (lower, rest) = out.split_at_mut(below);
+    let upper = rest.get_mut(above - below..).unwrap_or_default();
+    select_within(left, offset, ranks.get(..below).unwrap_or(&[]), lower);
+    select_within(right, r + 1, ranks.get(above..).unwrap_or(&[]), upper);
 }
 
 /// The percentiles of `values` (reordered), by numpy's linear method.
@@ -173,6 +183,39 @@ mod tests {
             let x = needed(pct, sorted.len());
             assert_eq!(*got, lerp(sorted[x.lo], sorted[x.hi], x.t));
         }
+    }
+
+    #[test]
+    fn selected_ranks_are_those_of_a_full_sort_with_signs_ties_and_repeats() {
+        // Negative, zero, tied and extreme values; adjacent, repeated and
+        // out-of-range ranks.
+        let values: Vec<f64> = (0..500)
+            .map(|i| match i % 7 {
+                0 => -0.0,
+                1 => 0.0,
+                2 => f64::from((i * 31) % 97) - 50.0,
+                3 => -1e300,
+                4 => 1e-300,
+                _ => f64::from((i * 7919) % 503) * -0.25,
+            })
+            .collect();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ranks = [0, 1, 2, 100, 101, 101, 250, 251, 498, 499, 500];
+        let mut v = values.clone();
+        let got = select_ranks(&mut v, &ranks);
+        for (g, &r) in got.iter().zip(&ranks) {
+            match sorted.get(r) {
+                Some(want) => assert_eq!(g.to_bits(), want.to_bits(), "rank {r}"),
+                None => assert!(g.is_nan(), "rank {r}"),
+            }
+        }
+        // The values are only reordered.
+        v.sort_by(f64::total_cmp);
+        assert_eq!(
+            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            sorted.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

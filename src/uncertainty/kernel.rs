@@ -201,6 +201,8 @@ struct ServiceLanes {
     unalloc: Lanes,
     dsigma: Lanes,
     one_minus_rbar: Lanes,
+    /// Counterfactual less net savings (what a proportional share keeps).
+    kept: Lanes,
 }
 
 impl ServiceLanes {
@@ -222,6 +224,7 @@ impl ServiceLanes {
             unalloc: z,
             dsigma: z,
             one_minus_rbar: z,
+            kept: z,
         }
     }
 }
@@ -613,6 +616,7 @@ impl Kernel {
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
             service_totals(
                 &mut l.net,
+                &mut l.kept,
                 &mut x.net,
                 &mut x.gross,
                 &mut x.cf,
@@ -675,7 +679,7 @@ impl Kernel {
                         let per_spend = sv.per_spend.get(i).copied().unwrap_or(0.0);
                         if sv.proportional {
                             if share != 0.0 {
-                                add_kept(row, &l.cf, &l.net, share);
+                                axpy(row, share, &l.kept);
                             }
                         } else {
                             if per_spend != 0.0 {
@@ -763,6 +767,7 @@ fn capped_shares(
 #[inline(always)]
 fn service_totals(
     net: &mut Lanes,
+    kept: &mut Lanes,
     pool_net: &mut Lanes,
     pool_gross: &mut Lanes,
     pool_cf: &mut Lanes,
@@ -772,18 +777,10 @@ fn service_totals(
     for d in 0..BLOCK {
         let gross = shift[d] + eff[d] + wf[d];
         net[d] = gross - cost[d];
+        kept[d] = cf[d] - net[d];
         pool_net[d] += net[d];
         pool_gross[d] += gross;
         pool_cf[d] += cf[d];
-    }
-}
-
-/// row += share x (cf - net): a partner's contribution less its savings
-/// share under a proportional rule.
-#[inline(always)]
-fn add_kept(row: &mut Lanes, cf: &Lanes, net: &Lanes, share: f64) {
-    for d in 0..BLOCK {
-        row[d] += share * (cf[d] - net[d]);
     }
 }
 

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use super::kernel::Kernel;
 use super::percentile::{lerp, needed, ranks as needed_ranks, select_ranks};
-use super::{CHUNK, chunks, par_chunks, progress, run_chunk, sample};
+use super::{CHUNK, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
 /// Keep every value when rows x draws is at most this (8 bytes each:
@@ -460,24 +460,19 @@ impl Tally {
         }
     }
 
-    /// One tally of all `parts` (each window's values in part order).
+    /// One tally of all `parts`: the first part's buffers, grown once to
+    /// take the others' values.
     fn combine(parts: Vec<Tally>) -> Tally {
-        let mut out = Tally::default();
-        let Some(first) = parts.first() else {
-            return out;
+        let mut parts = parts.into_iter();
+        let Some(mut out) = parts.next() else {
+            return Tally::default();
         };
-        out.at_or_above = vec![0; first.at_or_above.len()];
-        out.inside = (0..first.inside.len())
-            .map(|k| {
-                Vec::with_capacity(
-                    parts
-                        .iter()
-                        .map(|p| p.inside.get(k).map_or(0, Vec::len))
-                        .sum(),
-                )
-            })
-            .collect();
-        for mut part in parts {
+        out.settle();
+        let rest: Vec<Tally> = parts.collect();
+        for (k, window) in out.inside.iter_mut().enumerate() {
+            window.reserve(rest.iter().map(|p| p.inside.get(k).map_or(0, Vec::len)).sum());
+        }
+        for mut part in rest {
             part.settle();
             out.total += part.total;
             for (a, b) in out.at_or_above.iter_mut().zip(part.at_or_above) {
@@ -586,6 +581,16 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
     Windows::new(merged.iter().flat_map(|&(a, b)| [a, b]).collect())
 }
 
+/// `range` cut into at most `parts` contiguous runs of nearly equal length.
+fn split(range: std::ops::Range<usize>, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let len = range.len();
+    let parts = parts.clamp(1, len.max(1));
+    (0..parts)
+        .map(|i| range.start + len * i / parts..range.start + len * (i + 1) / parts)
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
 /// The smallest f64 above `x` (so a window's high edge includes `x`).
 fn next_up(x: f64) -> f64 {
     if x.is_nan() || x == f64::INFINITY {
@@ -647,23 +652,32 @@ fn windowed(
     }
     let windows = windows;
     drop(pilot);
-    let rest: Vec<Vec<Tally>> = par_chunks(draws, |c| {
-        if c < pilot_chunks {
-            return windows.iter().map(Tally::new).collect();
-        }
-        let mut t: Vec<Tally> = windows.iter().map(|w| Tally::with_room(w, CHUNK)).collect();
-        run_chunk(kernel, samplers, seed, c, draws, |out, len| {
-            for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
-                if let Some(lanes) = out.get(r) {
-                    tally.add(w, lanes.get(..len).unwrap_or(&[]));
-                }
+    // The other chunks in a few contiguous runs per thread, each run
+    // tallied into one set of tallies: few, large buffers. The split does
+    // not change the result: counts are sums, and selection finds the same
+    // value whatever order a window's values are in.
+    let total = chunks(draws);
+    let runs = split(pilot_chunks.min(total)..total, rayon::current_num_threads() * 4);
+    let rest: Vec<Vec<Tally>> = runs
+        .into_par_iter()
+        .map(|run| {
+            let mut t: Vec<Tally> = windows
+                .iter()
+                .map(|w| Tally::with_room(w, CHUNK * run.len()))
+                .collect();
+            for c in run {
+                run_chunk(kernel, samplers, seed, c, draws, |out, len| {
+                    for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
+                        if let Some(lanes) = out.get(r) {
+                            tally.add(w, lanes.get(..len).unwrap_or(&[]));
+                        }
+                    }
+                });
             }
-        });
-        t
-    });
-    // Each row's tallies, in chunk order, are combined and resolved in
-    // parallel; every window is copied once, into a buffer of its final
-    // size.
+            t
+        })
+        .collect();
+    // Each row's tallies are combined and resolved in parallel.
     let mut per_row: Vec<Vec<Tally>> = tallies.into_iter().map(|t| vec![t]).collect();
     for chunk in rest {
         for (list, t) in per_row.iter_mut().zip(chunk) {

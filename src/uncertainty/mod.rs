@@ -18,7 +18,6 @@ pub mod sensitivity;
 
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::engine::Projection;
@@ -323,10 +322,4 @@ pub fn run_chunk(
 /// Number of chunks for `draws`.
 pub fn chunks(draws: usize) -> usize {
     draws.div_ceil(CHUNK)
-}
-
-/// Runs every chunk in parallel, returning each chunk's result in chunk
-/// order (so the combined result does not depend on the thread count).
-pub fn par_chunks<T: Send>(draws: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-    (0..chunks(draws)).into_par_iter().map(f).collect()
 }

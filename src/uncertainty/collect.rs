@@ -270,13 +270,13 @@ const fn pack_table() -> [[i32; 8]; 16] {
 /// more fall back to the generic loop.
 const MAX_EDGES: usize = 16;
 
-/// Per row: how many values are at or above each edge, how many values
-/// there are, and each window's values.
+/// Per row: how many values there are, how many are at or above each
+/// window's low edge, and each window's values.
 #[derive(Clone, Debug, Default)]
 struct Tally {
     total: usize,
     at_or_above: Vec<u64>,
-    /// Counts of the vector path, per edge and lane (added to
+    /// Counts of the vector path, per window and lane (added to
     /// `at_or_above` by [`Tally::settle`]).
     lanes: Vec<[u32; 8]>,
     inside: Vec<Vec<f64>>,
@@ -286,8 +286,8 @@ impl Tally {
     fn new(windows: &Windows) -> Tally {
         Tally {
             total: 0,
-            at_or_above: vec![0; windows.edges.len()],
-            lanes: vec![[0; 8]; windows.edges.len()],
+            at_or_above: vec![0; windows.edges.len() / 2],
+            lanes: vec![[0; 8]; windows.edges.len() / 2],
             inside: vec![Vec::new(); windows.edges.len() / 2],
         }
     }
@@ -334,10 +334,14 @@ impl Tally {
         self.total += 1;
         let k = key(v, windows.centre);
         let mut region = 0usize;
-        for (count, &edge) in self.at_or_above.iter_mut().zip(&windows.keys) {
+        for (i, &edge) in windows.keys.iter().enumerate() {
             if k >= edge {
-                *count += 1;
                 region += 1;
+                if i % 2 == 0 {
+                    if let Some(count) = self.at_or_above.get_mut(i / 2) {
+                        *count += 1;
+                    }
+                }
             }
         }
         self.push(region, v);
@@ -352,34 +356,36 @@ impl Tally {
         }
     }
 
-    /// Eight values at a time are compared with each edge; per edge the
-    /// masks are summed into counts, and their parity marks the values
-    /// inside windows, which are packed into a staging buffer without
-    /// branching (a table of lane permutations) and placed afterwards.
-    /// Specialised by the number of edges so the loops unroll.
+    /// Eight values at a time are compared with each window's edges; the
+    /// low edge's masks are summed into counts, and the values inside a
+    /// window are packed into a staging buffer without branching (a table
+    /// of lane permutations) and placed afterwards. Specialised by the
+    /// number of windows so the loops unroll.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
         match windows.edges.len() {
-            2 => unsafe { self.add_edges::<2>(windows, values) },
-            4 => unsafe { self.add_edges::<4>(windows, values) },
-            6 => unsafe { self.add_edges::<6>(windows, values) },
-            8 => unsafe { self.add_edges::<8>(windows, values) },
-            10 => unsafe { self.add_edges::<10>(windows, values) },
-            12 => unsafe { self.add_edges::<12>(windows, values) },
-            14 => unsafe { self.add_edges::<14>(windows, values) },
-            16 => unsafe { self.add_edges::<16>(windows, values) },
+            2 => unsafe { self.add_windows::<1>(windows, values) },
+            4 => unsafe { self.add_windows::<2>(windows, values) },
+            6 => unsafe { self.add_windows::<3>(windows, values) },
+            8 => unsafe { self.add_windows::<4>(windows, values) },
+            10 => unsafe { self.add_windows::<5>(windows, values) },
+            12 => unsafe { self.add_windows::<6>(windows, values) },
+            14 => unsafe { self.add_windows::<7>(windows, values) },
+            16 => unsafe { self.add_windows::<8>(windows, values) },
             _ => self.add_generic(windows, values),
         }
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    unsafe fn add_edges<const E: usize>(&mut self, windows: &Windows, values: &[f64]) {
+    unsafe fn add_windows<const W: usize>(&mut self, windows: &Windows, values: &[f64]) {
         use std::arch::x86_64::*;
-        let mut edges = [_mm256_setzero_ps(); E];
-        for (slot, &e) in edges.iter_mut().zip(&windows.keys) {
-            *slot = _mm256_set1_ps(e);
+        let mut edges = [[_mm256_setzero_ps(); 2]; W];
+        for (slot, pair) in edges.iter_mut().zip(windows.keys.chunks_exact(2)) {
+            if let [low, high] = pair {
+                *slot = [_mm256_set1_ps(*low), _mm256_set1_ps(*high)];
+            }
         }
         let centre = _mm256_set1_pd(windows.centre);
         // The edges across lanes (NaN padding compares false), for the
@@ -403,7 +409,7 @@ impl Tally {
         // beyond the values it keeps.
         const BATCH: usize = 64;
         let mut staged = [0.0f64; BATCH + 4];
-        let mut counts = [_mm256_setzero_si256(); E];
+        let mut counts = [_mm256_setzero_si256(); W];
         for (c, lanes) in counts.iter_mut().zip(&self.lanes) {
             // SAFETY: `lanes` is 32 readable bytes.
             *c = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
@@ -419,15 +425,16 @@ impl Tally {
                 let ka = _mm256_cvtpd_ps(_mm256_sub_pd(va, centre));
                 let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
                 let k = _mm256_set_m128(kb, ka);
-                let mut parity = _mm256_setzero_ps();
-                for (e, c) in edges.iter().zip(counts.iter_mut()) {
+                let mut inside = _mm256_setzero_ps();
+                for ([low, high], c) in edges.iter().zip(counts.iter_mut()) {
                     // A mask lane is all ones (-1) where the key is at or
                     // above the edge's.
-                    let m = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *e);
-                    *c = _mm256_sub_epi32(*c, _mm256_castps_si256(m));
-                    parity = _mm256_xor_ps(parity, m);
+                    let from = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *low);
+                    let beyond = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *high);
+                    *c = _mm256_sub_epi32(*c, _mm256_castps_si256(from));
+                    inside = _mm256_or_ps(inside, _mm256_andnot_ps(beyond, from));
                 }
-                let odd = _mm256_movemask_ps(parity) as usize;
+                let odd = _mm256_movemask_ps(inside) as usize;
                 for (lanes, bits) in [(va, odd & 15), (vb, odd >> 4)] {
                     let perm = PACK.get(bits).copied().unwrap_or([0; 8]);
                     // SAFETY: `perm` is 32 readable bytes.
@@ -490,7 +497,7 @@ impl Tally {
         self.settle();
         // Window k starts after the values below its low edge (edge 2k).
         let starts: Vec<usize> = (0..self.inside.len())
-            .map(|k| self.total - self.at_or_above.get(2 * k).copied().unwrap_or(0) as usize)
+            .map(|k| self.total - self.at_or_above.get(k).copied().unwrap_or(0) as usize)
             .collect();
         // Each rank's window, then one selection per window for all of its
         // ranks (ranks are sorted, so each window's are too).
@@ -763,7 +770,7 @@ mod tests {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         t.add(&windows, &values);
         t.settle();
-        assert_eq!(t.at_or_above, vec![90, 80, 50, 40]);
+        assert_eq!(t.at_or_above, vec![90, 50]);
         let mut g = Tally::new(&windows);
         g.add_generic(&windows, &values);
         assert_eq!(g.at_or_above, t.at_or_above);

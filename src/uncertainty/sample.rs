@@ -53,8 +53,14 @@ pub fn splitmix64(x: u64) -> u64 {
 /// A uniform variate in the open interval (0, 1), from 53 random bits.
 #[inline(always)]
 pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    unit_of(rng.next_u64())
+}
+
+/// The uniform variate in (0, 1) of 64 random bits (their top 53).
+#[inline(always)]
+pub fn unit_of(bits: u64) -> f64 {
     const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
-    ((rng.next_u64() >> 11) as f64 + 0.5) * SCALE
+    ((bits >> 11) as f64 + 0.5) * SCALE
 }
 
 /// How one param is drawn.
@@ -159,9 +165,38 @@ impl Sampler {
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
+            // The generator's steps depend on each other, the conversions
+            // do not: raw bits first, then the arithmetic, which
+            // vectorises. Same stream, same values as `sample`.
             Sampler::Uniform { low, width } => {
-                for x in out.iter_mut() {
-                    *x = low + open_unit(rng) * width;
+                let mut raw = [0u64; 64];
+                for part in out.chunks_mut(raw.len()) {
+                    for r in raw.iter_mut().take(part.len()) {
+                        *r = rng.next_u64();
+                    }
+                    for (x, &r) in part.iter_mut().zip(&raw) {
+                        *x = low + unit_of(r) * width;
+                    }
+                }
+            }
+            Sampler::Triangular {
+                low,
+                high,
+                split,
+                left,
+                right,
+            } => {
+                let mut raw = [0u64; 64];
+                for part in out.chunks_mut(raw.len()) {
+                    for r in raw.iter_mut().take(part.len()) {
+                        *r = rng.next_u64();
+                    }
+                    for (x, &r) in part.iter_mut().zip(&raw) {
+                        let u = unit_of(r);
+                        let below = low + (u * left).sqrt();
+                        let above = high - ((1.0 - u) * right).sqrt();
+                        *x = if u < *split { below } else { above };
+                    }
                 }
             }
             other => {

@@ -320,3 +320,46 @@ fn collapsed_ranges_give_the_exact_central_result_to_the_penny() {
         }
     }
 }
+
+#[test]
+fn filling_a_block_gives_the_values_one_draw_at_a_time_gives() {
+    // `fill` has faster loops per distribution; it must consume the same
+    // stream and give the same bits as `sample`, which the statistical
+    // tests above check.
+    for sampler in [
+        range("1", None, "3", "uniform"),
+        range("-2", Some("0.5"), "4", "triangular"),
+        range("0", Some("2"), "10", "pert"),
+        range("5", None, "9", "normal"),
+    ] {
+        for len in [1, 63, 64, 100] {
+            let mut filled = vec![0.0; len];
+            sampler.fill(&mut sample::chunk_generator(11, 3), &mut filled);
+            let mut rng = sample::chunk_generator(11, 3);
+            let one_by_one: Vec<f64> = (0..len).map(|_| sampler.sample(&mut rng)).collect();
+            assert_eq!(
+                filled.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                one_by_one.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                "{sampler:?} x {len}"
+            );
+        }
+    }
+}
+
+#[test]
+fn uniform_variates_convert_all_53_bits_exactly() {
+    for bits in [
+        0u64,
+        1,
+        2047,
+        2048,
+        u64::MAX,
+        u64::MAX - 2048,
+        1 << 63,
+        0x0123_4567_89ab_cdef,
+    ] {
+        let want = ((bits >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        assert_eq!(sample::unit_of(bits).to_bits(), want.to_bits(), "{bits:#x}");
+        assert!(sample::unit_of(bits) > 0.0 && sample::unit_of(bits) <= 1.0);
+    }
+}

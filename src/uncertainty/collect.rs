@@ -477,7 +477,11 @@ impl Tally {
         out.settle();
         let rest: Vec<Tally> = parts.collect();
         for (k, window) in out.inside.iter_mut().enumerate() {
-            window.reserve(rest.iter().map(|p| p.inside.get(k).map_or(0, Vec::len)).sum());
+            window.reserve(
+                rest.iter()
+                    .map(|p| p.inside.get(k).map_or(0, Vec::len))
+                    .sum(),
+            );
         }
         for mut part in rest {
             part.settle();
@@ -664,7 +668,10 @@ fn windowed(
     // not change the result: counts are sums, and selection finds the same
     // value whatever order a window's values are in.
     let total = chunks(draws);
-    let runs = split(pilot_chunks.min(total)..total, rayon::current_num_threads() * 4);
+    let runs = split(
+        pilot_chunks.min(total)..total,
+        rayon::current_num_threads() * 4,
+    );
     let rest: Vec<Vec<Tally>> = runs
         .into_par_iter()
         .map(|run| {

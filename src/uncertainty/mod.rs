@@ -306,11 +306,7 @@ pub fn run_chunk(
     let mut out = vec![[0.0; BLOCK]; kernel.rows().len()];
     let mut done = 0;
     while done < n {
-        for &i in &ranged {
-            if let (Some(ps), Some(lanes)) = (samplers.get(i), params.get_mut(i)) {
-                ps.fill(&mut rng, lanes);
-            }
-        }
+        sample::fill_block(samplers, &ranged, &mut rng, &mut params);
         kernel.run(&params, &mut scratch, &mut out);
         let len = BLOCK.min(n - done);
         sink(&out, len);

@@ -22,6 +22,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::kernel::Lanes;
 use crate::scenario::values::{Dist, Uncertain};
 use crate::scenario::{Param, Scenario};
 
@@ -50,17 +51,26 @@ pub fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A uniform variate in the open interval (0, 1), from 53 random bits.
+/// A uniform variate in (0, 1], from 53 random bits (see [`unit_of`]).
 #[inline(always)]
 pub fn open_unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     unit_of(rng.next_u64())
 }
 
-/// The uniform variate in (0, 1) of 64 random bits (their top 53).
+/// The uniform variate of 64 random bits: (x + 1/2) / 2^53 for x their top
+/// 53 bits, so never 0; for the largest x the sum rounds up and the result
+/// is exactly 1 (probability 2^-53), which every sampler handles (the
+/// upper end of its range).
 #[inline(always)]
 pub fn unit_of(bits: u64) -> f64 {
     const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
-    ((bits >> 11) as f64 + 0.5) * SCALE
+    // The top 53 bits as f64, exactly, from two halves that each convert
+    // as a signed 32-bit integer (which vectorises; a 64-bit conversion
+    // does not): the same value as `(bits >> 11) as f64`.
+    let x = bits >> 11;
+    let high = f64::from((x >> 26) as i32);
+    let low = f64::from((x & ((1 << 26) - 1)) as i32);
+    (high * 67_108_864.0 + low + 0.5) * SCALE
 }
 
 /// How one param is drawn.
@@ -191,11 +201,16 @@ impl Sampler {
                     for r in raw.iter_mut().take(part.len()) {
                         *r = rng.next_u64();
                     }
-                    for (x, &r) in part.iter_mut().zip(&raw) {
-                        let u = unit_of(r);
+                    let (low, high, split, left, right) = (*low, *high, *split, *left, *right);
+                    let mut u = [0.0f64; 64];
+                    for (u, &r) in u.iter_mut().zip(&raw) {
+                        *u = unit_of(r);
+                    }
+                    // Both sides, then a select: no branch, so it vectorises.
+                    for (x, &u) in part.iter_mut().zip(&u) {
                         let below = low + (u * left).sqrt();
                         let above = high - ((1.0 - u) * right).sqrt();
-                        *x = if u < *split { below } else { above };
+                        *x = if u < split { below } else { above };
                     }
                 }
             }
@@ -231,6 +246,52 @@ impl ParamSampler {
             for x in out.iter_mut() {
                 *x = x.clamp(lo, hi);
             }
+        }
+    }
+}
+
+/// Draws a block: each ranged param (`ranged`, in param order) fills its
+/// lanes, in turn, from one generator.
+pub fn fill_block(
+    samplers: &[ParamSampler],
+    ranged: &[usize],
+    rng: &mut Generator,
+    params: &mut [Lanes],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { fill_block_avx2(samplers, ranged, rng, params) };
+            return;
+        }
+    }
+    fill_block_generic(samplers, ranged, rng, params);
+}
+
+/// The same code compiled for AVX2: wider lanes for the conversions,
+/// identical IEEE arithmetic, so identical values.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn fill_block_avx2(
+    samplers: &[ParamSampler],
+    ranged: &[usize],
+    rng: &mut Generator,
+    params: &mut [Lanes],
+) {
+    fill_block_generic(samplers, ranged, rng, params);
+}
+
+#[inline(always)]
+fn fill_block_generic(
+    samplers: &[ParamSampler],
+    ranged: &[usize],
+    rng: &mut Generator,
+    params: &mut [Lanes],
+) {
+    for &i in ranged {
+        if let (Some(ps), Some(lanes)) = (samplers.get(i), params.get_mut(i)) {
+            ps.fill(rng, lanes);
         }
     }
 }

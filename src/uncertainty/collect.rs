@@ -247,16 +247,18 @@ fn key(v: f64, centre: f64) -> f32 {
 
 /// For each 4-bit mask of f64 lanes, the 32-bit lane permutation that
 /// packs those lanes to the front, in order.
+// Indices are bounded by the loops: mask < 16, out <= lane < 4.
+#[allow(clippy::indexing_slicing)]
 const fn pack_table() -> [[i32; 8]; 16] {
     let mut table = [[0i32; 8]; 16];
-    let mut mask = 0;
+    let mut mask: usize = 0;
     while mask < 16 {
-        let mut out = 0;
-        let mut lane = 0;
+        let mut out: usize = 0;
+        let mut lane: usize = 0;
         while lane < 4 {
             if mask & (1 << lane) != 0 {
-                table[mask][2 * out] = 2 * lane as i32;
-                table[mask][2 * out + 1] = 2 * lane as i32 + 1;
+                table[mask][2 * out] = (2 * lane) as i32;
+                table[mask][2 * out + 1] = (2 * lane + 1) as i32;
                 out += 1;
             }
             lane += 1;
@@ -784,5 +786,53 @@ mod tests {
         assert_eq!(g.inside, t.inside);
         assert_eq!(t.clone().resolve(&[15, 55]), Some(vec![15.0, 55.0]));
         assert_eq!(t.resolve(&[30]), None);
+    }
+
+    #[test]
+    fn the_vector_tally_keeps_and_counts_what_the_scalar_one_does() {
+        // Money-sized values around a large centre, ties on edges, and a
+        // length that is not a whole number of batches.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let values: Vec<f64> = (0..1_000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if i % 97 == 0 {
+                    2.5e8
+                } else {
+                    2.4e8 + (x >> 11) as f64 / (1u64 << 53) as f64 * 2e7
+                }
+            })
+            .collect();
+        let windows = Windows::new(vec![
+            2.41e8, 2.42e8, 2.45e8, 2.5e8, 2.5e8, 2.5e8, 2.52e8, 2.55e8,
+        ]);
+        let mut vector = Tally::new(&windows);
+        for block in values.chunks(64) {
+            vector.add(&windows, block);
+        }
+        vector.settle();
+        let mut scalar = Tally::new(&windows);
+        scalar.add_generic(&windows, &values);
+        assert_eq!(vector.total, 1_000);
+        assert_eq!(vector.at_or_above, scalar.at_or_above);
+        assert_eq!(vector.inside, scalar.inside);
+        // Every window kept something but the collapsed [2.5e8, 2.5e8),
+        // and the ties at 2.5e8 are at its edge: in no window, but counted
+        // at or above it.
+        assert!(vector.inside[2].is_empty());
+        assert!(
+            vector
+                .inside
+                .iter()
+                .enumerate()
+                .all(|(k, w)| k == 2 || !w.is_empty())
+        );
+        assert!(vector.inside.iter().flatten().all(|v| *v != 2.5e8));
+        let ties = values.iter().filter(|v| **v == 2.5e8).count() as u64;
+        let above = values.iter().filter(|v| **v >= 2.5e8).count() as u64;
+        assert!(ties >= 10);
+        assert_eq!(vector.at_or_above[2], above);
     }
 }

@@ -713,35 +713,14 @@ fn capped_shares(
         if share == 0.0 {
             continue;
         }
-        // Written as selects, not branches, so the loops vectorise.
+        // The last partner with a share takes the exact remainder.
         if i == sv.last_active {
-            for d in 0..BLOCK {
-                let v = l.var[d];
-                let fitted = v - given[d];
-                let p = if v <= 0.0 {
-                    v * share
-                } else if v <= fits_below {
-                    fitted
-                } else {
-                    0.0
-                };
-                given[d] += p;
-                pv[d] += p;
-            }
+            give_uncapped(pv, given, &l.var, share, fits_below, |v, g| v - g);
         } else {
-            for d in 0..BLOCK {
-                let v = l.var[d];
-                let fitted = v * share / sv.weight;
-                let p = if v <= 0.0 {
-                    v * share
-                } else if v <= fits_below {
-                    fitted
-                } else {
-                    0.0
-                };
-                given[d] += p;
-                pv[d] += p;
-            }
+            let weight = sv.weight;
+            give_uncapped(pv, given, &l.var, share, fits_below, |v, _| {
+                v * share / weight
+            });
         }
     }
     // Lanes where a cap binds: full water-filling, lane by lane.
@@ -760,6 +739,34 @@ fn capped_shares(
                 }
             }
         }
+    }
+}
+
+/// One partner's part of each lane's variance where no cap binds
+/// (`fitted` of the variance and what earlier partners were given), its
+/// rule share of an underspend, nothing where a cap binds (water-filling
+/// does those). Written as selects, not branches, so the loop vectorises.
+#[inline(always)]
+fn give_uncapped(
+    pv: &mut Lanes,
+    given: &mut Lanes,
+    var: &Lanes,
+    share: f64,
+    fits_below: f64,
+    fitted: impl Fn(f64, f64) -> f64,
+) {
+    for d in 0..BLOCK {
+        let v = var[d];
+        let fit = fitted(v, given[d]);
+        let p = if v <= 0.0 {
+            v * share
+        } else if v <= fits_below {
+            fit
+        } else {
+            0.0
+        };
+        given[d] += p;
+        pv[d] += p;
     }
 }
 

@@ -82,13 +82,7 @@ pub enum Sampler {
         low: f64,
         width: f64,
     },
-    Triangular {
-        low: f64,
-        high: f64,
-        split: f64,
-        left: f64,
-        right: f64,
-    },
+    Triangular(Triangular),
     Normal {
         mean: f64,
         sd: f64,
@@ -115,13 +109,13 @@ impl Sampler {
         let width = high - low;
         match r.dist {
             Dist::Uniform => Sampler::Uniform { low, width },
-            Dist::Triangular => Sampler::Triangular {
+            Dist::Triangular => Sampler::Triangular(Triangular {
                 low,
                 high,
                 split: (central - low) / width,
                 left: width * (central - low),
                 right: width * (high - central),
-            },
+            }),
             Dist::Normal => Sampler::Normal {
                 mean: (low + high) / 2.0,
                 sd: width / (2.0 * Z95),
@@ -148,20 +142,7 @@ impl Sampler {
         match self {
             Sampler::Fixed(v) => *v,
             Sampler::Uniform { low, width } => low + open_unit(rng) * width,
-            Sampler::Triangular {
-                low,
-                high,
-                split,
-                left,
-                right,
-            } => {
-                let u = open_unit(rng);
-                if u < *split {
-                    low + (u * left).sqrt()
-                } else {
-                    high - ((1.0 - u) * right).sqrt()
-                }
-            }
+            Sampler::Triangular(t) => t.at(open_unit(rng)),
             Sampler::Normal { mean, sd } => {
                 let z: f64 = StandardNormal.sample(rng);
                 mean + sd * z
@@ -175,50 +156,53 @@ impl Sampler {
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
-            // The generator's steps depend on each other, the conversions
-            // do not: raw bits first, then the arithmetic, which
-            // vectorises. Same stream, same values as `sample`.
-            Sampler::Uniform { low, width } => {
-                let mut raw = [0u64; 64];
-                for part in out.chunks_mut(raw.len()) {
-                    for r in raw.iter_mut().take(part.len()) {
-                        *r = rng.next_u64();
-                    }
-                    for (x, &r) in part.iter_mut().zip(&raw) {
-                        *x = low + unit_of(r) * width;
-                    }
-                }
-            }
-            Sampler::Triangular {
-                low,
-                high,
-                split,
-                left,
-                right,
-            } => {
-                let mut raw = [0u64; 64];
-                for part in out.chunks_mut(raw.len()) {
-                    for r in raw.iter_mut().take(part.len()) {
-                        *r = rng.next_u64();
-                    }
-                    let (low, high, split, left, right) = (*low, *high, *split, *left, *right);
-                    let mut u = [0.0f64; 64];
-                    for (u, &r) in u.iter_mut().zip(&raw) {
-                        *u = unit_of(r);
-                    }
-                    // Both sides, then a select: no branch, so it vectorises.
-                    for (x, &u) in part.iter_mut().zip(&u) {
-                        let below = low + (u * left).sqrt();
-                        let above = high - ((1.0 - u) * right).sqrt();
-                        *x = if u < split { below } else { above };
-                    }
-                }
-            }
+            &Sampler::Uniform { low, width } => fill_units(rng, out, |u| low + u * width),
+            &Sampler::Triangular(t) => fill_units(rng, out, |u| t.at(u)),
             other => {
                 for x in out.iter_mut() {
                     *x = other.sample(rng);
                 }
             }
+        }
+    }
+}
+
+/// The triangular distribution's inverse CDF.
+#[derive(Clone, Copy, Debug)]
+pub struct Triangular {
+    low: f64,
+    high: f64,
+    /// The probability below the mode.
+    split: f64,
+    /// (high - low)(mode - low) and (high - low)(high - mode).
+    left: f64,
+    right: f64,
+}
+
+impl Triangular {
+    /// The value at probability `u`: both sides computed, then a select,
+    /// so a loop of these vectorises.
+    #[inline(always)]
+    pub fn at(&self, u: f64) -> f64 {
+        let below = self.low + (u * self.left).sqrt();
+        let above = self.high - ((1.0 - u) * self.right).sqrt();
+        if u < self.split { below } else { above }
+    }
+}
+
+/// Fills `out` with `f(u)` for uniform variates u, one per value in
+/// stream order, as `f(open_unit(rng))` would. The generator's steps depend
+/// on each other and the conversions do not: raw bits first, then the
+/// variates through `f`, a loop that vectorises.
+#[inline(always)]
+fn fill_units<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64], f: impl Fn(f64) -> f64) {
+    let mut raw = [0u64; 64];
+    for part in out.chunks_mut(raw.len()) {
+        for r in raw.iter_mut().take(part.len()) {
+            *r = rng.next_u64();
+        }
+        for (x, &r) in part.iter_mut().zip(&raw) {
+            *x = f(unit_of(r));
         }
     }
 }

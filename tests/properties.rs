@@ -369,3 +369,51 @@ proptest! {
         }
     }
 }
+
+// --- selection of order statistics ------------------------------------------------------
+
+use pool_model::uncertainty::percentile::{percentiles_of, select_ranks};
+
+/// f64 values of every kind selection meets: signed zeros, ties, tiny and
+/// huge magnitudes, infinities (never NaN: the kernel's outputs are
+/// numbers).
+fn value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(0.0),
+        Just(-0.0),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        (-5i32..5).prop_map(f64::from),
+        any::<f64>().prop_filter("a number", |x| !x.is_nan()),
+        (-1e9f64..1e9),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn selection_finds_what_a_full_sort_finds(
+        values in prop::collection::vec(value(), 1..300),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+    ) {
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let mut ranks: Vec<usize> = picks.iter().map(|i| i.index(values.len())).collect();
+        ranks.sort_unstable();
+        let mut v = values.clone();
+        let got = select_ranks(&mut v, &ranks);
+        for (g, &r) in got.iter().zip(&ranks) {
+            prop_assert_eq!(g.to_bits(), sorted[r].to_bits());
+        }
+        let mut again = values;
+        let p = percentiles_of(&mut again, &[1, 5, 10, 50, 90, 95, 99]);
+        prop_assert_eq!(p.len(), 7);
+        // Never decreasing (NaN, from infinities of both signs, aside).
+        prop_assert!(
+            p.windows(2).all(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Greater)),
+            "{:?}",
+            p
+        );
+    }
+}

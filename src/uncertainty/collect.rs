@@ -187,12 +187,11 @@ fn keep_all(
         .enumerate()
         .for_each(|(i, mut pieces)| {
             let mut filled = 0;
-            run_chunk(kernel, samplers, seed, from + i, draws, |out, len| {
+            run_chunk(kernel, samplers, seed, from + i, draws, |out| {
+                let len = out.len();
                 for (piece, &r) in pieces.iter_mut().zip(rows) {
-                    if let (Some(lanes), Some(dst)) =
-                        (out.get(r), piece.get_mut(filled..filled + len))
-                    {
-                        dst.copy_from_slice(lanes.get(..len).unwrap_or(&[]));
+                    if let Some(dst) = piece.get_mut(filled..filled + len) {
+                        dst.copy_from_slice(out.row(r));
                     }
                 }
                 filled += len;
@@ -682,11 +681,9 @@ fn windowed(
                 .map(|w| Tally::with_room(w, CHUNK * run.len()))
                 .collect();
             for c in run {
-                run_chunk(kernel, samplers, seed, c, draws, |out, len| {
+                run_chunk(kernel, samplers, seed, c, draws, |out| {
                     for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
-                        if let Some(lanes) = out.get(r) {
-                            tally.add(w, lanes.get(..len).unwrap_or(&[]));
-                        }
+                        tally.add(w, out.row(r));
                     }
                 });
             }

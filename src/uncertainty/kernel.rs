@@ -229,6 +229,20 @@ impl ServiceLanes {
     }
 }
 
+/// Where a block's rows go (see [`Kernel::run_into`]).
+pub struct Out<'a> {
+    lanes: &'a mut [Lanes],
+    stride: usize,
+    slot: usize,
+}
+
+impl Out<'_> {
+    #[inline(always)]
+    fn row(&mut self, r: usize) -> Option<&mut Lanes> {
+        self.lanes.get_mut(r * self.stride + self.slot)
+    }
+}
+
 /// Per-block working arrays, allocated once per thread.
 pub struct Scratch {
     services: Vec<ServiceLanes>,
@@ -451,6 +465,25 @@ impl Kernel {
     /// Runs one block: `params[p]` holds param p's value in every lane;
     /// `out[r]` receives row r.
     pub fn run(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+        self.run_into(params, x, out, 1, 0);
+    }
+
+    /// [`Kernel::run`] into one slot of several: row r goes to
+    /// `out[r * stride + slot]`, so consecutive blocks of a row can lie
+    /// side by side.
+    pub fn run_into(
+        &self,
+        params: &[Lanes],
+        x: &mut Scratch,
+        out: &mut [Lanes],
+        stride: usize,
+        slot: usize,
+    ) {
+        let out = &mut Out {
+            lanes: out,
+            stride,
+            slot,
+        };
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") {
@@ -466,12 +499,12 @@ impl Kernel {
     /// arithmetic (no fused multiply-add), so identical results.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+    unsafe fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
         self.run_generic(params, x, out);
     }
 
     #[inline(always)]
-    fn run_generic(&self, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+    fn run_generic(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
         let zero = [0.0; BLOCK];
         let p = |id: usize| params.get(id).unwrap_or(&zero);
         // Per-run constants of each draw.
@@ -508,14 +541,14 @@ impl Kernel {
             self.year(t, params, x, out);
         }
         for &r in &self.npv_rows {
-            if let Some(row) = out.get_mut(r) {
+            if let Some(row) = out.row(r) {
                 *row = x.npv;
             }
         }
     }
 
     #[inline(always)]
-    fn year(&self, t: usize, params: &[Lanes], x: &mut Scratch, out: &mut [Lanes]) {
+    fn year(&self, t: usize, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
         let zero = [0.0; BLOCK];
         let p = |id: usize| params.get(id).unwrap_or(&zero);
         // 3.1 and 3.3: counterfactual and the shift.
@@ -639,7 +672,7 @@ impl Kernel {
         add_assign(&mut x.cumulative, &x.net);
         axpy(&mut x.npv, self.discount[t], &x.net);
         for &(r, q) in &self.by_year[t] {
-            let Some(row) = out.get_mut(r) else {
+            let Some(row) = out.row(r) else {
                 continue;
             };
             let services = &x.services;

@@ -276,15 +276,46 @@ pub fn monte_carlo(
     Ok(collect::percentiles(&kernel, s, draws, options.seed, &all))
 }
 
-/// Runs every draw of chunk `chunk`, handing each block's outputs (only its
-/// first `len` lanes are draws) to `sink`.
+/// Blocks run before their outputs are handed on together: each row's
+/// outputs of these blocks lie side by side, so a consumer handles 256
+/// values of a row at a time, not 64.
+pub const GROUP: usize = 4;
+
+/// The outputs of up to [`GROUP`] consecutive blocks.
+pub struct Outputs<'a> {
+    lanes: &'a [Lanes],
+    len: usize,
+}
+
+impl Outputs<'_> {
+    /// Row `r`'s values, one per draw, in draw order.
+    pub fn row(&self, r: usize) -> &[f64] {
+        self.lanes
+            .get(r * GROUP..(r + 1) * GROUP)
+            .map_or(&[][..], |blocks| blocks.as_flattened())
+            .get(..self.len)
+            .unwrap_or(&[])
+    }
+
+    /// How many draws these are.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Runs every draw of chunk `chunk`, handing the outputs of each group of
+/// blocks to `sink`.
 pub fn run_chunk(
     kernel: &Kernel,
     samplers: &[sample::ParamSampler],
     seed: u64,
     chunk: usize,
     draws: usize,
-    mut sink: impl FnMut(&[Lanes], usize),
+    mut sink: impl FnMut(&Outputs),
 ) {
     let start = chunk * CHUNK;
     let n = CHUNK.min(draws.saturating_sub(start));
@@ -303,13 +334,19 @@ pub fn run_chunk(
         .map(|(i, _)| i)
         .collect();
     let mut scratch = kernel.scratch();
-    let mut out = vec![[0.0; BLOCK]; kernel.rows().len()];
+    let mut out = vec![[0.0; BLOCK]; kernel.rows().len() * GROUP];
     let mut done = 0;
     while done < n {
-        sample::fill_block(samplers, &ranged, &mut rng, &mut params);
-        kernel.run(&params, &mut scratch, &mut out);
-        let len = BLOCK.min(n - done);
-        sink(&out, len);
+        let mut len = 0;
+        for slot in 0..GROUP {
+            if done + len >= n {
+                break;
+            }
+            sample::fill_block(samplers, &ranged, &mut rng, &mut params);
+            kernel.run_into(&params, &mut scratch, &mut out, GROUP, slot);
+            len += BLOCK.min(n - done - len);
+        }
+        sink(&Outputs { lanes: &out, len });
         done += len;
     }
     progress::advance(n as u64);

@@ -130,10 +130,10 @@ pub fn percentiles_with(
         if let Some(z) = z {
             values.extend(windowed(kernel, &samplers, seed, draws, &ranks, z, group));
         } else {
-            let kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws));
+            let mut kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws));
             values.extend(
-                kept.into_par_iter()
-                    .map(|mut v| select_ranks(&mut v, &ranks))
+                kept.rows_mut()
+                    .map(|v| select_ranks(v, &ranks))
                     .collect::<Vec<_>>(),
             );
         }
@@ -160,6 +160,30 @@ pub fn percentiles_with(
         .collect()
 }
 
+/// Every value of some rows, row after row in one buffer: one large
+/// allocation, which the allocator returns to the system when it is freed
+/// (many half-megabyte rows would raise glibc's mmap threshold and leave
+/// later buffers in its arenas, tens of megabytes more at the peak).
+struct Kept {
+    values: Vec<f64>,
+    per_row: usize,
+}
+
+impl Kept {
+    fn rows(&self) -> rayon::slice::Chunks<'_, f64> {
+        self.values.par_chunks(self.per_row.max(1))
+    }
+
+    fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, f64> {
+        self.values.par_chunks_mut(self.per_row.max(1))
+    }
+
+    fn row_mut(&mut self, i: usize) -> Option<&mut [f64]> {
+        let n = self.per_row;
+        self.values.get_mut(i * n..(i + 1) * n)
+    }
+}
+
 /// Every value of the chosen rows over chunks `from..to`, per row.
 fn keep_all(
     kernel: &Kernel,
@@ -169,15 +193,18 @@ fn keep_all(
     rows: &[usize],
     from: usize,
     to: usize,
-) -> Vec<Vec<f64>> {
+) -> Kept {
     // Each chunk writes its draws into its own slice of every row's
     // buffer, so nothing is copied twice.
     let first = from * CHUNK;
     let total = (to * CHUNK).min(draws).saturating_sub(first);
-    let mut all: Vec<Vec<f64>> = (0..rows.len()).map(|_| vec![0.0; total]).collect();
+    let mut all = Kept {
+        values: vec![0.0; total * rows.len()],
+        per_row: total,
+    };
     let mut per_chunk: Vec<Vec<&mut [f64]>> =
         (from..to).map(|_| Vec::with_capacity(rows.len())).collect();
-    for row in all.iter_mut() {
+    for row in all.values.chunks_mut(total.max(1)) {
         for (slot, piece) in per_chunk.iter_mut().zip(row.chunks_mut(CHUNK)) {
             slot.push(piece);
         }
@@ -634,7 +661,7 @@ fn windowed(
     }
     // Selection reorders each row's pilot values; the tally does not care.
     let windows: Vec<Windows> = pilot
-        .par_iter_mut()
+        .rows_mut()
         .map(|p| windows(p, ranks, draws, z))
         .collect();
     if trace {
@@ -646,7 +673,7 @@ fn windowed(
     }
     // The pilot's own values, then every other chunk, tallied.
     let tallies: Vec<Tally> = pilot
-        .par_iter()
+        .rows()
         .zip(&windows)
         .map(|(values, w)| {
             let mut t = Tally::new(w);
@@ -720,7 +747,10 @@ fn windowed(
         .map(|(i, _)| i)
         .collect();
     let mut fallback = if missed.is_empty() {
-        Vec::new()
+        Kept {
+            values: Vec::new(),
+            per_row: 0,
+        }
     } else {
         let missed_rows: Vec<usize> = missed
             .iter()
@@ -744,7 +774,7 @@ fn windowed(
             None => match missed
                 .iter()
                 .position(|m| *m == i)
-                .and_then(|k| fallback.get_mut(k))
+                .and_then(|k| fallback.row_mut(k))
             {
                 Some(values) => select_ranks(values, ranks),
                 None => vec![f64::NAN; ranks.len()],

@@ -2,7 +2,6 @@
 //! samplers against their closed forms, and percentiles against a sort.
 
 use pool_model::engine::project;
-use pool_model::metric::Metric;
 use pool_model::scenario::{Scenario, Values, load, load_str};
 use pool_model::source::SourceMap;
 use pool_model::uncertainty::kernel::{BLOCK, Kernel, Quantity, Row};
@@ -47,26 +46,6 @@ fn all_rows(s: &Scenario) -> Vec<Row> {
     rows
 }
 
-fn metric_of(q: Quantity) -> Metric {
-    match q {
-        Quantity::Counterfactual => Metric::Counterfactual,
-        Quantity::Scenario => Metric::Scenario,
-        Quantity::ShiftSavings => Metric::ShiftSavings,
-        Quantity::EfficiencySavings => Metric::EfficiencySavings,
-        Quantity::WorkforceSavings => Metric::WorkforceSavings,
-        Quantity::GrossSavings => Metric::GrossSavings,
-        Quantity::Costs => Metric::Costs,
-        Quantity::NetSavings => Metric::NetSavings,
-        Quantity::CumulativeNetSavings => Metric::CumulativeNetSavings,
-        Quantity::Variances => Metric::Variances,
-        Quantity::Unallocated => Metric::Unallocated,
-        Quantity::Spend(s) => Metric::Spend(s),
-        Quantity::Contribution(p) => Metric::Contribution(p),
-        Quantity::NetContribution(p) => Metric::NetContribution(p),
-        Quantity::Npv => Metric::Npv,
-    }
-}
-
 /// Runs one block of random draws through the kernel and each draw through
 /// the exact engine; every output must agree to 1e-9 relative (or 1e-6
 /// absolute, for values near zero).
@@ -95,7 +74,7 @@ fn kernel_agrees(s: &Scenario, seed: u64) {
         );
         let exact = project(s, &values).unwrap();
         for (row, lanes) in rows.iter().zip(&out) {
-            let metric = metric_of(row.quantity);
+            let metric = row.quantity.metric();
             let want = metric.value(&exact, row.year).unwrap().to_f64().unwrap();
             let got = lanes[d];
             let tolerance = (want.abs() * 1e-9).max(1e-6);
@@ -311,7 +290,7 @@ fn collapsed_ranges_give_the_exact_central_result_to_the_penny() {
         };
         let found = pool_model::uncertainty::monte_carlo(&s, rows.clone(), &options, &[]).unwrap();
         for (row, ps) in rows.iter().zip(found) {
-            let exact = metric_of(row.quantity).value(&central, row.year).unwrap();
+            let exact = row.quantity.metric().value(&central, row.year).unwrap();
             let want = pool_model::report::numbers::pounds(exact);
             for p in ps {
                 let got = pool_model::report::numbers::pounds(Decimal::from_f64_retain(p).unwrap());

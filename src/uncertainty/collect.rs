@@ -23,7 +23,7 @@
 use rayon::prelude::*;
 
 use super::kernel::Kernel;
-use super::percentile::{lerp, needed, ranks as needed_ranks, select_ranks};
+use super::percentile::{interpolate, ranks as needed_ranks, select_ranks};
 use super::{CHUNK, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
@@ -141,22 +141,7 @@ pub fn percentiles_with(
     progress::finish();
     values
         .iter()
-        .map(|found| {
-            let at = |r: usize| {
-                ranks
-                    .iter()
-                    .position(|x| *x == r)
-                    .and_then(|i| found.get(i))
-                    .copied()
-                    .unwrap_or(f64::NAN)
-            };
-            ps.iter()
-                .map(|&p| {
-                    let n = needed(p, draws);
-                    lerp(at(n.lo), at(n.hi), n.t)
-                })
-                .collect()
-        })
+        .map(|found| interpolate(ps, draws, &ranks, found))
         .collect()
 }
 

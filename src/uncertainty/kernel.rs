@@ -51,6 +51,27 @@ pub enum Quantity {
 }
 
 impl Quantity {
+    /// The metric this quantity is.
+    pub fn metric(self) -> Metric {
+        match self {
+            Quantity::Counterfactual => Metric::Counterfactual,
+            Quantity::Scenario => Metric::Scenario,
+            Quantity::ShiftSavings => Metric::ShiftSavings,
+            Quantity::EfficiencySavings => Metric::EfficiencySavings,
+            Quantity::WorkforceSavings => Metric::WorkforceSavings,
+            Quantity::GrossSavings => Metric::GrossSavings,
+            Quantity::Costs => Metric::Costs,
+            Quantity::NetSavings => Metric::NetSavings,
+            Quantity::CumulativeNetSavings => Metric::CumulativeNetSavings,
+            Quantity::Variances => Metric::Variances,
+            Quantity::Unallocated => Metric::Unallocated,
+            Quantity::Spend(s) => Metric::Spend(s),
+            Quantity::Contribution(p) => Metric::Contribution(p),
+            Quantity::NetContribution(p) => Metric::NetContribution(p),
+            Quantity::Npv => Metric::Npv,
+        }
+    }
+
     /// The kernel quantity of a metric, if Monte Carlo computes it.
     pub fn of(metric: Metric) -> Option<Quantity> {
         Some(match metric {

@@ -143,26 +143,6 @@ pub fn standard_metrics(s: &Scenario) -> Vec<Metric> {
     m
 }
 
-fn metric_of(q: Quantity) -> Metric {
-    match q {
-        Quantity::Counterfactual => Metric::Counterfactual,
-        Quantity::Scenario => Metric::Scenario,
-        Quantity::ShiftSavings => Metric::ShiftSavings,
-        Quantity::EfficiencySavings => Metric::EfficiencySavings,
-        Quantity::WorkforceSavings => Metric::WorkforceSavings,
-        Quantity::GrossSavings => Metric::GrossSavings,
-        Quantity::Costs => Metric::Costs,
-        Quantity::NetSavings => Metric::NetSavings,
-        Quantity::CumulativeNetSavings => Metric::CumulativeNetSavings,
-        Quantity::Variances => Metric::Variances,
-        Quantity::Unallocated => Metric::Unallocated,
-        Quantity::Spend(s) => Metric::Spend(s),
-        Quantity::Contribution(p) => Metric::Contribution(p),
-        Quantity::NetContribution(p) => Metric::NetContribution(p),
-        Quantity::Npv => Metric::Npv,
-    }
-}
-
 /// Why Monte Carlo could not run.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum McError {
@@ -229,7 +209,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
         }
     } else {
         for row in &rows {
-            if let Some(v) = metric_of(row.quantity).value(central, row.year) {
+            if let Some(v) = row.quantity.metric().value(central, row.year) {
                 values.insert(
                     (row.quantity, row.year),
                     percentiles.iter().map(|&p| (p, v)).collect(),
@@ -241,7 +221,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
     // central value.
     for row in &rows {
         if row.quantity != Quantity::Npv {
-            if let Some(v) = metric_of(row.quantity).value(central, 0) {
+            if let Some(v) = row.quantity.metric().value(central, 0) {
                 values.insert(
                     (row.quantity, 0),
                     percentiles.iter().map(|&p| (p, v)).collect(),

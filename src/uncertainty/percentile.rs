@@ -140,6 +140,12 @@ pub fn percentiles_of(values: &mut [f64], percentiles: &[u8]) -> Vec<f64> {
     }
     let ranks = ranks(percentiles, n);
     let found = select_ranks(values, &ranks);
+    interpolate(percentiles, n, &ranks, &found)
+}
+
+/// The percentiles of `n` values by numpy's linear method, from the values
+/// `found` at `ranks` (as [`ranks`] gives them).
+pub fn interpolate(percentiles: &[u8], n: usize, ranks: &[usize], found: &[f64]) -> Vec<f64> {
     let at = |r: usize| {
         ranks
             .iter()

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::engine::Projection;
-use crate::metric::{Unit, catalogue};
+use crate::metric::{Metric, Unit, catalogue};
 use crate::report::numbers::round;
 use crate::scenario::raw::*;
 use crate::scenario::values::{Dist, Uncertain};
@@ -96,8 +96,20 @@ type Key = (String, String, String);
 /// The printed values of one projection (and case), keyed for matching, in
 /// catalogue order.
 pub fn result_values(s: &Scenario, p: &Projection, case: &str) -> Vec<(Key, ResultChange)> {
+    keyed_values(s, p, catalogue(s), case, |metric, t| metric.value(p, t))
+}
+
+/// The printed values of `metrics` for each year (or the whole run), from
+/// `value`, keyed for matching.
+fn keyed_values(
+    s: &Scenario,
+    p: &Projection,
+    metrics: Vec<Metric>,
+    case: &str,
+    value: impl Fn(Metric, usize) -> Option<Decimal>,
+) -> Vec<(Key, ResultChange)> {
     let mut out = Vec::new();
-    for metric in catalogue(s) {
+    for metric in metrics {
         let columns = metric.columns(s);
         let years: Vec<Option<usize>> = if metric.is_whole_run() {
             vec![None]
@@ -105,7 +117,7 @@ pub fn result_values(s: &Scenario, p: &Projection, case: &str) -> Vec<(Key, Resu
             (0..p.years.len()).map(Some).collect()
         };
         for t in years {
-            let Some(v) = metric.value(p, t.unwrap_or(0)) else {
+            let Some(v) = value(metric, t.unwrap_or(0)) else {
                 continue;
             };
             let year = t.map_or(String::new(), |t| s.year(t as u32).to_string());
@@ -181,35 +193,13 @@ pub fn percentile_values(
     ranges: &Ranges,
     pct: u8,
 ) -> Vec<(Key, ResultChange)> {
-    let case = format!("p{pct}");
-    let mut out = Vec::new();
-    for metric in standard_metrics(s) {
-        let columns = metric.columns(s);
-        let years: Vec<Option<usize>> = if metric.is_whole_run() {
-            vec![None]
-        } else {
-            (0..p.years.len()).map(Some).collect()
-        };
-        for t in years {
-            let Some(v) = ranges.value(metric, t.unwrap_or(0), pct) else {
-                continue;
-            };
-            let year = t.map_or(String::new(), |t| s.year(t as u32).to_string());
-            let change = ResultChange {
-                year: year.clone(),
-                metric: columns.metric.to_string(),
-                service: columns.service.to_string(),
-                setting: columns.setting.to_string(),
-                partner: columns.partner.to_string(),
-                case: case.clone(),
-                unit: metric.unit(),
-                a: Some(round(v, metric.unit().dp())),
-                b: None,
-            };
-            out.push(((metric.name(s), year, case.clone()), change));
-        }
-    }
-    out
+    keyed_values(
+        s,
+        p,
+        standard_metrics(s),
+        &format!("p{pct}"),
+        |metric, t| ranges.value(metric, t, pct),
+    )
 }
 
 /// One side of a comparison: the scenario, its central projection and,

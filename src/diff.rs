@@ -111,16 +111,10 @@ fn keyed_values(
     let mut out = Vec::new();
     for metric in metrics {
         let columns = metric.columns(s);
-        let years: Vec<Option<usize>> = if metric.is_whole_run() {
-            vec![None]
-        } else {
-            (0..p.years.len()).map(Some).collect()
-        };
-        for t in years {
-            let Some(v) = value(metric, t.unwrap_or(0)) else {
+        for (t, year) in metric.years(s, p.years.len()) {
+            let Some(v) = value(metric, t) else {
                 continue;
             };
-            let year = t.map_or(String::new(), |t| s.year(t as u32).to_string());
             let change = ResultChange {
                 year: year.clone(),
                 metric: columns.metric.to_string(),

@@ -133,6 +133,19 @@ impl Metric {
         self == Metric::Npv
     }
 
+    /// The years this metric has a value for, with their labels: each of
+    /// `years` (0..H) for a per-year metric, once with no year (and an
+    /// empty label) for a whole-run one.
+    pub fn years(self, s: &Scenario, years: usize) -> Vec<(usize, String)> {
+        if self.is_whole_run() {
+            vec![(0, String::new())]
+        } else {
+            (0..years)
+                .map(|t| (t, s.year(t as u32).to_string()))
+                .collect()
+        }
+    }
+
     /// The dotted name, as written in `[[expect]]` and CSV.
     pub fn name(self, s: &Scenario) -> String {
         let service = |i: usize| s.services.get(i).map_or("?", |x| x.id.as_str());

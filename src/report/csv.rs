@@ -117,17 +117,12 @@ pub fn rows(s: &Scenario, p: &Projection, case: &str) -> Vec<[String; 7]> {
     let mut out = Vec::new();
     for metric in catalogue(s) {
         let c = metric.columns(s);
-        let years: Vec<Option<usize>> = if metric.is_whole_run() {
-            vec![None]
-        } else {
-            (0..p.years.len()).map(Some).collect()
-        };
-        for t in years {
-            let Some(value) = metric.value(p, t.unwrap_or(0)) else {
+        for (t, year) in metric.years(s, p.years.len()) {
+            let Some(value) = metric.value(p, t) else {
                 continue;
             };
             out.push([
-                t.map_or(String::new(), |t| s.year(t as u32).to_string()),
+                year,
                 c.metric.to_string(),
                 c.service.to_string(),
                 c.setting.to_string(),
@@ -161,17 +156,12 @@ pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[St
     for metric in standard_metrics(s) {
         let c = metric.columns(s);
         for &pct in &ranges.percentiles {
-            let years: Vec<Option<usize>> = if metric.is_whole_run() {
-                vec![None]
-            } else {
-                (0..p.years.len()).map(Some).collect()
-            };
-            for t in years {
-                let Some(value) = ranges.value(metric, t.unwrap_or(0), pct) else {
+            for (t, year) in metric.years(s, p.years.len()) {
+                let Some(value) = ranges.value(metric, t, pct) else {
                     continue;
                 };
                 out.push([
-                    t.map_or(String::new(), |t| s.year(t as u32).to_string()),
+                    year,
                     c.metric.to_string(),
                     c.service.to_string(),
                     c.setting.to_string(),

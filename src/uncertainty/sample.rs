@@ -158,6 +158,16 @@ impl Sampler {
             Sampler::Fixed(v) => out.fill(*v),
             &Sampler::Uniform { low, width } => fill_units(rng, out, |u| low + u * width),
             &Sampler::Triangular(t) => fill_units(rng, out, |u| t.at(u)),
+            Sampler::Pert { low, width, table } => {
+                // Uniform variates first, then the quantiles of all of
+                // them at once (the table lookups vectorise as gathers).
+                let (low, width) = (*low, *width);
+                fill_units(rng, out, |u| u);
+                table.quantiles(out);
+                for x in out.iter_mut() {
+                    *x = low + width * *x;
+                }
+            }
             other => {
                 for x in out.iter_mut() {
                     *x = other.sample(rng);
@@ -180,13 +190,24 @@ pub struct Triangular {
 }
 
 impl Triangular {
-    /// The value at probability `u`: both sides computed, then a select,
-    /// so a loop of these vectorises.
+    /// The value at probability `u`: the side's radicand is chosen first
+    /// and one square root taken (selects, not branches, so a loop of
+    /// these vectorises; the result is the same as taking the root on the
+    /// chosen side only).
     #[inline(always)]
     pub fn at(&self, u: f64) -> f64 {
-        let below = self.low + (u * self.left).sqrt();
-        let above = self.high - ((1.0 - u) * self.right).sqrt();
-        if u < self.split { below } else { above }
+        let below = u < self.split;
+        let radicand = if below {
+            u * self.left
+        } else {
+            (1.0 - u) * self.right
+        };
+        let root = radicand.sqrt();
+        if below {
+            self.low + root
+        } else {
+            self.high - root
+        }
     }
 }
 
@@ -295,8 +316,9 @@ pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
 /// secant is used instead).
 #[derive(Clone, Debug)]
 pub struct PertTable {
-    knots: Vec<f64>,
-    slopes: Vec<f64>,
+    /// (quantile, slope) at each knot, side by side so one lookup touches
+    /// one or two cache lines.
+    pairs: Vec<[f64; 2]>,
 }
 
 impl PertTable {
@@ -360,7 +382,7 @@ impl PertTable {
         }
         // dq/du = 1 / density(q), per unit of u; in knot units, / KNOTS.
         let du = 1.0 / Self::KNOTS as f64;
-        let slopes = (0..=Self::KNOTS)
+        let slopes: Vec<f64> = (0..=Self::KNOTS)
             .map(|i| {
                 let q = knots.get(i).copied().unwrap_or(0.0);
                 let density = log_density(q).exp() / total;
@@ -378,22 +400,19 @@ impl PertTable {
                 }
             })
             .collect();
-        PertTable { knots, slopes }
+        PertTable {
+            pairs: knots.iter().zip(&slopes).map(|(&q, &m)| [q, m]).collect(),
+        }
     }
 
-    /// The quantile at probability `u` in [0, 1).
+    /// The quantile at probability `u` in [0, 1].
     #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
         let x = u * Self::KNOTS as f64;
         let i = (x as usize).min(Self::KNOTS - 1);
         let t = x - i as f64;
-        match (
-            self.knots.get(i),
-            self.knots.get(i + 1),
-            self.slopes.get(i),
-            self.slopes.get(i + 1),
-        ) {
-            (Some(&q0), Some(&q1), Some(&m0), Some(&m1)) => {
+        match (self.pairs.get(i), self.pairs.get(i + 1)) {
+            (Some(&[q0, m0]), Some(&[q1, m1])) => {
                 let (t2, t3) = (t * t, t * t * t);
                 let q = (2.0 * t3 - 3.0 * t2 + 1.0) * q0
                     + (t3 - 2.0 * t2 + t) * m0
@@ -402,6 +421,94 @@ impl PertTable {
                 q.clamp(q0.min(q1), q0.max(q1))
             }
             _ => 1.0,
+        }
+    }
+
+    /// Replaces each probability in `us` by its quantile: the same values
+    /// as [`PertTable::quantile`], four at a time with AVX2 gathers where
+    /// the CPU has them.
+    pub fn quantiles(&self, us: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") && self.pairs.len() == Self::KNOTS + 1 {
+                // SAFETY: the CPU has AVX2 and the table has every knot
+                // (both checked just above).
+                unsafe { self.quantiles_avx2(us) };
+                return;
+            }
+        }
+        for u in us.iter_mut() {
+            *u = self.quantile(*u);
+        }
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2 and `pairs` must hold `KNOTS + 1` knots.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn quantiles_avx2(&self, us: &mut [f64]) {
+        use std::arch::x86_64::*;
+        let base: *const f64 = self.pairs.as_ptr().cast();
+        let scale = _mm256_set1_pd(Self::KNOTS as f64);
+        let last = _mm_set1_epi32(Self::KNOTS as i32 - 1);
+        let (two, three, one) = (
+            _mm256_set1_pd(2.0),
+            _mm256_set1_pd(3.0),
+            _mm256_set1_pd(1.0),
+        );
+        let minus_two = _mm256_set1_pd(-2.0);
+        let mut quads = us.chunks_exact_mut(4);
+        for quad in &mut quads {
+            // SAFETY: `quad` is 4 readable and writable f64s.
+            let u = unsafe { _mm256_loadu_pd(quad.as_ptr()) };
+            let x = _mm256_mul_pd(u, scale);
+            // As `(x as usize).min(KNOTS - 1)`: truncation, kept within
+            // the table (a NaN or negative x takes knot 0, as the cast).
+            let i = _mm_max_epi32(
+                _mm_min_epi32(_mm256_cvttpd_epi32(x), last),
+                _mm_setzero_si128(),
+            );
+            let t = _mm256_sub_pd(x, _mm256_cvtepi32_pd(i));
+            let at = _mm_slli_epi32::<1>(i);
+            // SAFETY: 0 <= i < KNOTS, so f64s 2i..2i + 4 are within the
+            // 2 (KNOTS + 1) f64s of the table.
+            let (q0, m0, q1, m1) = unsafe {
+                (
+                    _mm256_i32gather_pd::<8>(base, at),
+                    _mm256_i32gather_pd::<8>(base.add(1), at),
+                    _mm256_i32gather_pd::<8>(base.add(2), at),
+                    _mm256_i32gather_pd::<8>(base.add(3), at),
+                )
+            };
+            // The scalar formula, operation for operation.
+            let t2 = _mm256_mul_pd(t, t);
+            let t3 = _mm256_mul_pd(t2, t);
+            let a = _mm256_add_pd(
+                _mm256_sub_pd(_mm256_mul_pd(two, t3), _mm256_mul_pd(three, t2)),
+                one,
+            );
+            let b = _mm256_add_pd(_mm256_sub_pd(t3, _mm256_mul_pd(two, t2)), t);
+            let c = _mm256_add_pd(_mm256_mul_pd(minus_two, t3), _mm256_mul_pd(three, t2));
+            let d = _mm256_sub_pd(t3, t2);
+            let q = _mm256_add_pd(
+                _mm256_add_pd(
+                    _mm256_add_pd(_mm256_mul_pd(a, q0), _mm256_mul_pd(b, m0)),
+                    _mm256_mul_pd(c, q1),
+                ),
+                _mm256_mul_pd(d, m1),
+            );
+            // As `clamp`: a bound replaces q only when q is strictly
+            // beyond it (max_pd and min_pd return their second operand
+            // on ties).
+            let q = _mm256_min_pd(
+                _mm256_max_pd(q0, q1),
+                _mm256_max_pd(_mm256_min_pd(q0, q1), q),
+            );
+            // SAFETY: as the load.
+            unsafe { _mm256_storeu_pd(quad.as_mut_ptr(), q) };
+        }
+        for u in quads.into_remainder() {
+            *u = self.quantile(*u);
         }
     }
 }

@@ -196,6 +196,9 @@ pub struct Kernel {
     /// Rows by year (index t), and the NPV rows.
     by_year: Vec<Vec<(usize, Quantity)>>,
     npv_rows: Vec<usize>,
+    /// Each partner's net contribution as terms over services, after its
+    /// share of variances (see [`net_terms`]).
+    net_terms: Vec<Vec<Term>>,
     /// Whether each service needs its price index (workforce lines).
     needs_prices: Vec<bool>,
     /// Whether each service has costs (cost lines or redundancy) and
@@ -282,7 +285,7 @@ impl Kernel {
     pub fn new(s: &Scenario, rows: Vec<Row>) -> Kernel {
         let h = s.horizon;
         let n = s.partners.len();
-        let services = s
+        let services: Vec<KService> = s
             .services
             .iter()
             .map(|sv| {
@@ -450,6 +453,7 @@ impl Kernel {
         Kernel {
             horizon: h as usize,
             partners: n,
+            net_terms: (0..n).map(|i| net_terms(&services, i)).collect(),
             services,
             savings,
             costs,
@@ -727,27 +731,94 @@ impl Kernel {
                     }
                 }
                 Quantity::NetContribution(i) => {
-                    *row = x.partner_var.get(i).copied().unwrap_or([0.0; BLOCK]);
-                    for (sv, l) in self.services.iter().zip(services) {
-                        let share = sv.shares.get(i).copied().unwrap_or(0.0);
-                        let per_spend = sv.per_spend.get(i).copied().unwrap_or(0.0);
-                        if sv.proportional {
-                            if share != 0.0 {
-                                axpy(row, share, &l.kept);
-                            }
-                        } else {
-                            if per_spend != 0.0 {
-                                axpy(row, per_spend, &l.cf);
-                            }
-                            if share != 0.0 {
-                                axpy(row, -share, &l.net);
-                            }
-                        }
+                    if let (Some(start), Some(terms)) =
+                        (x.partner_var.get(i), self.net_terms.get(i))
+                    {
+                        sum_terms(row, start, terms, services);
                     }
                 }
                 Quantity::Npv => {}
             }
         }
+    }
+}
+
+/// Which of a service's arrays a [`Term`] reads.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Kept,
+    Counterfactual,
+    Net,
+}
+
+/// `coefficient x` one array of service `service`.
+#[derive(Clone, Copy, Debug)]
+struct Term {
+    coefficient: f64,
+    source: Source,
+    service: usize,
+}
+
+/// Partner `i`'s net contribution beyond its share of variances, as terms
+/// in service order: its share of what a proportional service keeps
+/// (counterfactual less net savings), or its contribution per unit of
+/// counterfactual spend less its share of net savings.
+fn net_terms(services: &[KService], i: usize) -> Vec<Term> {
+    let mut terms = Vec::new();
+    for (k, sv) in services.iter().enumerate() {
+        let share = sv.shares.get(i).copied().unwrap_or(0.0);
+        let per_spend = sv.per_spend.get(i).copied().unwrap_or(0.0);
+        let mut term = |coefficient: f64, source: Source| {
+            if coefficient != 0.0 {
+                terms.push(Term {
+                    coefficient,
+                    source,
+                    service: k,
+                });
+            }
+        };
+        if sv.proportional {
+            term(share, Source::Kept);
+        } else {
+            term(per_spend, Source::Counterfactual);
+            term(-share, Source::Net);
+        }
+    }
+    terms
+}
+
+/// Lanes handled together by [`sum_terms`]: four AVX2 registers.
+const TILE: usize = 16;
+
+/// row = start + the terms, added in order (as successive `axpy`s would,
+/// so the same bits), a tile of lanes at a time so the running sums stay
+/// in registers instead of going to memory once per term.
+#[inline(always)]
+fn sum_terms(row: &mut Lanes, start: &Lanes, terms: &[Term], services: &[ServiceLanes]) {
+    for ((out, first), d0) in row
+        .chunks_exact_mut(TILE)
+        .zip(start.chunks_exact(TILE))
+        .zip((0..BLOCK).step_by(TILE))
+    {
+        let mut acc = [0.0; TILE];
+        acc.copy_from_slice(first);
+        for t in terms {
+            let Some(l) = services.get(t.service) else {
+                continue;
+            };
+            let source = match t.source {
+                Source::Kept => &l.kept,
+                Source::Counterfactual => &l.cf,
+                Source::Net => &l.net,
+            };
+            let c = t.coefficient;
+            if let Some(src) = source.get(d0..d0 + TILE) {
+                for (a, b) in acc.iter_mut().zip(src) {
+                    *a += c * b;
+                }
+            }
+        }
+        out.copy_from_slice(&acc);
     }
 }
 

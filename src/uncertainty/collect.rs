@@ -184,7 +184,7 @@ fn keep_all(
     let first = from * CHUNK;
     let total = (to * CHUNK).min(draws).saturating_sub(first);
     let mut all = Kept {
-        values: vec![0.0; total * rows.len()],
+        values: super::memory::zeroed(total * rows.len()),
         per_row: total,
     };
     let mut per_chunk: Vec<Vec<&mut [f64]>> =
@@ -283,37 +283,91 @@ const fn pack_table() -> [[i32; 8]; 16] {
 /// more fall back to the generic loop.
 const MAX_EDGES: usize = 16;
 
+/// The values one part of the draws put inside one window: a slice of a
+/// buffer shared by many windows, then a vector for any that overflow it.
+#[derive(Debug, Default)]
+struct Region<'a> {
+    slots: &'a mut [f64],
+    len: usize,
+    spill: Vec<f64>,
+}
+
+impl<'a> Region<'a> {
+    fn new(slots: &'a mut [f64]) -> Region<'a> {
+        Region {
+            slots,
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, v: f64) {
+        if let Some(slot) = self.slots.get_mut(self.len) {
+            *slot = v;
+            self.len += 1;
+        } else {
+            self.spill.push(v);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len + self.spill.len()
+    }
+
+    /// The values, in the order they came.
+    fn values(&self) -> impl Iterator<Item = &f64> {
+        self.slots.iter().take(self.len).chain(&self.spill)
+    }
+}
+
+/// Room in a region for the values `draws` draws are expected to put in a
+/// window holding `share` of the pilot's values: a quarter more, and a
+/// little, so few overflow.
+fn room(share: f64, draws: usize) -> usize {
+    (share * draws as f64 * 1.25) as usize + 16
+}
+
+/// Cuts `buffer` into consecutive slices of the given sizes.
+fn regions<'a>(mut buffer: &'a mut [f64], sizes: &[usize]) -> Vec<Region<'a>> {
+    sizes
+        .iter()
+        .map(|&n| {
+            let n = n.min(buffer.len());
+            let (head, tail) = std::mem::take(&mut buffer).split_at_mut(n);
+            buffer = tail;
+            Region::new(head)
+        })
+        .collect()
+}
+
 /// Per row: how many values there are, how many are at or above each
 /// window's low edge, and each window's values.
-#[derive(Clone, Debug, Default)]
-struct Tally {
+#[derive(Debug, Default)]
+struct Tally<'a> {
     total: usize,
     at_or_above: Vec<u64>,
     /// Counts of the vector path, per window and lane (added to
     /// `at_or_above` by [`Tally::settle`]).
     lanes: Vec<[u32; 8]>,
-    inside: Vec<Vec<f64>>,
+    inside: Vec<Region<'a>>,
 }
 
-impl Tally {
-    fn new(windows: &Windows) -> Tally {
-        Tally {
-            total: 0,
-            at_or_above: vec![0; windows.edges.len() / 2],
-            lanes: vec![[0; 8]; windows.edges.len() / 2],
-            inside: vec![Vec::new(); windows.edges.len() / 2],
-        }
+impl<'a> Tally<'a> {
+    /// An empty tally whose windows' values go to vectors.
+    fn new(windows: &Windows) -> Tally<'a> {
+        let n = windows.edges.len() / 2;
+        Tally::in_regions(n, (0..n).map(|_| Region::default()).collect())
     }
 
-    /// An empty tally with room for about `draws` draws' values inside
-    /// windows (as many as the pilot suggests, with a margin), so pushes
-    /// seldom reallocate.
-    fn with_room(windows: &Windows, draws: usize) -> Tally {
-        let mut t = Tally::new(windows);
-        for (w, &share) in t.inside.iter_mut().zip(&windows.shares) {
-            w.reserve((share * draws as f64 * 1.25) as usize + 16);
+    /// An empty tally of `n` windows whose values go to `inside`.
+    fn in_regions(n: usize, inside: Vec<Region<'a>>) -> Tally<'a> {
+        Tally {
+            total: 0,
+            at_or_above: vec![0; n],
+            lanes: vec![[0; 8]; n],
+            inside,
         }
-        t
     }
 
     fn add(&mut self, windows: &Windows, values: &[f64]) {
@@ -480,50 +534,37 @@ impl Tally {
         }
     }
 
-    /// One tally of all `parts`: the first part's buffers, grown once to
-    /// take the others' values.
-    fn combine(parts: Vec<Tally>) -> Tally {
-        let mut parts = parts.into_iter();
-        let Some(mut out) = parts.next() else {
-            return Tally::default();
-        };
-        out.settle();
-        let rest: Vec<Tally> = parts.collect();
-        for (k, window) in out.inside.iter_mut().enumerate() {
-            window.reserve(
-                rest.iter()
-                    .map(|p| p.inside.get(k).map_or(0, Vec::len))
-                    .sum(),
-            );
-        }
-        for mut part in rest {
+    /// The values at `ranks` among every value the `parts` saw, or `None`
+    /// if some rank is in no window. Each window that holds a rank has its
+    /// values gathered from every part into `scratch` (reused from row to
+    /// row, so no fresh memory) and selected there.
+    fn resolve(mut parts: Vec<Tally>, ranks: &[usize], scratch: &mut Vec<f64>) -> Option<Vec<f64>> {
+        let windows = parts.first().map_or(0, |p| p.inside.len());
+        let mut total = 0;
+        let mut at_or_above = vec![0u64; windows];
+        let mut sizes = vec![0usize; windows];
+        for part in &mut parts {
             part.settle();
-            out.total += part.total;
-            for (a, b) in out.at_or_above.iter_mut().zip(part.at_or_above) {
+            total += part.total;
+            for ((a, b), (size, region)) in at_or_above
+                .iter_mut()
+                .zip(&part.at_or_above)
+                .zip(sizes.iter_mut().zip(&part.inside))
+            {
                 *a += b;
-            }
-            for (a, b) in out.inside.iter_mut().zip(part.inside) {
-                a.extend_from_slice(&b);
+                *size += region.len();
             }
         }
-        out
-    }
-
-    /// The values at `ranks`, or `None` if some rank is in no window.
-    fn resolve(mut self, ranks: &[usize]) -> Option<Vec<f64>> {
-        self.settle();
         // Window k starts after the values below its low edge (edge 2k).
-        let starts: Vec<usize> = (0..self.inside.len())
-            .map(|k| self.total - self.at_or_above.get(k).copied().unwrap_or(0) as usize)
-            .collect();
+        let starts: Vec<usize> = at_or_above.iter().map(|&a| total - a as usize).collect();
         // Each rank's window, then one selection per window for all of its
         // ranks (ranks are sorted, so each window's are too).
         let mut found = Vec::with_capacity(ranks.len());
         for &r in ranks {
             let k = starts
                 .iter()
-                .zip(&self.inside)
-                .position(|(&start, w)| start <= r && r < start + w.len())?;
+                .zip(&sizes)
+                .position(|(&start, &size)| start <= r && r < start + size)?;
             found.push((k, r));
         }
         let mut out = Vec::with_capacity(ranks.len());
@@ -537,7 +578,11 @@ impl Tally {
                 .map(|(_, r)| r - start)
                 .collect();
             i += local.len();
-            out.extend(select_ranks(self.inside.get_mut(k)?, &local));
+            scratch.clear();
+            for part in &parts {
+                scratch.extend(part.inside.get(k)?.values());
+            }
+            out.extend(select_ranks(scratch, &local));
         }
         Some(out)
     }
@@ -680,17 +725,40 @@ fn windowed(
     // tallied into one set of tallies: few, large buffers. The split does
     // not change the result: counts are sums, and selection finds the same
     // value whatever order a window's values are in.
+    //
+    // Each run's values inside windows go to one buffer of its own, cut
+    // into a region per row and window sized from the pilot: a few large
+    // allocations on huge pages instead of thousands of growing vectors.
     let total = chunks(draws);
     let runs = split(
         pilot_chunks.min(total)..total,
         rayon::current_num_threads() * 4,
     );
+    let sizes: Vec<Vec<usize>> = runs
+        .iter()
+        .map(|run| {
+            windows
+                .iter()
+                .flat_map(|w| w.shares.iter().map(|&share| room(share, CHUNK * run.len())))
+                .collect()
+        })
+        .collect();
+    let mut buffers: Vec<Vec<f64>> = sizes
+        .iter()
+        .map(|s| super::memory::zeroed(s.iter().sum()))
+        .collect();
     let rest: Vec<Vec<Tally>> = runs
         .into_par_iter()
-        .map(|run| {
+        .zip(buffers.par_iter_mut())
+        .zip(&sizes)
+        .map(|((run, buffer), sizes)| {
+            let mut regions = regions(buffer, sizes).into_iter();
             let mut t: Vec<Tally> = windows
                 .iter()
-                .map(|w| Tally::with_room(w, CHUNK * run.len()))
+                .map(|w| {
+                    let n = w.shares.len();
+                    Tally::in_regions(n, regions.by_ref().take(n).collect())
+                })
                 .collect();
             for c in run {
                 run_chunk(kernel, samplers, seed, c, draws, |out| {
@@ -713,14 +781,25 @@ fn windowed(
         let inside: usize = per_row
             .iter()
             .flatten()
-            .map(|t| t.inside.iter().map(Vec::len).sum::<usize>())
+            .map(|t| t.inside.iter().map(Region::len).sum::<usize>())
             .sum();
-        eprintln!("main pass {:?} inside {inside}", clock.elapsed());
+        let spilled: usize = per_row
+            .iter()
+            .flatten()
+            .map(|t| t.inside.iter().map(|r| r.spill.len()).sum::<usize>())
+            .sum();
+        eprintln!(
+            "main pass {:?} inside {inside} spilled {spilled}",
+            clock.elapsed()
+        );
     }
     let resolved: Vec<Option<Vec<f64>>> = per_row
         .into_par_iter()
-        .map(|parts| Tally::combine(parts).resolve(ranks))
+        .map_init(Vec::new, |scratch, parts| {
+            Tally::resolve(parts, ranks, scratch)
+        })
         .collect();
+    drop(buffers);
     if trace {
         eprintln!("resolved {:?}", clock.elapsed());
     }
@@ -777,12 +856,19 @@ pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
     for block in values.chunks(64) {
         t.add(&windows, block);
     }
-    (t.total, t.inside.iter().map(Vec::len).sum())
+    (t.total, t.inside.iter().map(Region::len).sum())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inside(t: &Tally) -> Vec<Vec<f64>> {
+        t.inside
+            .iter()
+            .map(|r| r.values().copied().collect())
+            .collect()
+    }
 
     #[test]
     fn tallies_resolve_ranks_inside_windows_and_refuse_others() {
@@ -795,9 +881,45 @@ mod tests {
         let mut g = Tally::new(&windows);
         g.add_generic(&windows, &values);
         assert_eq!(g.at_or_above, t.at_or_above);
-        assert_eq!(g.inside, t.inside);
-        assert_eq!(t.clone().resolve(&[15, 55]), Some(vec![15.0, 55.0]));
-        assert_eq!(t.resolve(&[30]), None);
+        assert_eq!(inside(&g), inside(&t));
+        let scratch = &mut Vec::new();
+        assert_eq!(
+            Tally::resolve(vec![t], &[15, 55], scratch),
+            Some(vec![15.0, 55.0])
+        );
+        assert_eq!(Tally::resolve(vec![g], &[30], scratch), None);
+    }
+
+    #[test]
+    fn parts_in_regions_that_overflow_resolve_as_one_tally_of_every_value() {
+        let windows = Windows::new(vec![10.0, 20.0, 50.0, 60.0]);
+        let values: Vec<f64> = (0..300).map(|i| f64::from((i * 37) % 100)).collect();
+        let mut whole = Tally::new(&windows);
+        whole.add(&windows, &values);
+        // Three parts: regions too small (most values spill), regions with
+        // room, and no regions at all.
+        let mut small = vec![0.0; 6];
+        let mut roomy = vec![0.0; 100];
+        let mut parts = vec![
+            Tally::in_regions(2, regions(&mut small, &[3, 3])),
+            Tally::in_regions(2, regions(&mut roomy, &[50, 50])),
+            Tally::new(&windows),
+        ];
+        for (part, piece) in parts.iter_mut().zip(values.chunks(100)) {
+            part.add(&windows, piece);
+        }
+        assert!(
+            parts[0]
+                .inside
+                .iter()
+                .all(|r| r.len == 3 && !r.spill.is_empty())
+        );
+        assert!(parts[1].inside.iter().all(|r| r.spill.is_empty()));
+        let ranks = [31, 42, 170, 178];
+        let scratch = &mut Vec::new();
+        let expected = Tally::resolve(vec![whole], &ranks, scratch);
+        assert_eq!(expected, Some(vec![10.0, 14.0, 56.0, 59.0]));
+        assert_eq!(Tally::resolve(parts, &ranks, scratch), expected);
     }
 
     #[test]
@@ -829,19 +951,18 @@ mod tests {
         scalar.add_generic(&windows, &values);
         assert_eq!(vector.total, 1_000);
         assert_eq!(vector.at_or_above, scalar.at_or_above);
-        assert_eq!(vector.inside, scalar.inside);
+        assert_eq!(inside(&vector), inside(&scalar));
         // Every window kept something but the collapsed [2.5e8, 2.5e8),
         // and the ties at 2.5e8 are at its edge: in no window, but counted
         // at or above it.
-        assert!(vector.inside[2].is_empty());
+        let kept = inside(&vector);
+        assert!(kept[2].is_empty());
         assert!(
-            vector
-                .inside
-                .iter()
+            kept.iter()
                 .enumerate()
                 .all(|(k, w)| k == 2 || !w.is_empty())
         );
-        assert!(vector.inside.iter().flatten().all(|v| *v != 2.5e8));
+        assert!(kept.iter().flatten().all(|v| *v != 2.5e8));
         let ties = values.iter().filter(|v| **v == 2.5e8).count() as u64;
         let above = values.iter().filter(|v| **v >= 2.5e8).count() as u64;
         assert!(ties >= 10);

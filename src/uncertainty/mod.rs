@@ -11,6 +11,7 @@
 
 pub mod collect;
 pub mod kernel;
+pub mod memory;
 pub mod percentile;
 pub mod progress;
 pub mod sample;

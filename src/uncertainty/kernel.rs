@@ -668,18 +668,8 @@ impl Kernel {
         for pv in x.partner_var.iter_mut() {
             *pv = [0.0; BLOCK];
         }
-        x.net = [0.0; BLOCK];
-        x.gross = [0.0; BLOCK];
-        x.cf = [0.0; BLOCK];
+        service_totals(&mut x.services, &mut x.net, &mut x.gross, &mut x.cf);
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
-            service_totals(
-                &mut l.net,
-                &mut l.kept,
-                &mut x.net,
-                &mut x.gross,
-                &mut x.cf,
-                [&l.shift, &l.eff, &l.wf, &l.cost, &l.cf],
-            );
             if !self.has_variances[k] {
                 continue;
             }
@@ -895,24 +885,38 @@ fn give_uncapped(
     }
 }
 
-/// A service's net savings, and the pool's net, gross and counterfactual.
+/// Each service's net savings and what it keeps (counterfactual less
+/// net), and the pool's net, gross and counterfactual: sums over services
+/// in service order from zero, a tile of lanes at a time so the pool's
+/// running sums stay in registers.
 #[inline(always)]
 fn service_totals(
-    net: &mut Lanes,
-    kept: &mut Lanes,
+    services: &mut [ServiceLanes],
     pool_net: &mut Lanes,
     pool_gross: &mut Lanes,
     pool_cf: &mut Lanes,
-    parts: [&Lanes; 5],
 ) {
-    let [shift, eff, wf, cost, cf] = parts;
-    for d in 0..BLOCK {
-        let gross = shift[d] + eff[d] + wf[d];
-        net[d] = gross - cost[d];
-        kept[d] = cf[d] - net[d];
-        pool_net[d] += net[d];
-        pool_gross[d] += gross;
-        pool_cf[d] += cf[d];
+    for d0 in (0..BLOCK).step_by(TILE) {
+        let mut net_sum = [0.0; TILE];
+        let mut gross_sum = [0.0; TILE];
+        let mut cf_sum = [0.0; TILE];
+        for l in services.iter_mut() {
+            for j in 0..TILE {
+                let d = d0 + j;
+                let gross = l.shift[d] + l.eff[d] + l.wf[d];
+                let net = gross - l.cost[d];
+                l.net[d] = net;
+                l.kept[d] = l.cf[d] - net;
+                net_sum[j] += net;
+                gross_sum[j] += gross;
+                cf_sum[j] += l.cf[d];
+            }
+        }
+        for j in 0..TILE {
+            pool_net[d0 + j] = net_sum[j];
+            pool_gross[d0 + j] = gross_sum[j];
+            pool_cf[d0 + j] = cf_sum[j];
+        }
     }
 }
 

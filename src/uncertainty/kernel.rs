@@ -912,11 +912,10 @@ fn service_totals(
                 cf_sum[j] += l.cf[d];
             }
         }
-        for j in 0..TILE {
-            pool_net[d0 + j] = net_sum[j];
-            pool_gross[d0 + j] = gross_sum[j];
-            pool_cf[d0 + j] = cf_sum[j];
-        }
+        let tile = d0..d0 + TILE;
+        pool_net[tile.clone()].copy_from_slice(&net_sum);
+        pool_gross[tile.clone()].copy_from_slice(&gross_sum);
+        pool_cf[tile].copy_from_slice(&cf_sum);
     }
 }
 

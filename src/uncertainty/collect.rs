@@ -356,12 +356,17 @@ struct Tally<'a> {
 impl<'a> Tally<'a> {
     /// An empty tally whose windows' values go to vectors.
     fn new(windows: &Windows) -> Tally<'a> {
-        let n = windows.edges.len() / 2;
-        Tally::in_regions(n, (0..n).map(|_| Region::default()).collect())
+        Tally::in_regions(
+            (0..windows.edges.len() / 2)
+                .map(|_| Region::default())
+                .collect(),
+        )
     }
 
-    /// An empty tally of `n` windows whose values go to `inside`.
-    fn in_regions(n: usize, inside: Vec<Region<'a>>) -> Tally<'a> {
+    /// An empty tally whose windows' values go to `inside`, one region a
+    /// window.
+    fn in_regions(inside: Vec<Region<'a>>) -> Tally<'a> {
+        let n = inside.len();
         Tally {
             total: 0,
             at_or_above: vec![0; n],
@@ -755,10 +760,7 @@ fn windowed(
             let mut regions = regions(buffer, sizes).into_iter();
             let mut t: Vec<Tally> = windows
                 .iter()
-                .map(|w| {
-                    let n = w.shares.len();
-                    Tally::in_regions(n, regions.by_ref().take(n).collect())
-                })
+                .map(|w| Tally::in_regions(regions.by_ref().take(w.shares.len()).collect()))
                 .collect();
             for c in run {
                 run_chunk(kernel, samplers, seed, c, draws, |out| {
@@ -901,8 +903,8 @@ mod tests {
         let mut small = vec![0.0; 6];
         let mut roomy = vec![0.0; 100];
         let mut parts = vec![
-            Tally::in_regions(2, regions(&mut small, &[3, 3])),
-            Tally::in_regions(2, regions(&mut roomy, &[50, 50])),
+            Tally::in_regions(regions(&mut small, &[3, 3])),
+            Tally::in_regions(regions(&mut roomy, &[50, 50])),
             Tally::new(&windows),
         ];
         for (part, piece) in parts.iter_mut().zip(values.chunks(100)) {

@@ -13,7 +13,7 @@ pub fn zeroed(len: usize) -> Vec<f64> {
 /// Asks the kernel to back `values` with transparent huge pages (Linux
 /// with `transparent_hugepage` set to `always` or `madvise`); elsewhere,
 /// or for a buffer under one huge page, nothing.
-pub fn advise_huge_pages(values: &mut [f64]) {
+fn advise_huge_pages(values: &mut [f64]) {
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;

@@ -130,7 +130,7 @@ pub fn percentiles_with(
         if let Some(z) = z {
             values.extend(windowed(kernel, &samplers, seed, draws, &ranks, z, group));
         } else {
-            let mut kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws));
+            let mut kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws), 0);
             values.extend(
                 kept.rows_mut()
                     .map(|v| select_ranks(v, &ranks))
@@ -145,31 +145,47 @@ pub fn percentiles_with(
         .collect()
 }
 
-/// Every value of some rows, row after row in one buffer: one large
-/// allocation, which the allocator returns to the system when it is freed
-/// (many half-megabyte rows would raise glibc's mmap threshold and leave
-/// later buffers in its arenas, tens of megabytes more at the peak).
+/// Every value of some rows, row after row at the start of one buffer:
+/// one large allocation, which the allocator returns to the system when
+/// it is freed (many half-megabyte rows would raise glibc's mmap threshold
+/// and leave later buffers in its arenas, tens of megabytes more at the
+/// peak). The buffer may be longer than the rows need, so that a later
+/// stage can reuse its pages (see [`windowed`]).
 struct Kept {
     values: Vec<f64>,
     per_row: usize,
+    rows: usize,
 }
 
 impl Kept {
+    fn used(&self) -> &[f64] {
+        self.values.get(..self.per_row * self.rows).unwrap_or(&[])
+    }
+
     fn rows(&self) -> rayon::slice::Chunks<'_, f64> {
-        self.values.par_chunks(self.per_row.max(1))
+        self.used().par_chunks(self.per_row.max(1))
     }
 
     fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, f64> {
-        self.values.par_chunks_mut(self.per_row.max(1))
+        let used = self.per_row * self.rows;
+        self.values
+            .get_mut(..used)
+            .unwrap_or(&mut [])
+            .par_chunks_mut(self.per_row.max(1))
     }
 
     fn row_mut(&mut self, i: usize) -> Option<&mut [f64]> {
         let n = self.per_row;
+        if i >= self.rows {
+            return None;
+        }
         self.values.get_mut(i * n..(i + 1) * n)
     }
 }
 
-/// Every value of the chosen rows over chunks `from..to`, per row.
+/// Every value of the chosen rows over chunks `from..to`, per row, in a
+/// buffer of at least `at_least` values.
+#[allow(clippy::too_many_arguments)]
 fn keep_all(
     kernel: &Kernel,
     samplers: &[sample::ParamSampler],
@@ -178,18 +194,26 @@ fn keep_all(
     rows: &[usize],
     from: usize,
     to: usize,
+    at_least: usize,
 ) -> Kept {
     // Each chunk writes its draws into its own slice of every row's
     // buffer, so nothing is copied twice.
     let first = from * CHUNK;
     let total = (to * CHUNK).min(draws).saturating_sub(first);
     let mut all = Kept {
-        values: super::memory::zeroed(total * rows.len()),
+        values: super::memory::zeroed((total * rows.len()).max(at_least)),
         per_row: total,
+        rows: rows.len(),
     };
     let mut per_chunk: Vec<Vec<&mut [f64]>> =
         (from..to).map(|_| Vec::with_capacity(rows.len())).collect();
-    for row in all.values.chunks_mut(total.max(1)) {
+    let used = total * rows.len();
+    for row in all
+        .values
+        .get_mut(..used)
+        .unwrap_or(&mut [])
+        .chunks_mut(total.max(1))
+    {
         for (slot, piece) in per_chunk.iter_mut().zip(row.chunks_mut(CHUNK)) {
             slot.push(piece);
         }
@@ -329,16 +353,21 @@ fn room(share: f64, draws: usize) -> usize {
 }
 
 /// Cuts `buffer` into consecutive slices of the given sizes.
-fn regions<'a>(mut buffer: &'a mut [f64], sizes: &[usize]) -> Vec<Region<'a>> {
+fn cut<'a>(mut buffer: &'a mut [f64], sizes: &[usize]) -> Vec<&'a mut [f64]> {
     sizes
         .iter()
         .map(|&n| {
             let n = n.min(buffer.len());
             let (head, tail) = std::mem::take(&mut buffer).split_at_mut(n);
             buffer = tail;
-            Region::new(head)
+            head
         })
         .collect()
+}
+
+/// Cuts `buffer` into consecutive regions of the given sizes.
+fn regions<'a>(buffer: &'a mut [f64], sizes: &[usize]) -> Vec<Region<'a>> {
+    cut(buffer, sizes).into_iter().map(Region::new).collect()
 }
 
 /// Per row: how many values there are, how many are at or above each
@@ -593,13 +622,14 @@ impl<'a> Tally<'a> {
     }
 }
 
-/// The windows of one row from its pilot values (reordered).
-fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows {
-    let k = pilot.len();
-    if k == 0 {
-        return Windows::default();
-    }
+/// For each rank of the full run, the pilot ranks that bound its window
+/// (`usize::MAX` where the window is open at that end), with a pilot of
+/// `k` values.
+fn pilot_bounds(k: usize, ranks: &[usize], draws: usize, z: f64) -> Vec<(usize, usize)> {
     let mut bounds: Vec<(usize, usize)> = Vec::new();
+    if k == 0 {
+        return bounds;
+    }
     for &r in ranks {
         let f = r as f64 / (draws.max(2) - 1) as f64;
         let spread = (f * (1.0 - f)).max(1.0 / k as f64);
@@ -615,6 +645,55 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
         };
         bounds.push((lo, hi));
     }
+    bounds
+}
+
+/// The room one row's regions are expected to need over `runs`: each
+/// window holds the pilot ranks between its bounds (windows that overlap
+/// are merged, as [`windows`] merges them), so, without ties, this many
+/// pilot values.
+fn expected_room(
+    k: usize,
+    ranks: &[usize],
+    draws: usize,
+    z: f64,
+    runs: &[std::ops::Range<usize>],
+) -> usize {
+    let mut spans: Vec<(usize, usize)> = pilot_bounds(k, ranks, draws, z)
+        .iter()
+        .map(|&(lo, hi)| {
+            (
+                if lo == usize::MAX { 0 } else { lo },
+                if hi == usize::MAX { k - 1 } else { hi },
+            )
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (lo, hi) in spans {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+        .iter()
+        .map(|&(lo, hi)| {
+            let share = (hi.saturating_sub(lo) + 1) as f64 / k as f64;
+            runs.iter()
+                .map(|run| room(share, CHUNK * run.len()))
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+/// The windows of one row from its pilot values (reordered).
+fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows {
+    let k = pilot.len();
+    if k == 0 {
+        return Windows::default();
+    }
+    let bounds = pilot_bounds(k, ranks, draws, z);
     // Pilot order statistics at every bound rank.
     let mut wanted: Vec<usize> = bounds
         .iter()
@@ -690,7 +769,27 @@ fn windowed(
     let pilot_chunks = PILOT / CHUNK;
     let clock = std::time::Instant::now();
     let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
-    let mut pilot = keep_all(kernel, samplers, seed, draws, &all_rows, 0, pilot_chunks);
+    // The other chunks go in a few contiguous runs per thread (below).
+    let total = chunks(draws);
+    let runs = split(
+        pilot_chunks.min(total)..total,
+        rayon::current_num_threads() * 4,
+    );
+    // The pilot's buffer is made long enough to hold the runs' regions
+    // afterwards: its pages are then filled once, not twice (on a VM a
+    // fresh page costs as much as several passes over it).
+    let pilot_draws = (pilot_chunks * CHUNK).min(draws);
+    let expected = rows.len() * expected_room(pilot_draws, ranks, draws, z, &runs);
+    let mut pilot = keep_all(
+        kernel,
+        samplers,
+        seed,
+        draws,
+        &all_rows,
+        0,
+        pilot_chunks,
+        expected,
+    );
     if trace {
         eprintln!("pilot run {:?}", clock.elapsed());
     }
@@ -725,20 +824,16 @@ fn windowed(
             .collect();
     }
     let windows = windows;
-    drop(pilot);
     // The other chunks in a few contiguous runs per thread, each run
     // tallied into one set of tallies: few, large buffers. The split does
     // not change the result: counts are sums, and selection finds the same
     // value whatever order a window's values are in.
     //
-    // Each run's values inside windows go to one buffer of its own, cut
-    // into a region per row and window sized from the pilot: a few large
-    // allocations on huge pages instead of thousands of growing vectors.
-    let total = chunks(draws);
-    let runs = split(
-        pilot_chunks.min(total)..total,
-        rayon::current_num_threads() * 4,
-    );
+    // Each run's values inside windows go to one slice of the pilot's
+    // buffer (or of a new one, if ties made the pilot's windows fuller than
+    // expected), cut into a region per row and window sized from the
+    // pilot: a few large areas on huge pages instead of thousands of
+    // growing vectors.
     let sizes: Vec<Vec<usize>> = runs
         .iter()
         .map(|run| {
@@ -748,16 +843,36 @@ fn windowed(
                 .collect()
         })
         .collect();
-    let mut buffers: Vec<Vec<f64>> = sizes
-        .iter()
-        .map(|s| super::memory::zeroed(s.iter().sum()))
-        .collect();
+    let lengths: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
+    let mut buffer = pilot.values;
+    // The runs whose regions fit in the pilot's buffer, in order; the rest
+    // (only if ties filled the pilot's windows beyond their ranks) get a
+    // buffer of their own.
+    let mut fit = 0;
+    let mut used = 0;
+    for &n in &lengths {
+        if used + n > buffer.len() {
+            break;
+        }
+        used += n;
+        fit += 1;
+    }
+    let (inside, beyond) = lengths.split_at(fit);
+    let mut spare = super::memory::zeroed(beyond.iter().sum());
+    if trace {
+        eprintln!(
+            "regions: {used} values in the pilot's buffer, {} in a new one",
+            spare.len()
+        );
+    }
+    let mut parts = cut(&mut buffer, inside);
+    parts.extend(cut(&mut spare, beyond));
     let rest: Vec<Vec<Tally>> = runs
         .into_par_iter()
-        .zip(buffers.par_iter_mut())
+        .zip(parts)
         .zip(&sizes)
-        .map(|((run, buffer), sizes)| {
-            let mut regions = regions(buffer, sizes).into_iter();
+        .map(|((run, part), sizes)| {
+            let mut regions = regions(part, sizes).into_iter();
             let mut t: Vec<Tally> = windows
                 .iter()
                 .map(|w| Tally::in_regions(regions.by_ref().take(w.shares.len()).collect()))
@@ -801,7 +916,7 @@ fn windowed(
             Tally::resolve(parts, ranks, scratch)
         })
         .collect();
-    drop(buffers);
+    drop((buffer, spare));
     if trace {
         eprintln!("resolved {:?}", clock.elapsed());
     }
@@ -816,6 +931,7 @@ fn windowed(
         Kept {
             values: Vec::new(),
             per_row: 0,
+            rows: 0,
         }
     } else {
         let missed_rows: Vec<usize> = missed
@@ -830,6 +946,7 @@ fn windowed(
             &missed_rows,
             0,
             chunks(draws),
+            0,
         )
     };
     resolved

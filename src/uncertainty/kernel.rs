@@ -227,6 +227,10 @@ struct ServiceLanes {
     one_minus_rbar: Lanes,
     /// Counterfactual less net savings (what a proportional share keeps).
     kept: Lanes,
+    /// Staggers consecutive services' arrays across L1 cache sets: without
+    /// it each service is exactly 8 KiB, so every service's copy of an
+    /// array maps to the same sets and evicts the others'.
+    _stagger: [f64; 8],
 }
 
 impl ServiceLanes {
@@ -249,6 +253,7 @@ impl ServiceLanes {
             dsigma: z,
             one_minus_rbar: z,
             kept: z,
+            _stagger: [0.0; 8],
         }
     }
 }

@@ -20,6 +20,8 @@
 //! draws, whatever the windows were. Small runs (rows x draws up to
 //! [`KEEP_ALL`]) simply keep everything.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::kernel::Kernel;
@@ -648,7 +650,7 @@ fn pilot_bounds(k: usize, ranks: &[usize], draws: usize, z: f64) -> Vec<(usize, 
     bounds
 }
 
-/// The room one row's regions are expected to need over `runs`: each
+/// The room one row's regions are expected to need for threads taking the chunks of `shares`: each
 /// window holds the pilot ranks between its bounds (windows that overlap
 /// are merged, as [`windows`] merges them), so, without ties, this many
 /// pilot values.
@@ -657,7 +659,7 @@ fn expected_room(
     ranks: &[usize],
     draws: usize,
     z: f64,
-    runs: &[std::ops::Range<usize>],
+    shares: &[std::ops::Range<usize>],
 ) -> usize {
     let mut spans: Vec<(usize, usize)> = pilot_bounds(k, ranks, draws, z)
         .iter()
@@ -680,8 +682,9 @@ fn expected_room(
         .iter()
         .map(|&(lo, hi)| {
             let share = (hi.saturating_sub(lo) + 1) as f64 / k as f64;
-            runs.iter()
-                .map(|run| room(share, CHUNK * run.len()))
+            shares
+                .iter()
+                .map(|part| room(share, CHUNK * part.len()))
                 .sum::<usize>()
         })
         .sum()
@@ -769,17 +772,16 @@ fn windowed(
     let pilot_chunks = PILOT / CHUNK;
     let clock = std::time::Instant::now();
     let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
-    // The other chunks go in a few contiguous runs per thread (below).
+    // The other chunks are shared among the threads (below): each
+    // thread's regions are sized for an equal share of them.
     let total = chunks(draws);
-    let runs = split(
-        pilot_chunks.min(total)..total,
-        rayon::current_num_threads() * 4,
-    );
-    // The pilot's buffer is made long enough to hold the runs' regions
+    let after_pilot = pilot_chunks.min(total);
+    let shares = split(after_pilot..total, rayon::current_num_threads());
+    // The pilot's buffer is made long enough to hold the threads' regions
     // afterwards: its pages are then filled once, not twice (on a VM a
     // fresh page costs as much as several passes over it).
     let pilot_draws = (pilot_chunks * CHUNK).min(draws);
-    let expected = rows.len() * expected_room(pilot_draws, ranks, draws, z, &runs);
+    let expected = rows.len() * expected_room(pilot_draws, ranks, draws, z, &shares);
     let mut pilot = keep_all(
         kernel,
         samplers,
@@ -824,28 +826,33 @@ fn windowed(
             .collect();
     }
     let windows = windows;
-    // The other chunks in a few contiguous runs per thread, each run
-    // tallied into one set of tallies: few, large buffers. The split does
-    // not change the result: counts are sums, and selection finds the same
-    // value whatever order a window's values are in.
+    // Each thread tallies the chunks it claims into one set of tallies:
+    // few, large buffers. Which thread ran which chunk does not change the
+    // result: counts are sums, and selection finds the same value whatever
+    // order a window's values are in.
     //
-    // Each run's values inside windows go to one slice of the pilot's
+    // Each thread's values inside windows go to one slice of the pilot's
     // buffer (or of a new one, if ties made the pilot's windows fuller than
-    // expected), cut into a region per row and window sized from the
-    // pilot: a few large areas on huge pages instead of thousands of
-    // growing vectors.
-    let sizes: Vec<Vec<usize>> = runs
+    // expected), cut into a region per row and window sized from the pilot
+    // for an equal share of the chunks (a quarter more, and what does not
+    // fit goes to a vector): a few large areas on huge pages instead of
+    // thousands of growing vectors.
+    let sizes: Vec<Vec<usize>> = shares
         .iter()
-        .map(|run| {
+        .map(|part| {
             windows
                 .iter()
-                .flat_map(|w| w.shares.iter().map(|&share| room(share, CHUNK * run.len())))
+                .flat_map(|w| {
+                    w.shares
+                        .iter()
+                        .map(|&share| room(share, CHUNK * part.len()))
+                })
                 .collect()
         })
         .collect();
     let lengths: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
     let mut buffer = pilot.values;
-    // The runs whose regions fit in the pilot's buffer, in order; the rest
+    // The threads whose regions fit in the pilot's buffer, in order; the rest
     // (only if ties filled the pilot's windows beyond their ranks) get a
     // buffer of their own.
     let mut fit = 0;
@@ -867,17 +874,24 @@ fn windowed(
     }
     let mut parts = cut(&mut buffer, inside);
     parts.extend(cut(&mut spare, beyond));
-    let rest: Vec<Vec<Tally>> = runs
+    let next = AtomicUsize::new(after_pilot);
+    let rest: Vec<Vec<Tally>> = parts
         .into_par_iter()
-        .zip(parts)
         .zip(&sizes)
-        .map(|((run, part), sizes)| {
+        .map(|(part, sizes)| {
             let mut regions = regions(part, sizes).into_iter();
             let mut t: Vec<Tally> = windows
                 .iter()
                 .map(|w| Tally::in_regions(regions.by_ref().take(w.shares.len()).collect()))
                 .collect();
-            for c in run {
+            // Chunks are claimed one at a time, so a thread that runs
+            // slower (a busy core) does fewer of them and none waits for
+            // the others at the end.
+            loop {
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= total {
+                    break;
+                }
                 run_chunk(kernel, samplers, seed, c, draws, |out| {
                     for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
                         tally.add(w, out.row(r));

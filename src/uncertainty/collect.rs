@@ -6,8 +6,9 @@
 //! 1. **Pilot.** The first chunks (at most [`PILOT`] draws) are kept whole.
 //!    Their order statistics give, for every order statistic the requested
 //!    percentiles need, a window of values that contains it with
-//!    overwhelming probability (a margin of [`Z`] standard errors of the
-//!    quantile, both for the pilot and for the full run).
+//!    overwhelming probability (a margin of [`Z`] standard deviations of
+//!    the number of pilot values below the full run's order statistic,
+//!    which is hypergeometric: the pilot is part of the run).
 //! 2. **One pass** over every draw counts, per row, how many values fall
 //!    below each window and keeps only the values inside windows.
 //! 3. **Resolve.** The rank-r value lies in the window whose count below is
@@ -36,8 +37,9 @@ pub const KEEP_ALL: usize = 16 * 1024 * 1024;
 /// Draws in the pilot (a whole number of chunks).
 pub const PILOT: usize = 8 * CHUNK;
 
-/// Standard errors of margin around each window.
-pub const Z: f64 = 5.5;
+/// Standard deviations of margin around each window (of the number of
+/// pilot values below the full run's order statistic).
+pub const Z: f64 = 6.0;
 
 /// Memory a windowed pass may use for one group of rows (bytes).
 pub const WINDOWED_BUDGET: usize = 256 * 1024 * 1024;
@@ -635,7 +637,11 @@ fn pilot_bounds(k: usize, ranks: &[usize], draws: usize, z: f64) -> Vec<(usize, 
     for &r in ranks {
         let f = r as f64 / (draws.max(2) - 1) as f64;
         let spread = (f * (1.0 - f)).max(1.0 / k as f64);
-        let margin = z * ((k as f64 * spread).sqrt() + k as f64 * (spread / draws as f64).sqrt());
+        // The pilot is k of the N draws, so how many pilot values lie below
+        // the full run's rank-r value is hypergeometric: mean k f, variance
+        // k f (1 - f) (N - k) / (N - 1).
+        let rest = (draws.saturating_sub(k)) as f64 / (draws.max(2) - 1) as f64;
+        let margin = z * (k as f64 * spread * rest).sqrt();
         let centre = f * (k - 1) as f64;
         let lo = (centre - margin).floor();
         let hi = (centre + margin).ceil();
@@ -941,6 +947,9 @@ fn windowed(
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| i)
         .collect();
+    if trace && !missed.is_empty() {
+        eprintln!("windows missed a rank in {} rows", missed.len());
+    }
     let mut fallback = if missed.is_empty() {
         Kept {
             values: Vec::new(),

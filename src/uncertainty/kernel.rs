@@ -568,6 +568,9 @@ impl Kernel {
             l.cost = [0.0; BLOCK];
             l.var = [0.0; BLOCK];
             l.unalloc = [0.0; BLOCK];
+            if sv.shift.is_none() {
+                l.shift = [0.0; BLOCK];
+            }
             if let Some(sh) = &sv.shift {
                 offset(&mut l.dsigma, p(sh.target), sh.sigma0);
                 match &sh.ratio {
@@ -644,10 +647,8 @@ impl Kernel {
                     sh.sigma0,
                     sh.phi[t],
                 ),
-                None => {
-                    l.shift = [0.0; BLOCK];
-                    l.post = l.cf;
-                }
+                // No shift: its savings stay as cleared for the block.
+                None => l.post = l.cf,
             }
             if self.needs_prices[k] {
                 l.wf = [0.0; BLOCK];
@@ -693,7 +694,9 @@ impl Kernel {
             let (fewer, cph) = (p(*reduction), p(w.cost_per_head));
             let (now, before) = (phi[t], phi[t - 1]);
             add_staff_cost(&mut l.wf, fewer, cph, &l.prices, now);
-            if let Some(rc) = w.redundancy {
+            // Redundancy is paid as posts go: a year in which none go adds
+            // nothing (x + 0.0 is x, and costs are never -0.0).
+            if let (Some(rc), true) = (w.redundancy, now != before) {
                 add_staff_cost(&mut l.cost, fewer, p(rc), &l.prices, now - before);
             }
         }

@@ -258,6 +258,10 @@ struct Windows {
     centre: f64,
     /// `(edge - centre) as f32` for each edge.
     keys: Vec<f32>,
+    /// The keys padded with NaN (which compares false) to [`MAX_EDGES`],
+    /// for the vector path to load whole: built once, not per call (a
+    /// copy per call stalled the loads that followed it).
+    padded: [f32; MAX_EDGES],
     /// The share of the pilot's values inside each window.
     shares: Vec<f64>,
 }
@@ -269,8 +273,14 @@ impl Windows {
             (Some(lo), Some(hi)) => lo / 2.0 + hi / 2.0,
             _ => 0.0,
         };
+        let keys: Vec<f32> = edges.iter().map(|&e| key(e, centre)).collect();
+        let mut padded = [f32::NAN; MAX_EDGES];
+        for (slot, &k) in padded.iter_mut().zip(&keys) {
+            *slot = k;
+        }
         Windows {
-            keys: edges.iter().map(|&e| key(e, centre)).collect(),
+            keys,
+            padded,
             edges,
             centre,
             shares: Vec::new(),
@@ -495,11 +505,7 @@ impl<'a> Tally<'a> {
         let centre = _mm256_set1_pd(windows.centre);
         // The edges across lanes (NaN padding compares false), for the
         // regions of staged values.
-        let mut padded = [f32::NAN; 16];
-        for (slot, &e) in padded.iter_mut().zip(&windows.keys) {
-            *slot = e;
-        }
-        let (first, second) = padded.split_at(8);
+        let (first, second) = windows.padded.split_at(8);
         // SAFETY: each half is 8 readable f32s.
         let across = unsafe {
             [

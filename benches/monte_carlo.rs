@@ -9,7 +9,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pool_model::engine::project;
 use pool_model::scenario::{Scenario, Values, load};
 use pool_model::source::SourceMap;
-use pool_model::uncertainty::{Options, monte_carlo, sensitivity, standard_rows};
+use pool_model::uncertainty::kernel::{BLOCK, Kernel, Lanes};
+use pool_model::uncertainty::{Options, collect, monte_carlo, sample, sensitivity, standard_rows};
 
 fn scenario(path: &str) -> Scenario {
     let mut sources = SourceMap::new();
@@ -51,6 +52,46 @@ fn benches(c: &mut Criterion) {
     mc.bench_function("large 100k draws", |b| b.iter(|| run(&large, 100_000)));
     mc.bench_function("large 1M draws", |b| b.iter(|| run(&large, 1_000_000)));
     mc.finish();
+
+    // The main pass's three parts, each alone on data that stays in cache,
+    // for the benchmark file: steadier than whole runs on a noisy machine.
+    let mut parts = c.benchmark_group("monte carlo parts");
+    let kernel = Kernel::new(&large, standard_rows(&large));
+    let samplers = sample::samplers(&large);
+    let ranged: Vec<usize> = samplers
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.sampler.is_fixed())
+        .map(|(i, _)| i)
+        .collect();
+    let mut params: Vec<Lanes> = samplers
+        .iter()
+        .map(|p| match p.sampler {
+            sample::Sampler::Fixed(v) => [v; BLOCK],
+            _ => [0.0; BLOCK],
+        })
+        .collect();
+    let mut rng = sample::chunk_generator(1, 0);
+    parts.bench_function("sampling, a block of 64 draws", |b| {
+        b.iter(|| sample::fill_block(&samplers, &ranged, &mut rng, &mut params))
+    });
+    let mut scratch = kernel.scratch();
+    let mut out = vec![[0.0; BLOCK]; kernel.rows().len()];
+    parts.bench_function("kernel, a block of 64 draws", |b| {
+        b.iter(|| kernel.run(&params, &mut scratch, &mut out))
+    });
+    // 8,192 values spread evenly, five windows holding about 7% of them.
+    let values: Vec<f64> = (0..8192u32)
+        .map(|i| f64::from(i.wrapping_mul(2_654_435_761) % 8192) * 1e4)
+        .collect();
+    let edges: Vec<f64> = [0.05, 0.1, 0.5, 0.9, 0.95]
+        .iter()
+        .flat_map(|&f| [f * 8.192e7 - 5.8e5, f * 8.192e7 + 5.8e5])
+        .collect();
+    parts.bench_function("tally, 8,192 values of one output", |b| {
+        b.iter(|| collect::bench_tally(&values, edges.clone()))
+    });
+    parts.finish();
 }
 
 criterion_group!(monte_carlo_benches, benches);

@@ -1001,8 +1001,9 @@ fn windowed(
 pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
     let windows = Windows::new(edges);
     let mut t = Tally::new(&windows);
-    for block in values.chunks(64) {
-        t.add(&windows, block);
+    // As a run hands them over: a group of blocks at a time.
+    for group in values.chunks(super::kernel::BLOCK * super::GROUP) {
+        t.add(&windows, group);
     }
     (t.total, t.inside.iter().map(Region::len).sum())
 }

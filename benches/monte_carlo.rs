@@ -9,7 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pool_model::engine::project;
 use pool_model::scenario::{Scenario, Values, load};
 use pool_model::source::SourceMap;
-use pool_model::uncertainty::kernel::{BLOCK, Kernel, Lanes};
+use pool_model::uncertainty::kernel::{BLOCK, Kernel};
 use pool_model::uncertainty::{Options, collect, monte_carlo, sample, sensitivity, standard_rows};
 
 fn scenario(path: &str) -> Scenario {
@@ -58,19 +58,7 @@ fn benches(c: &mut Criterion) {
     let mut parts = c.benchmark_group("monte carlo parts");
     let kernel = Kernel::new(&large, standard_rows(&large));
     let samplers = sample::samplers(&large);
-    let ranged: Vec<usize> = samplers
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.sampler.is_fixed())
-        .map(|(i, _)| i)
-        .collect();
-    let mut params: Vec<Lanes> = samplers
-        .iter()
-        .map(|p| match p.sampler {
-            sample::Sampler::Fixed(v) => [v; BLOCK],
-            _ => [0.0; BLOCK],
-        })
-        .collect();
+    let (mut params, ranged) = sample::block_params(&samplers);
     let mut rng = sample::chunk_generator(1, 0);
     parts.bench_function("sampling, a block of 64 draws", |b| {
         b.iter(|| sample::fill_block(&samplers, &ranged, &mut rng, &mut params))

@@ -301,19 +301,7 @@ pub fn run_chunk(
     let start = chunk * CHUNK;
     let n = CHUNK.min(draws.saturating_sub(start));
     let mut rng = sample::chunk_generator(seed, chunk as u64);
-    let mut params: Vec<Lanes> = samplers
-        .iter()
-        .map(|ps| match ps.sampler {
-            sample::Sampler::Fixed(v) => [v; BLOCK],
-            _ => [0.0; BLOCK],
-        })
-        .collect();
-    let ranged: Vec<usize> = samplers
-        .iter()
-        .enumerate()
-        .filter(|(_, ps)| !ps.sampler.is_fixed())
-        .map(|(i, _)| i)
-        .collect();
+    let (mut params, ranged) = sample::block_params(samplers);
     let mut scratch = kernel.scratch();
     let mut out = vec![[0.0; BLOCK]; kernel.rows().len() * GROUP];
     let mut done = 0;

@@ -301,6 +301,26 @@ fn fill_block_generic(
     }
 }
 
+/// A block's param lanes, with every fixed value already in place (they
+/// never change), and the indices of the ranged params, which
+/// [`fill_block`] draws.
+pub fn block_params(samplers: &[ParamSampler]) -> (Vec<Lanes>, Vec<usize>) {
+    let params = samplers
+        .iter()
+        .map(|ps| match ps.sampler {
+            Sampler::Fixed(v) => [v; super::kernel::BLOCK],
+            _ => [0.0; super::kernel::BLOCK],
+        })
+        .collect();
+    let ranged = samplers
+        .iter()
+        .enumerate()
+        .filter(|(_, ps)| !ps.sampler.is_fixed())
+        .map(|(i, _)| i)
+        .collect();
+    (params, ranged)
+}
+
 /// Every param's sampler, in param order.
 pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
     s.params.iter().map(ParamSampler::new).collect()

@@ -91,10 +91,14 @@ fn kernel_agrees(s: &Scenario, seed: u64) {
 
 #[test]
 fn f64_kernel_agrees_with_the_exact_engine_on_random_draws() {
+    // Birmingham, the benchmark file and the worked example have only rate
+    // savings (the kernel's one-pass path); Staffordshire has an amount
+    // saving as well (the saving-by-saving path).
     for path in [
         "scenarios/birmingham.toml",
         "scenarios/bench/large.toml",
         "tests/data/worked_example.toml",
+        "scenarios/staffordshire.toml",
     ] {
         for seed in [1, 2, 3] {
             kernel_agrees(&scenario(path), seed);

@@ -662,10 +662,10 @@ fn pilot_bounds(k: usize, ranks: &[usize], draws: usize, z: f64) -> Vec<(usize, 
     bounds
 }
 
-/// The room one row's regions are expected to need for threads taking the chunks of `shares`: each
-/// window holds the pilot ranks between its bounds (windows that overlap
-/// are merged, as [`windows`] merges them), so, without ties, this many
-/// pilot values.
+/// The room one row's regions are expected to need when threads take the
+/// chunks of `shares`: each window holds the pilot ranks between its
+/// bounds (windows that overlap are merged, as [`windows`] merges them),
+/// so, without ties, this many pilot values.
 fn expected_room(
     k: usize,
     ranks: &[usize],
@@ -1017,6 +1017,35 @@ mod tests {
             .iter()
             .map(|r| r.values().copied().collect())
             .collect()
+    }
+
+    #[test]
+    fn window_margins_are_the_hypergeometric_spread() {
+        // A pilot of 65,536 of 1,000,000 draws, 6 standard deviations: at
+        // the median the half-width is 6 sqrt(k f (1 - f) (N - k) / (N - 1))
+        // = 742.4 pilot ranks, rounded outwards.
+        let (k, n) = (65_536, 1_000_000);
+        let r = (n - 1) / 2;
+        let [(lo, hi)] = pilot_bounds(k, &[r], n, 6.0)[..] else {
+            panic!("one rank, one window");
+        };
+        let centre = r as f64 / (n - 1) as f64 * (k - 1) as f64;
+        let half = 6.0 * (k as f64 * 0.25 * (n - k) as f64 / (n - 1) as f64).sqrt();
+        assert_eq!(lo, (centre - half).floor() as usize);
+        assert_eq!(hi, (centre + half).ceil() as usize);
+        assert_eq!(hi - lo, 1485);
+        // A pilot that is the whole run knows every rank exactly.
+        let ranks = [0, 10, 4_999, 9_999];
+        let bounds = pilot_bounds(10_000, &ranks, 10_000, 6.0);
+        assert_eq!(
+            bounds,
+            vec![(0, 0), (10, 10), (4_999, 4_999), (9_999, usize::MAX)]
+        );
+        // Expected room: one merged window of 1,486 pilot values, for two
+        // threads each taking 57 chunks, a quarter more and 16 each.
+        let room = expected_room(k, &[r, r + 1], n, 6.0, &[8..65, 65..122]);
+        let each = (1486.0 / k as f64 * (57 * CHUNK) as f64 * 1.25) as usize + 16;
+        assert_eq!(room, 2 * each);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //!
 //! SPEC 3.6 lets Monte Carlo use f64 internally; the central case stays
 //! exact (crate::engine). The scenario is compiled once into flat constants
-//! ([`Kernel`]); each block of [`BLOCK`] draws is then run as structure of
-//! arrays: every quantity is an array over the block, so the inner loops are
-//! simple lane-wise arithmetic the compiler vectorizes, with no allocation
-//! per draw. Only the quantities Monte Carlo reports are computed (pool
+//! ([`Kernel`]); each block of [`BLOCK`] draws is then run, half a block at
+//! a time, as structure of arrays: every quantity is an array over the
+//! lanes, so the inner loops are simple lane-wise arithmetic the compiler
+//! vectorizes, with no allocation per draw. Only the quantities Monte Carlo reports are computed (pool
 //! totals, service spend, partners' contributions), not settings or people.
 //!
 //! The arithmetic mirrors the exact engine step for step, so with the same
@@ -23,11 +23,38 @@ use crate::engine::shift::phi;
 use crate::metric::Metric;
 use crate::scenario::{CostRatio, Profile, SavingSize, Scenario};
 
-/// Draws per block: the width of every array in the kernel.
+/// Draws per block: sampled together and reported together.
 pub const BLOCK: usize = 64;
 
-/// One lane-array of a block.
+/// One lane-array of a block: a param's values or a row's outputs.
 pub type Lanes = [f64; BLOCK];
+
+/// Lanes the kernel works on at once: half a block. A block's working
+/// arrays (about 50 KB for six services at 64 lanes) then stay within the
+/// 32 KB L1 data cache far more of the time; each lane's arithmetic is the
+/// same whichever part it is run in, so the results are too.
+const PART: usize = 32;
+
+/// One working array of a part of a block.
+type Part = [f64; PART];
+
+/// A part of a block's params: param p's lanes `offset..offset + PART`.
+#[derive(Clone, Copy)]
+struct Params<'a> {
+    all: &'a [Lanes],
+    offset: usize,
+}
+
+impl<'a> Params<'a> {
+    #[inline(always)]
+    fn get(self, id: usize) -> &'a Part {
+        self.all
+            .get(id)
+            .and_then(|lanes| lanes.get(self.offset..))
+            .and_then(|lanes| lanes.first_chunk::<PART>())
+            .unwrap_or(&ZERO)
+    }
+}
 
 /// A quantity the kernel reports for a year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -214,23 +241,23 @@ pub struct Kernel {
 /// One service's working arrays for a block.
 #[derive(Clone)]
 struct ServiceLanes {
-    volume: Lanes,
-    growth: Lanes,
-    prices: Lanes,
-    price_growth: Lanes,
-    cf: Lanes,
-    post: Lanes,
-    shift: Lanes,
-    eff: Lanes,
-    wf: Lanes,
-    cost: Lanes,
-    var: Lanes,
-    net: Lanes,
-    unalloc: Lanes,
-    dsigma: Lanes,
-    one_minus_rbar: Lanes,
+    volume: Part,
+    growth: Part,
+    prices: Part,
+    price_growth: Part,
+    cf: Part,
+    post: Part,
+    shift: Part,
+    eff: Part,
+    wf: Part,
+    cost: Part,
+    var: Part,
+    net: Part,
+    unalloc: Part,
+    dsigma: Part,
+    one_minus_rbar: Part,
     /// Counterfactual less net savings (what a proportional share keeps).
-    kept: Lanes,
+    kept: Part,
     /// Staggers consecutive services' arrays across L1 cache sets: without
     /// it each service is exactly 8 KiB, so every service's copy of an
     /// array maps to the same sets and evicts the others'.
@@ -239,7 +266,7 @@ struct ServiceLanes {
 
 impl ServiceLanes {
     fn new() -> Self {
-        let z = [0.0; BLOCK];
+        let z = [0.0; PART];
         ServiceLanes {
             volume: z,
             growth: z,
@@ -267,26 +294,31 @@ pub struct Out<'a> {
     lanes: &'a mut [Lanes],
     stride: usize,
     slot: usize,
+    /// The part of the block being run: lanes `offset..offset + PART`.
+    offset: usize,
 }
 
 impl Out<'_> {
     #[inline(always)]
-    fn row(&mut self, r: usize) -> Option<&mut Lanes> {
-        self.lanes.get_mut(r * self.stride + self.slot)
+    fn row(&mut self, r: usize) -> Option<&mut Part> {
+        self.lanes
+            .get_mut(r * self.stride + self.slot)
+            .and_then(|lanes| lanes.get_mut(self.offset..))
+            .and_then(|lanes| lanes.first_chunk_mut::<PART>())
     }
 }
 
 /// Per-block working arrays, allocated once per thread.
 pub struct Scratch {
     services: Vec<ServiceLanes>,
-    partner_var: Vec<Lanes>,
+    partner_var: Vec<Part>,
     portions: Vec<f64>,
-    cumulative: Lanes,
-    npv: Lanes,
-    net: Lanes,
-    gross: Lanes,
-    cf: Lanes,
-    tmp: Lanes,
+    cumulative: Part,
+    npv: Part,
+    net: Part,
+    gross: Part,
+    cf: Part,
+    tmp: Part,
 }
 
 impl Kernel {
@@ -498,14 +530,14 @@ impl Kernel {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             services: vec![ServiceLanes::new(); self.services.len()],
-            partner_var: vec![[0.0; BLOCK]; self.partners],
+            partner_var: vec![[0.0; PART]; self.partners],
             portions: vec![0.0; self.partners],
-            cumulative: [0.0; BLOCK],
-            npv: [0.0; BLOCK],
-            net: [0.0; BLOCK],
-            gross: [0.0; BLOCK],
-            cf: [0.0; BLOCK],
-            tmp: [0.0; BLOCK],
+            cumulative: [0.0; PART],
+            npv: [0.0; PART],
+            net: [0.0; PART],
+            gross: [0.0; PART],
+            cf: [0.0; PART],
+            tmp: [0.0; PART],
         }
     }
 
@@ -530,6 +562,7 @@ impl Kernel {
             lanes: out,
             stride,
             slot,
+            offset: 0,
         };
         #[cfg(target_arch = "x86_64")]
         {
@@ -550,10 +583,25 @@ impl Kernel {
         self.run_generic(params, x, out);
     }
 
+    /// Runs the block part by part.
     #[inline(always)]
     fn run_generic(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
-        let zero = [0.0; BLOCK];
-        let p = |id: usize| params.get(id).unwrap_or(&zero);
+        for offset in (0..BLOCK).step_by(PART) {
+            out.offset = offset;
+            self.run_part(
+                Params {
+                    all: params,
+                    offset,
+                },
+                x,
+                out,
+            );
+        }
+    }
+
+    #[inline(always)]
+    fn run_part(&self, params: Params, x: &mut Scratch, out: &mut Out) {
+        let p = |id: usize| params.get(id);
         // Per-run constants of each draw.
         for (sv, l) in self.services.iter().zip(x.services.iter_mut()) {
             growth_factors(
@@ -562,21 +610,21 @@ impl Kernel {
                 p(sv.growth),
                 p(sv.inflation),
             );
-            l.volume = [1.0; BLOCK];
-            l.prices = [1.0; BLOCK];
-            l.wf = [0.0; BLOCK];
-            l.cost = [0.0; BLOCK];
-            l.var = [0.0; BLOCK];
-            l.unalloc = [0.0; BLOCK];
+            l.volume = [1.0; PART];
+            l.prices = [1.0; PART];
+            l.wf = [0.0; PART];
+            l.cost = [0.0; PART];
+            l.var = [0.0; PART];
+            l.unalloc = [0.0; PART];
             if sv.shift.is_none() {
-                l.shift = [0.0; BLOCK];
+                l.shift = [0.0; PART];
             }
             if let Some(sh) = &sv.shift {
                 offset(&mut l.dsigma, p(sh.target), sh.sigma0);
                 match &sh.ratio {
                     Ratio::Given(c) => one_minus(&mut l.one_minus_rbar, p(*c)),
                     Ratio::UnitCosts { from, to } => {
-                        let mut sum = [0.0; BLOCK];
+                        let mut sum = [0.0; PART];
                         for &(w, uc) in to {
                             axpy(&mut sum, w, p(uc));
                         }
@@ -585,8 +633,8 @@ impl Kernel {
                 }
             }
         }
-        x.cumulative = [0.0; BLOCK];
-        x.npv = [0.0; BLOCK];
+        x.cumulative = [0.0; PART];
+        x.npv = [0.0; PART];
         for t in 1..=self.horizon {
             self.year(t, params, x, out);
         }
@@ -601,9 +649,8 @@ impl Kernel {
     /// path: amounts are shared pro rata, so they need every service's
     /// base first).
     #[inline(always)]
-    fn savings(&self, t: usize, params: &[Lanes], x: &mut Scratch) {
-        let zero = [0.0; BLOCK];
-        let p = |id: usize| params.get(id).unwrap_or(&zero);
+    fn savings(&self, t: usize, params: Params, x: &mut Scratch) {
+        let p = |id: usize| params.get(id);
         for sv in &self.savings {
             let size = p(sv.param);
             let phase = sv.phase[t];
@@ -628,9 +675,8 @@ impl Kernel {
     }
 
     #[inline(always)]
-    fn year(&self, t: usize, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
-        let zero = [0.0; BLOCK];
-        let p = |id: usize| params.get(id).unwrap_or(&zero);
+    fn year(&self, t: usize, params: Params, x: &mut Scratch, out: &mut Out) {
+        let p = |id: usize| params.get(id);
         // 3.1 and 3.3: counterfactual and the shift.
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
             grow(&mut l.volume, &mut l.cf, &l.growth, sv.baseline);
@@ -651,13 +697,13 @@ impl Kernel {
                 None => l.post = l.cf,
             }
             if self.needs_prices[k] {
-                l.wf = [0.0; BLOCK];
+                l.wf = [0.0; PART];
             }
             if self.has_costs[k] {
-                l.cost = [0.0; BLOCK];
+                l.cost = [0.0; PART];
             }
             if self.has_variances[k] {
-                l.var = [0.0; BLOCK];
+                l.var = [0.0; PART];
             }
         }
         // 3.4: efficiency savings on the post-shift base.
@@ -667,7 +713,7 @@ impl Kernel {
             }
         } else {
             for l in x.services.iter_mut() {
-                l.eff = [0.0; BLOCK];
+                l.eff = [0.0; PART];
             }
             self.savings(t, params, x);
         }
@@ -709,7 +755,7 @@ impl Kernel {
         }
         // Service net savings and the risk share of variances.
         for pv in x.partner_var.iter_mut() {
-            *pv = [0.0; BLOCK];
+            *pv = [0.0; PART];
         }
         service_totals(&mut x.services, &mut x.net, &mut x.gross, &mut x.cf);
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
@@ -748,14 +794,14 @@ impl Kernel {
                 Quantity::Unallocated => sum_into(row, services, |l| &l.unalloc),
                 Quantity::Spend(k) => {
                     if let Some(l) = services.get(k) {
-                        *row = [0.0; BLOCK];
+                        *row = [0.0; PART];
                         add_gross(row, &l.shift, &l.eff, &l.wf);
                         difference(&mut x.tmp, &l.cf, row);
                         *row = x.tmp;
                     }
                 }
                 Quantity::Contribution(i) => {
-                    *row = [0.0; BLOCK];
+                    *row = [0.0; PART];
                     for (sv, l) in self.services.iter().zip(services) {
                         let c0 = sv.contributions.get(i).copied().unwrap_or(0.0);
                         if c0 != 0.0 {
@@ -821,20 +867,20 @@ fn net_terms(services: &[KService], i: usize) -> Vec<Term> {
 }
 
 /// The value of a param the kernel was not given (none, in practice).
-const ZERO: Lanes = [0.0; BLOCK];
+const ZERO: Part = [0.0; PART];
 
-/// Lanes handled together by [`sum_terms`]: four AVX2 registers.
+/// Part handled together by [`sum_terms`]: four AVX2 registers.
 const TILE: usize = 16;
 
 /// row = start + the terms, added in order (as successive `axpy`s would,
 /// so the same bits), a tile of lanes at a time so the running sums stay
 /// in registers instead of going to memory once per term.
 #[inline(always)]
-fn sum_terms(row: &mut Lanes, start: &Lanes, terms: &[Term], services: &[ServiceLanes]) {
+fn sum_terms(row: &mut Part, start: &Part, terms: &[Term], services: &[ServiceLanes]) {
     for ((out, first), d0) in row
         .chunks_exact_mut(TILE)
         .zip(start.chunks_exact(TILE))
-        .zip((0..BLOCK).step_by(TILE))
+        .zip((0..PART).step_by(TILE))
     {
         let mut acc = [0.0; TILE];
         acc.copy_from_slice(first);
@@ -864,21 +910,21 @@ fn sum_terms(row: &mut Lanes, start: &Lanes, terms: &[Term], services: &[Service
 /// registers: one pass instead of one per saving, and no clearing pass.
 #[inline(always)]
 fn rate_savings(
-    eff: &mut Lanes,
-    post: &Lanes,
+    eff: &mut Part,
+    post: &Part,
     list: &[usize],
     savings: &[KSaving],
     t: usize,
-    params: &[Lanes],
+    params: Params,
 ) {
     for ((out, base), d0) in eff
         .chunks_exact_mut(TILE)
         .zip(post.chunks_exact(TILE))
-        .zip((0..BLOCK).step_by(TILE))
+        .zip((0..PART).step_by(TILE))
     {
         let mut acc = [0.0; TILE];
         for sv in list.iter().filter_map(|&i| savings.get(i)) {
-            let size = params.get(sv.param).unwrap_or(&ZERO);
+            let size = params.get(sv.param);
             let phase = sv.phase.get(t).copied().unwrap_or(0.0);
             if let Some(size) = size.get(d0..d0 + TILE) {
                 for ((a, s), b) in acc.iter_mut().zip(size).zip(base) {
@@ -896,11 +942,11 @@ fn rate_savings(
 fn capped_shares(
     sv: &KService,
     l: &mut ServiceLanes,
-    partner_var: &mut [Lanes],
+    partner_var: &mut [Part],
     portions: &mut [f64],
-    given: &mut Lanes,
+    given: &mut Part,
 ) {
-    *given = [0.0; BLOCK];
+    *given = [0.0; PART];
     let fits_below = sv.fits_below;
     for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
         if share == 0.0 {
@@ -916,14 +962,14 @@ fn capped_shares(
             });
         }
     }
-    // Lanes where a cap binds: full water-filling, lane by lane.
+    // Part where a cap binds: full water-filling, lane by lane.
     let mut highest = f64::NEG_INFINITY;
-    for d in 0..BLOCK {
+    for d in 0..PART {
         highest = highest.max(l.var[d]);
     }
-    l.unalloc = [0.0; BLOCK];
+    l.unalloc = [0.0; PART];
     if highest > 0.0 && highest > fits_below {
-        for d in 0..BLOCK {
+        for d in 0..PART {
             let v = l.var[d];
             if v > 0.0 && v > fits_below {
                 l.unalloc[d] = share_variance(v, &sv.shares, &sv.caps, portions);
@@ -941,14 +987,14 @@ fn capped_shares(
 /// does those). Written as selects, not branches, so the loop vectorises.
 #[inline(always)]
 fn give_uncapped(
-    pv: &mut Lanes,
-    given: &mut Lanes,
-    var: &Lanes,
+    pv: &mut Part,
+    given: &mut Part,
+    var: &Part,
     share: f64,
     fits_below: f64,
     fitted: impl Fn(f64, f64) -> f64,
 ) {
-    for d in 0..BLOCK {
+    for d in 0..PART {
         let v = var[d];
         let fit = fitted(v, given[d]);
         let p = if v <= 0.0 {
@@ -970,11 +1016,11 @@ fn give_uncapped(
 #[inline(always)]
 fn service_totals(
     services: &mut [ServiceLanes],
-    pool_net: &mut Lanes,
-    pool_gross: &mut Lanes,
-    pool_cf: &mut Lanes,
+    pool_net: &mut Part,
+    pool_gross: &mut Part,
+    pool_cf: &mut Part,
 ) {
-    for d0 in (0..BLOCK).step_by(TILE) {
+    for d0 in (0..PART).step_by(TILE) {
         let mut net_sum = [0.0; TILE];
         let mut gross_sum = [0.0; TILE];
         let mut cf_sum = [0.0; TILE];
@@ -999,90 +1045,90 @@ fn service_totals(
 
 /// out = a - b.
 #[inline(always)]
-fn difference(out: &mut Lanes, a: &Lanes, b: &Lanes) {
-    for d in 0..BLOCK {
+fn difference(out: &mut Part, a: &Part, b: &Part) {
+    for d in 0..PART {
         out[d] = a[d] - b[d];
     }
 }
 
 #[inline(always)]
-fn growth_factors(growth: &mut Lanes, price_growth: &mut Lanes, g: &Lanes, p: &Lanes) {
-    for d in 0..BLOCK {
+fn growth_factors(growth: &mut Part, price_growth: &mut Part, g: &Part, p: &Part) {
+    for d in 0..PART {
         growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
         price_growth[d] = 1.0 + p[d];
     }
 }
 
 #[inline(always)]
-fn offset(out: &mut Lanes, a: &Lanes, minus: f64) {
-    for d in 0..BLOCK {
+fn offset(out: &mut Part, a: &Part, minus: f64) {
+    for d in 0..PART {
         out[d] = a[d] - minus;
     }
 }
 
 #[inline(always)]
-fn one_minus(out: &mut Lanes, a: &Lanes) {
-    for d in 0..BLOCK {
+fn one_minus(out: &mut Part, a: &Part) {
+    for d in 0..PART {
         out[d] = 1.0 - a[d];
     }
 }
 
 #[inline(always)]
-fn one_minus_ratio(out: &mut Lanes, num: &Lanes, den: &Lanes) {
-    for d in 0..BLOCK {
+fn one_minus_ratio(out: &mut Part, num: &Part, den: &Part) {
+    for d in 0..PART {
         out[d] = 1.0 - num[d] / den[d];
     }
 }
 
 #[inline(always)]
-fn grow(volume: &mut Lanes, cf: &mut Lanes, growth: &Lanes, baseline: f64) {
-    for d in 0..BLOCK {
+fn grow(volume: &mut Part, cf: &mut Part, growth: &Part, baseline: f64) {
+    for d in 0..PART {
         volume[d] *= growth[d];
         cf[d] = baseline * volume[d];
     }
 }
 
 #[inline(always)]
-fn mul_assign(a: &mut Lanes, b: &Lanes) {
-    for d in 0..BLOCK {
+fn mul_assign(a: &mut Part, b: &Part) {
+    for d in 0..PART {
         a[d] *= b[d];
     }
 }
 
 #[inline(always)]
-fn add_assign(a: &mut Lanes, b: &Lanes) {
-    for d in 0..BLOCK {
+fn add_assign(a: &mut Part, b: &Part) {
+    for d in 0..PART {
         a[d] += b[d];
     }
 }
 
 /// a += k b.
 #[inline(always)]
-fn axpy(a: &mut Lanes, k: f64, b: &Lanes) {
-    for d in 0..BLOCK {
+fn axpy(a: &mut Part, k: f64, b: &Part) {
+    for d in 0..PART {
         a[d] += k * b[d];
     }
 }
 
 /// a += size x phase x base (a rate saving).
 #[inline(always)]
-fn add_product(a: &mut Lanes, size: &Lanes, base: &Lanes, phase: f64) {
-    for d in 0..BLOCK {
+fn add_product(a: &mut Part, size: &Part, base: &Part, phase: f64) {
+    for d in 0..PART {
         a[d] += size[d] * phase * base[d];
     }
 }
 
 /// a += fewer x phi x per_head x prices (a workforce saving or redundancy).
 #[inline(always)]
-fn add_staff_cost(a: &mut Lanes, fewer: &Lanes, per_head: &Lanes, prices: &Lanes, phi: f64) {
-    for d in 0..BLOCK {
+fn add_staff_cost(a: &mut Part, fewer: &Part, per_head: &Part, prices: &Part, phi: f64) {
+    for d in 0..PART {
         a[d] += fewer[d] * phi * per_head[d] * prices[d];
     }
 }
 
 #[inline(always)]
-fn add_gross(row: &mut Lanes, shift: &Lanes, eff: &Lanes, wf: &Lanes) {
-    for d in 0..BLOCK {
+fn add_gross(row: &mut Part, shift: &Part, eff: &Part, wf: &Part) {
+    for d in 0..PART {
         row[d] += shift[d] + eff[d] + wf[d];
     }
 }
@@ -1090,15 +1136,15 @@ fn add_gross(row: &mut Lanes, shift: &Lanes, eff: &Lanes, wf: &Lanes) {
 /// The exact solve of SPEC 3.3 in f64, lane by lane.
 #[inline(always)]
 fn shift(
-    saving: &mut Lanes,
-    post: &mut Lanes,
-    cf: &Lanes,
-    dsigma: &Lanes,
-    one_minus_rbar: &Lanes,
+    saving: &mut Part,
+    post: &mut Part,
+    cf: &Part,
+    dsigma: &Part,
+    one_minus_rbar: &Part,
     sigma0: f64,
     phi: f64,
 ) {
-    for d in 0..BLOCK {
+    for d in 0..PART {
         // sigma - sigma0 = (target - sigma0) phi; the numerator
         // R(1 - sigma) - sigma O is C (sigma0 - sigma).
         let moved_share = dsigma[d] * phi;
@@ -1117,11 +1163,11 @@ fn shift(
 
 /// row = sum over services of one of their arrays.
 #[inline(always)]
-fn sum_into(row: &mut Lanes, services: &[ServiceLanes], field: impl Fn(&ServiceLanes) -> &Lanes) {
-    *row = [0.0; BLOCK];
+fn sum_into(row: &mut Part, services: &[ServiceLanes], field: impl Fn(&ServiceLanes) -> &Part) {
+    *row = [0.0; PART];
     for l in services {
         let v = field(l);
-        for d in 0..BLOCK {
+        for d in 0..PART {
             row[d] += v[d];
         }
     }
@@ -1132,14 +1178,14 @@ fn sum_into(row: &mut Lanes, services: &[ServiceLanes], field: impl Fn(&ServiceL
 #[inline(always)]
 fn pro_rata(
     services: &mut [ServiceLanes],
-    base: impl Fn(&ServiceLanes) -> &Lanes,
-    into: impl Fn(&mut ServiceLanes) -> &mut Lanes,
+    base: impl Fn(&ServiceLanes) -> &Part,
+    into: impl Fn(&mut ServiceLanes) -> &mut Part,
     scope: &[usize],
-    amount: &Lanes,
+    amount: &Part,
     phase: f64,
-    total: &mut Lanes,
+    total: &mut Part,
 ) {
-    *total = [0.0; BLOCK];
+    *total = [0.0; PART];
     for &k in scope {
         if let Some(l) = services.get(k) {
             add_assign(total, base(l));
@@ -1152,7 +1198,7 @@ fn pro_rata(
         };
         let b = *base(l);
         let target = into(l);
-        for d in 0..BLOCK {
+        for d in 0..PART {
             let a = amount[d] * phase;
             target[d] += if total[d] != 0.0 {
                 a * b[d] / total[d]

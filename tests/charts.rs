@@ -92,7 +92,7 @@ fn the_fan_says_what_the_tables_say() {
     has_texts(
         &doc,
         &[
-            "Cumulative net savings: £72.8m by 2014/15 (p10 £53.8m, p90 £90.8m)",
+            "Cumulative net savings: £72.8m by 2014/15 (p10 £53.7m, p90 £90.7m)",
             "2010/11",
             "2014/15",
             "£0m",

@@ -374,6 +374,72 @@ fn filling_a_block_gives_the_values_one_draw_at_a_time_gives() {
     }
 }
 
+// --- the generator ---------------------------------------------------------------
+
+/// The 16 state words `Generator::from_u64(seed)` documents: SplitMix64's
+/// first 16 outputs from `seed`.
+fn splitmix_words(seed: u64) -> Vec<u64> {
+    (0..16u64)
+        .map(|k| sample::splitmix64(seed.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15))))
+        .collect()
+}
+
+#[test]
+fn each_stream_of_the_generator_is_xoshiro256plusplus() {
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+    for seed in [0u64, 1, 42, u64::MAX] {
+        let words = splitmix_words(seed);
+        let mut streams: Vec<Xoshiro256PlusPlus> = words
+            .chunks(4)
+            .map(|w| {
+                let mut bytes = [0u8; 32];
+                for (b, x) in bytes.chunks_mut(8).zip(w) {
+                    b.copy_from_slice(&x.to_le_bytes());
+                }
+                Xoshiro256PlusPlus::from_seed(bytes)
+            })
+            .collect();
+        // Stream 0 is rand_xoshiro's own generator seeded from the u64.
+        let mut own = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut first = streams[0].clone();
+        for _ in 0..10 {
+            assert_eq!(own.next_u64(), first.next_u64());
+        }
+        // Bulk (AVX2 where the CPU has it) and one at a time, against the
+        // four reference streams interleaved step by step.
+        let mut bulk = sample::Generator::from_u64(seed);
+        let mut raw = vec![0u64; 4 * 300];
+        bulk.fill_raw(&mut raw);
+        let mut single = sample::Generator::from_u64(seed);
+        for (i, &x) in raw.iter().enumerate() {
+            let want = streams[i % 4].next_u64();
+            assert_eq!(x, want, "seed {seed}, output {i}");
+            assert_eq!(single.next_u64(), want, "seed {seed}, output {i}");
+        }
+    }
+}
+
+#[test]
+fn the_generator_hands_out_one_sequence_however_it_is_asked() {
+    use rand::Rng;
+    let mut reference = sample::Generator::from_u64(9);
+    let want: Vec<u64> = (0..200).map(|_| reference.next_u64()).collect();
+    // Requests of every size mod 4, starting mid-step.
+    let mut g = sample::Generator::from_u64(9);
+    let mut got = Vec::new();
+    for len in [1usize, 3, 2, 7, 64, 5, 0, 4, 9, 1] {
+        if len == 9 {
+            got.push(g.next_u64());
+            continue;
+        }
+        let mut raw = vec![0u64; len];
+        g.fill_raw(&mut raw);
+        got.extend(raw);
+    }
+    assert_eq!(got, want[..got.len()]);
+}
+
 #[test]
 fn uniform_variates_convert_all_53_bits_exactly() {
     for bits in [

@@ -1,5 +1,6 @@
 //! Sampling ranged values (SPEC 3.6): one sampler per param, drawing from
-//! a portable, seeded generator (xoshiro256++, `rand_xoshiro`).
+//! a portable, seeded generator (four xoshiro256++ streams stepped
+//! together, [`Generator`]).
 //!
 //! * `uniform`: low + u (high - low).
 //! * `triangular`: the closed-form inverse CDF.
@@ -16,9 +17,10 @@
 //! A sampled share or rate (target shares, saving rates) that leaves 0-100%
 //! is clamped to it; no other value is truncated (docs/uncertainty.md).
 
-use rand::Rng;
+use std::convert::Infallible;
+
+use rand::{Rng, TryRng};
 use rand_distr::{Distribution, StandardNormal};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -29,18 +31,182 @@ use crate::scenario::{Param, Scenario};
 /// z for the 95th percentile of the standard normal (SPEC 3.6).
 pub const Z95: f64 = 1.6448536;
 
-/// The generator behind every draw: xoshiro256++ (256-bit state), portable
-/// and seedable, so the same seed gives the same stream on every machine.
-pub type Generator = Xoshiro256PlusPlus;
+/// Streams a [`Generator`] steps together: four 64-bit lanes, one AVX2
+/// register per word of state.
+pub const STREAMS: usize = 4;
+
+/// The generator behind every draw: four xoshiro256++ streams (each with
+/// its own 256-bit state) stepped together, their outputs interleaved.
+/// Step i yields stream 0's i-th output, then stream 1's, 2's and 3's, and
+/// [`Generator::fill_raw`] and `next_u64` both hand out that one sequence.
+/// Integer arithmetic only, so the same seed gives the same stream on
+/// every machine, whether or not the steps run as vector instructions
+/// (about 0.5 ns a value with AVX2 against 1.3 ns for one stream alone,
+/// whose steps each wait for the last).
+#[derive(Clone, Debug)]
+pub struct Generator {
+    /// State word w of stream j is `state[w][j]`.
+    state: [[u64; STREAMS]; 4],
+    /// The last step's outputs not yet handed out: `buffer[next..]`.
+    buffer: [u64; STREAMS],
+    next: usize,
+}
+
+impl Generator {
+    /// The generator whose 16 state words (stream 0's four, then stream
+    /// 1's, ...) are the first 16 outputs of SplitMix64 started at `seed`,
+    /// as `rand_xoshiro` seeds one stream from a u64.
+    pub fn from_u64(seed: u64) -> Generator {
+        let mut x = seed;
+        let mut state = [[0; STREAMS]; 4];
+        for j in 0..STREAMS {
+            for word in state.iter_mut() {
+                if let Some(w) = word.get_mut(j) {
+                    *w = splitmix64(x);
+                }
+                x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            }
+        }
+        Generator {
+            state,
+            buffer: [0; STREAMS],
+            next: STREAMS,
+        }
+    }
+
+    /// One step of every stream: xoshiro256++, lane by lane (for
+    /// `next_u64`, and for bulk steps where the CPU lacks AVX2;
+    /// [`steps_avx2`] does the same in registers).
+    #[inline(always)]
+    fn step(&mut self) -> [u64; STREAMS] {
+        let [s0, s1, s2, s3] = &mut self.state;
+        let mut out = [0; STREAMS];
+        let words = s0
+            .iter_mut()
+            .zip(s1.iter_mut())
+            .zip(s2.iter_mut().zip(s3.iter_mut()));
+        for (((s0, s1), (s2, s3)), o) in words.zip(out.iter_mut()) {
+            *o = s0.wrapping_add(*s3).rotate_left(23).wrapping_add(*s0);
+            let t = *s1 << 17;
+            *s2 ^= *s0;
+            *s3 ^= *s1;
+            *s1 ^= *s2;
+            *s0 ^= *s3;
+            *s2 ^= t;
+            *s3 = s3.rotate_left(45);
+        }
+        out
+    }
+
+    /// Fills `out` (a whole number of steps) with the outputs of the next
+    /// steps, in registers with AVX2 where the CPU has it.
+    #[inline(always)]
+    fn steps(&mut self, out: &mut [u64]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                unsafe { steps_avx2(&mut self.state, out) };
+                return;
+            }
+        }
+        for four in out.chunks_exact_mut(STREAMS) {
+            four.copy_from_slice(&self.step());
+        }
+    }
+
+    /// Fills `out` with the next outputs, as calls of `next_u64` would.
+    #[inline(always)]
+    pub fn fill_raw(&mut self, out: &mut [u64]) {
+        let waiting = self.buffer.get(self.next..).unwrap_or(&[]);
+        let (first, rest) = out.split_at_mut(waiting.len().min(out.len()));
+        first.copy_from_slice(waiting.get(..first.len()).unwrap_or(&[]));
+        self.next += first.len();
+        let whole = rest.len() - rest.len() % STREAMS;
+        let (bulk, tail) = rest.split_at_mut(whole);
+        self.steps(bulk);
+        if !tail.is_empty() {
+            self.buffer = self.step();
+            tail.copy_from_slice(self.buffer.get(..tail.len()).unwrap_or(&[]));
+            self.next = tail.len();
+        }
+    }
+}
+
+/// [`Generator::step`] over `out.len() / 4` steps with the state in four
+/// AVX2 registers (the same integer arithmetic, so the same outputs).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn steps_avx2(state: &mut [[u64; STREAMS]; 4], out: &mut [u64]) {
+    use std::arch::x86_64::*;
+    let [w0, w1, w2, w3] = state;
+    // SAFETY: each word is four u64s, 32 readable bytes.
+    let (mut s0, mut s1, mut s2, mut s3) = unsafe {
+        (
+            _mm256_loadu_si256(w0.as_ptr().cast()),
+            _mm256_loadu_si256(w1.as_ptr().cast()),
+            _mm256_loadu_si256(w2.as_ptr().cast()),
+            _mm256_loadu_si256(w3.as_ptr().cast()),
+        )
+    };
+    for four in out.chunks_exact_mut(STREAMS) {
+        let sum = _mm256_add_epi64(s0, s3);
+        let rotated = _mm256_or_si256(_mm256_slli_epi64::<23>(sum), _mm256_srli_epi64::<41>(sum));
+        // SAFETY: `four` is four u64s, 32 writable bytes.
+        unsafe { _mm256_storeu_si256(four.as_mut_ptr().cast(), _mm256_add_epi64(rotated, s0)) };
+        let t = _mm256_slli_epi64::<17>(s1);
+        s2 = _mm256_xor_si256(s2, s0);
+        s3 = _mm256_xor_si256(s3, s1);
+        s1 = _mm256_xor_si256(s1, s2);
+        s0 = _mm256_xor_si256(s0, s3);
+        s2 = _mm256_xor_si256(s2, t);
+        s3 = _mm256_or_si256(_mm256_slli_epi64::<45>(s3), _mm256_srli_epi64::<19>(s3));
+    }
+    // SAFETY: as for the loads.
+    unsafe {
+        _mm256_storeu_si256(w0.as_mut_ptr().cast(), s0);
+        _mm256_storeu_si256(w1.as_mut_ptr().cast(), s1);
+        _mm256_storeu_si256(w2.as_mut_ptr().cast(), s2);
+        _mm256_storeu_si256(w3.as_mut_ptr().cast(), s3);
+    }
+}
+
+impl TryRng for Generator {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        // The high half: xoshiro's best bits.
+        self.try_next_u64().map(|x| (x >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        if self.next >= STREAMS {
+            self.buffer = self.step();
+            self.next = 0;
+        }
+        let x = self.buffer.get(self.next).copied().unwrap_or(0);
+        self.next += 1;
+        Ok(x)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for piece in dst.chunks_mut(8) {
+            let bytes = self.next_u64().to_le_bytes();
+            piece.copy_from_slice(bytes.get(..piece.len()).unwrap_or(&[]));
+        }
+        Ok(())
+    }
+}
 
 /// The generator for chunk `chunk` of a run with `seed`: each fixed-size
-/// chunk of draws has its own stream, so results do not depend on how
+/// chunk of draws has its own streams, so results do not depend on how
 /// chunks are spread over threads.
 pub fn chunk_generator(seed: u64, chunk: u64) -> Generator {
-    use rand::SeedableRng;
     let mixed =
         splitmix64(splitmix64(seed) ^ splitmix64(chunk.wrapping_add(0x632B_E59B_D9B4_E019)));
-    Generator::seed_from_u64(mixed)
+    Generator::from_u64(mixed)
 }
 
 /// SplitMix64: a bijective mixer for deriving stream seeds.
@@ -153,7 +319,7 @@ impl Sampler {
 
     /// Fills `out` with draws.
     #[inline(always)]
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill(&self, rng: &mut Generator, out: &mut [f64]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
             &Sampler::Uniform { low, width } => fill_units(rng, out, |u| low + u * width),
@@ -216,13 +382,12 @@ impl Triangular {
 /// on each other and the conversions do not: raw bits first, then the
 /// variates through `f`, a loop that vectorises.
 #[inline(always)]
-fn fill_units<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64], f: impl Fn(f64) -> f64) {
+fn fill_units(rng: &mut Generator, out: &mut [f64], f: impl Fn(f64) -> f64) {
     let mut raw = [0u64; 64];
     for part in out.chunks_mut(raw.len()) {
-        for r in raw.iter_mut().take(part.len()) {
-            *r = rng.next_u64();
-        }
-        for (x, &r) in part.iter_mut().zip(&raw) {
+        let raw = raw.get_mut(..part.len()).unwrap_or(&mut []);
+        rng.fill_raw(raw);
+        for (x, &r) in part.iter_mut().zip(raw.iter()) {
             *x = f(unit_of(r));
         }
     }
@@ -245,7 +410,7 @@ impl ParamSampler {
 
     /// Fills `out` with clamped draws.
     #[inline(always)]
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill(&self, rng: &mut Generator, out: &mut [f64]) {
         self.sampler.fill(rng, out);
         if let (Some((lo, hi)), false) = (self.clamp, self.sampler.is_fixed()) {
             for x in out.iter_mut() {

@@ -679,22 +679,14 @@ impl Kernel {
         let p = |id: usize| params.get(id);
         // 3.1 and 3.3: counterfactual and the shift.
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
-            grow(&mut l.volume, &mut l.cf, &l.growth, sv.baseline);
+            // Growth and the shift in one pass over the lanes.
+            match &sv.shift {
+                Some(sh) => grow_and_shift(l, sv.baseline, sh.sigma0, sh.phi[t]),
+                // No shift: its savings stay as cleared for the block.
+                None => grow_unshifted(l, sv.baseline),
+            }
             if self.needs_prices[k] {
                 mul_assign(&mut l.prices, &l.price_growth);
-            }
-            match &sv.shift {
-                Some(sh) => shift(
-                    &mut l.shift,
-                    &mut l.post,
-                    &l.cf,
-                    &l.dsigma,
-                    &l.one_minus_rbar,
-                    sh.sigma0,
-                    sh.phi[t],
-                ),
-                // No shift: its savings stay as cleared for the block.
-                None => l.post = l.cf,
             }
             if self.needs_prices[k] {
                 l.wf = [0.0; PART];
@@ -1080,11 +1072,38 @@ fn one_minus_ratio(out: &mut Part, num: &Part, den: &Part) {
     }
 }
 
+/// SPEC 3.1 for a service with no shift: volume and counterfactual grow,
+/// and the post-shift base is the counterfactual.
 #[inline(always)]
-fn grow(volume: &mut Part, cf: &mut Part, growth: &Part, baseline: f64) {
+fn grow_unshifted(l: &mut ServiceLanes, baseline: f64) {
     for d in 0..PART {
-        volume[d] *= growth[d];
-        cf[d] = baseline * volume[d];
+        l.volume[d] *= l.growth[d];
+        l.cf[d] = baseline * l.volume[d];
+        l.post[d] = l.cf[d];
+    }
+}
+
+/// SPEC 3.1 and the exact solve of SPEC 3.3 in f64, lane by lane, in one
+/// pass.
+#[inline(always)]
+fn grow_and_shift(l: &mut ServiceLanes, baseline: f64, sigma0: f64, phi: f64) {
+    for d in 0..PART {
+        l.volume[d] *= l.growth[d];
+        let cf = baseline * l.volume[d];
+        l.cf[d] = cf;
+        // sigma - sigma0 = (target - sigma0) phi; the numerator
+        // R(1 - sigma) - sigma O is C (sigma0 - sigma).
+        let moved_share = l.dsigma[d] * phi;
+        let sigma = sigma0 + moved_share;
+        let numerator = -cf * moved_share;
+        let denominator = 1.0 - sigma * l.one_minus_rbar[d];
+        let m = if numerator > 0.0 && denominator > 0.0 {
+            numerator / denominator
+        } else {
+            0.0
+        };
+        l.shift[d] = m * l.one_minus_rbar[d];
+        l.post[d] = cf - l.shift[d];
     }
 }
 
@@ -1130,34 +1149,6 @@ fn add_staff_cost(a: &mut Part, fewer: &Part, per_head: &Part, prices: &Part, ph
 fn add_gross(row: &mut Part, shift: &Part, eff: &Part, wf: &Part) {
     for d in 0..PART {
         row[d] += shift[d] + eff[d] + wf[d];
-    }
-}
-
-/// The exact solve of SPEC 3.3 in f64, lane by lane.
-#[inline(always)]
-fn shift(
-    saving: &mut Part,
-    post: &mut Part,
-    cf: &Part,
-    dsigma: &Part,
-    one_minus_rbar: &Part,
-    sigma0: f64,
-    phi: f64,
-) {
-    for d in 0..PART {
-        // sigma - sigma0 = (target - sigma0) phi; the numerator
-        // R(1 - sigma) - sigma O is C (sigma0 - sigma).
-        let moved_share = dsigma[d] * phi;
-        let sigma = sigma0 + moved_share;
-        let numerator = -cf[d] * moved_share;
-        let denominator = 1.0 - sigma * one_minus_rbar[d];
-        let m = if numerator > 0.0 && denominator > 0.0 {
-            numerator / denominator
-        } else {
-            0.0
-        };
-        saving[d] = m * one_minus_rbar[d];
-        post[d] = cf[d] - saving[d];
     }
 }
 

@@ -425,17 +425,25 @@ fn the_generator_hands_out_one_sequence_however_it_is_asked() {
     use rand::Rng;
     let mut reference = sample::Generator::from_u64(9);
     let want: Vec<u64> = (0..200).map(|_| reference.next_u64()).collect();
-    // Requests of every size mod 4, starting mid-step.
+    // Bulk requests of every size mod 4, starting mid-step, with single
+    // values (`None`) between them.
     let mut g = sample::Generator::from_u64(9);
     let mut got = Vec::new();
-    for len in [1usize, 3, 2, 7, 64, 5, 0, 4, 9, 1] {
-        if len == 9 {
-            got.push(g.next_u64());
-            continue;
+    for request in [1usize, 3, 2, 7, 64, 5, 0, 4].map(Some).into_iter().chain([
+        None,
+        Some(1),
+        None,
+        None,
+        Some(6),
+    ]) {
+        match request {
+            Some(len) => {
+                let mut raw = vec![0u64; len];
+                g.fill_raw(&mut raw);
+                got.extend(raw);
+            }
+            None => got.push(g.next_u64()),
         }
-        let mut raw = vec![0u64; len];
-        g.fill_raw(&mut raw);
-        got.extend(raw);
     }
     assert_eq!(got, want[..got.len()]);
 }

@@ -5,13 +5,14 @@
 //! ([`Kernel`]); each block of [`BLOCK`] draws is then run, half a block at
 //! a time, as structure of arrays: every quantity is an array over the
 //! lanes, so the inner loops are simple lane-wise arithmetic the compiler
-//! vectorizes, with no allocation per draw. Only the quantities Monte Carlo reports are computed (pool
-//! totals, service spend, partners' contributions), not settings or people.
+//! vectorizes, with no allocation per draw. Only the quantities Monte Carlo
+//! reports are computed (pool totals, service spend, partners'
+//! contributions), not settings or people.
 //!
 //! The arithmetic mirrors the exact engine step for step, so with the same
 //! param values the two agree to about 1e-12 relative (tested).
 
-// The kernel indexes fixed-size arrays of BLOCK lanes with `0..BLOCK`, and
+// The kernel indexes fixed-size arrays of PART lanes with `0..PART`, and
 // small per-scenario tables built in `Kernel::new` with indices it also
 // built, so no index can be out of bounds.
 #![allow(clippy::indexing_slicing)]
@@ -259,8 +260,9 @@ struct ServiceLanes {
     /// Counterfactual less net savings (what a proportional share keeps).
     kept: Part,
     /// Staggers consecutive services' arrays across L1 cache sets: without
-    /// it each service is exactly 8 KiB, so every service's copy of an
-    /// array maps to the same sets and evicts the others'.
+    /// it each service is exactly 4 KiB (the L1's set stride), so every
+    /// service's copy of an array maps to the same sets and evicts the
+    /// others'.
     _stagger: [f64; 8],
 }
 
@@ -687,8 +689,6 @@ impl Kernel {
             }
             if self.needs_prices[k] {
                 mul_assign(&mut l.prices, &l.price_growth);
-            }
-            if self.needs_prices[k] {
                 l.wf = [0.0; PART];
             }
             if self.has_costs[k] {
@@ -861,7 +861,7 @@ fn net_terms(services: &[KService], i: usize) -> Vec<Term> {
 /// The value of a param the kernel was not given (none, in practice).
 const ZERO: Part = [0.0; PART];
 
-/// Part handled together by [`sum_terms`]: four AVX2 registers.
+/// Lanes handled together by [`sum_terms`]: four AVX2 registers.
 const TILE: usize = 16;
 
 /// row = start + the terms, added in order (as successive `axpy`s would,
@@ -954,7 +954,7 @@ fn capped_shares(
             });
         }
     }
-    // Part where a cap binds: full water-filling, lane by lane.
+    // Lanes where a cap binds: full water-filling, lane by lane.
     let mut highest = f64::NEG_INFINITY;
     for d in 0..PART {
         highest = highest.max(l.var[d]);

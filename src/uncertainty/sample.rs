@@ -378,9 +378,9 @@ impl Triangular {
 }
 
 /// Fills `out` with `f(u)` for uniform variates u, one per value in
-/// stream order, as `f(open_unit(rng))` would. The generator's steps depend
-/// on each other and the conversions do not: raw bits first, then the
-/// variates through `f`, a loop that vectorises.
+/// stream order, as `f(open_unit(rng))` would: raw bits first (four
+/// streams a step, [`Generator::fill_raw`]), then the variates through
+/// `f`, a loop that vectorises.
 #[inline(always)]
 fn fill_units(rng: &mut Generator, out: &mut [f64], f: impl Fn(f64) -> f64) {
     let mut raw = [0u64; 64];

@@ -233,10 +233,43 @@ pub struct Kernel {
     /// file order), so a service's efficiency savings are summed in one
     /// pass (see [`rate_savings`]).
     rates_by_service: Option<Vec<Vec<usize>>>,
-    /// Whether each service has costs (cost lines or redundancy) and
-    /// variances; arrays a service never uses are not cleared each year.
-    has_costs: Vec<bool>,
-    has_variances: Vec<bool>,
+    /// Per service, the years in which cost lines or redundancy add to
+    /// its costs, and variance lines to its variances (see [`Active`]).
+    costs_in: Vec<Active>,
+    variances_in: Vec<Active>,
+    /// The years in which any service has a variance.
+    any_variances: Active,
+}
+
+/// The years (t = 0..=H) in which something adds to one of a service's
+/// arrays. In other years the array is zero, so it needs clearing only in
+/// a year after an active one, and what is shared from it (a variance
+/// of zero gives every partner zero) can be skipped: late years of a
+/// scenario whose costs and variances stop early cost less.
+#[derive(Clone, Debug)]
+struct Active(Vec<bool>);
+
+impl Active {
+    fn new(horizon: u32) -> Active {
+        Active(vec![false; horizon as usize + 1])
+    }
+
+    fn set(&mut self, t: usize) {
+        if let Some(slot) = self.0.get_mut(t) {
+            *slot = true;
+        }
+    }
+
+    /// Something adds to the array in year `t`.
+    fn at(&self, t: usize) -> bool {
+        self.0.get(t).copied().unwrap_or(false)
+    }
+
+    /// The array must be cleared in year `t`: something adds to it now,
+    /// or added to it last year.
+    fn clear(&self, t: usize) -> bool {
+        self.at(t) || (t > 0 && self.at(t - 1))
+    }
 }
 
 /// One service's working arrays for a block.
@@ -436,12 +469,12 @@ impl Kernel {
                 })
                 .collect(),
         };
-        let costs = s
+        let costs: Vec<KYearly> = s
             .costs
             .iter()
             .map(|c| yearly(c.services.clone(), &c.amounts))
             .collect();
-        let variances = s
+        let variances: Vec<KYearly> = s
             .variances
             .iter()
             .map(|v| yearly(vec![v.service], &v.amounts))
@@ -460,26 +493,45 @@ impl Kernel {
             })
             .collect();
         let mut needs_prices = vec![false; s.services.len()];
-        let mut has_costs = vec![false; s.services.len()];
-        let mut has_variances = vec![false; s.services.len()];
+        let mut costs_in = vec![Active::new(h); s.services.len()];
+        let mut variances_in = vec![Active::new(h); s.services.len()];
+        let mut any_variances = Active::new(h);
         for w in &workforce {
             if let Some(slot) = needs_prices.get_mut(w.service) {
                 *slot = true;
             }
-            if let Some(slot) = has_costs.get_mut(w.service) {
-                *slot = true;
-            }
-        }
-        for c in &s.costs {
-            for &k in &c.services {
-                if let Some(slot) = has_costs.get_mut(k) {
-                    *slot = true;
+            // Redundancy is paid in the years in which posts go.
+            if let (Some(_), Some((_, phi)), Some(active)) =
+                (w.redundancy, &w.reduction, costs_in.get_mut(w.service))
+            {
+                for (t, pair) in phi.windows(2).enumerate() {
+                    if pair.first() != pair.last() {
+                        active.set(t + 1);
+                    }
                 }
             }
         }
-        for v in &s.variances {
-            if let Some(slot) = has_variances.get_mut(v.service) {
-                *slot = true;
+        for c in &costs {
+            for &k in &c.scope {
+                if let Some(active) = costs_in.get_mut(k) {
+                    for (t, a) in c.amounts.iter().enumerate() {
+                        if a.is_some() {
+                            active.set(t);
+                        }
+                    }
+                }
+            }
+        }
+        for v in &variances {
+            for &k in &v.scope {
+                if let Some(active) = variances_in.get_mut(k) {
+                    for (t, a) in v.amounts.iter().enumerate() {
+                        if a.is_some() {
+                            active.set(t);
+                            any_variances.set(t);
+                        }
+                    }
+                }
             }
         }
         let rates_by_service = savings.iter().all(|sv| sv.rate).then(|| {
@@ -520,8 +572,9 @@ impl Kernel {
             npv_rows,
             needs_prices,
             rates_by_service,
-            has_costs,
-            has_variances,
+            costs_in,
+            variances_in,
+            any_variances,
         }
     }
 
@@ -691,10 +744,10 @@ impl Kernel {
                 mul_assign(&mut l.prices, &l.price_growth);
                 l.wf = [0.0; PART];
             }
-            if self.has_costs[k] {
+            if self.costs_in[k].clear(t) {
                 l.cost = [0.0; PART];
             }
-            if self.has_variances[k] {
+            if self.variances_in[k].clear(t) {
                 l.var = [0.0; PART];
             }
         }
@@ -746,12 +799,19 @@ impl Kernel {
             }
         }
         // Service net savings and the risk share of variances.
-        for pv in x.partner_var.iter_mut() {
-            *pv = [0.0; PART];
+        if self.any_variances.clear(t) {
+            for pv in x.partner_var.iter_mut() {
+                *pv = [0.0; PART];
+            }
         }
         service_totals(&mut x.services, &mut x.net, &mut x.gross, &mut x.cf);
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
-            if !self.has_variances[k] {
+            let variances = &self.variances_in[k];
+            if !variances.at(t) {
+                // No variance this year: every partner's part is zero.
+                if sv.capped && variances.clear(t) {
+                    l.unalloc = [0.0; PART];
+                }
                 continue;
             }
             if sv.capped {

@@ -5,7 +5,9 @@
 //! x[floor(v)] and x[floor(v) + 1] exactly as numpy's `_lerp` does
 //! (`a + (b - a) t`, or `b - (b - a)(1 - t)` when t >= 0.5), so results
 //! match `numpy.percentile` to the bit. Only the order statistics needed
-//! are found, by selection (`select_nth_unstable`), never a full sort.
+//! are found, by selection (`select_nth_unstable`, after a histogram has
+//! narrowed long inputs to the few values near each wanted rank), never a
+//! full sort.
 
 /// The order statistics (0-based ranks) percentile `p` of `n` values needs,
 /// and the interpolation weight between them.
@@ -53,9 +55,176 @@ pub fn ranks(percentiles: &[u8], n: usize) -> Vec<usize> {
     r
 }
 
-/// The values at `ranks` (ascending, all < len) of `values`, by successive
-/// selection on shrinking sub-slices. Reorders `values`.
+/// The values at `ranks` (ascending; a rank beyond the values gives NaN)
+/// of `values`, in the total order of `f64::total_cmp`. Long inputs are
+/// first narrowed by a histogram ([`bucket_select`]); the rest, and each
+/// bucket, by successive selection on shrinking sub-slices. May reorder
+/// `values`.
 pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    if values.len() >= BUCKETED {
+        if let Some(found) = bucket_select(values, ranks) {
+            return found;
+        }
+    }
+    select_by_partition(values, ranks)
+}
+
+/// Inputs at least this long are narrowed by a histogram first.
+const BUCKETED: usize = 4096;
+
+/// Selection through a histogram. The values lie between their least and
+/// greatest, lo and hi; bucket b of B equal-width buckets holds the
+/// values with `floor((v - lo) B / (hi - lo)) = b`. That map never
+/// decreases as v grows, so bucket b holds exactly the ranks from the
+/// count of the buckets before it. One pass counts the buckets, a second
+/// gathers only those that hold a wanted rank (a few values each), and
+/// each of those is selected on its own: two cheap passes instead of the
+/// several partitions of selection over the whole input, with the same
+/// result.
+///
+/// `None` (select the usual way) when a value is not finite or every value
+/// is equal.
+fn bucket_select(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
+    const LANES: usize = 8;
+    let n = values.len();
+    // Least and greatest, and whether any value is not finite, eight
+    // lanes at a time.
+    let (mut low, mut high) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
+    let mut odd = [false; LANES];
+    let mut chunks = values.chunks_exact(LANES);
+    let mut take = |chunk: &[f64]| {
+        for (((&v, l), h), o) in chunk
+            .iter()
+            .zip(low.iter_mut())
+            .zip(high.iter_mut())
+            .zip(odd.iter_mut())
+        {
+            *l = if v < *l { v } else { *l };
+            *h = if v > *h { v } else { *h };
+            *o |= !v.is_finite();
+        }
+    };
+    for chunk in &mut chunks {
+        take(chunk);
+    }
+    take(chunks.remainder());
+    if odd.iter().any(|&o| o) {
+        return None;
+    }
+    let lo = low.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = high.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // About eight values a bucket; the counts stay within the L1 cache.
+    let buckets = (n / 8).next_power_of_two().clamp(256, 1 << 13);
+    let top = (buckets - 1) as f64;
+    let scale = buckets as f64 / (hi - lo);
+    // (An overflowing width would make (v - lo) scale infinite or NaN.)
+    if hi <= lo || !(hi - lo).is_finite() || !scale.is_finite() {
+        return None;
+    }
+    // Buckets are worked out a batch at a time (a loop the compiler
+    // vectorises), then used one by one.
+    const BATCH: usize = 64;
+    let batch_buckets = |batch: &[f64], out: &mut [u32; BATCH]| {
+        for (o, &v) in out.iter_mut().zip(batch) {
+            let x = ((v - lo) * scale).min(top);
+            // SAFETY: x is finite and within 0..=top (v, lo and scale are
+            // finite, v >= lo, and (v - lo) scale is at most about B), so
+            // it fits in an i32 exactly as truncation gives it.
+            *o = unsafe { x.to_int_unchecked::<i32>() }.unsigned_abs();
+        }
+    };
+    let mut ids = [0u32; BATCH];
+    let mut counts = vec![0u32; buckets];
+    for batch in values.chunks(BATCH) {
+        batch_buckets(batch, &mut ids);
+        for &b in ids.iter().take(batch.len()) {
+            if let Some(c) = counts.get_mut(b as usize) {
+                *c += 1;
+            }
+        }
+    }
+    // Where each bucket starts among the sorted values.
+    let mut starts = Vec::with_capacity(buckets + 1);
+    let mut sum = 0usize;
+    starts.push(0);
+    for &c in &counts {
+        sum += c as usize;
+        starts.push(sum);
+    }
+    // The bucket of each wanted rank (ranks ascend, so buckets do too).
+    let of_rank: Vec<Option<usize>> = ranks
+        .iter()
+        .map(|&r| (r < n).then(|| starts.partition_point(|&s| s <= r) - 1))
+        .collect();
+    let mut wanted: Vec<usize> = of_rank.iter().flatten().copied().collect();
+    wanted.dedup();
+    // Each wanted bucket's place among the gathered values.
+    const NOT_WANTED: u32 = u32::MAX;
+    let mut slot = vec![NOT_WANTED; buckets];
+    let mut cursor = Vec::with_capacity(wanted.len());
+    let mut gathered = 0usize;
+    for (i, &b) in wanted.iter().enumerate() {
+        if let Some(s) = slot.get_mut(b) {
+            *s = i as u32;
+        }
+        cursor.push(gathered);
+        gathered += counts.get(b).copied().unwrap_or(0) as usize;
+    }
+    let mut segments = vec![0.0; gathered];
+    let bounds: Vec<(usize, usize)> = cursor
+        .iter()
+        .zip(&wanted)
+        .map(|(&at, &b)| (at, at + counts.get(b).copied().unwrap_or(0) as usize))
+        .collect();
+    for batch in values.chunks(BATCH) {
+        batch_buckets(batch, &mut ids);
+        for (&v, &b) in batch.iter().zip(&ids) {
+            let s = slot.get(b as usize).copied().unwrap_or(NOT_WANTED);
+            if s != NOT_WANTED {
+                if let Some(at) = cursor.get_mut(s as usize) {
+                    if let Some(place) = segments.get_mut(*at) {
+                        *place = v;
+                    }
+                    *at += 1;
+                }
+            }
+        }
+    }
+    // Each wanted bucket's ranks, selected among its own values. A bucket
+    // holding most of the values (a few far outliers stretch the range)
+    // is selected directly, so narrowing never repeats for long.
+    let mut found = vec![f64::NAN; ranks.len()];
+    for (i, &b) in wanted.iter().enumerate() {
+        let (Some(&(from, to)), Some(&start)) = (bounds.get(i), starts.get(b)) else {
+            continue;
+        };
+        let Some(segment) = segments.get_mut(from..to) else {
+            continue;
+        };
+        let (places, local): (Vec<usize>, Vec<usize>) = of_rank
+            .iter()
+            .zip(ranks)
+            .enumerate()
+            .filter(|(_, (o, _))| **o == Some(b))
+            .map(|(place, (_, &r))| (place, r - start))
+            .unzip();
+        let selected = if segment.len() > n / 2 {
+            select_by_partition(segment, &local)
+        } else {
+            select_ranks(segment, &local)
+        };
+        for (place, v) in places.into_iter().zip(selected) {
+            if let Some(slot) = found.get_mut(place) {
+                *slot = v;
+            }
+        }
+    }
+    Some(found)
+}
+
+/// [`select_ranks`] by successive selection on shrinking sub-slices.
+/// Reorders `values`.
+fn select_by_partition(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
     // Selection compares plain integers: each value is replaced by its
     // order key (the bits `f64::total_cmp` compares), and back afterwards.
     for v in values.iter_mut() {
@@ -222,6 +391,86 @@ mod tests {
             v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             sorted.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
+    }
+
+    /// A shape of input for the histogram path: `i` of `n`, `x` a
+    /// pseudo-random word.
+    fn shaped(shape: usize, i: usize, n: usize, x: u64) -> f64 {
+        let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+        match shape {
+            // Spread evenly, with signs and both zeros.
+            0 => (u - 0.5) * 1e7,
+            1 => [-0.0, 0.0, 1.0, -1.0][i % 4],
+            // Heavy ties: few distinct values.
+            2 => ((x % 13) as f64 - 6.0) * 0.25,
+            // A far outlier stretching the range: nearly every value in
+            // one bucket.
+            3 if i == n / 3 => 1e300,
+            3 => u,
+            // Geometric: each bucket split leaves most values in the first.
+            4 => 2f64.powi((i % 900) as i32 - 450),
+            // Money-like, clustered.
+            _ => 1e8 + (u * u) * 1e6,
+        }
+    }
+
+    #[test]
+    fn the_histogram_path_selects_what_a_full_sort_does() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for n in [BUCKETED, 5_001, 70_000] {
+            for shape in 0..6 {
+                let values: Vec<f64> = (0..n)
+                    .map(|i| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        shaped(shape, i, n, x)
+                    })
+                    .collect();
+                let mut sorted = values.clone();
+                sorted.sort_by(f64::total_cmp);
+                let ranks = [0, 1, n / 20, n / 20, n / 2, n / 2 + 1, n - 2, n - 1, n];
+                let mut v = values.clone();
+                let got = select_ranks(&mut v, &ranks);
+                for (g, &r) in got.iter().zip(&ranks) {
+                    match sorted.get(r) {
+                        Some(want) => {
+                            assert_eq!(g.to_bits(), want.to_bits(), "n {n} shape {shape} rank {r}")
+                        }
+                        None => assert!(g.is_nan(), "n {n} shape {shape} rank {r}"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_histogram_path_steps_aside_for_values_that_are_not_finite_or_all_equal() {
+        let mut v: Vec<f64> = (0..BUCKETED).map(|i| i as f64).collect();
+        assert!(bucket_select(&v, &[3]).is_some());
+        for odd in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            v[7] = odd;
+            assert!(bucket_select(&v, &[3]).is_none());
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let got = select_ranks(&mut v.clone(), &[0, 100, BUCKETED - 1]);
+            let want = [sorted[0], sorted[100], sorted[BUCKETED - 1]];
+            for (g, w) in got.iter().zip(want) {
+                assert_eq!(g.to_bits(), w.to_bits());
+            }
+        }
+        // A range wider than the largest f64.
+        let mut wide = vec![0.0; BUCKETED];
+        wide[1] = -1e308;
+        wide[2] = 1e308;
+        assert!(bucket_select(&wide, &[0]).is_none());
+        assert_eq!(
+            select_ranks(&mut wide, &[0, 1, BUCKETED - 1]),
+            vec![-1e308, 0.0, 1e308]
+        );
+        let equal = vec![2.5; BUCKETED];
+        assert!(bucket_select(&equal, &[0]).is_none());
+        assert_eq!(select_ranks(&mut equal.clone(), &[0, 9]), vec![2.5, 2.5]);
     }
 
     #[test]

@@ -10,7 +10,10 @@
 //!    the number of pilot values below the full run's order statistic,
 //!    which is hypergeometric: the pilot is part of the run).
 //! 2. **One pass** over every draw counts, per row, how many values fall
-//!    below each window and keeps only the values inside windows.
+//!    below each window's edges and keeps only the values inside windows,
+//!    all of a row's in one region (which window each is in need not be
+//!    known: the windows are disjoint and ordered, so the kept values,
+//!    sorted, are window after window).
 //! 3. **Resolve.** The rank-r value lies in the window whose count below is
 //!    at most r and whose count below plus its size exceeds r; it is found
 //!    by selection among that window's values. If a rank falls outside
@@ -258,12 +261,8 @@ struct Windows {
     centre: f64,
     /// `(edge - centre) as f32` for each edge.
     keys: Vec<f32>,
-    /// The keys padded with NaN (which compares false) to [`MAX_EDGES`],
-    /// for the vector path to load whole: built once, not per call (a
-    /// copy per call stalled the loads that followed it).
-    padded: [f32; MAX_EDGES],
-    /// The share of the pilot's values inside each window.
-    shares: Vec<f64>,
+    /// The share of the pilot's values inside the windows.
+    share: f64,
 }
 
 impl Windows {
@@ -274,16 +273,11 @@ impl Windows {
             _ => 0.0,
         };
         let keys: Vec<f32> = edges.iter().map(|&e| key(e, centre)).collect();
-        let mut padded = [f32::NAN; MAX_EDGES];
-        for (slot, &k) in padded.iter_mut().zip(&keys) {
-            *slot = k;
-        }
         Windows {
             keys,
-            padded,
             edges,
             centre,
-            shares: Vec::new(),
+            share: 0.0,
         }
     }
 }
@@ -353,6 +347,16 @@ impl<'a> Region<'a> {
         self.len + self.spill.len()
     }
 
+    /// The unused slots, if there are at least `room` of them (and
+    /// nothing has spilled yet, so values go on in order).
+    #[inline(always)]
+    fn tail(&mut self, room: usize) -> Option<&mut [f64]> {
+        if !self.spill.is_empty() {
+            return None;
+        }
+        self.slots.get_mut(self.len..).filter(|t| t.len() >= room)
+    }
+
     /// The values, in the order they came.
     fn values(&self) -> impl Iterator<Item = &f64> {
         self.slots.iter().take(self.len).chain(&self.spill)
@@ -379,37 +383,33 @@ fn cut<'a>(mut buffer: &'a mut [f64], sizes: &[usize]) -> Vec<&'a mut [f64]> {
         .collect()
 }
 
-/// Cuts `buffer` into consecutive regions of the given sizes.
-fn regions<'a>(buffer: &'a mut [f64], sizes: &[usize]) -> Vec<Region<'a>> {
-    cut(buffer, sizes).into_iter().map(Region::new).collect()
-}
-
 /// Per row: how many values there are, how many are at or above each
-/// window's low edge, and each window's values.
+/// edge, and the values inside the windows, all in one region.
+///
+/// The windows are disjoint and ascending, so the kept values, sorted,
+/// are window 0's, then window 1's, and so on; each window's size is the
+/// difference of its edges' counts. That is all [`Tally::resolve`] needs,
+/// so values are kept without working out which window they are in: the
+/// vector path packs them straight into the region.
 #[derive(Debug, Default)]
 struct Tally<'a> {
     total: usize,
     at_or_above: Vec<u64>,
-    /// Counts of the vector path, per window and lane (added to
+    /// Counts of the vector path, per edge and lane (added to
     /// `at_or_above` by [`Tally::settle`]).
     lanes: Vec<[u32; 8]>,
-    inside: Vec<Region<'a>>,
+    inside: Region<'a>,
 }
 
 impl<'a> Tally<'a> {
-    /// An empty tally whose windows' values go to vectors.
+    /// An empty tally whose kept values go to a vector.
     fn new(windows: &Windows) -> Tally<'a> {
-        Tally::in_regions(
-            (0..windows.edges.len() / 2)
-                .map(|_| Region::default())
-                .collect(),
-        )
+        Tally::in_region(windows, Region::default())
     }
 
-    /// An empty tally whose windows' values go to `inside`, one region a
-    /// window.
-    fn in_regions(inside: Vec<Region<'a>>) -> Tally<'a> {
-        let n = inside.len();
+    /// An empty tally whose kept values go to `inside`.
+    fn in_region(windows: &Windows, inside: Region<'a>) -> Tally<'a> {
+        let n = windows.edges.len();
         Tally {
             total: 0,
             at_or_above: vec![0; n],
@@ -449,33 +449,23 @@ impl<'a> Tally<'a> {
         self.total += 1;
         let k = key(v, windows.centre);
         let mut region = 0usize;
-        for (i, &edge) in windows.keys.iter().enumerate() {
+        for (&edge, count) in windows.keys.iter().zip(self.at_or_above.iter_mut()) {
             if k >= edge {
                 region += 1;
-                if i % 2 == 0 {
-                    if let Some(count) = self.at_or_above.get_mut(i / 2) {
-                        *count += 1;
-                    }
-                }
+                *count += 1;
             }
         }
-        self.push(region, v);
-    }
-
-    #[inline(always)]
-    fn push(&mut self, region: usize, v: f64) {
+        // An odd number of edges at or below: inside a window.
         if region & 1 == 1 {
-            if let Some(w) = self.inside.get_mut(region >> 1) {
-                w.push(v);
-            }
+            self.inside.push(v);
         }
     }
 
     /// Eight values at a time are compared with each window's edges; the
-    /// low edge's masks are summed into counts, and the values inside a
-    /// window are packed into a staging buffer without branching (a table
-    /// of lane permutations) and placed afterwards. Specialised by the
-    /// number of windows so the loops unroll.
+    /// masks are summed into counts, and the values inside a window are
+    /// packed, without branching (a table of lane permutations), straight
+    /// into the region, or into a staging buffer when the region is nearly
+    /// full. Specialised by the number of windows so the loops unroll.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
@@ -503,30 +493,28 @@ impl<'a> Tally<'a> {
             }
         }
         let centre = _mm256_set1_pd(windows.centre);
-        // The edges across lanes (NaN padding compares false), for the
-        // regions of staged values.
-        let (first, second) = windows.padded.split_at(8);
-        // SAFETY: each half is 8 readable f32s.
-        let across = unsafe {
-            [
-                _mm256_loadu_ps(first.as_ptr()),
-                _mm256_loadu_ps(second.as_ptr()),
-            ]
-        };
         // Lane permutations that pack the f64 lanes named by a 4-bit mask
         // to the front (as pairs of 32-bit lanes).
         const PACK: [[i32; 8]; 16] = pack_table();
-        // Room for a whole batch plus the 4 lanes a packed store may write
-        // beyond the values it keeps.
+        // A packed store writes 4 lanes, beyond the values it keeps: a
+        // batch needs room for all of its values and 4 more.
         const BATCH: usize = 64;
-        let mut staged = [0.0f64; BATCH + 4];
-        let mut counts = [_mm256_setzero_si256(); W];
-        for (c, lanes) in counts.iter_mut().zip(&self.lanes) {
+        const ROOM: usize = BATCH + 4;
+        let mut staged = [0.0f64; ROOM];
+        let mut counts = [[_mm256_setzero_si256(); 2]; W];
+        for (c, lanes) in counts.iter_mut().flatten().zip(&self.lanes) {
             // SAFETY: `lanes` is 32 readable bytes.
             *c = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
         }
         let mut batches = values.chunks_exact(BATCH);
         for batch in &mut batches {
+            // Straight into the region if it has room, else staged.
+            let direct = self.inside.tail(ROOM);
+            let staging = direct.is_none();
+            let dest: &mut [f64] = match direct {
+                Some(tail) => tail,
+                None => &mut staged,
+            };
             let mut n = 0usize;
             for oct in batch.chunks_exact(8) {
                 let (a, b) = oct.split_at(4);
@@ -537,12 +525,13 @@ impl<'a> Tally<'a> {
                 let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
                 let k = _mm256_set_m128(kb, ka);
                 let mut inside = _mm256_setzero_ps();
-                for ([low, high], c) in edges.iter().zip(counts.iter_mut()) {
+                for ([low, high], [c_low, c_high]) in edges.iter().zip(counts.iter_mut()) {
                     // A mask lane is all ones (-1) where the key is at or
                     // above the edge's.
                     let from = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *low);
                     let beyond = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *high);
-                    *c = _mm256_sub_epi32(*c, _mm256_castps_si256(from));
+                    *c_low = _mm256_sub_epi32(*c_low, _mm256_castps_si256(from));
+                    *c_high = _mm256_sub_epi32(*c_high, _mm256_castps_si256(beyond));
                     inside = _mm256_or_ps(inside, _mm256_andnot_ps(beyond, from));
                 }
                 let odd = _mm256_movemask_ps(inside) as usize;
@@ -552,7 +541,7 @@ impl<'a> Tally<'a> {
                     let p = unsafe { _mm256_loadu_si256(perm.as_ptr().cast()) };
                     let packed =
                         _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(lanes), p));
-                    if let Some(slot) = staged.get_mut(n..n + 4) {
+                    if let Some(slot) = dest.get_mut(n..n + 4) {
                         // SAFETY: `slot` is 4 writable f64s.
                         unsafe { _mm256_storeu_pd(slot.as_mut_ptr(), packed) };
                     }
@@ -560,16 +549,15 @@ impl<'a> Tally<'a> {
                 }
             }
             self.total += BATCH;
-            for &v in staged.iter().take(n) {
-                let k = _mm256_set1_ps(key(v, windows.centre));
-                let region = (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[0])) as u32)
-                    .count_ones()
-                    + (_mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(k, across[1])) as u32)
-                        .count_ones();
-                self.push(region as usize, v);
+            if staging {
+                for &v in staged.iter().take(n) {
+                    self.inside.push(v);
+                }
+            } else {
+                self.inside.len += n;
             }
         }
-        for (c, lanes) in counts.iter().zip(self.lanes.iter_mut()) {
+        for (c, lanes) in counts.iter().flatten().zip(self.lanes.iter_mut()) {
             // SAFETY: `lanes` is 32 writable bytes.
             unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *c) };
         }
@@ -579,56 +567,55 @@ impl<'a> Tally<'a> {
     }
 
     /// The values at `ranks` among every value the `parts` saw, or `None`
-    /// if some rank is in no window. Each window that holds a rank has its
-    /// values gathered from every part into `scratch` (reused from row to
-    /// row, so no fresh memory) and selected there.
+    /// if some rank is in no window. The kept values of every part are
+    /// gathered into `scratch` (reused from row to row, so no fresh
+    /// memory) and each rank is selected there at its place among them:
+    /// after the values of the windows below its own.
     fn resolve(mut parts: Vec<Tally>, ranks: &[usize], scratch: &mut Vec<f64>) -> Option<Vec<f64>> {
-        let windows = parts.first().map_or(0, |p| p.inside.len());
+        let edges = parts.first().map_or(0, |p| p.at_or_above.len());
         let mut total = 0;
-        let mut at_or_above = vec![0u64; windows];
-        let mut sizes = vec![0usize; windows];
+        let mut at_or_above = vec![0u64; edges];
         for part in &mut parts {
             part.settle();
             total += part.total;
-            for ((a, b), (size, region)) in at_or_above
-                .iter_mut()
-                .zip(&part.at_or_above)
-                .zip(sizes.iter_mut().zip(&part.inside))
-            {
+            for (a, b) in at_or_above.iter_mut().zip(&part.at_or_above) {
                 *a += b;
-                *size += region.len();
             }
         }
-        // Window k starts after the values below its low edge (edge 2k).
-        let starts: Vec<usize> = at_or_above.iter().map(|&a| total - a as usize).collect();
-        // Each rank's window, then one selection per window for all of its
-        // ranks (ranks are sorted, so each window's are too).
-        let mut found = Vec::with_capacity(ranks.len());
+        // Each window's first rank among all values, and its size.
+        let windows: Vec<(usize, usize)> = at_or_above
+            .chunks_exact(2)
+            .map(|pair| match pair {
+                [low, high] => (
+                    total.saturating_sub(*low as usize),
+                    low.saturating_sub(*high) as usize,
+                ),
+                _ => (0, 0),
+            })
+            .collect();
+        let mut places = Vec::with_capacity(ranks.len());
         for &r in ranks {
-            let k = starts
-                .iter()
-                .zip(&sizes)
-                .position(|(&start, &size)| start <= r && r < start + size)?;
-            found.push((k, r));
-        }
-        let mut out = Vec::with_capacity(ranks.len());
-        let mut i = 0;
-        while let Some(&(k, _)) = found.get(i) {
-            let start = *starts.get(k)?;
-            let local: Vec<usize> = found
-                .iter()
-                .skip(i)
-                .take_while(|(w, _)| *w == k)
-                .map(|(_, r)| r - start)
-                .collect();
-            i += local.len();
-            scratch.clear();
-            for part in &parts {
-                scratch.extend(part.inside.get(k)?.values());
+            let mut before = 0;
+            let mut place = None;
+            for &(start, size) in &windows {
+                if start <= r && r < start + size {
+                    place = Some(before + (r - start));
+                    break;
+                }
+                before += size;
             }
-            out.extend(select_ranks(scratch, &local));
+            places.push(place?);
         }
-        Some(out)
+        scratch.clear();
+        for part in &parts {
+            scratch.extend(part.inside.values());
+        }
+        // Every kept value is in exactly one window; if not, the counts
+        // and the kept values disagree and the rows are recomputed.
+        if scratch.len() != windows.iter().map(|w| w.1).sum::<usize>() {
+            return None;
+        }
+        Some(select_ranks(scratch, &places))
     }
 }
 
@@ -662,8 +649,8 @@ fn pilot_bounds(k: usize, ranks: &[usize], draws: usize, z: f64) -> Vec<(usize, 
     bounds
 }
 
-/// The room one row's regions are expected to need when threads take the
-/// chunks of `shares`: each window holds the pilot ranks between its
+/// The room one row's region is expected to need when threads take the
+/// chunks of `shares`: the windows hold the pilot ranks between their
 /// bounds (windows that overlap are merged, as [`windows`] merges them),
 /// so, without ties, this many pilot values.
 fn expected_room(
@@ -690,15 +677,14 @@ fn expected_room(
             _ => merged.push((lo, hi)),
         }
     }
-    merged
+    let inside: usize = merged
         .iter()
-        .map(|&(lo, hi)| {
-            let share = (hi.saturating_sub(lo) + 1) as f64 / k as f64;
-            shares
-                .iter()
-                .map(|part| room(share, CHUNK * part.len()))
-                .sum::<usize>()
-        })
+        .map(|&(lo, hi)| hi.saturating_sub(lo) + 1)
+        .sum();
+    let share = inside as f64 / k as f64;
+    shares
+        .iter()
+        .map(|part| room(share, CHUNK * part.len()))
         .sum()
 }
 
@@ -831,34 +817,26 @@ fn windowed(
         .collect();
     let mut windows = windows;
     for (w, t) in windows.iter_mut().zip(&tallies) {
-        w.shares = t
-            .inside
-            .iter()
-            .map(|v| v.len() as f64 / t.total.max(1) as f64)
-            .collect();
+        w.share = t.inside.len() as f64 / t.total.max(1) as f64;
     }
     let windows = windows;
     // Each thread tallies the chunks it claims into one set of tallies:
     // few, large buffers. Which thread ran which chunk does not change the
     // result: counts are sums, and selection finds the same value whatever
-    // order a window's values are in.
+    // order the kept values are in.
     //
-    // Each thread's values inside windows go to one slice of the pilot's
-    // buffer (or of a new one, if ties made the pilot's windows fuller than
-    // expected), cut into a region per row and window sized from the pilot
-    // for an equal share of the chunks (a quarter more, and what does not
-    // fit goes to a vector): a few large areas on huge pages instead of
+    // Each thread's kept values go to one slice of the pilot's buffer (or
+    // of a new one, if ties made the pilot's windows fuller than
+    // expected), cut into a region per row sized from the pilot for an
+    // equal share of the chunks (a quarter more, and what does not fit
+    // goes to a vector): a few large areas on huge pages instead of
     // thousands of growing vectors.
     let sizes: Vec<Vec<usize>> = shares
         .iter()
         .map(|part| {
             windows
                 .iter()
-                .flat_map(|w| {
-                    w.shares
-                        .iter()
-                        .map(|&share| room(share, CHUNK * part.len()))
-                })
+                .map(|w| room(w.share, CHUNK * part.len()))
                 .collect()
         })
         .collect();
@@ -891,10 +869,10 @@ fn windowed(
         .into_par_iter()
         .zip(&sizes)
         .map(|(part, sizes)| {
-            let mut regions = regions(part, sizes).into_iter();
             let mut t: Vec<Tally> = windows
                 .iter()
-                .map(|w| Tally::in_regions(regions.by_ref().take(w.shares.len()).collect()))
+                .zip(cut(part, sizes))
+                .map(|(w, slots)| Tally::in_region(w, Region::new(slots)))
                 .collect();
             // Chunks are claimed one at a time, so a thread that runs
             // slower (a busy core) does fewer of them and none waits for
@@ -921,16 +899,8 @@ fn windowed(
         }
     }
     if trace {
-        let inside: usize = per_row
-            .iter()
-            .flatten()
-            .map(|t| t.inside.iter().map(Region::len).sum::<usize>())
-            .sum();
-        let spilled: usize = per_row
-            .iter()
-            .flatten()
-            .map(|t| t.inside.iter().map(|r| r.spill.len()).sum::<usize>())
-            .sum();
+        let inside: usize = per_row.iter().flatten().map(|t| t.inside.len()).sum();
+        let spilled: usize = per_row.iter().flatten().map(|t| t.inside.spill.len()).sum();
         eprintln!(
             "main pass {:?} inside {inside} spilled {spilled}",
             clock.elapsed()
@@ -1000,23 +970,25 @@ fn windowed(
 #[doc(hidden)]
 pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
     let windows = Windows::new(edges);
-    let mut t = Tally::new(&windows);
+    // Kept values go to a region with room for them all, as in a run.
+    let mut slots = vec![0.0; values.len() + 128];
+    let mut t = Tally::in_region(&windows, Region::new(&mut slots));
     // As a run hands them over: a group of blocks at a time.
     for group in values.chunks(super::kernel::BLOCK * super::GROUP) {
         t.add(&windows, group);
     }
-    (t.total, t.inside.iter().map(Region::len).sum())
+    (t.total, t.inside.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn inside(t: &Tally) -> Vec<Vec<f64>> {
-        t.inside
-            .iter()
-            .map(|r| r.values().copied().collect())
-            .collect()
+    /// A tally's kept values, sorted.
+    fn inside(t: &Tally) -> Vec<f64> {
+        let mut v: Vec<f64> = t.inside.values().copied().collect();
+        v.sort_by(f64::total_cmp);
+        v
     }
 
     #[test]
@@ -1055,44 +1027,54 @@ mod tests {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         t.add(&windows, &values);
         t.settle();
-        assert_eq!(t.at_or_above, vec![90, 50]);
+        // At or above 10, 20, 50 and 60.
+        assert_eq!(t.at_or_above, vec![90, 80, 50, 40]);
         let mut g = Tally::new(&windows);
         g.add_generic(&windows, &values);
         assert_eq!(g.at_or_above, t.at_or_above);
         assert_eq!(inside(&g), inside(&t));
+        let kept: Vec<f64> = (10..20).chain(50..60).map(f64::from).collect();
+        assert_eq!(inside(&t), kept);
         let scratch = &mut Vec::new();
+        // Ranks in the first window, the second, and both.
         assert_eq!(
             Tally::resolve(vec![t], &[15, 55], scratch),
             Some(vec![15.0, 55.0])
         );
         assert_eq!(Tally::resolve(vec![g], &[30], scratch), None);
+        let mut h = Tally::new(&windows);
+        h.add(&windows, &values);
+        assert_eq!(
+            Tally::resolve(vec![h], &[10, 19, 50, 59], scratch),
+            Some(vec![10.0, 19.0, 50.0, 59.0])
+        );
     }
 
     #[test]
     fn parts_in_regions_that_overflow_resolve_as_one_tally_of_every_value() {
         let windows = Windows::new(vec![10.0, 20.0, 50.0, 60.0]);
+        // Values 0..100 three times over, in a scrambled order, and a
+        // length that is not a whole number of vector batches per part.
         let values: Vec<f64> = (0..300).map(|i| f64::from((i * 37) % 100)).collect();
         let mut whole = Tally::new(&windows);
         whole.add(&windows, &values);
-        // Three parts: regions too small (most values spill), regions with
-        // room, and no regions at all.
+        // Three parts: a region too small (most values spill), a region
+        // with room for its part's values packed straight in, and none.
         let mut small = vec![0.0; 6];
-        let mut roomy = vec![0.0; 100];
+        let mut roomy = vec![0.0; 200];
         let mut parts = vec![
-            Tally::in_regions(regions(&mut small, &[3, 3])),
-            Tally::in_regions(regions(&mut roomy, &[50, 50])),
+            Tally::in_region(&windows, Region::new(&mut small)),
+            Tally::in_region(&windows, Region::new(&mut roomy)),
             Tally::new(&windows),
         ];
         for (part, piece) in parts.iter_mut().zip(values.chunks(100)) {
             part.add(&windows, piece);
         }
-        assert!(
-            parts[0]
-                .inside
-                .iter()
-                .all(|r| r.len == 3 && !r.spill.is_empty())
-        );
-        assert!(parts[1].inside.iter().all(|r| r.spill.is_empty()));
+        assert!(parts[0].inside.len == 6 && !parts[0].inside.spill.is_empty());
+        assert!(parts[1].inside.len > 0 && parts[1].inside.spill.is_empty());
+        let kept: usize = parts.iter().map(|p| p.inside.len()).sum();
+        assert_eq!(kept, whole.inside.len());
+        assert_eq!(kept, 60);
         let ranks = [31, 42, 170, 178];
         let scratch = &mut Vec::new();
         let expected = Tally::resolve(vec![whole], &ranks, scratch);
@@ -1127,23 +1109,46 @@ mod tests {
         vector.settle();
         let mut scalar = Tally::new(&windows);
         scalar.add_generic(&windows, &values);
+        // Packed straight into a region with room, as in a run.
+        let mut slots = vec![0.0; 1_100];
+        let mut direct = Tally::in_region(&windows, Region::new(&mut slots));
+        for block in values.chunks(64) {
+            direct.add(&windows, block);
+        }
+        direct.settle();
+        assert!(direct.inside.spill.is_empty());
+        assert_eq!(direct.at_or_above, scalar.at_or_above);
+        assert_eq!(inside(&direct), inside(&scalar));
         assert_eq!(vector.total, 1_000);
         assert_eq!(vector.at_or_above, scalar.at_or_above);
         assert_eq!(inside(&vector), inside(&scalar));
-        // Every window kept something but the collapsed [2.5e8, 2.5e8),
-        // and the ties at 2.5e8 are at its edge: in no window, but counted
-        // at or above it.
+        // Each window kept what lies in it: none in the collapsed
+        // [2.5e8, 2.5e8), and the ties at 2.5e8 are at its edge: in no
+        // window, but counted at or above it.
         let kept = inside(&vector);
-        assert!(kept[2].is_empty());
+        let pairs: Vec<(f64, f64)> = windows
+            .edges
+            .chunks_exact(2)
+            .map(|p| (p[0], p[1]))
+            .collect();
+        for &(low, high) in &pairs {
+            let n = kept.iter().filter(|v| low <= **v && **v < high).count();
+            if low == high {
+                assert_eq!(n, 0);
+            } else {
+                assert!(n > 0, "[{low}, {high})");
+            }
+        }
         assert!(
             kept.iter()
-                .enumerate()
-                .all(|(k, w)| k == 2 || !w.is_empty())
+                .all(|v| pairs.iter().any(|&(low, high)| low <= *v && *v < high))
         );
-        assert!(kept.iter().flatten().all(|v| *v != 2.5e8));
+        assert!(kept.iter().all(|v| *v != 2.5e8));
         let ties = values.iter().filter(|v| **v == 2.5e8).count() as u64;
         let above = values.iter().filter(|v| **v >= 2.5e8).count() as u64;
         assert!(ties >= 10);
-        assert_eq!(vector.at_or_above[2], above);
+        // Edge 4 is the low edge of the third window.
+        assert_eq!(vector.at_or_above[4], above);
+        assert_eq!(vector.at_or_above[5], above);
     }
 }

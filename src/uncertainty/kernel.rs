@@ -292,11 +292,16 @@ struct ServiceLanes {
     one_minus_rbar: Part,
     /// Counterfactual less net savings (what a proportional share keeps).
     kept: Part,
+    /// Whether the service has a shift (else its post-shift base is its
+    /// counterfactual, read from `cf`: `post` is not written).
+    shifted: bool,
     /// Staggers consecutive services' arrays across L1 cache sets: without
     /// it each service is exactly 4 KiB (the L1's set stride), so every
     /// service's copy of an array maps to the same sets and evicts the
-    /// others'.
-    _stagger: [f64; 8],
+    /// others'. With the flag above it makes a service 4,160 bytes (a
+    /// test checks): a whole number of 32-byte vectors, so no vector load
+    /// straddles two cache lines, and one cache line over 4 KiB.
+    _stagger: [f64; 7],
 }
 
 impl ServiceLanes {
@@ -319,8 +324,23 @@ impl ServiceLanes {
             dsigma: z,
             one_minus_rbar: z,
             kept: z,
-            _stagger: [0.0; 8],
+            shifted: false,
+            _stagger: [0.0; 7],
         }
+    }
+
+    /// The post-shift base of efficiency savings.
+    #[inline(always)]
+    fn base(&self) -> &Part {
+        if self.shifted { &self.post } else { &self.cf }
+    }
+}
+
+#[cfg(test)]
+mod layout {
+    #[test]
+    fn a_service_s_arrays_are_staggered_by_one_cache_line() {
+        assert_eq!(std::mem::size_of::<super::ServiceLanes>(), 4096 + 64);
     }
 }
 
@@ -584,7 +604,14 @@ impl Kernel {
 
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            services: vec![ServiceLanes::new(); self.services.len()],
+            services: self
+                .services
+                .iter()
+                .map(|sv| ServiceLanes {
+                    shifted: sv.shift.is_some(),
+                    ..ServiceLanes::new()
+                })
+                .collect(),
             partner_var: vec![[0.0; PART]; self.partners],
             portions: vec![0.0; self.partners],
             cumulative: [0.0; PART],
@@ -712,13 +739,14 @@ impl Kernel {
             if sv.rate {
                 for &k in &sv.scope {
                     if let Some(l) = x.services.get_mut(k) {
-                        add_product(&mut l.eff, size, &l.post, phase);
+                        let base = if l.shifted { &l.post } else { &l.cf };
+                        add_product(&mut l.eff, size, base, phase);
                     }
                 }
             } else {
                 pro_rata(
                     &mut x.services,
-                    |l| &l.post,
+                    ServiceLanes::base,
                     |l| &mut l.eff,
                     &sv.scope,
                     size,
@@ -754,7 +782,8 @@ impl Kernel {
         // 3.4: efficiency savings on the post-shift base.
         if let Some(by_service) = &self.rates_by_service {
             for (l, list) in x.services.iter_mut().zip(by_service) {
-                rate_savings(&mut l.eff, &l.post, list, &self.savings, t, params);
+                let base = if l.shifted { &l.post } else { &l.cf };
+                rate_savings(&mut l.eff, base, list, &self.savings, t, params);
             }
         } else {
             for l in x.services.iter_mut() {
@@ -1132,14 +1161,14 @@ fn one_minus_ratio(out: &mut Part, num: &Part, den: &Part) {
     }
 }
 
-/// SPEC 3.1 for a service with no shift: volume and counterfactual grow,
-/// and the post-shift base is the counterfactual.
+/// SPEC 3.1 for a service with no shift: volume and counterfactual grow
+/// (the post-shift base is the counterfactual: see
+/// [`ServiceLanes::base`]).
 #[inline(always)]
 fn grow_unshifted(l: &mut ServiceLanes, baseline: f64) {
     for d in 0..PART {
         l.volume[d] *= l.growth[d];
         l.cf[d] = baseline * l.volume[d];
-        l.post[d] = l.cf[d];
     }
 }
 

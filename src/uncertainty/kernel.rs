@@ -231,7 +231,7 @@ pub struct Kernel {
     needs_prices: Vec<bool>,
     /// When every saving is a rate: each service's savings (indices, in
     /// file order), so a service's efficiency savings are summed in one
-    /// pass (see [`rate_savings`]).
+    /// pass (see [`grow_and_save`]).
     rates_by_service: Option<Vec<Vec<usize>>>,
     /// Per service, the years in which cost lines or redundancy add to
     /// its costs, and variance lines to its variances (see [`Active`]).
@@ -762,11 +762,29 @@ impl Kernel {
         let p = |id: usize| params.get(id);
         // 3.1 and 3.3: counterfactual and the shift.
         for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
-            // Growth and the shift in one pass over the lanes.
-            match &sv.shift {
-                Some(sh) => grow_and_shift(l, sv.baseline, sh.sigma0, sh.phi[t]),
+            // Growth, the shift and (when every saving is a rate, 3.4)
+            // efficiency savings in one pass over the lanes.
+            let rates = self.rates_by_service.as_ref().and_then(|r| r.get(k));
+            match (&sv.shift, rates) {
+                (Some(sh), Some(list)) => grow_and_save::<true>(
+                    l,
+                    (sv.baseline, sh.sigma0, sh.phi[t]),
+                    list,
+                    &self.savings,
+                    t,
+                    params,
+                ),
                 // No shift: its savings stay as cleared for the block.
-                None => grow_unshifted(l, sv.baseline),
+                (None, Some(list)) => grow_and_save::<false>(
+                    l,
+                    (sv.baseline, 0.0, 0.0),
+                    list,
+                    &self.savings,
+                    t,
+                    params,
+                ),
+                (Some(sh), None) => grow_and_shift(l, sv.baseline, sh.sigma0, sh.phi[t]),
+                (None, None) => grow_unshifted(l, sv.baseline),
             }
             if self.needs_prices[k] {
                 mul_assign(&mut l.prices, &l.price_growth);
@@ -779,13 +797,9 @@ impl Kernel {
                 l.var = [0.0; PART];
             }
         }
-        // 3.4: efficiency savings on the post-shift base.
-        if let Some(by_service) = &self.rates_by_service {
-            for (l, list) in x.services.iter_mut().zip(by_service) {
-                let base = if l.shifted { &l.post } else { &l.cf };
-                rate_savings(&mut l.eff, base, list, &self.savings, t, params);
-            }
-        } else {
+        // 3.4: efficiency savings on the post-shift base (done above when
+        // every saving is a rate).
+        if self.rates_by_service.is_none() {
             for l in x.services.iter_mut() {
                 l.eff = [0.0; PART];
             }
@@ -985,35 +999,44 @@ fn sum_terms(row: &mut Part, start: &Part, terms: &[Term], services: &[ServiceLa
     }
 }
 
-/// eff = one service's rate savings in year `t` (`list`: its savings, in
-/// file order), summed from zero in that order as successive
-/// [`add_product`]s would (so the same bits), a tile of lanes at a time in
-/// registers: one pass instead of one per saving, and no clearing pass.
+/// SPEC 3.1 and 3.3 for one service ([`grow_unshifted`] or
+/// [`grow_and_shift`], by `SHIFTED`) and its rate savings in year `t`
+/// (`list`: its savings, in file order), a tile of lanes at a time: the
+/// savings are summed from zero in file order as successive
+/// [`add_product`]s would (so the same bits) while the tile's post-shift
+/// base is still in registers. `at` is (baseline, sigma0, phi(t)).
 #[inline(always)]
-fn rate_savings(
-    eff: &mut Part,
-    post: &Part,
+fn grow_and_save<const SHIFTED: bool>(
+    l: &mut ServiceLanes,
+    (baseline, sigma0, phi): (f64, f64, f64),
     list: &[usize],
     savings: &[KSaving],
     t: usize,
     params: Params,
 ) {
-    for ((out, base), d0) in eff
-        .chunks_exact_mut(TILE)
-        .zip(post.chunks_exact(TILE))
-        .zip((0..PART).step_by(TILE))
-    {
+    for d0 in (0..PART).step_by(TILE) {
+        let mut base = [0.0; TILE];
+        for (j, b) in base.iter_mut().enumerate() {
+            let d = d0 + j;
+            *b = if SHIFTED {
+                shift_lane(l, d, baseline, sigma0, phi)
+            } else {
+                grow_lane(l, d, baseline)
+            };
+        }
         let mut acc = [0.0; TILE];
         for sv in list.iter().filter_map(|&i| savings.get(i)) {
             let size = params.get(sv.param);
             let phase = sv.phase.get(t).copied().unwrap_or(0.0);
             if let Some(size) = size.get(d0..d0 + TILE) {
-                for ((a, s), b) in acc.iter_mut().zip(size).zip(base) {
+                for ((a, s), b) in acc.iter_mut().zip(size).zip(&base) {
                     *a += s * phase * b;
                 }
             }
         }
-        out.copy_from_slice(&acc);
+        if let Some(eff) = l.eff.get_mut(d0..d0 + TILE) {
+            eff.copy_from_slice(&acc);
+        }
     }
 }
 
@@ -1167,9 +1190,17 @@ fn one_minus_ratio(out: &mut Part, num: &Part, den: &Part) {
 #[inline(always)]
 fn grow_unshifted(l: &mut ServiceLanes, baseline: f64) {
     for d in 0..PART {
-        l.volume[d] *= l.growth[d];
-        l.cf[d] = baseline * l.volume[d];
+        grow_lane(l, d, baseline);
     }
+}
+
+/// [`grow_unshifted`] for lane `d`; returns the counterfactual.
+#[inline(always)]
+fn grow_lane(l: &mut ServiceLanes, d: usize, baseline: f64) -> f64 {
+    l.volume[d] *= l.growth[d];
+    let cf = baseline * l.volume[d];
+    l.cf[d] = cf;
+    cf
 }
 
 /// SPEC 3.1 and the exact solve of SPEC 3.3 in f64, lane by lane, in one
@@ -1177,23 +1208,28 @@ fn grow_unshifted(l: &mut ServiceLanes, baseline: f64) {
 #[inline(always)]
 fn grow_and_shift(l: &mut ServiceLanes, baseline: f64, sigma0: f64, phi: f64) {
     for d in 0..PART {
-        l.volume[d] *= l.growth[d];
-        let cf = baseline * l.volume[d];
-        l.cf[d] = cf;
-        // sigma - sigma0 = (target - sigma0) phi; the numerator
-        // R(1 - sigma) - sigma O is C (sigma0 - sigma).
-        let moved_share = l.dsigma[d] * phi;
-        let sigma = sigma0 + moved_share;
-        let numerator = -cf * moved_share;
-        let denominator = 1.0 - sigma * l.one_minus_rbar[d];
-        let m = if numerator > 0.0 && denominator > 0.0 {
-            numerator / denominator
-        } else {
-            0.0
-        };
-        l.shift[d] = m * l.one_minus_rbar[d];
-        l.post[d] = cf - l.shift[d];
+        shift_lane(l, d, baseline, sigma0, phi);
     }
+}
+
+/// [`grow_and_shift`] for lane `d`; returns the post-shift base.
+#[inline(always)]
+fn shift_lane(l: &mut ServiceLanes, d: usize, baseline: f64, sigma0: f64, phi: f64) -> f64 {
+    let cf = grow_lane(l, d, baseline);
+    // sigma - sigma0 = (target - sigma0) phi; the numerator
+    // R(1 - sigma) - sigma O is C (sigma0 - sigma).
+    let moved_share = l.dsigma[d] * phi;
+    let sigma = sigma0 + moved_share;
+    let numerator = -cf * moved_share;
+    let denominator = 1.0 - sigma * l.one_minus_rbar[d];
+    let m = if numerator > 0.0 && denominator > 0.0 {
+        numerator / denominator
+    } else {
+        0.0
+    };
+    l.shift[d] = m * l.one_minus_rbar[d];
+    l.post[d] = cf - l.shift[d];
+    l.post[d]
 }
 
 #[inline(always)]

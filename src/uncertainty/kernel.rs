@@ -260,6 +260,15 @@ impl Active {
         }
     }
 
+    /// Every year in which a cost or variance line has an amount.
+    fn mark(&mut self, line: &KYearly) {
+        for (t, amount) in line.amounts.iter().enumerate() {
+            if amount.is_some() {
+                self.set(t);
+            }
+        }
+    }
+
     /// Something adds to the array in year `t`.
     fn at(&self, t: usize) -> bool {
         self.0.get(t).copied().unwrap_or(false)
@@ -534,23 +543,15 @@ impl Kernel {
         for c in &costs {
             for &k in &c.scope {
                 if let Some(active) = costs_in.get_mut(k) {
-                    for (t, a) in c.amounts.iter().enumerate() {
-                        if a.is_some() {
-                            active.set(t);
-                        }
-                    }
+                    active.mark(c);
                 }
             }
         }
         for v in &variances {
+            any_variances.mark(v);
             for &k in &v.scope {
                 if let Some(active) = variances_in.get_mut(k) {
-                    for (t, a) in v.amounts.iter().enumerate() {
-                        if a.is_some() {
-                            active.set(t);
-                            any_variances.set(t);
-                        }
-                    }
+                    active.mark(v);
                 }
             }
         }

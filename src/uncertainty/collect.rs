@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::kernel::Kernel;
-use super::percentile::{interpolate, ranks as needed_ranks, select_ranks};
+use super::percentile::{interpolate, ranks as needed_ranks, select_ranks, select_ranks_in};
 use super::{CHUNK, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
@@ -358,8 +358,14 @@ impl<'a> Region<'a> {
     }
 
     /// The values, in the order they came.
+    #[cfg(test)]
     fn values(&self) -> impl Iterator<Item = &f64> {
-        self.slots.iter().take(self.len).chain(&self.spill)
+        self.lists().into_iter().flatten()
+    }
+
+    /// The values, as the slots used and the spill.
+    fn lists(&self) -> [&[f64]; 2] {
+        [self.slots.get(..self.len).unwrap_or(&[]), &self.spill]
     }
 }
 
@@ -567,9 +573,9 @@ impl<'a> Tally<'a> {
     }
 
     /// The values at `ranks` among every value the `parts` saw, or `None`
-    /// if some rank is in no window. The kept values of every part are
-    /// gathered into `scratch` (reused from row to row, so no fresh
-    /// memory) and each rank is selected there at its place among them:
+    /// if some rank is in no window. Each rank is selected among the kept
+    /// values of every part taken together (read where they are, or
+    /// gathered into `scratch`, reused from row to row), at its place
     /// after the values of the windows below its own.
     fn resolve(mut parts: Vec<Tally>, ranks: &[usize], scratch: &mut Vec<f64>) -> Option<Vec<f64>> {
         let edges = parts.first().map_or(0, |p| p.at_or_above.len());
@@ -606,16 +612,14 @@ impl<'a> Tally<'a> {
             }
             places.push(place?);
         }
-        scratch.clear();
-        for part in &parts {
-            scratch.extend(part.inside.values());
-        }
+        let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
         // Every kept value is in exactly one window; if not, the counts
         // and the kept values disagree and the rows are recomputed.
-        if scratch.len() != windows.iter().map(|w| w.1).sum::<usize>() {
+        let kept: usize = lists.iter().map(|l| l.len()).sum();
+        if kept != windows.iter().map(|w| w.1).sum::<usize>() {
             return None;
         }
-        Some(select_ranks(scratch, &places))
+        Some(select_ranks_in(&lists, &places, scratch))
     }
 }
 

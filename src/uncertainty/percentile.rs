@@ -62,11 +62,28 @@ pub fn ranks(percentiles: &[u8], n: usize) -> Vec<usize> {
 /// `values`.
 pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
     if values.len() >= BUCKETED {
-        if let Some(found) = bucket_select(values, ranks) {
+        if let Some(found) = bucket_select(&[values], ranks) {
             return found;
         }
     }
     select_by_partition(values, ranks)
+}
+
+/// [`select_ranks`] over the values of several lists taken together, read
+/// where they are when the histogram can narrow them (else copied into
+/// `scratch`, which is reused from call to call).
+pub fn select_ranks_in(lists: &[&[f64]], ranks: &[usize], scratch: &mut Vec<f64>) -> Vec<f64> {
+    let n: usize = lists.iter().map(|l| l.len()).sum();
+    if n >= BUCKETED {
+        if let Some(found) = bucket_select(lists, ranks) {
+            return found;
+        }
+    }
+    scratch.clear();
+    for list in lists {
+        scratch.extend_from_slice(list);
+    }
+    select_by_partition(scratch, ranks)
 }
 
 /// Inputs at least this long are narrowed by a histogram first.
@@ -84,14 +101,13 @@ const BUCKETED: usize = 4096;
 ///
 /// `None` (select the usual way) when a value is not finite or every value
 /// is equal.
-fn bucket_select(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
+fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
     const LANES: usize = 8;
-    let n = values.len();
+    let n: usize = lists.iter().map(|l| l.len()).sum();
     // Least and greatest, and whether any value is not finite, eight
     // lanes at a time.
     let (mut low, mut high) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
     let mut odd = [false; LANES];
-    let mut chunks = values.chunks_exact(LANES);
     let mut take = |chunk: &[f64]| {
         for (((&v, l), h), o) in chunk
             .iter()
@@ -104,10 +120,13 @@ fn bucket_select(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
             *o |= !v.is_finite();
         }
     };
-    for chunk in &mut chunks {
-        take(chunk);
+    for values in lists {
+        let mut chunks = values.chunks_exact(LANES);
+        for chunk in &mut chunks {
+            take(chunk);
+        }
+        take(chunks.remainder());
     }
-    take(chunks.remainder());
     if odd.iter().any(|&o| o) {
         return None;
     }
@@ -135,7 +154,7 @@ fn bucket_select(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
     };
     let mut ids = [0u32; BATCH];
     let mut counts = vec![0u32; buckets];
-    for batch in values.chunks(BATCH) {
+    for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
         batch_buckets(batch, &mut ids);
         for &b in ids.iter().take(batch.len()) {
             if let Some(c) = counts.get_mut(b as usize) {
@@ -176,7 +195,7 @@ fn bucket_select(values: &[f64], ranks: &[usize]) -> Option<Vec<f64>> {
         .zip(&wanted)
         .map(|(&at, &b)| (at, at + counts.get(b).copied().unwrap_or(0) as usize))
         .collect();
-    for batch in values.chunks(BATCH) {
+    for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
         batch_buckets(batch, &mut ids);
         for (&v, &b) in batch.iter().zip(&ids) {
             let s = slot.get(b as usize).copied().unwrap_or(NOT_WANTED);
@@ -447,10 +466,10 @@ mod tests {
     #[test]
     fn the_histogram_path_steps_aside_for_values_that_are_not_finite_or_all_equal() {
         let mut v: Vec<f64> = (0..BUCKETED).map(|i| i as f64).collect();
-        assert!(bucket_select(&v, &[3]).is_some());
+        assert!(bucket_select(&[&v], &[3]).is_some());
         for odd in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             v[7] = odd;
-            assert!(bucket_select(&v, &[3]).is_none());
+            assert!(bucket_select(&[&v], &[3]).is_none());
             let mut sorted = v.clone();
             sorted.sort_by(f64::total_cmp);
             let got = select_ranks(&mut v.clone(), &[0, 100, BUCKETED - 1]);
@@ -463,14 +482,43 @@ mod tests {
         let mut wide = vec![0.0; BUCKETED];
         wide[1] = -1e308;
         wide[2] = 1e308;
-        assert!(bucket_select(&wide, &[0]).is_none());
+        assert!(bucket_select(&[&wide], &[0]).is_none());
         assert_eq!(
             select_ranks(&mut wide, &[0, 1, BUCKETED - 1]),
             vec![-1e308, 0.0, 1e308]
         );
         let equal = vec![2.5; BUCKETED];
-        assert!(bucket_select(&equal, &[0]).is_none());
+        assert!(bucket_select(&[&equal], &[0]).is_none());
         assert_eq!(select_ranks(&mut equal.clone(), &[0, 9]), vec![2.5, 2.5]);
+    }
+
+    #[test]
+    fn several_lists_select_as_their_values_together() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for n in [300, 9_000] {
+            let values: Vec<f64> = (0..n)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    shaped(i % 6, i, n, x)
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            // Uneven lists, an empty one among them.
+            let (a, rest) = values.split_at(n / 3);
+            let (b, c) = rest.split_at(n / 2);
+            let lists: [&[f64]; 4] = [a, &[], b, c];
+            let ranks = [0, 7, n / 2, n / 2 + 1, n - 1, n];
+            let got = select_ranks_in(&lists, &ranks, &mut Vec::new());
+            for (g, &r) in got.iter().zip(&ranks) {
+                match sorted.get(r) {
+                    Some(want) => assert_eq!(g.to_bits(), want.to_bits(), "n {n} rank {r}"),
+                    None => assert!(g.is_nan(), "n {n} rank {r}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -269,6 +269,11 @@ impl Active {
         }
     }
 
+    /// Something adds to the array in some year.
+    fn any(&self) -> bool {
+        self.0.contains(&true)
+    }
+
     /// Something adds to the array in year `t`.
     fn at(&self, t: usize) -> bool {
         self.0.get(t).copied().unwrap_or(false)
@@ -685,22 +690,31 @@ impl Kernel {
     #[inline(always)]
     fn run_part(&self, params: Params, x: &mut Scratch, out: &mut Out) {
         let p = |id: usize| params.get(id);
-        // Per-run constants of each draw.
-        for (sv, l) in self.services.iter().zip(x.services.iter_mut()) {
-            growth_factors(
-                &mut l.growth,
-                &mut l.price_growth,
-                p(sv.growth),
-                p(sv.inflation),
-            );
+        // Per-run constants of each draw, and the state each block starts
+        // from. Arrays a service never writes stay as the scratch was
+        // made (zero), so only those it writes are reset: workforce
+        // savings are cleared every year they are used, so never here.
+        for (k, (sv, l)) in self.services.iter().zip(x.services.iter_mut()).enumerate() {
+            if self.needs_prices[k] {
+                growth_factors(
+                    &mut l.growth,
+                    &mut l.price_growth,
+                    p(sv.growth),
+                    p(sv.inflation),
+                );
+                l.prices = [1.0; PART];
+            } else {
+                growth_factor(&mut l.growth, p(sv.growth), p(sv.inflation));
+            }
             l.volume = [1.0; PART];
-            l.prices = [1.0; PART];
-            l.wf = [0.0; PART];
-            l.cost = [0.0; PART];
-            l.var = [0.0; PART];
-            l.unalloc = [0.0; PART];
-            if sv.shift.is_none() {
-                l.shift = [0.0; PART];
+            if self.costs_in[k].any() {
+                l.cost = [0.0; PART];
+            }
+            if self.variances_in[k].any() {
+                l.var = [0.0; PART];
+                if sv.capped {
+                    l.unalloc = [0.0; PART];
+                }
             }
             if let Some(sh) = &sv.shift {
                 offset(&mut l.dsigma, p(sh.target), sh.sigma0);
@@ -1161,6 +1175,14 @@ fn growth_factors(growth: &mut Part, price_growth: &mut Part, g: &Part, p: &Part
     for d in 0..PART {
         growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
         price_growth[d] = 1.0 + p[d];
+    }
+}
+
+/// [`growth_factors`] without the price index.
+#[inline(always)]
+fn growth_factor(growth: &mut Part, g: &Part, p: &Part) {
+    for d in 0..PART {
+        growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
     }
 }
 

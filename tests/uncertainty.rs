@@ -152,34 +152,50 @@ fn a_block_s_outputs_do_not_depend_on_the_block_before() {
     scratch_carries_nothing_over(&capped());
     // Redundancy paid only in the last year, and no cost lines: the costs
     // of one block's last year must not reach the next block's first.
-    let text = std::fs::read_to_string(
+    scratch_carries_nothing_over(&large_with(
+        "late.toml",
+        &[
+            (
+                "reduction_by = \"2015/16\"",
+                "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
+            ),
+            (
+                "[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n",
+                "",
+            ),
+            (
+                "[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n",
+                "",
+            ),
+        ],
+    ));
+}
+
+/// The benchmark file with each `(from, to)` replaced (every `from` must
+/// be there).
+fn large_with(name: &str, changes: &[(&str, &str)]) -> Scenario {
+    let mut text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/large.toml"),
     )
-    .unwrap()
-    .replace(
-        "reduction_by = \"2015/16\"",
-        "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
-    )
-    .replace("[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n", "")
-    .replace("[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n", "");
-    assert!(!text.contains("[[cost]]") && text.contains("\"step\""));
+    .unwrap();
+    for (from, to) in changes {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
     let mut sources = SourceMap::new();
-    scratch_carries_nothing_over(&load_str("late.toml", &text, &mut sources).unwrap());
+    load_str(name, &text, &mut sources).unwrap()
 }
 
 /// The benchmark file with overspends large enough that the caps bind and
 /// spill over.
 fn capped() -> Scenario {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/large.toml"),
+    large_with(
+        "capped.toml",
+        &[(
+            "amounts = [\"£4m to £14m\", \"£2m to £10m\", \"-£2m to £6m\", \"-£3m to £4m\"]",
+            "amounts = [\"£40m to £140m\", \"-£20m to £100m\", \"£0 to £600m\", \"-£3m to £4m\"]",
+        )],
     )
-    .unwrap()
-    .replace(
-        "amounts = [\"£4m to £14m\", \"£2m to £10m\", \"-£2m to £6m\", \"-£3m to £4m\"]",
-        "amounts = [\"£40m to £140m\", \"-£20m to £100m\", \"£0 to £600m\", \"-£3m to £4m\"]",
-    );
-    let mut sources = SourceMap::new();
-    load_str("capped.toml", &text, &mut sources).unwrap()
 }
 
 #[test]

@@ -16,7 +16,8 @@
 //!    sorted, are window after window).
 //! 3. **Resolve.** The rank-r value lies in the window whose count below is
 //!    at most r and whose count below plus its size exceeds r; it is found
-//!    by selection among that window's values. If a rank falls outside
+//!    by selection among the row's kept values, at its place after the
+//!    values of the windows below its own. If a rank falls outside
 //!    every window (vanishingly rare), the rows concerned are recomputed in
 //!    a second pass that keeps all their values.
 //!

@@ -358,20 +358,14 @@ impl<'a> Region<'a> {
         self.slots.get_mut(self.len..).filter(|t| t.len() >= room)
     }
 
-    /// The values, in the order they came.
-    #[cfg(test)]
-    fn values(&self) -> impl Iterator<Item = &f64> {
-        self.lists().into_iter().flatten()
-    }
-
     /// The values, as the slots used and the spill.
     fn lists(&self) -> [&[f64]; 2] {
         [self.slots.get(..self.len).unwrap_or(&[]), &self.spill]
     }
 }
 
-/// Room in a region for the values `draws` draws are expected to put in a
-/// window holding `share` of the pilot's values: a quarter more, and a
+/// Room in a region for the values `draws` draws are expected to put in
+/// windows holding `share` of the pilot's values: a quarter more, and a
 /// little, so few overflow.
 fn room(share: f64, draws: usize) -> usize {
     (share * draws as f64 * 1.25) as usize + 16
@@ -991,7 +985,7 @@ mod tests {
 
     /// A tally's kept values, sorted.
     fn inside(t: &Tally) -> Vec<f64> {
-        let mut v: Vec<f64> = t.inside.values().copied().collect();
+        let mut v: Vec<f64> = t.inside.lists().concat();
         v.sort_by(f64::total_cmp);
         v
     }

@@ -1019,7 +1019,7 @@ fn sum_terms(row: &mut Part, start: &Part, terms: &[Term], services: &[ServiceLa
 /// (`list`: its savings, in file order), a tile of lanes at a time: the
 /// savings are summed from zero in file order as successive
 /// [`add_product`]s would (so the same bits) while the tile's post-shift
-/// base is still in registers. `at` is (baseline, sigma0, phi(t)).
+/// base is still in registers. The tuple is (baseline, sigma0, phi(t)).
 #[inline(always)]
 fn grow_and_save<const SHIFTED: bool>(
     l: &mut ServiceLanes,

@@ -99,8 +99,8 @@ const BUCKETED: usize = 4096;
 /// several partitions of selection over the whole input, with the same
 /// result.
 ///
-/// `None` (select the usual way) when a value is not finite or every value
-/// is equal.
+/// `None` (select the usual way) when a value is not finite, every value
+/// is equal, or the range is too wide for an f64.
 fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
     const LANES: usize = 8;
     let n: usize = lists.iter().map(|l| l.len()).sum();
@@ -180,21 +180,19 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
     // Each wanted bucket's place among the gathered values.
     const NOT_WANTED: u32 = u32::MAX;
     let mut slot = vec![NOT_WANTED; buckets];
-    let mut cursor = Vec::with_capacity(wanted.len());
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(wanted.len());
     let mut gathered = 0usize;
     for (i, &b) in wanted.iter().enumerate() {
         if let Some(s) = slot.get_mut(b) {
             *s = i as u32;
         }
-        cursor.push(gathered);
-        gathered += counts.get(b).copied().unwrap_or(0) as usize;
+        let count = counts.get(b).copied().unwrap_or(0) as usize;
+        bounds.push((gathered, gathered + count));
+        gathered += count;
     }
     let mut segments = vec![0.0; gathered];
-    let bounds: Vec<(usize, usize)> = cursor
-        .iter()
-        .zip(&wanted)
-        .map(|(&at, &b)| (at, at + counts.get(b).copied().unwrap_or(0) as usize))
-        .collect();
+    // Where each wanted bucket's next value goes.
+    let mut cursor: Vec<usize> = bounds.iter().map(|&(from, _)| from).collect();
     for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
         batch_buckets(batch, &mut ids);
         for (&v, &b) in batch.iter().zip(&ids) {

@@ -979,39 +979,33 @@ fn net_terms(services: &[KService], i: usize) -> Vec<Term> {
 /// The value of a param the kernel was not given (none, in practice).
 const ZERO: Part = [0.0; PART];
 
-/// Lanes handled together by [`sum_terms`]: four AVX2 registers.
+/// Lanes handled together by [`grow_and_save`] and [`service_totals`]:
+/// four AVX2 registers per running sum.
 const TILE: usize = 16;
 
 /// row = start + the terms, added in order (as successive `axpy`s would,
-/// so the same bits), a tile of lanes at a time so the running sums stay
-/// in registers instead of going to memory once per term.
+/// so the same bits), over the whole part at once: the running sums (eight
+/// AVX2 registers) stay in registers instead of going to memory once per
+/// term, and each term's bookkeeping (which service, which array) is done
+/// once for all the lanes.
 #[inline(always)]
 fn sum_terms(row: &mut Part, start: &Part, terms: &[Term], services: &[ServiceLanes]) {
-    for ((out, first), d0) in row
-        .chunks_exact_mut(TILE)
-        .zip(start.chunks_exact(TILE))
-        .zip((0..PART).step_by(TILE))
-    {
-        let mut acc = [0.0; TILE];
-        acc.copy_from_slice(first);
-        for t in terms {
-            let Some(l) = services.get(t.service) else {
-                continue;
-            };
-            let source = match t.source {
-                Source::Kept => &l.kept,
-                Source::Counterfactual => &l.cf,
-                Source::Net => &l.net,
-            };
-            let c = t.coefficient;
-            if let Some(src) = source.get(d0..d0 + TILE) {
-                for (a, b) in acc.iter_mut().zip(src) {
-                    *a += c * b;
-                }
-            }
+    let mut acc = *start;
+    for t in terms {
+        let Some(l) = services.get(t.service) else {
+            continue;
+        };
+        let source = match t.source {
+            Source::Kept => &l.kept,
+            Source::Counterfactual => &l.cf,
+            Source::Net => &l.net,
+        };
+        let c = t.coefficient;
+        for (a, b) in acc.iter_mut().zip(source) {
+            *a += c * b;
         }
-        out.copy_from_slice(&acc);
     }
+    *row = acc;
 }
 
 /// SPEC 3.1 and 3.3 for one service ([`grow_unshifted`] or

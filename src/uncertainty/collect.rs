@@ -385,19 +385,24 @@ fn cut<'a>(mut buffer: &'a mut [f64], sizes: &[usize]) -> Vec<&'a mut [f64]> {
 }
 
 /// Per row: how many values there are, how many are at or above each
-/// edge, and the values inside the windows, all in one region.
+/// window's low edge, and the values inside the windows, all in one
+/// region.
 ///
 /// The windows are disjoint and ascending, so the kept values, sorted,
-/// are window 0's, then window 1's, and so on; each window's size is the
-/// difference of its edges' counts. That is all [`Tally::resolve`] needs,
-/// so values are kept without working out which window they are in: the
-/// vector path packs them straight into the region.
+/// are window 0's, then window 1's, and so on. A window's first rank is
+/// the count below its low edge; its size is how many kept values lie in
+/// it, which [`Tally::resolve`] works out from the kept values themselves
+/// (a few in a hundred of all values). So the pass over every value counts
+/// at the low edges only, and keeps values without working out which
+/// window they are in: the vector path packs them straight into the
+/// region.
 #[derive(Debug, Default)]
 struct Tally<'a> {
     total: usize,
-    at_or_above: Vec<u64>,
-    /// Counts of the vector path, per edge and lane (added to
-    /// `at_or_above` by [`Tally::settle`]).
+    /// Per window: values at or above its low edge.
+    from_low: Vec<u64>,
+    /// Counts of the vector path, per window and lane (added to
+    /// `from_low` by [`Tally::settle`]).
     lanes: Vec<[u32; 8]>,
     inside: Region<'a>,
 }
@@ -410,10 +415,10 @@ impl<'a> Tally<'a> {
 
     /// An empty tally whose kept values go to `inside`.
     fn in_region(windows: &Windows, inside: Region<'a>) -> Tally<'a> {
-        let n = windows.edges.len();
+        let n = windows.edges.len() / 2;
         Tally {
             total: 0,
-            at_or_above: vec![0; n],
+            from_low: vec![0; n],
             lanes: vec![[0; 8]; n],
             inside,
         }
@@ -431,9 +436,9 @@ impl<'a> Tally<'a> {
         self.add_generic(windows, values);
     }
 
-    /// Adds the vector path's lane counts into `at_or_above`.
+    /// Adds the vector path's lane counts into `from_low`.
     fn settle(&mut self) {
-        for (slot, lanes) in self.at_or_above.iter_mut().zip(self.lanes.iter_mut()) {
+        for (slot, lanes) in self.from_low.iter_mut().zip(self.lanes.iter_mut()) {
             *slot += lanes.iter().map(|&x| u64::from(x)).sum::<u64>();
             *lanes = [0; 8];
         }
@@ -450,10 +455,15 @@ impl<'a> Tally<'a> {
         self.total += 1;
         let k = key(v, windows.centre);
         let mut region = 0usize;
-        for (&edge, count) in windows.keys.iter().zip(self.at_or_above.iter_mut()) {
-            if k >= edge {
-                region += 1;
-                *count += 1;
+        for (pair, count) in windows.keys.chunks_exact(2).zip(self.from_low.iter_mut()) {
+            if let [low, high] = pair {
+                if k >= *low {
+                    region += 1;
+                    *count += 1;
+                }
+                if k >= *high {
+                    region += 1;
+                }
             }
         }
         // An odd number of edges at or below: inside a window.
@@ -463,7 +473,9 @@ impl<'a> Tally<'a> {
     }
 
     /// Eight values at a time are compared with each window's edges; the
-    /// masks are summed into counts, and the values inside a window are
+    /// low edges' masks are summed into counts (five counters for five
+    /// windows, which stay in registers with the edges), and the values
+    /// inside a window are
     /// packed, without branching (a table of lane permutations), straight
     /// into the region, or into a staging buffer when the region is nearly
     /// full. Specialised by the number of windows so the loops unroll.
@@ -502,8 +514,8 @@ impl<'a> Tally<'a> {
         const BATCH: usize = 64;
         const ROOM: usize = BATCH + 4;
         let mut staged = [0.0f64; ROOM];
-        let mut counts = [[_mm256_setzero_si256(); 2]; W];
-        for (c, lanes) in counts.iter_mut().flatten().zip(&self.lanes) {
+        let mut counts = [_mm256_setzero_si256(); W];
+        for (c, lanes) in counts.iter_mut().zip(&self.lanes) {
             // SAFETY: `lanes` is 32 readable bytes.
             *c = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
         }
@@ -526,13 +538,12 @@ impl<'a> Tally<'a> {
                 let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
                 let k = _mm256_set_m128(kb, ka);
                 let mut inside = _mm256_setzero_ps();
-                for ([low, high], [c_low, c_high]) in edges.iter().zip(counts.iter_mut()) {
+                for ([low, high], count) in edges.iter().zip(counts.iter_mut()) {
                     // A mask lane is all ones (-1) where the key is at or
                     // above the edge's.
                     let from = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *low);
                     let beyond = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *high);
-                    *c_low = _mm256_sub_epi32(*c_low, _mm256_castps_si256(from));
-                    *c_high = _mm256_sub_epi32(*c_high, _mm256_castps_si256(beyond));
+                    *count = _mm256_sub_epi32(*count, _mm256_castps_si256(from));
                     inside = _mm256_or_ps(inside, _mm256_andnot_ps(beyond, from));
                 }
                 let odd = _mm256_movemask_ps(inside) as usize;
@@ -558,7 +569,7 @@ impl<'a> Tally<'a> {
                 self.inside.len += n;
             }
         }
-        for (c, lanes) in counts.iter().flatten().zip(self.lanes.iter_mut()) {
+        for (c, lanes) in counts.iter().zip(self.lanes.iter_mut()) {
             // SAFETY: `lanes` is 32 writable bytes.
             unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), *c) };
         }
@@ -572,33 +583,33 @@ impl<'a> Tally<'a> {
     /// values of every part taken together (read where they are, or
     /// gathered into `scratch`, reused from row to row), at its place
     /// after the values of the windows below its own.
-    fn resolve(mut parts: Vec<Tally>, ranks: &[usize], scratch: &mut Vec<f64>) -> Option<Vec<f64>> {
-        let edges = parts.first().map_or(0, |p| p.at_or_above.len());
+    fn resolve(
+        mut parts: Vec<Tally>,
+        windows: &Windows,
+        ranks: &[usize],
+        scratch: &mut Vec<f64>,
+    ) -> Option<Vec<f64>> {
         let mut total = 0;
-        let mut at_or_above = vec![0u64; edges];
+        let mut from_low = vec![0u64; windows.edges.len() / 2];
         for part in &mut parts {
             part.settle();
             total += part.total;
-            for (a, b) in at_or_above.iter_mut().zip(&part.at_or_above) {
+            for (a, b) in from_low.iter_mut().zip(&part.from_low) {
                 *a += b;
             }
         }
+        let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
         // Each window's first rank among all values, and its size.
-        let windows: Vec<(usize, usize)> = at_or_above
-            .chunks_exact(2)
-            .map(|pair| match pair {
-                [low, high] => (
-                    total.saturating_sub(*low as usize),
-                    low.saturating_sub(*high) as usize,
-                ),
-                _ => (0, 0),
-            })
+        let spans: Vec<(usize, usize)> = from_low
+            .iter()
+            .zip(window_sizes(&lists, windows)?)
+            .map(|(&low, size)| (total.saturating_sub(low as usize), size))
             .collect();
         let mut places = Vec::with_capacity(ranks.len());
         for &r in ranks {
             let mut before = 0;
             let mut place = None;
-            for &(start, size) in &windows {
+            for &(start, size) in &spans {
                 if start <= r && r < start + size {
                     place = Some(before + (r - start));
                     break;
@@ -607,15 +618,38 @@ impl<'a> Tally<'a> {
             }
             places.push(place?);
         }
-        let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
-        // Every kept value is in exactly one window; if not, the counts
-        // and the kept values disagree and the rows are recomputed.
-        let kept: usize = lists.iter().map(|l| l.len()).sum();
-        if kept != windows.iter().map(|w| w.1).sum::<usize>() {
-            return None;
-        }
         Some(select_ranks_in(&lists, &places, scratch))
     }
+}
+
+/// How many of the kept values `lists` lie in each window, found by
+/// comparing their keys with the low edges as the tally did: a kept value
+/// is in the last window whose low edge it is at or above. `None` if one
+/// is below every window (the tally and the windows disagree: the rows
+/// are recomputed).
+fn window_sizes(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
+    let lows: Vec<f32> = windows.keys.iter().step_by(2).copied().collect();
+    // Kept values at or above each low edge, counted a batch of keys at a
+    // time (loops the compiler vectorises).
+    let mut from_low = vec![0usize; lows.len()];
+    let mut keys = [0.0f32; 64];
+    for list in lists {
+        for batch in list.chunks(keys.len()) {
+            for (k, &v) in keys.iter_mut().zip(batch) {
+                *k = key(v, windows.centre);
+            }
+            let batch_keys = keys.get(..batch.len()).unwrap_or(&[]);
+            for (count, &low) in from_low.iter_mut().zip(&lows) {
+                *count += batch_keys.iter().filter(|&&k| k >= low).count();
+            }
+        }
+    }
+    let kept: usize = lists.iter().map(|l| l.len()).sum();
+    if from_low.first().is_some_and(|&n| n != kept) {
+        return None;
+    }
+    let beyond = from_low.iter().skip(1).copied().chain([0]);
+    Some(from_low.iter().zip(beyond).map(|(&a, b)| a.saturating_sub(b)).collect())
 }
 
 /// For each rank of the full run, the pilot ranks that bound its window
@@ -907,8 +941,9 @@ fn windowed(
     }
     let resolved: Vec<Option<Vec<f64>>> = per_row
         .into_par_iter()
-        .map_init(Vec::new, |scratch, parts| {
-            Tally::resolve(parts, ranks, scratch)
+        .zip(&windows)
+        .map_init(Vec::new, |scratch, (parts, w)| {
+            Tally::resolve(parts, w, ranks, scratch)
         })
         .collect();
     drop((buffer, spare));
@@ -1026,25 +1061,25 @@ mod tests {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         t.add(&windows, &values);
         t.settle();
-        // At or above 10, 20, 50 and 60.
-        assert_eq!(t.at_or_above, vec![90, 80, 50, 40]);
+        // At or above the low edges 10 and 50.
+        assert_eq!(t.from_low, vec![90, 50]);
         let mut g = Tally::new(&windows);
         g.add_generic(&windows, &values);
-        assert_eq!(g.at_or_above, t.at_or_above);
+        assert_eq!(g.from_low, t.from_low);
         assert_eq!(inside(&g), inside(&t));
         let kept: Vec<f64> = (10..20).chain(50..60).map(f64::from).collect();
         assert_eq!(inside(&t), kept);
         let scratch = &mut Vec::new();
         // Ranks in the first window, the second, and both.
         assert_eq!(
-            Tally::resolve(vec![t], &[15, 55], scratch),
+            Tally::resolve(vec![t], &windows, &[15, 55], scratch),
             Some(vec![15.0, 55.0])
         );
-        assert_eq!(Tally::resolve(vec![g], &[30], scratch), None);
+        assert_eq!(Tally::resolve(vec![g], &windows, &[30], scratch), None);
         let mut h = Tally::new(&windows);
         h.add(&windows, &values);
         assert_eq!(
-            Tally::resolve(vec![h], &[10, 19, 50, 59], scratch),
+            Tally::resolve(vec![h], &windows, &[10, 19, 50, 59], scratch),
             Some(vec![10.0, 19.0, 50.0, 59.0])
         );
     }
@@ -1076,9 +1111,9 @@ mod tests {
         assert_eq!(kept, 60);
         let ranks = [31, 42, 170, 178];
         let scratch = &mut Vec::new();
-        let expected = Tally::resolve(vec![whole], &ranks, scratch);
+        let expected = Tally::resolve(vec![whole], &windows, &ranks, scratch);
         assert_eq!(expected, Some(vec![10.0, 14.0, 56.0, 59.0]));
-        assert_eq!(Tally::resolve(parts, &ranks, scratch), expected);
+        assert_eq!(Tally::resolve(parts, &windows, &ranks, scratch), expected);
     }
 
     #[test]
@@ -1116,10 +1151,10 @@ mod tests {
         }
         direct.settle();
         assert!(direct.inside.spill.is_empty());
-        assert_eq!(direct.at_or_above, scalar.at_or_above);
+        assert_eq!(direct.from_low, scalar.from_low);
         assert_eq!(inside(&direct), inside(&scalar));
         assert_eq!(vector.total, 1_000);
-        assert_eq!(vector.at_or_above, scalar.at_or_above);
+        assert_eq!(vector.from_low, scalar.from_low);
         assert_eq!(inside(&vector), inside(&scalar));
         // Each window kept what lies in it: none in the collapsed
         // [2.5e8, 2.5e8), and the ties at 2.5e8 are at its edge: in no
@@ -1146,8 +1181,16 @@ mod tests {
         let ties = values.iter().filter(|v| **v == 2.5e8).count() as u64;
         let above = values.iter().filter(|v| **v >= 2.5e8).count() as u64;
         assert!(ties >= 10);
-        // Edge 4 is the low edge of the third window.
-        assert_eq!(vector.at_or_above[4], above);
-        assert_eq!(vector.at_or_above[5], above);
+        // The third window's low edge is 2.5e8 (as is its high edge).
+        assert_eq!(vector.from_low[2], above);
+        // The kept values fall into the windows as the tally kept them: the
+        // collapsed one holds none.
+        let sizes = window_sizes(&vector.inside.lists(), &windows);
+        let expected: Vec<usize> = pairs
+            .iter()
+            .map(|&(low, high)| kept.iter().filter(|v| low <= **v && **v < high).count())
+            .collect();
+        assert_eq!(sizes, Some(expected));
+        assert_eq!(sizes.map(|s| s[2]), Some(0));
     }
 }

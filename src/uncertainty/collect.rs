@@ -30,7 +30,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::kernel::Kernel;
-use super::percentile::{interpolate, ranks as needed_ranks, select_ranks, select_ranks_in};
+use super::percentile::{
+    brackets, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
+};
 use super::{CHUNK, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
@@ -649,7 +651,13 @@ fn window_sizes(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
         return None;
     }
     let beyond = from_low.iter().skip(1).copied().chain([0]);
-    Some(from_low.iter().zip(beyond).map(|(&a, b)| a.saturating_sub(b)).collect())
+    Some(
+        from_low
+            .iter()
+            .zip(beyond)
+            .map(|(&a, b)| a.saturating_sub(b))
+            .collect(),
+    )
 }
 
 /// For each rank of the full run, the pilot ranks that bound its window
@@ -721,14 +729,20 @@ fn expected_room(
         .sum()
 }
 
-/// The windows of one row from its pilot values (reordered).
+/// The windows of one row from its pilot values (perhaps reordered).
+///
+/// A window's edges need only lie outside the pilot order statistics that
+/// bound it, not on them (a wider window is as exact, and holds a few more
+/// values), so each is taken from one histogram of the pilot: the edges of
+/// a few buckets around the statistic, with no selection (see
+/// [`brackets`]).
 fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows {
     let k = pilot.len();
     if k == 0 {
         return Windows::default();
     }
     let bounds = pilot_bounds(k, ranks, draws, z);
-    // Pilot order statistics at every bound rank.
+    // Around every pilot rank that bounds a window.
     let mut wanted: Vec<usize> = bounds
         .iter()
         .flat_map(|&(a, b)| [a, b])
@@ -736,24 +750,20 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let found = select_ranks(pilot, &wanted);
-    let value_at = |rank: usize, open: f64| {
-        if rank == usize::MAX {
-            return open;
-        }
+    let found = brackets(pilot, &wanted, k / 100);
+    let bracket = |rank: usize| {
         wanted
             .iter()
             .position(|w| *w == rank)
             .and_then(|i| found.get(i))
             .copied()
-            .unwrap_or(open)
     };
     let mut intervals: Vec<(f64, f64)> = bounds
         .iter()
         .map(|&(a, b)| {
             (
-                value_at(a, f64::NEG_INFINITY),
-                next_up(value_at(b, f64::INFINITY)),
+                bracket(a).map_or(f64::NEG_INFINITY, |(below, _)| below),
+                bracket(b).map_or(f64::INFINITY, |(_, above)| above),
             )
         })
         .collect();
@@ -778,18 +788,6 @@ fn split(range: std::ops::Range<usize>, parts: usize) -> Vec<std::ops::Range<usi
         .collect()
 }
 
-/// The smallest f64 above `x` (so a window's high edge includes `x`).
-fn next_up(x: f64) -> f64 {
-    if x.is_nan() || x == f64::INFINITY {
-        return x;
-    }
-    if x == 0.0 {
-        return f64::from_bits(1);
-    }
-    let bits = x.to_bits();
-    f64::from_bits(if x > 0.0 { bits + 1 } else { bits - 1 })
-}
-
 fn windowed(
     kernel: &Kernel,
     samplers: &[sample::ParamSampler],
@@ -810,9 +808,12 @@ fn windowed(
     let shares = split(after_pilot..total, rayon::current_num_threads());
     // The pilot's buffer is made long enough to hold the threads' regions
     // afterwards: its pages are then filled once, not twice (on a VM a
-    // fresh page costs as much as several passes over it).
+    // fresh page costs as much as several passes over it). An eighth more
+    // than expected, as windows reach out to their buckets' edges (see
+    // [`windows`]); pages never written cost nothing.
     let pilot_draws = (pilot_chunks * CHUNK).min(draws);
     let expected = rows.len() * expected_room(pilot_draws, ranks, draws, z, &shares);
+    let expected = expected + expected / 8;
     let mut pilot = keep_all(
         kernel,
         samplers,

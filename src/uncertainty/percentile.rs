@@ -89,92 +89,181 @@ pub fn select_ranks_in(lists: &[&[f64]], ranks: &[usize], scratch: &mut Vec<f64>
 /// Inputs at least this long are narrowed by a histogram first.
 const BUCKETED: usize = 4096;
 
-/// Selection through a histogram. The values lie between their least and
-/// greatest, lo and hi; bucket b of B equal-width buckets holds the
-/// values with `floor((v - lo) B / (hi - lo)) = b`. That map never
-/// decreases as v grows, so bucket b holds exactly the ranks from the
-/// count of the buckets before it. One pass counts the buckets, a second
-/// gathers only those that hold a wanted rank (a few values each), and
-/// each of those is selected on its own: two cheap passes instead of the
-/// several partitions of selection over the whole input, with the same
-/// result.
+/// Equal-width buckets over the values of some lists: the values lie
+/// between their least and greatest, lo and hi, and bucket b of B holds
+/// the values with `floor((v - lo) B / (hi - lo)) = b`. That map never
+/// decreases as v grows, so bucket b holds exactly the ranks from the count
+/// of the buckets before it.
+struct Histogram {
+    lo: f64,
+    hi: f64,
+    scale: f64,
+    top: f64,
+    counts: Vec<u32>,
+    /// Where each bucket starts among the sorted values (one more entry
+    /// than buckets: the last is the number of values).
+    starts: Vec<usize>,
+}
+
+/// Values whose buckets are worked out together (a loop the compiler
+/// vectorises), then used one by one.
+const BATCH: usize = 64;
+
+impl Histogram {
+    /// The histogram of the values of `lists`: one pass for the least and
+    /// greatest, one to count. `None` when a value is not finite, every
+    /// value is equal, or the range is too wide for an f64.
+    fn of(lists: &[&[f64]]) -> Option<Histogram> {
+        const LANES: usize = 8;
+        let n: usize = lists.iter().map(|l| l.len()).sum();
+        // Least and greatest, and whether any value is not finite, eight
+        // lanes at a time.
+        let (mut low, mut high) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
+        let mut odd = [false; LANES];
+        let mut take = |chunk: &[f64]| {
+            for (((&v, l), h), o) in chunk
+                .iter()
+                .zip(low.iter_mut())
+                .zip(high.iter_mut())
+                .zip(odd.iter_mut())
+            {
+                *l = if v < *l { v } else { *l };
+                *h = if v > *h { v } else { *h };
+                *o |= !v.is_finite();
+            }
+        };
+        for values in lists {
+            let mut chunks = values.chunks_exact(LANES);
+            for chunk in &mut chunks {
+                take(chunk);
+            }
+            take(chunks.remainder());
+        }
+        if odd.iter().any(|&o| o) {
+            return None;
+        }
+        let lo = low.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = high.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        // About eight values a bucket; the counts stay within the L1 cache.
+        let buckets = (n / 8).next_power_of_two().clamp(256, 1 << 13);
+        let scale = buckets as f64 / (hi - lo);
+        // (An overflowing width would make (v - lo) scale infinite or NaN.)
+        if hi <= lo || !(hi - lo).is_finite() || !scale.is_finite() {
+            return None;
+        }
+        let mut h = Histogram {
+            lo,
+            hi,
+            scale,
+            top: (buckets - 1) as f64,
+            counts: vec![0; buckets],
+            starts: Vec::with_capacity(buckets + 1),
+        };
+        let mut ids = [0u32; BATCH];
+        for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
+            h.buckets(batch, &mut ids);
+            for &b in ids.iter().take(batch.len()) {
+                if let Some(c) = h.counts.get_mut(b as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        let mut sum = 0usize;
+        h.starts.push(0);
+        for &c in &h.counts {
+            sum += c as usize;
+            h.starts.push(sum);
+        }
+        Some(h)
+    }
+
+    /// The bucket of each value of `batch`, into `out`.
+    #[inline(always)]
+    fn buckets(&self, batch: &[f64], out: &mut [u32; BATCH]) {
+        for (o, &v) in out.iter_mut().zip(batch) {
+            *o = self.bucket(v);
+        }
+    }
+
+    /// The bucket of a value within lo..=hi.
+    #[inline(always)]
+    fn bucket(&self, v: f64) -> u32 {
+        let x = ((v - self.lo) * self.scale).min(self.top);
+        // SAFETY: x is finite and within 0..=top (v, lo and scale are
+        // finite, v >= lo, and (v - lo) scale is at most about B), so it
+        // fits in an i32 exactly as truncation gives it.
+        unsafe { x.to_int_unchecked::<i32>() }.unsigned_abs()
+    }
+
+    /// The bucket holding rank `r`, if there are more than `r` values.
+    fn bucket_of(&self, r: usize) -> Option<usize> {
+        let n = self.starts.last().copied().unwrap_or(0);
+        (r < n).then(|| self.starts.partition_point(|&s| s <= r) - 1)
+    }
+
+    /// Values below and above the rank-`r` value, and how many values lie
+    /// between them: the bounds of its bucket, nudged (by a few units in
+    /// the last place at most) until the map from values to buckets puts
+    /// them in the buckets either side. That map never decreases, so every
+    /// value of the bucket lies strictly between them. `None` where
+    /// rounding defeats that (values far larger than their spread).
+    fn bracket(&self, r: usize) -> Option<(f64, f64, usize)> {
+        const NUDGES: usize = 16;
+        let b = self.bucket_of(r)?;
+        let edge = |i: usize| self.lo + i as f64 / self.scale;
+        let clear_below = |v: f64| v < self.lo || (self.bucket(v) as usize) < b;
+        let clear_above = |v: f64| v > self.hi || self.bucket(v) as usize > b;
+        let mut below = edge(b);
+        for _ in 0..NUDGES {
+            if clear_below(below) {
+                break;
+            }
+            below = next_down(below);
+        }
+        let mut above = edge(b + 1);
+        for _ in 0..NUDGES {
+            if clear_above(above) {
+                break;
+            }
+            above = next_up(above);
+        }
+        let within = self.counts.get(b).copied()? as usize;
+        (clear_below(below) && clear_above(above)).then_some((below, above, within))
+    }
+}
+
+/// The least f64 above `x` (`f64::next_up`, which is newer than this
+/// crate's minimum Rust).
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = x.to_bits();
+    f64::from_bits(if x > 0.0 { bits + 1 } else { bits - 1 })
+}
+
+/// The greatest f64 below `x`.
+fn next_down(x: f64) -> f64 {
+    -next_up(-x)
+}
+
+/// Selection through a histogram ([`Histogram`]): one pass counts the
+/// buckets, a second gathers only those that hold a wanted rank (a few
+/// values each), and each of those is selected on its own: two cheap
+/// passes instead of the several partitions of selection over the whole
+/// input, with the same result.
 ///
 /// `None` (select the usual way) when a value is not finite, every value
 /// is equal, or the range is too wide for an f64.
 fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
-    const LANES: usize = 8;
-    let n: usize = lists.iter().map(|l| l.len()).sum();
-    // Least and greatest, and whether any value is not finite, eight
-    // lanes at a time.
-    let (mut low, mut high) = ([f64::INFINITY; LANES], [f64::NEG_INFINITY; LANES]);
-    let mut odd = [false; LANES];
-    let mut take = |chunk: &[f64]| {
-        for (((&v, l), h), o) in chunk
-            .iter()
-            .zip(low.iter_mut())
-            .zip(high.iter_mut())
-            .zip(odd.iter_mut())
-        {
-            *l = if v < *l { v } else { *l };
-            *h = if v > *h { v } else { *h };
-            *o |= !v.is_finite();
-        }
-    };
-    for values in lists {
-        let mut chunks = values.chunks_exact(LANES);
-        for chunk in &mut chunks {
-            take(chunk);
-        }
-        take(chunks.remainder());
-    }
-    if odd.iter().any(|&o| o) {
-        return None;
-    }
-    let lo = low.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = high.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    // About eight values a bucket; the counts stay within the L1 cache.
-    let buckets = (n / 8).next_power_of_two().clamp(256, 1 << 13);
-    let top = (buckets - 1) as f64;
-    let scale = buckets as f64 / (hi - lo);
-    // (An overflowing width would make (v - lo) scale infinite or NaN.)
-    if hi <= lo || !(hi - lo).is_finite() || !scale.is_finite() {
-        return None;
-    }
-    // Buckets are worked out a batch at a time (a loop the compiler
-    // vectorises), then used one by one.
-    const BATCH: usize = 64;
-    let batch_buckets = |batch: &[f64], out: &mut [u32; BATCH]| {
-        for (o, &v) in out.iter_mut().zip(batch) {
-            let x = ((v - lo) * scale).min(top);
-            // SAFETY: x is finite and within 0..=top (v, lo and scale are
-            // finite, v >= lo, and (v - lo) scale is at most about B), so
-            // it fits in an i32 exactly as truncation gives it.
-            *o = unsafe { x.to_int_unchecked::<i32>() }.unsigned_abs();
-        }
-    };
-    let mut ids = [0u32; BATCH];
-    let mut counts = vec![0u32; buckets];
-    for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
-        batch_buckets(batch, &mut ids);
-        for &b in ids.iter().take(batch.len()) {
-            if let Some(c) = counts.get_mut(b as usize) {
-                *c += 1;
-            }
-        }
-    }
-    // Where each bucket starts among the sorted values.
-    let mut starts = Vec::with_capacity(buckets + 1);
-    let mut sum = 0usize;
-    starts.push(0);
-    for &c in &counts {
-        sum += c as usize;
-        starts.push(sum);
-    }
+    let h = Histogram::of(lists)?;
+    let n = h.starts.last().copied().unwrap_or(0);
+    let buckets = h.counts.len();
     // The bucket of each wanted rank (ranks ascend, so buckets do too).
-    let of_rank: Vec<Option<usize>> = ranks
-        .iter()
-        .map(|&r| (r < n).then(|| starts.partition_point(|&s| s <= r) - 1))
-        .collect();
+    let of_rank: Vec<Option<usize>> = ranks.iter().map(|&r| h.bucket_of(r)).collect();
     let mut wanted: Vec<usize> = of_rank.iter().flatten().copied().collect();
     wanted.dedup();
     // Each wanted bucket's place among the gathered values.
@@ -186,15 +275,16 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
         if let Some(s) = slot.get_mut(b) {
             *s = i as u32;
         }
-        let count = counts.get(b).copied().unwrap_or(0) as usize;
+        let count = h.counts.get(b).copied().unwrap_or(0) as usize;
         bounds.push((gathered, gathered + count));
         gathered += count;
     }
     let mut segments = vec![0.0; gathered];
     // Where each wanted bucket's next value goes.
     let mut cursor: Vec<usize> = bounds.iter().map(|&(from, _)| from).collect();
+    let mut ids = [0u32; BATCH];
     for batch in lists.iter().flat_map(|values| values.chunks(BATCH)) {
-        batch_buckets(batch, &mut ids);
+        h.buckets(batch, &mut ids);
         for (&v, &b) in batch.iter().zip(&ids) {
             let s = slot.get(b as usize).copied().unwrap_or(NOT_WANTED);
             if s != NOT_WANTED {
@@ -212,7 +302,7 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
     // is selected directly, so narrowing never repeats for long.
     let mut found = vec![f64::NAN; ranks.len()];
     for (i, &b) in wanted.iter().enumerate() {
-        let (Some(&(from, to)), Some(&start)) = (bounds.get(i), starts.get(b)) else {
+        let (Some(&(from, to)), Some(&start)) = (bounds.get(i), h.starts.get(b)) else {
             continue;
         };
         let Some(segment) = segments.get_mut(from..to) else {
@@ -237,6 +327,35 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
         }
     }
     Some(found)
+}
+
+/// For each of `ranks` (ascending), an interval of values that holds the
+/// rank-r value: `(below, above)` with below <= value < above, from one
+/// histogram of `values` (two passes, no selection). Each interval is the
+/// rank's bucket (a few values in ten thousand of a smooth distribution's).
+/// Where the histogram cannot be built, or would give a bucket of more
+/// than `most` values (far outliers stretch the range), the rank's value
+/// itself, found by selection (which may reorder `values`).
+pub fn brackets(values: &mut [f64], ranks: &[usize], most: usize) -> Vec<(f64, f64)> {
+    let h = (values.len() >= BUCKETED)
+        .then(|| Histogram::of(&[values]))
+        .flatten();
+    let found: Option<Vec<(f64, f64)>> = h.and_then(|h| {
+        ranks
+            .iter()
+            .map(|&r| {
+                h.bracket(r)
+                    .filter(|&(_, _, within)| within <= most)
+                    .map(|(below, above, _)| (below, above))
+            })
+            .collect()
+    });
+    found.unwrap_or_else(|| {
+        select_ranks(values, ranks)
+            .into_iter()
+            .map(|v| (v, next_up(v)))
+            .collect()
+    })
 }
 
 /// [`select_ranks`] by successive selection on shrinking sub-slices.
@@ -458,6 +577,52 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn brackets_hold_their_ranks_and_are_one_bucket_wide() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let n = 20_000;
+        // The shapes above, and values far larger than their spread (a
+        // bucket narrower than a unit in the last place).
+        for shape in 0..7 {
+            let values: Vec<f64> = (0..n)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    if shape == 6 {
+                        1e15 + (x % 64) as f64 * 0.125
+                    } else {
+                        shaped(shape, i, n, x)
+                    }
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let ranks = [0, 1, n / 20, n / 2, n / 2 + 1, n - 1];
+            let most = n / 100;
+            let got = brackets(&mut values.clone(), &ranks, most);
+            for (&(below, above), &r) in got.iter().zip(&ranks) {
+                let v = sorted[r];
+                assert!(below <= v && v < above, "shape {shape} rank {r}");
+                // Narrow: at most `most` values inside, unless the value
+                // itself (an exact bracket) holds them all as ties.
+                let inside = sorted.iter().filter(|&&w| below <= w && w < above).count();
+                let ties = sorted.iter().filter(|&&w| w == v).count();
+                assert!(inside <= most.max(ties), "shape {shape} rank {r}: {inside}");
+            }
+        }
+        // Evenly spread values: each bracket is one bucket of about eight
+        // values.
+        let mut even: Vec<f64> = (0..n).map(|i| i as f64 * 0.37).collect();
+        let got = brackets(&mut even, &[0, n / 2, n - 1], n);
+        for (below, above) in got {
+            let inside = (0..n)
+                .filter(|&i| below <= i as f64 * 0.37 && (i as f64 * 0.37) < above)
+                .count();
+            assert!((1..=10).contains(&inside), "{inside} in [{below}, {above})");
         }
     }
 

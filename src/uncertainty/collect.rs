@@ -45,7 +45,7 @@ pub const PILOT: usize = 8 * CHUNK;
 
 /// Standard deviations of margin around each window (of the number of
 /// pilot values below the full run's order statistic).
-pub const Z: f64 = 6.0;
+pub const Z: f64 = 5.0;
 
 /// Memory a windowed pass may use for one group of rows (bytes).
 pub const WINDOWED_BUDGET: usize = 256 * 1024 * 1024;
@@ -367,10 +367,10 @@ impl<'a> Region<'a> {
 }
 
 /// Room in a region for the values `draws` draws are expected to put in
-/// windows holding `share` of the pilot's values: a quarter more, and a
+/// windows holding `share` of the pilot's values: a tenth more, and a
 /// little, so few overflow.
 fn room(share: f64, draws: usize) -> usize {
-    (share * draws as f64 * 1.25) as usize + 16
+    (share * draws as f64 * 1.1) as usize + 16
 }
 
 /// Cuts `buffer` into consecutive slices of the given sizes.
@@ -862,7 +862,7 @@ fn windowed(
     // Each thread's kept values go to one slice of the pilot's buffer (or
     // of a new one, if ties made the pilot's windows fuller than
     // expected), cut into a region per row sized from the pilot for an
-    // equal share of the chunks (a quarter more, and what does not fit
+    // equal share of the chunks (a tenth more, and what does not fit
     // goes to a vector): a few large areas on huge pages instead of
     // thousands of growing vectors.
     let sizes: Vec<Vec<usize>> = shares
@@ -1049,9 +1049,9 @@ mod tests {
             vec![(0, 0), (10, 10), (4_999, 4_999), (9_999, usize::MAX)]
         );
         // Expected room: one merged window of 1,486 pilot values, for two
-        // threads each taking 57 chunks, a quarter more and 16 each.
+        // threads each taking 57 chunks, a tenth more and 16 each.
         let room = expected_room(k, &[r, r + 1], n, 6.0, &[8..65, 65..122]);
-        let each = (1486.0 / k as f64 * (57 * CHUNK) as f64 * 1.25) as usize + 16;
+        let each = (1486.0 / k as f64 * (57 * CHUNK) as f64 * 1.1) as usize + 16;
         assert_eq!(room, 2 * each);
     }
 

@@ -8,13 +8,15 @@
 //!    percentiles need, a window of values that contains it with
 //!    overwhelming probability (a margin of [`Z`] standard deviations of
 //!    the number of pilot values below the full run's order statistic,
-//!    which is hypergeometric: the pilot is part of the run).
+//!    which is hypergeometric: the pilot is part of the run). The edges are
+//!    read off one histogram of the pilot, a bucket wide at most.
 //! 2. **One pass** over every draw counts, per row, how many values fall
-//!    below each window's edges and keeps only the values inside windows,
-//!    all of a row's in one region (which window each is in need not be
-//!    known: the windows are disjoint and ordered, so the kept values,
-//!    sorted, are window after window).
-//! 3. **Resolve.** The rank-r value lies in the window whose count below is
+//!    below each window's low edge and keeps only the values inside
+//!    windows, all of a row's in one region (which window each is in need
+//!    not be known: the windows are disjoint and ordered, so the kept
+//!    values, sorted, are window after window).
+//! 3. **Resolve.** Each window's size is counted from the kept values. The
+//!    rank-r value lies in the window whose count below is
 //!    at most r and whose count below plus its size exceeds r; it is found
 //!    by selection among the row's kept values, at its place after the
 //!    values of the windows below its own. If a rank falls outside

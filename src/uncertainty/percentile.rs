@@ -545,24 +545,32 @@ mod tests {
             3 => u,
             // Geometric: each bucket split leaves most values in the first.
             4 => 2f64.powi((i % 900) as i32 - 450),
+            // Values far larger than their spread (a bucket of the
+            // histogram is narrower than a unit in the last place).
+            6 => 1e15 + (x % 64) as f64 * 0.125,
             // Money-like, clustered.
             _ => 1e8 + (u * u) * 1e6,
         }
+    }
+
+    /// `n` values of a shape, from the xorshift state `x`.
+    fn shaped_values(shape: usize, n: usize, x: &mut u64) -> Vec<f64> {
+        (0..n)
+            .map(|i| {
+                *x ^= *x << 13;
+                *x ^= *x >> 7;
+                *x ^= *x << 17;
+                shaped(shape, i, n, *x)
+            })
+            .collect()
     }
 
     #[test]
     fn the_histogram_path_selects_what_a_full_sort_does() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         for n in [BUCKETED, 5_001, 70_000] {
-            for shape in 0..6 {
-                let values: Vec<f64> = (0..n)
-                    .map(|i| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        shaped(shape, i, n, x)
-                    })
-                    .collect();
+            for shape in 0..7 {
+                let values = shaped_values(shape, n, &mut x);
                 let mut sorted = values.clone();
                 sorted.sort_by(f64::total_cmp);
                 let ranks = [0, 1, n / 20, n / 20, n / 2, n / 2 + 1, n - 2, n - 1, n];
@@ -584,21 +592,8 @@ mod tests {
     fn brackets_hold_their_ranks_and_are_one_bucket_wide() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         let n = 20_000;
-        // The shapes above, and values far larger than their spread (a
-        // bucket narrower than a unit in the last place).
         for shape in 0..7 {
-            let values: Vec<f64> = (0..n)
-                .map(|i| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    if shape == 6 {
-                        1e15 + (x % 64) as f64 * 0.125
-                    } else {
-                        shaped(shape, i, n, x)
-                    }
-                })
-                .collect();
+            let values = shaped_values(shape, n, &mut x);
             let mut sorted = values.clone();
             sorted.sort_by(f64::total_cmp);
             let ranks = [0, 1, n / 20, n / 2, n / 2 + 1, n - 1];

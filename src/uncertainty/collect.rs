@@ -9,7 +9,8 @@
 //!    overwhelming probability (a margin of [`Z`] standard deviations of
 //!    the number of pilot values below the full run's order statistic,
 //!    which is hypergeometric: the pilot is part of the run). The edges are
-//!    read off one histogram of the pilot, a bucket wide at most.
+//!    read off one histogram of the pilot: each window reaches at most a
+//!    bucket beyond the pilot values that bound it.
 //! 2. **One pass** over every draw counts, per row, how many values fall
 //!    below each window's low edge and keeps only the values inside
 //!    windows, all of a row's in one region (which window each is in need
@@ -479,10 +480,10 @@ impl<'a> Tally<'a> {
     /// Eight values at a time are compared with each window's edges; the
     /// low edges' masks are summed into counts (five counters for five
     /// windows, which stay in registers with the edges), and the values
-    /// inside a window are
-    /// packed, without branching (a table of lane permutations), straight
-    /// into the region, or into a staging buffer when the region is nearly
-    /// full. Specialised by the number of windows so the loops unroll.
+    /// inside a window are packed, without branching (a table of lane
+    /// permutations), straight into the region, or into a staging buffer
+    /// when the region is nearly full. Specialised by the number of
+    /// windows so the loops unroll.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
@@ -756,7 +757,7 @@ fn expected_room(
 /// A window's edges need only lie outside the pilot order statistics that
 /// bound it, not on them (a wider window is as exact, and holds a few more
 /// values), so each is taken from one histogram of the pilot: the edges of
-/// a few buckets around the statistic, with no selection (see
+/// the bucket holding the statistic, with no selection (see
 /// [`brackets`]).
 fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows {
     let k = pilot.len();
@@ -1099,6 +1100,10 @@ mod tests {
             Some(vec![15.0, 55.0])
         );
         assert_eq!(Tally::resolve(vec![g], &windows, &[30], scratch), None);
+        // A kept value below every window means the tally and the windows
+        // disagree: no sizes, so the rows are recomputed.
+        assert_eq!(window_sizes(&[&[12.0, 55.0]], &windows), Some(vec![1, 1]));
+        assert_eq!(window_sizes(&[&[12.0], &[5.0]], &windows), None);
         let mut h = Tally::new(&windows);
         h.add(&windows, &values);
         assert_eq!(

@@ -201,8 +201,8 @@ impl Histogram {
         (r < n).then(|| self.starts.partition_point(|&s| s <= r) - 1)
     }
 
-    /// Values below and above the rank-`r` value, and how many values lie
-    /// between them: the bounds of its bucket, nudged (by a few units in
+    /// Values below and above the rank-`r` value, and how many values its
+    /// bucket holds: the bounds of the bucket, nudged (by a few units in
     /// the last place at most) until the map from values to buckets puts
     /// them in the buckets either side. That map never decreases, so every
     /// value of the bucket lies strictly between them. `None` where
@@ -333,9 +333,9 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
 /// rank-r value: `(below, above)` with below <= value < above, from one
 /// histogram of `values` (two passes, no selection). Each interval is the
 /// rank's bucket (a few values in ten thousand of a smooth distribution's).
-/// Where the histogram cannot be built, or would give a bucket of more
-/// than `most` values (far outliers stretch the range), the rank's value
-/// itself, found by selection (which may reorder `values`).
+/// Where the histogram cannot be built, or would give any rank a bucket of
+/// more than `most` values (far outliers stretch the range), every rank's
+/// value itself, found by selection (which may reorder `values`).
 pub fn brackets(values: &mut [f64], ranks: &[usize], most: usize) -> Vec<(f64, f64)> {
     let h = (values.len() >= BUCKETED)
         .then(|| Histogram::of(&[values]))
@@ -609,7 +609,7 @@ mod tests {
                 assert!(inside <= most.max(ties), "shape {shape} rank {r}: {inside}");
             }
         }
-        // Evenly spread values: each bracket is one bucket of about eight
+        // Evenly spread values: each bracket is one bucket of a few
         // values.
         let mut even: Vec<f64> = (0..n).map(|i| i as f64 * 0.37).collect();
         let got = brackets(&mut even, &[0, n / 2, n - 1], n);

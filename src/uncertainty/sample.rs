@@ -267,6 +267,13 @@ fn f(d: Decimal) -> f64 {
 impl Sampler {
     /// The sampler of a param's value.
     pub fn new(value: &Uncertain) -> Sampler {
+        Sampler::with_tables(value, &mut PertTable::new)
+    }
+
+    /// [`Sampler::new`], taking a PERT value's table from `table` (given
+    /// the Beta shape, as [`pert_shape`]), so that values of one shape can
+    /// share a table built once.
+    fn with_tables(value: &Uncertain, table: &mut impl FnMut(f64, f64) -> PertTable) -> Sampler {
         let r = match value {
             Uncertain::Point(v) => return Sampler::Fixed(f(*v)),
             Uncertain::Range(r) => r,
@@ -287,12 +294,11 @@ impl Sampler {
                 sd: width / (2.0 * Z95),
             },
             Dist::Pert => {
-                let alpha = 1.0 + 4.0 * (central - low) / width;
-                let beta = 1.0 + 4.0 * (high - central) / width;
+                let (alpha, beta) = pert_shape(low, central, high);
                 Sampler::Pert {
                     low,
                     width,
-                    table: PertTable::new(alpha, beta),
+                    table: table(alpha, beta),
                 }
             }
         }
@@ -402,8 +408,12 @@ pub struct ParamSampler {
 
 impl ParamSampler {
     pub fn new(param: &Param) -> ParamSampler {
+        ParamSampler::with_tables(param, &mut PertTable::new)
+    }
+
+    fn with_tables(param: &Param, table: &mut impl FnMut(f64, f64) -> PertTable) -> ParamSampler {
         ParamSampler {
-            sampler: Sampler::new(&param.value),
+            sampler: Sampler::with_tables(&param.value, table),
             clamp: param.clamp.map(|(lo, hi)| (f(lo), f(hi))),
         }
     }
@@ -486,9 +496,73 @@ pub fn block_params(samplers: &[ParamSampler]) -> (Vec<Lanes>, Vec<usize>) {
     (params, ranged)
 }
 
+/// The Beta shape (alpha, beta) of a beta-PERT value (lambda 4).
+fn pert_shape(low: f64, central: f64, high: f64) -> (f64, f64) {
+    let width = high - low;
+    (
+        1.0 + 4.0 * (central - low) / width,
+        1.0 + 4.0 * (high - central) / width,
+    )
+}
+
 /// Every param's sampler, in param order.
+///
+/// Each distinct beta-PERT shape's table is built once (values of one
+/// shape, such as "2.5% to 4%, most likely 3%" and "0.5% to 2%, most
+/// likely 1%", share it), the tables in parallel: building one is a few
+/// milliseconds, which a short run would otherwise spend before its first
+/// draw.
 pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
-    s.params.iter().map(ParamSampler::new).collect()
+    use rayon::prelude::*;
+    let mut shapes: Vec<(u64, u64)> = s
+        .params
+        .iter()
+        .filter_map(|p| match &p.value {
+            Uncertain::Range(r) if r.dist == Dist::Pert => {
+                let (alpha, beta) = pert_shape(f(r.low), f(r.central), f(r.high));
+                Some((alpha.to_bits(), beta.to_bits()))
+            }
+            _ => None,
+        })
+        .collect();
+    shapes.sort_unstable();
+    shapes.dedup();
+    if !shapes.is_empty() {
+        // Shared by every table: built before them, not by each.
+        ln_grid();
+    }
+    let tables: Vec<PertTable> = shapes
+        .par_iter()
+        .map(|&(a, b)| PertTable::new(f64::from_bits(a), f64::from_bits(b)))
+        .collect();
+    let mut table = |alpha: f64, beta: f64| {
+        shapes
+            .binary_search(&(alpha.to_bits(), beta.to_bits()))
+            .ok()
+            .and_then(|i| tables.get(i))
+            .cloned()
+            .unwrap_or_else(|| PertTable::new(alpha, beta))
+    };
+    s.params
+        .iter()
+        .map(|p| ParamSampler::with_tables(p, &mut table))
+        .collect()
+}
+
+/// ln(k / GRID) for k = 0..=GRID (the first is minus infinity), computed
+/// once: the grid of every [`PertTable`]'s density. ln(1 - x) on the grid
+/// is ln of the grid point GRID - k (1 - k / GRID is exact), so the table
+/// serves both factors of the density.
+fn ln_grid() -> &'static [f64] {
+    use rayon::prelude::*;
+    static GRID: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    GRID.get_or_init(|| {
+        let h = 1.0 / PertTable::GRID as f64;
+        (0..=PertTable::GRID)
+            .into_par_iter()
+            .map(|k| (k as f64 * h).ln())
+            .collect()
+    })
 }
 
 /// The quantile function of Beta(alpha, beta) on [0, 1], tabulated at
@@ -530,12 +604,33 @@ impl PertTable {
             };
             lx + l1
         };
+        // The density at each grid point k h, k = 1..=n: the same
+        // arithmetic as `log_density`, with each logarithm read from the
+        // shared grid (x = k h > 0; 1 - x = (n - k) h exactly), and the
+        // points in parallel. The sum below stays in order.
+        let ln = ln_grid();
+        let density: Vec<f64> = {
+            use rayon::prelude::*;
+            (1..=n)
+                .into_par_iter()
+                .map(|k| {
+                    let lx = (alpha - 1.0) * ln.get(k).copied().unwrap_or(0.0);
+                    let l1 = if k < n {
+                        (beta - 1.0) * ln.get(n - k).copied().unwrap_or(0.0)
+                    } else if beta == 1.0 {
+                        0.0
+                    } else {
+                        f64::NEG_INFINITY
+                    };
+                    (lx + l1).exp()
+                })
+                .collect()
+        };
         let mut cdf = Vec::with_capacity(n + 1);
         cdf.push(0.0);
         let mut acc = 0.0;
         let mut previous = log_density(0.0).exp();
-        for k in 1..=n {
-            let g = log_density(k as f64 * h).exp();
+        for &g in &density {
             acc += 0.5 * (previous + g) * h;
             cdf.push(acc);
             previous = g;
@@ -695,5 +790,26 @@ impl PertTable {
         for u in quads.into_remainder() {
             *u = self.quantile(*u);
         }
+    }
+}
+
+#[cfg(test)]
+mod grid {
+    use super::{PertTable, ln_grid};
+
+    /// The density on the grid reads ln(x) and ln(1 - x) from one table:
+    /// both must be exactly what the logarithm of x and of 1 - x gives.
+    #[test]
+    fn the_shared_logarithms_are_those_of_x_and_of_one_minus_x() {
+        let n = PertTable::GRID;
+        let h = 1.0 / n as f64;
+        let ln = ln_grid();
+        assert_eq!(ln.len(), n + 1);
+        for k in (1..n).step_by(97).chain([1, 2, n / 2, n - 2, n - 1]) {
+            let x = k as f64 * h;
+            assert_eq!(ln[k].to_bits(), x.ln().to_bits(), "k = {k}");
+            assert_eq!(ln[n - k].to_bits(), (1.0 - x).ln().to_bits(), "k = {k}");
+        }
+        assert_eq!(ln[n], 0.0);
     }
 }

@@ -9,10 +9,10 @@
 //!   variates from `rand_distr`'s ziggurat.
 //! * `pert` (beta-PERT, lambda 4): alpha = 1 + 4(c - low)/(high - low),
 //!   beta = 1 + 4(high - c)/(high - low), sampled by inverting the Beta CDF
-//!   through a quantile table built once per param from the exact density
-//!   (see [`PertTable`]): one uniform per value, about 3 ns instead of about
-//!   60 ns for a rejection sampler, and within 1e-6 of the exact quantile
-//!   over the central 99.8% of the distribution (tested).
+//!   through a quantile table built from the exact density once per shape
+//!   (alpha, beta) (see [`PertTable`]): one uniform per value, about 3 ns
+//!   instead of about 60 ns for a rejection sampler, and within 1e-6 of the
+//!   exact quantile over the central 99.8% of the distribution (tested).
 //!
 //! A sampled share or rate (target shares, saving rates) that leaves 0-100%
 //! is clamped to it; no other value is truncated (docs/uncertainty.md).

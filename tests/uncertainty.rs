@@ -306,9 +306,55 @@ fn pert_table_is_close_to_the_exact_quantile_function() {
 }
 
 #[test]
+fn pert_tables_with_an_exponent_of_zero_match_their_closed_forms() {
+    use pool_model::uncertainty::sample::PertTable;
+    // Beta(1, b) has quantile 1 - (1 - u)^(1/b) and Beta(a, 1) has u^(1/a):
+    // the density's factor at an end where its exponent is zero is 1,
+    // not 0 (at the other end it vanishes).
+    for (a, b) in [(1.0, 5.0), (3.5, 1.0)] {
+        let table = PertTable::new(a, b);
+        let mut worst: f64 = 0.0;
+        for i in 1..1000 {
+            let u = i as f64 / 1000.0;
+            let exact = if a == 1.0 {
+                1.0 - (1.0 - u).powf(1.0 / b)
+            } else {
+                u.powf(1.0 / a)
+            };
+            worst = worst.max((table.quantile(u) - exact).abs());
+        }
+        assert!(worst < 1e-6, "Beta({a}, {b}): worst quantile error {worst}");
+    }
+}
+
+#[test]
+fn samplers_of_one_beta_pert_shape_share_a_table_and_match_their_own() {
+    // Two of the benchmark file's three PERT values have one shape (2.5% to
+    // 4%, most likely 3%, and 0.5% to 2%, most likely 1%) and the third
+    // another; each sampler must draw as the sampler built for its param
+    // alone.
+    let s = large_with("large.toml", &[]);
+    let all = sample::samplers(&s);
+    let mut perts = 0;
+    for (shared, param) in all.iter().zip(&s.params) {
+        let alone = sample::ParamSampler::new(param);
+        if let (Sampler::Pert { table: a, .. }, Sampler::Pert { table: b, .. }) =
+            (&shared.sampler, &alone.sampler)
+        {
+            perts += 1;
+            for i in 0..=200 {
+                let u = i as f64 / 200.0;
+                assert_eq!(a.quantile(u).to_bits(), b.quantile(u).to_bits(), "u = {u}");
+            }
+        }
+    }
+    assert_eq!(perts, 3);
+}
+
+#[test]
 fn pert_quantiles_of_a_slice_equal_the_quantile_of_each_value() {
     use pool_model::uncertainty::sample::{PertTable, unit_of};
-    // The vector path (gathers, four at a time) must give the scalar
+    // The vector path (four at a time) must give the scalar
     // formula's bits: skewed tables, both ends, knots exactly, and a
     // length that is not a multiple of four.
     for (a, b) in [(1.0, 5.0), (4.2, 1.8), (2.0, 2.0), (1.0, 1.0)] {

@@ -587,42 +587,28 @@ impl PertTable {
     pub fn new(alpha: f64, beta: f64) -> PertTable {
         let n = Self::GRID;
         let h = 1.0 / n as f64;
-        let log_density = |x: f64| {
-            let lx = if x > 0.0 {
-                (alpha - 1.0) * x.ln()
-            } else if alpha == 1.0 {
-                0.0
-            } else {
-                f64::NEG_INFINITY
+        // ln of the density, up to a constant, from ln x and ln(1 - x)
+        // (None where x or 1 - x is 0).
+        let from_logs = |ln_x: Option<f64>, ln_rest: Option<f64>| {
+            let factor = |exponent: f64, ln: Option<f64>| match ln {
+                Some(l) => exponent * l,
+                None if exponent == 0.0 => 0.0,
+                None => f64::NEG_INFINITY,
             };
-            let l1 = if x < 1.0 {
-                (beta - 1.0) * (1.0 - x).ln()
-            } else if beta == 1.0 {
-                0.0
-            } else {
-                f64::NEG_INFINITY
-            };
-            lx + l1
+            factor(alpha - 1.0, ln_x) + factor(beta - 1.0, ln_rest)
         };
-        // The density at each grid point k h, k = 1..=n: the same
-        // arithmetic as `log_density`, with each logarithm read from the
-        // shared grid (x = k h > 0; 1 - x = (n - k) h exactly), and the
-        // points in parallel. The sum below stays in order.
+        let log_density =
+            |x: f64| from_logs((x > 0.0).then(|| x.ln()), (x < 1.0).then(|| (1.0 - x).ln()));
+        // The density at each grid point k h, k = 1..=n, its logarithms
+        // read from the shared grid (x = k h > 0; 1 - x = (n - k) h
+        // exactly), the points in parallel. The sum below stays in order.
         let ln = ln_grid();
         let density: Vec<f64> = {
             use rayon::prelude::*;
             (1..=n)
                 .into_par_iter()
                 .map(|k| {
-                    let lx = (alpha - 1.0) * ln.get(k).copied().unwrap_or(0.0);
-                    let l1 = if k < n {
-                        (beta - 1.0) * ln.get(n - k).copied().unwrap_or(0.0)
-                    } else if beta == 1.0 {
-                        0.0
-                    } else {
-                        f64::NEG_INFINITY
-                    };
-                    (lx + l1).exp()
+                    from_logs(ln.get(k).copied(), ln.get(n - k).filter(|_| k < n).copied()).exp()
                 })
                 .collect()
         };

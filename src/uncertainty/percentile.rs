@@ -280,55 +280,54 @@ const NOT_WANTED: u32 = u32::MAX;
 /// The most wanted buckets [`gather`] finds by their brackets.
 const MOST_BRACKETS: usize = 4;
 
-/// Copies the values of the wanted buckets (`slot[b]`, their order among
-/// the wanted, or [`NOT_WANTED`]) into `segments`, each at its bucket's
-/// `cursor`. Each wanted bucket's values lie strictly inside its bracket
-/// (`brackets`, in the same order): a batch is tested against them (two
-/// compares a value, a loop that vectorises), and only values inside one
-/// have their bucket worked out. Without brackets (rounding gave none),
-/// every value's bucket is.
-fn gather(
-    h: &Histogram,
-    lists: &[&[f64]],
-    brackets: Option<&[(f64, f64)]>,
-    slot: &[u32],
-    cursor: &mut [usize],
-    segments: &mut [f64],
-) {
+/// What [`gather`] reads and where it writes.
+struct Gathering<'a> {
+    h: &'a Histogram,
+    lists: &'a [&'a [f64]],
+    /// Each wanted bucket's bracket, in the order of the wanted.
+    brackets: Option<&'a [(f64, f64)]>,
+    /// Each bucket's order among the wanted, or [`NOT_WANTED`].
+    slot: &'a [u32],
+    /// Where each wanted bucket's next value goes in `segments`.
+    cursor: &'a mut [usize],
+    segments: &'a mut [f64],
+}
+
+/// Copies the values of the wanted buckets into their segments. Each
+/// wanted bucket's values lie strictly inside its bracket: a batch is
+/// tested against the brackets (two compares a value, a loop that
+/// vectorises), and only values inside one have their bucket worked out.
+/// Without brackets (too many buckets, or rounding gave none), every
+/// value's bucket is.
+fn gather(g: Gathering) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2 (checked just above).
-            unsafe { gather_avx2(h, lists, brackets, slot, cursor, segments) };
+            unsafe { gather_avx2(g) };
             return;
         }
     }
-    gather_generic(h, lists, brackets, slot, cursor, segments);
+    gather_generic(g);
 }
 
 /// [`gather`] compiled for AVX2 (the same comparisons, so the same values).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn gather_avx2(
-    h: &Histogram,
-    lists: &[&[f64]],
-    brackets: Option<&[(f64, f64)]>,
-    slot: &[u32],
-    cursor: &mut [usize],
-    segments: &mut [f64],
-) {
-    gather_generic(h, lists, brackets, slot, cursor, segments);
+unsafe fn gather_avx2(g: Gathering) {
+    gather_generic(g);
 }
 
 #[inline(always)]
-fn gather_generic(
-    h: &Histogram,
-    lists: &[&[f64]],
-    brackets: Option<&[(f64, f64)]>,
-    slot: &[u32],
-    cursor: &mut [usize],
-    segments: &mut [f64],
-) {
+fn gather_generic(g: Gathering) {
+    let Gathering {
+        h,
+        lists,
+        brackets,
+        slot,
+        cursor,
+        segments,
+    } = g;
     let mut put = |v: f64, b: u32| {
         let s = slot.get(b as usize).copied().unwrap_or(NOT_WANTED);
         if s != NOT_WANTED {
@@ -406,14 +405,14 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
     } else {
         None
     };
-    gather(
-        &h,
+    gather(Gathering {
+        h: &h,
         lists,
-        brackets.as_deref(),
-        &slot,
-        &mut cursor,
-        &mut segments,
-    );
+        brackets: brackets.as_deref(),
+        slot: &slot,
+        cursor: &mut cursor,
+        segments: &mut segments,
+    });
     // Each wanted bucket's ranks, selected among its own values. A bucket
     // holding most of the values (a few far outliers stretch the range)
     // is selected directly, so narrowing never repeats for long.

@@ -1255,6 +1255,7 @@ mod tests {
         assert_eq!(sizes, Some(expected));
         assert_eq!(sizes.map(|s| s[2]), Some(0));
     }
+
     #[test]
     fn the_vector_tally_matches_the_scalar_one_for_one_to_eight_windows() {
         // The vector tally picks a window's high edge by the number of low

@@ -477,13 +477,14 @@ impl<'a> Tally<'a> {
         }
     }
 
-    /// Eight values at a time are compared with each window's edges; the
-    /// low edges' masks are summed into counts (five counters for five
-    /// windows, which stay in registers with the edges), and the values
-    /// inside a window are packed, without branching (a table of lane
-    /// permutations), straight into the region, or into a staging buffer
-    /// when the region is nearly full. Specialised by the number of
-    /// windows so the loops unroll.
+    /// Eight values at a time are compared with each window's low edge;
+    /// the masks are summed into counts (five counters for five windows,
+    /// which stay in registers with the edges), and their sum picks the
+    /// one high edge a value must be below to be inside a window (one
+    /// more compare, not one a window). The values inside a window are
+    /// packed, without branching (a table of lane permutations), straight
+    /// into the region, or into a staging buffer when the region is nearly
+    /// full. Specialised by the number of windows so the loops unroll.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
@@ -511,11 +512,11 @@ impl<'a> Tally<'a> {
             }
         }
         let centre = _mm256_set1_pd(windows.centre);
-        // Window n's high edge (n = 1..=W, W < 8) in lane 8 - n, minus
-        // infinity in lane 0: see `inside` below.
+        // Window j's high edge (j = 0..W, W <= 8) in lane 7 - j: see
+        // `inside` below.
         let mut high_keys = [f32::NEG_INFINITY; 8];
-        for (n, pair) in windows.keys.chunks_exact(2).enumerate().take(7) {
-            if let (Some(slot), [_, high]) = (high_keys.get_mut(7 - n), pair) {
+        for (j, pair) in windows.keys.chunks_exact(2).enumerate().take(8) {
+            if let (Some(slot), [_, high]) = (high_keys.get_mut(7 - j), pair) {
                 *slot = *high;
             }
         }
@@ -555,33 +556,28 @@ impl<'a> Tally<'a> {
                 let ka = _mm256_cvtpd_ps(_mm256_sub_pd(va, centre));
                 let kb = _mm256_cvtpd_ps(_mm256_sub_pd(vb, centre));
                 let k = _mm256_set_m128(kb, ka);
-                let inside = if W < 8 {
-                    // The number of low edges at or below the key, n, as
-                    // the sum of the masks (-n, so low 3 bits 8 - n, or 0
-                    // for none), picks window n's high edge from `highs`
-                    // (minus infinity for none): inside iff below it.
-                    // Windows' keys are in order, so this is the same test
-                    // as "at or above some low edge and below its high".
-                    let mut from_count = _mm256_setzero_si256();
-                    for ([low, _], count) in edges.iter().zip(counts.iter_mut()) {
-                        // A mask lane is all ones (-1) where the key is at
-                        // or above the edge's.
-                        let from = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GE_OQ>(k, *low));
-                        *count = _mm256_sub_epi32(*count, from);
-                        from_count = _mm256_add_epi32(from_count, from);
+                // The number of low edges at or below the key, n, is minus
+                // the sum of their masks, whose low 3 bits (8 - n, or 0
+                // for n = 8) pick window n's high edge from `highs`: the
+                // key is inside a window iff it is below that edge and n
+                // is not 0 (at or above the first low edge). Windows' keys
+                // are in order, so this is the same test as "at or above
+                // some window's low edge and below its high edge".
+                let mut from_count = _mm256_setzero_si256();
+                let mut from_first = _mm256_setzero_ps();
+                for (j, ([low, _], count)) in edges.iter().zip(counts.iter_mut()).enumerate() {
+                    // A mask lane is all ones (-1) where the key is at or
+                    // above the edge's.
+                    let from = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *low);
+                    if j == 0 {
+                        from_first = from;
                     }
-                    let high = _mm256_permutevar8x32_ps(highs, from_count);
-                    _mm256_cmp_ps::<_CMP_LT_OQ>(k, high)
-                } else {
-                    let mut inside = _mm256_setzero_ps();
-                    for ([low, high], count) in edges.iter().zip(counts.iter_mut()) {
-                        let from = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *low);
-                        let beyond = _mm256_cmp_ps::<_CMP_GE_OQ>(k, *high);
-                        *count = _mm256_sub_epi32(*count, _mm256_castps_si256(from));
-                        inside = _mm256_or_ps(inside, _mm256_andnot_ps(beyond, from));
-                    }
-                    inside
-                };
+                    let from = _mm256_castps_si256(from);
+                    *count = _mm256_sub_epi32(*count, from);
+                    from_count = _mm256_add_epi32(from_count, from);
+                }
+                let high = _mm256_permutevar8x32_ps(highs, from_count);
+                let inside = _mm256_and_ps(from_first, _mm256_cmp_ps::<_CMP_LT_OQ>(k, high));
                 let odd = _mm256_movemask_ps(inside) as usize;
                 for (lanes, bits) in [(va, odd & 15), (vb, odd >> 4)] {
                     let perm = PACK.get(bits).copied().unwrap_or([0; 8]);
@@ -1259,10 +1255,11 @@ mod tests {
     #[test]
     fn the_vector_tally_matches_the_scalar_one_for_one_to_eight_windows() {
         // The vector tally picks a window's high edge by the number of low
-        // edges at or below a value for up to seven windows, and tests
-        // every window for eight: each against the value-by-value tally,
-        // with values on edges, windows that touch or collapse (equal
-        // edges), infinities and NaN.
+        // edges at or below a value (for eight windows, lane 0 holds the
+        // last window's, and "below every window" is ruled out by the
+        // first low edge): each window count against the value-by-value
+        // tally, with values on edges, windows that touch or collapse
+        // (equal edges), infinities and NaN.
         let mut x = 0x2545_F491_4F6C_DD1Du64;
         let mut next = move || {
             x ^= x << 13;

@@ -13,6 +13,7 @@ pub mod collect;
 pub mod kernel;
 pub mod memory;
 pub mod percentile;
+pub mod portable;
 pub mod progress;
 pub mod sample;
 pub mod sensitivity;

@@ -25,6 +25,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::kernel::Lanes;
+use super::portable;
 use crate::scenario::values::{Dist, Uncertain};
 use crate::scenario::{Param, Scenario};
 
@@ -554,15 +555,73 @@ pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
 /// is ln of the grid point GRID - k (1 - k / GRID is exact), so the table
 /// serves both factors of the density.
 fn ln_grid() -> &'static [f64] {
-    use rayon::prelude::*;
     static GRID: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
     GRID.get_or_init(|| {
         let h = 1.0 / PertTable::GRID as f64;
-        (0..=PertTable::GRID)
-            .into_par_iter()
-            .map(|k| (k as f64 * h).ln())
-            .collect()
+        let mut grid: Vec<f64> = (0..=PertTable::GRID).map(|k| k as f64 * h).collect();
+        if let Some((zero, rest)) = grid.split_first_mut() {
+            *zero = f64::NEG_INFINITY;
+            ln_in_place(rest);
+        }
+        grid
     })
+}
+
+/// Replaces each of `xs` by its logarithm ([`portable::ln_normal`]: only
+/// positive, normal, finite values have a meaningful one); with AVX2 where
+/// the CPU has it.
+fn ln_in_place(xs: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { ln_in_place_avx2(xs) };
+            return;
+        }
+    }
+    ln_in_place_generic(xs);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn ln_in_place_avx2(xs: &mut [f64]) {
+    ln_in_place_generic(xs);
+}
+
+#[inline(always)]
+fn ln_in_place_generic(xs: &mut [f64]) {
+    for x in xs {
+        *x = portable::ln_normal(*x);
+    }
+}
+
+/// `out[i] = exp(a xs[i] + b rest[last - i])`: the density, up to a
+/// constant, at grid points whose ln x and ln(1 - x) are `xs[i]` and
+/// `rest[last - i]` (`a`, `b` are alpha - 1, beta - 1). With AVX2 where the
+/// CPU has it: the same arithmetic, four points at a time.
+fn densities(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { densities_avx2(out, xs, rest, a, b) };
+            return;
+        }
+    }
+    densities_generic(out, xs, rest, a, b);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn densities_avx2(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
+    densities_generic(out, xs, rest, a, b);
+}
+
+#[inline(always)]
+fn densities_generic(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
+    for ((d, x), r) in out.iter_mut().zip(xs).zip(rest.iter().rev()) {
+        *d = portable::exp(a * x + b * r);
+    }
 }
 
 /// The quantile function of Beta(alpha, beta) on [0, 1], tabulated at
@@ -597,29 +656,45 @@ impl PertTable {
             };
             factor(alpha - 1.0, ln_x) + factor(beta - 1.0, ln_rest)
         };
-        let log_density =
-            |x: f64| from_logs((x > 0.0).then(|| x.ln()), (x < 1.0).then(|| (1.0 - x).ln()));
+        let log_density = |x: f64| {
+            from_logs(
+                (x > 0.0).then(|| portable::ln(x)),
+                (x < 1.0).then(|| portable::ln(1.0 - x)),
+            )
+        };
         // The density at each grid point k h, k = 1..=n, its logarithms
         // read from the shared grid (x = k h > 0; 1 - x = (n - k) h
-        // exactly), the points in parallel. The sum below stays in order.
+        // exactly), a block of points at a time (as vector instructions),
+        // then summed in order.
         let ln = ln_grid();
-        let density: Vec<f64> = {
-            use rayon::prelude::*;
-            (1..=n)
-                .into_par_iter()
-                .map(|k| {
-                    from_logs(ln.get(k).copied(), ln.get(n - k).filter(|_| k < n).copied()).exp()
-                })
-                .collect()
-        };
-        let mut cdf = Vec::with_capacity(n + 1);
-        cdf.push(0.0);
+        let mut cdf = vec![0.0; n + 1];
         let mut acc = 0.0;
-        let mut previous = log_density(0.0).exp();
-        for &g in &density {
-            acc += 0.5 * (previous + g) * h;
-            cdf.push(acc);
-            previous = g;
+        let mut previous = portable::exp(log_density(0.0));
+        let mut block = [0.0; 512];
+        let mut k = 1;
+        while k <= n {
+            // Inside the grid, 0 < x < 1, both logarithms are finite; the
+            // last point, x = 1, alone.
+            let end = if k < n {
+                (k + block.len()).min(n)
+            } else {
+                n + 1
+            };
+            let (Some(out), Some(sums)) = (block.get_mut(..end - k), cdf.get_mut(k..end)) else {
+                break;
+            };
+            match (ln.get(k..end), ln.get(n + 1 - end..n + 1 - k)) {
+                (Some(xs), Some(rest)) if k < n => {
+                    densities(out, xs, rest, alpha - 1.0, beta - 1.0);
+                }
+                _ => out.fill(portable::exp(from_logs(ln.get(n).copied(), None))),
+            }
+            for (sum, &g) in sums.iter_mut().zip(out.iter()) {
+                acc += 0.5 * (previous + g) * h;
+                *sum = acc;
+                previous = g;
+            }
+            k = end;
         }
         let total = acc;
         let mut knots = Vec::with_capacity(Self::KNOTS + 1);
@@ -648,10 +723,21 @@ impl PertTable {
         }
         // dq/du = 1 / density(q), per unit of u; in knot units, / KNOTS.
         let du = 1.0 / Self::KNOTS as f64;
+        // The density at every knot as on the grid, in vector form, where
+        // q and 1 - q are normal numbers (all but the ends, in practice).
+        let mut ln_q = knots.clone();
+        let mut ln_rest: Vec<f64> = knots.iter().rev().map(|q| 1.0 - q).collect();
+        ln_in_place(&mut ln_q);
+        ln_in_place(&mut ln_rest);
+        let mut at_knots = vec![0.0; knots.len()];
+        densities(&mut at_knots, &ln_q, &ln_rest, alpha - 1.0, beta - 1.0);
         let slopes: Vec<f64> = (0..=Self::KNOTS)
             .map(|i| {
                 let q = knots.get(i).copied().unwrap_or(0.0);
-                let density = log_density(q).exp() / total;
+                let density = match at_knots.get(i) {
+                    Some(&d) if (f64::MIN_POSITIVE..1.0).contains(&q) => d,
+                    _ => portable::exp(log_density(q)),
+                } / total;
                 let secant = {
                     let a = knots.get(i.saturating_sub(1)).copied().unwrap_or(0.0);
                     let b = knots.get((i + 1).min(Self::KNOTS)).copied().unwrap_or(1.0);
@@ -797,7 +883,7 @@ impl PertTable {
 
 #[cfg(test)]
 mod grid {
-    use super::{PertTable, ln_grid};
+    use super::{PertTable, ln_grid, portable};
 
     /// The density on the grid reads ln(x) and ln(1 - x) from one table:
     /// both must be exactly what the logarithm of x and of 1 - x gives.
@@ -809,8 +895,12 @@ mod grid {
         assert_eq!(ln.len(), n + 1);
         for k in (1..n).step_by(97).chain([1, 2, n / 2, n - 2, n - 1]) {
             let x = k as f64 * h;
-            assert_eq!(ln[k].to_bits(), x.ln().to_bits(), "k = {k}");
-            assert_eq!(ln[n - k].to_bits(), (1.0 - x).ln().to_bits(), "k = {k}");
+            assert_eq!(ln[k].to_bits(), portable::ln(x).to_bits(), "k = {k}");
+            assert_eq!(
+                ln[n - k].to_bits(),
+                portable::ln(1.0 - x).to_bits(),
+                "k = {k}"
+            );
         }
         assert_eq!(ln[n], 0.0);
     }

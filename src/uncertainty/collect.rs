@@ -171,14 +171,6 @@ struct Kept {
 }
 
 impl Kept {
-    fn used(&self) -> &[f64] {
-        self.values.get(..self.per_row * self.rows).unwrap_or(&[])
-    }
-
-    fn rows(&self) -> rayon::slice::Chunks<'_, f64> {
-        self.used().par_chunks(self.per_row.max(1))
-    }
-
     fn rows_mut(&mut self) -> rayon::slice::ChunksMut<'_, f64> {
         let used = self.per_row * self.rows;
         self.values
@@ -880,29 +872,25 @@ fn windowed(
     if trace {
         eprintln!("pilot run {:?}", clock.elapsed());
     }
-    // Selection reorders each row's pilot values; the tally does not care.
-    let windows: Vec<Windows> = pilot
+    // Each row's windows, then its pilot values tallied while they are
+    // still in the core's cache. Selection reorders the pilot values; the
+    // tally does not care. Every other chunk is tallied below.
+    let (mut windows, tallies): (Vec<Windows>, Vec<Tally>) = pilot
         .rows_mut()
-        .map(|p| windows(p, ranks, draws, z))
-        .collect();
+        .map(|values| {
+            let w = windows(values, ranks, draws, z);
+            let mut t = Tally::new(&w);
+            t.add(&w, values);
+            (w, t)
+        })
+        .unzip();
     if trace {
         eprintln!(
-            "windows {:?} edges {}",
+            "windows and the pilot's tally {:?} edges {}",
             clock.elapsed(),
             windows.iter().map(|w| w.edges.len()).sum::<usize>()
         );
     }
-    // The pilot's own values, then every other chunk, tallied.
-    let tallies: Vec<Tally> = pilot
-        .rows()
-        .zip(&windows)
-        .map(|(values, w)| {
-            let mut t = Tally::new(w);
-            t.add(w, values);
-            t
-        })
-        .collect();
-    let mut windows = windows;
     for (w, t) in windows.iter_mut().zip(&tallies) {
         w.share = t.inside.len() as f64 / t.total.max(1) as f64;
     }

@@ -424,6 +424,23 @@ fn windowed_percentiles_equal_keeping_every_value() {
 }
 
 #[test]
+fn narrowed_windows_find_the_exact_percentiles_of_a_long_run() {
+    // Past the first 131,072 draws the windows are narrowed and most of
+    // the run is tallied in them: a few rows over 300,000 draws, each
+    // percentile the same as keeping every value.
+    let s = scenario("scenarios/bench/large.toml");
+    let rows: Vec<_> = standard_rows(&s).into_iter().step_by(13).collect();
+    assert!(rows.len() >= 6);
+    let kernel = Kernel::new(&s, rows);
+    let draws = 300_000;
+    assert!(draws > 2 * pool_model::uncertainty::collect::REFINE);
+    let ps = [1, 5, 10, 50, 90, 95, 99];
+    let all = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::KeepAll);
+    let windowed = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::Windowed(5.0));
+    assert_eq!(all, windowed);
+}
+
+#[test]
 fn windowed_percentiles_are_exact_when_rows_are_all_ties() {
     // One ranged value left (the file's last): most rows then take a handful of values, or
     // one, so a window holds far more of the pilot than its ranks suggest

@@ -15,7 +15,12 @@
 //!    below each window's low edge and keeps only the values inside
 //!    windows, all of a row's in one region (which window each is in need
 //!    not be known: the windows are disjoint and ordered, so the kept
-//!    values, sorted, are window after window).
+//!    values, sorted, are window after window). The pass is in two stages:
+//!    after [`REFINE`] draws the windows are **narrowed** to the margins
+//!    of that many draws, within the pilot's (see [`narrow`]): the pilot
+//!    is two chunks (one for each of two threads), its windows are wide,
+//!    and most draws are tallied in windows as narrow as a pilot eight
+//!    times as large would give, without keeping that pilot's values.
 //! 3. **Resolve.** Each window's size is counted from the kept values. The
 //!    rank-r value lies in the window whose count below is
 //!    at most r and whose count below plus its size exceeds r; it is found
@@ -34,7 +39,7 @@ use rayon::prelude::*;
 
 use super::kernel::Kernel;
 use super::percentile::{
-    brackets, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
+    brackets, brackets_in, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
 };
 use super::{CHUNK, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
@@ -44,7 +49,11 @@ use crate::scenario::Scenario;
 pub const KEEP_ALL: usize = 16 * 1024 * 1024;
 
 /// Draws in the pilot (a whole number of chunks).
-pub const PILOT: usize = 8 * CHUNK;
+pub const PILOT: usize = 2 * CHUNK;
+
+/// Draws seen (a whole number of chunks, the pilot's among them) before
+/// the windows are narrowed.
+pub const REFINE: usize = 16 * CHUNK;
 
 /// Standard deviations of margin around each window (of the number of
 /// pilot values below the full run's order statistic).
@@ -284,6 +293,19 @@ impl Windows {
 #[inline(always)]
 fn key(v: f64, centre: f64) -> f32 {
     (v - centre) as f32
+}
+
+/// The least f32 above `k` (`k` itself for infinity and NaN).
+fn next_key(k: f32) -> f32 {
+    if k.is_nan() || k == f32::INFINITY {
+        k
+    } else if k == 0.0 {
+        f32::from_bits(1)
+    } else if k > 0.0 {
+        f32::from_bits(k.to_bits() + 1)
+    } else {
+        f32::from_bits(k.to_bits() - 1)
+    }
 }
 
 /// For each 4-bit mask of f64 lanes, the 32-bit lane permutation that
@@ -846,18 +868,27 @@ fn windowed(
     let pilot_chunks = PILOT / CHUNK;
     let clock = std::time::Instant::now();
     let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
-    // The other chunks are shared among the threads (below): each
-    // thread's regions are sized for an equal share of them.
     let total = chunks(draws);
     let after_pilot = pilot_chunks.min(total);
-    let shares = split(after_pilot..total, rayon::current_num_threads());
+    let narrowed_at = (REFINE / CHUNK).clamp(after_pilot, total);
+    let threads = rayon::current_num_threads();
     // The pilot's buffer is made long enough to hold the threads' regions
-    // afterwards: its pages are then filled once, not twice (on a VM a
-    // fresh page costs as much as several passes over it). An eighth more
-    // than expected, as windows reach out to their buckets' edges (see
-    // [`windows`]); pages never written cost nothing.
+    // of either stage afterwards: its pages are then filled once, not
+    // twice (on a VM a fresh page costs as much as several passes over
+    // it). An eighth more than expected, as the pilot's windows reach out
+    // to their buckets' edges (see [`windows`]); pages never written cost
+    // nothing.
     let pilot_draws = (pilot_chunks * CHUNK).min(draws);
-    let expected = rows.len() * expected_room(pilot_draws, ranks, draws, z, &shares);
+    let seen = (narrowed_at * CHUNK).min(draws);
+    let first = expected_room(
+        pilot_draws,
+        ranks,
+        draws,
+        z,
+        &split(after_pilot..narrowed_at, threads),
+    );
+    let second = expected_room(seen, ranks, draws, z, &split(narrowed_at..total, threads));
+    let expected = rows.len() * first.max(second);
     let expected = expected + expected / 8;
     let mut pilot = keep_all(
         kernel,
@@ -874,7 +905,7 @@ fn windowed(
     }
     // Each row's windows, then its pilot values tallied while they are
     // still in the core's cache. Selection reorders the pilot values; the
-    // tally does not care. Every other chunk is tallied below.
+    // tally does not care.
     let (mut windows, tallies): (Vec<Windows>, Vec<Tally>) = pilot
         .rows_mut()
         .map(|values| {
@@ -884,6 +915,10 @@ fn windowed(
             (w, t)
         })
         .unzip();
+    for (w, t) in windows.iter_mut().zip(&tallies) {
+        w.share = t.inside.len() as f64 / t.total.max(1) as f64;
+    }
+    let windows = windows;
     if trace {
         eprintln!(
             "windows and the pilot's tally {:?} edges {}",
@@ -891,103 +926,63 @@ fn windowed(
             windows.iter().map(|w| w.edges.len()).sum::<usize>()
         );
     }
-    for (w, t) in windows.iter_mut().zip(&tallies) {
-        w.share = t.inside.len() as f64 / t.total.max(1) as f64;
-    }
-    let windows = windows;
-    // Each thread tallies the chunks it claims into one set of tallies:
-    // few, large buffers. Which thread ran which chunk does not change the
-    // result: counts are sums, and selection finds the same value whatever
-    // order the kept values are in.
-    //
-    // Each thread's kept values go to one slice of the pilot's buffer (or
-    // of a new one, if ties made the pilot's windows fuller than
-    // expected), cut into a region per row sized from the pilot for an
-    // equal share of the chunks (a tenth more, and what does not fit
-    // goes to a vector): a few large areas on huge pages instead of
-    // thousands of growing vectors.
-    let sizes: Vec<Vec<usize>> = shares
-        .iter()
-        .map(|part| {
-            windows
-                .iter()
-                .map(|w| room(w.share, CHUNK * part.len()))
-                .collect()
-        })
-        .collect();
-    let lengths: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
+    // The first stage: the chunks up to `narrowed_at`, in the pilot's
+    // windows, their kept values in the pilot's buffer.
     let mut buffer = pilot.values;
-    // The threads whose regions fit in the pilot's buffer, in order; the rest
-    // (only if ties filled the pilot's windows beyond their ranks) get a
-    // buffer of their own.
-    let mut fit = 0;
-    let mut used = 0;
-    for &n in &lengths {
-        if used + n > buffer.len() {
-            break;
-        }
-        used += n;
-        fit += 1;
-    }
-    let (inside, beyond) = lengths.split_at(fit);
-    let mut spare = super::memory::zeroed(beyond.iter().sum());
+    let mut spare = Vec::new();
+    let stage = tally_chunks(
+        kernel,
+        samplers,
+        seed,
+        draws,
+        rows,
+        &windows,
+        after_pilot..narrowed_at,
+        &mut buffer,
+        &mut spare,
+    );
+    let per_row = by_row(tallies, stage);
     if trace {
-        eprintln!(
-            "regions: {used} values in the pilot's buffer, {} in a new one",
-            spare.len()
-        );
+        report("first stage", clock, &per_row);
     }
-    let mut parts = cut(&mut buffer, inside);
-    parts.extend(cut(&mut spare, beyond));
-    let next = AtomicUsize::new(after_pilot);
-    let rest: Vec<Vec<Tally>> = parts
-        .into_par_iter()
-        .zip(&sizes)
-        .map(|(part, sizes)| {
-            let mut t: Vec<Tally> = windows
-                .iter()
-                .zip(cut(part, sizes))
-                .map(|(w, slots)| Tally::in_region(w, Region::new(slots)))
-                .collect();
-            // Chunks are claimed one at a time, so a thread that runs
-            // slower (a busy core) does fewer of them and none waits for
-            // the others at the end.
-            loop {
-                let c = next.fetch_add(1, Ordering::Relaxed);
-                if c >= total {
-                    break;
-                }
-                run_chunk(kernel, samplers, seed, c, draws, |out| {
-                    for ((tally, w), &r) in t.iter_mut().zip(&windows).zip(rows) {
-                        tally.add(w, out.row(r));
-                    }
-                });
-            }
-            t
-        })
-        .collect();
-    // Each row's tallies are combined and resolved in parallel.
-    let mut per_row: Vec<Vec<Tally>> = tallies.into_iter().map(|t| vec![t]).collect();
-    for chunk in rest {
-        for (list, t) in per_row.iter_mut().zip(chunk) {
-            list.push(t);
+    let resolved = if narrowed_at < total {
+        // The second: narrower windows from every draw so far, and the
+        // rest of the chunks in them, their kept values in the same
+        // buffer (the first stage's are carried in vectors).
+        let (narrowed, carried): (Vec<Windows>, Vec<Tally<'static>>) = per_row
+            .into_par_iter()
+            .zip(&windows)
+            .map_init(Vec::new, |scratch, (parts, w)| {
+                narrow(parts, w, ranks, draws, z, scratch)
+            })
+            .unzip();
+        if trace {
+            eprintln!(
+                "narrowed {:?} edges {}",
+                clock.elapsed(),
+                narrowed.iter().map(|w| w.edges.len()).sum::<usize>()
+            );
         }
-    }
-    if trace {
-        let inside: usize = per_row.iter().flatten().map(|t| t.inside.len()).sum();
-        let spilled: usize = per_row.iter().flatten().map(|t| t.inside.spill.len()).sum();
-        eprintln!(
-            "main pass {:?} inside {inside} spilled {spilled}",
-            clock.elapsed()
+        let mut spare = Vec::new();
+        let stage = tally_chunks(
+            kernel,
+            samplers,
+            seed,
+            draws,
+            rows,
+            &narrowed,
+            narrowed_at..total,
+            &mut buffer,
+            &mut spare,
         );
-    }
-    let resolved: Vec<Option<Vec<f64>>> = per_row
-        .into_par_iter()
-        .zip(&windows)
-        .map_init(Vec::new, |scratch, (parts, w)| {
-            Tally::resolve(parts, w, ranks, scratch)
-        })
-        .collect();
+        let per_row = by_row(carried, stage);
+        if trace {
+            report("second stage", clock, &per_row);
+        }
+        resolve_rows(per_row, &narrowed, ranks)
+    } else {
+        resolve_rows(per_row, &windows, ranks)
+    };
     drop((buffer, spare));
     if trace {
         eprintln!("resolved {:?}", clock.elapsed());
@@ -1039,6 +1034,268 @@ fn windowed(
             },
         })
         .collect()
+}
+
+/// Each thread's tallies (one per row) of the chunks in `range` in
+/// `windows`.
+///
+/// Each thread tallies the chunks it claims into one set of tallies: few,
+/// large buffers. Which thread ran which chunk does not change the result:
+/// counts are sums, and selection finds the same value whatever order the
+/// kept values are in. Each thread's kept values go to one slice of
+/// `buffer` (or of `spare`, made for threads whose regions do not fit, as
+/// when ties filled the windows beyond their ranks), cut into a region per
+/// row sized from the window's share for an equal share of the chunks (a
+/// tenth more, and what does not fit goes to a vector): a few large areas
+/// on huge pages instead of thousands of growing vectors.
+#[allow(clippy::too_many_arguments)]
+fn tally_chunks<'a>(
+    kernel: &Kernel,
+    samplers: &[sample::ParamSampler],
+    seed: u64,
+    draws: usize,
+    rows: &[usize],
+    windows: &[Windows],
+    range: std::ops::Range<usize>,
+    buffer: &'a mut [f64],
+    spare: &'a mut Vec<f64>,
+) -> Vec<Vec<Tally<'a>>> {
+    let shares = split(range.clone(), rayon::current_num_threads());
+    let sizes: Vec<Vec<usize>> = shares
+        .iter()
+        .map(|part| {
+            windows
+                .iter()
+                .map(|w| room(w.share, CHUNK * part.len()))
+                .collect()
+        })
+        .collect();
+    let lengths: Vec<usize> = sizes.iter().map(|s| s.iter().sum()).collect();
+    // The threads whose regions fit in `buffer`, in order; the rest get
+    // `spare`.
+    let mut fit = 0;
+    let mut used = 0;
+    for &n in &lengths {
+        if used + n > buffer.len() {
+            break;
+        }
+        used += n;
+        fit += 1;
+    }
+    let (inside, beyond) = lengths.split_at(fit);
+    *spare = super::memory::zeroed(beyond.iter().sum());
+    let mut parts = cut(buffer, inside);
+    parts.extend(cut(spare, beyond));
+    let next = AtomicUsize::new(range.start);
+    parts
+        .into_par_iter()
+        .zip(&sizes)
+        .map(|(part, sizes)| {
+            let mut t: Vec<Tally> = windows
+                .iter()
+                .zip(cut(part, sizes))
+                .map(|(w, slots)| Tally::in_region(w, Region::new(slots)))
+                .collect();
+            // Chunks are claimed one at a time, so a thread that runs
+            // slower (a busy core) does fewer of them and none waits for
+            // the others at the end.
+            loop {
+                let c = next.fetch_add(1, Ordering::Relaxed);
+                if c >= range.end {
+                    break;
+                }
+                run_chunk(kernel, samplers, seed, c, draws, |out| {
+                    for ((tally, w), &r) in t.iter_mut().zip(windows).zip(rows) {
+                        tally.add(w, out.row(r));
+                    }
+                });
+            }
+            t
+        })
+        .collect()
+}
+
+/// Each row's tallies: `first`'s, then each thread's.
+fn by_row<'a>(first: Vec<Tally<'a>>, threads: Vec<Vec<Tally<'a>>>) -> Vec<Vec<Tally<'a>>> {
+    let mut per_row: Vec<Vec<Tally>> = first.into_iter().map(|t| vec![t]).collect();
+    for thread in threads {
+        for (list, t) in per_row.iter_mut().zip(thread) {
+            list.push(t);
+        }
+    }
+    per_row
+}
+
+/// Every row's tallies resolved, in parallel (see [`Tally::resolve`]).
+fn resolve_rows(
+    per_row: Vec<Vec<Tally>>,
+    windows: &[Windows],
+    ranks: &[usize],
+) -> Vec<Option<Vec<f64>>> {
+    per_row
+        .into_par_iter()
+        .zip(windows)
+        .map_init(Vec::new, |scratch, (parts, w)| {
+            Tally::resolve(parts, w, ranks, scratch)
+        })
+        .collect()
+}
+
+/// `POOL_MODEL_TRACE`: a stage's end, and how many values its tallies
+/// keep.
+fn report(stage: &str, clock: std::time::Instant, per_row: &[Vec<Tally>]) {
+    let inside: usize = per_row.iter().flatten().map(|t| t.inside.len()).sum();
+    let spilled: usize = per_row.iter().flatten().map(|t| t.inside.spill.len()).sum();
+    eprintln!(
+        "{stage} {:?} inside {inside} spilled {spilled}",
+        clock.elapsed()
+    );
+}
+
+/// Narrower windows for a row, from every draw its tallies `parts` have
+/// seen, and one tally of those draws in them.
+///
+/// The new windows are those [`windows`] would take from a pilot of every
+/// draw seen so far (the margins of [`pilot_bounds`] for that many): each
+/// edge is the edge of the bucket holding a seen draws' order statistic in
+/// one histogram of the kept values. Each new window is cut to lie within the old ones,
+/// in keys, so every seen value inside it was kept, and how many seen
+/// values lie below it follows from the old counts: those kept below it,
+/// counted afresh, and those not kept, which all lie beyond the old
+/// window its low edge is in. Where that cannot be worked out (kept values
+/// that disagree with the windows), the old windows and every kept value
+/// are carried on, and the resolve falls back as it would have.
+fn narrow(
+    mut parts: Vec<Tally>,
+    windows: &Windows,
+    ranks: &[usize],
+    draws: usize,
+    z: f64,
+    scratch: &mut Vec<f64>,
+) -> (Windows, Tally<'static>) {
+    let mut total = 0;
+    let mut from_low = vec![0u64; windows.edges.len() / 2];
+    for part in &mut parts {
+        part.settle();
+        total += part.total;
+        for (a, b) in from_low.iter_mut().zip(&part.from_low) {
+            *a += b;
+        }
+    }
+    let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
+    let unchanged = || {
+        let mut t = Tally::new(windows);
+        for list in &lists {
+            t.inside.spill.extend_from_slice(list);
+        }
+        t.total = total;
+        t.from_low.clone_from(&from_low);
+        (windows.clone(), t)
+    };
+    let Some(sizes) = window_sizes(&lists, windows) else {
+        return unchanged();
+    };
+    // Old window i holds the seen ranks from total - from_low[i], and
+    // `unkept[i]` seen values lie beyond it without being kept.
+    let mut unkept = vec![0usize; sizes.len()];
+    let mut kept_beyond = 0;
+    for i in (0..sizes.len()).rev() {
+        let (Some(&low), Some(&size), Some(slot)) =
+            (from_low.get(i), sizes.get(i), unkept.get_mut(i))
+        else {
+            return unchanged();
+        };
+        let Some(n) = (low as usize)
+            .checked_sub(size)
+            .and_then(|n| n.checked_sub(kept_beyond))
+        else {
+            return unchanged();
+        };
+        *slot = n;
+        kept_beyond += size;
+    }
+    // Seen rank s's place among the kept values (sorted), if kept.
+    let place = |s: usize| {
+        let mut before = 0;
+        for (&low, &size) in from_low.iter().zip(&sizes) {
+            let start = total.saturating_sub(low as usize);
+            if start <= s && s < start + size {
+                return Some(before + (s - start));
+            }
+            before += size;
+        }
+        None
+    };
+    let bounds = pilot_bounds(total, ranks, draws, z);
+    let mut wanted: Vec<usize> = bounds
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .filter_map(&place)
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    // As the pilot's windows, each edge is the edge of the bucket holding
+    // the order statistic in one histogram, not the statistic itself.
+    let kept: usize = sizes.iter().sum();
+    let found = brackets_in(&lists, &wanted, kept / 100, scratch);
+    let bracket_at = |s: usize| {
+        let at = wanted.binary_search(&place(s)?).ok()?;
+        found.get(at).copied()
+    };
+    // Each rank's keys, cut to the old windows: (low, high, old window).
+    let old: Vec<(f32, f32)> = windows
+        .keys
+        .chunks_exact(2)
+        .filter_map(|pair| Some((*pair.first()?, *pair.get(1)?)))
+        .collect();
+    let mut pieces: Vec<(f32, f32, usize)> = Vec::new();
+    for &(a, b) in &bounds {
+        // Every value below `above` has a key at most its key.
+        let low = bracket_at(a).map_or(f32::NEG_INFINITY, |(below, _)| key(below, windows.centre));
+        let high = bracket_at(b).map_or(f32::INFINITY, |(_, above)| {
+            next_key(key(above, windows.centre))
+        });
+        for (i, &(old_low, old_high)) in old.iter().enumerate() {
+            let (l, h) = (low.max(old_low), high.min(old_high));
+            if l < h {
+                pieces.push((l, h, i));
+            }
+        }
+    }
+    pieces.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut merged: Vec<(f32, f32, usize)> = Vec::new();
+    for piece in pieces {
+        match merged.last_mut() {
+            Some(last) if piece.0 <= last.1 => last.1 = last.1.max(piece.1),
+            _ => merged.push(piece),
+        }
+    }
+    if merged.is_empty() {
+        return unchanged();
+    }
+    let keys: Vec<f32> = merged.iter().flat_map(|&(l, h, _)| [l, h]).collect();
+    let mut narrowed = Windows {
+        edges: keys
+            .iter()
+            .map(|&k| windows.centre + f64::from(k))
+            .collect(),
+        centre: windows.centre,
+        keys,
+        share: 0.0,
+    };
+    let mut carried = Tally::new(&narrowed);
+    // Room for every kept value (pages never written cost nothing).
+    carried.inside.spill.reserve(kept);
+    for list in &lists {
+        carried.add(&narrowed, list);
+    }
+    carried.settle();
+    for (count, &(_, _, i)) in carried.from_low.iter_mut().zip(&merged) {
+        *count += unkept.get(i).copied().unwrap_or(0) as u64;
+    }
+    carried.total = total;
+    narrowed.share = carried.inside.len() as f64 / total.max(1) as f64;
+    (narrowed, carried)
 }
 
 /// Times the tally alone (for docs/performance.md): `values` values of one
@@ -1160,6 +1417,88 @@ mod tests {
         let expected = Tally::resolve(vec![whole], &windows, &ranks, scratch);
         assert_eq!(expected, Some(vec![10.0, 14.0, 56.0, 59.0]));
         assert_eq!(Tally::resolve(parts, &windows, &ranks, scratch), expected);
+    }
+
+    /// `n` bell-shaped, money-sized values (the sum of three uniforms), or
+    /// with `ties`, values from a hundred levels only.
+    fn draws(n: usize, ties: bool) -> Vec<f64> {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut unit = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let u = unit() + unit() + unit();
+                if ties {
+                    4.0e6 + (u * 33.0).floor() * 1.0e4
+                } else {
+                    4.0e6 + u * 2.0e5
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_next_key_is_the_least_f32_above() {
+        for k in [-3.5f32, -f32::MIN_POSITIVE, -0.0, 0.0, 1.0, 7.0e30] {
+            let n = next_key(k);
+            assert!(n > k && (n - k) <= (k.abs() * f32::EPSILON).max(f32::from_bits(1)));
+        }
+        assert_eq!(next_key(-f32::from_bits(1)), -0.0);
+        assert_eq!(next_key(f32::MAX), f32::INFINITY);
+        assert_eq!(next_key(f32::INFINITY), f32::INFINITY);
+        assert_eq!(next_key(f32::NEG_INFINITY), f32::MIN);
+    }
+
+    #[test]
+    fn narrowed_windows_carry_what_a_fresh_tally_of_every_seen_value_gives() {
+        for ties in [false, true] {
+            // A run of 400,000 draws: a pilot of 4,000, 36,000 more in the
+            // pilot's windows, then the rest in the narrowed ones.
+            let all = draws(400_000, ties);
+            let (seen, rest) = all.split_at(40_000);
+            let ranks = needed_ranks(&[5, 50, 95], all.len());
+            let mut pilot = seen[..4_000].to_vec();
+            let old = windows(&mut pilot, &ranks, all.len(), 5.0);
+            let mut parts = vec![Tally::new(&old), Tally::new(&old), Tally::new(&old)];
+            for (part, piece) in parts.iter_mut().zip(seen.chunks(15_000)) {
+                part.add(&old, piece);
+            }
+            let kept_before: usize = parts.iter().map(|p| p.inside.len()).sum();
+            let scratch = &mut Vec::new();
+            let (new, carried) = narrow(parts, &old, &ranks, all.len(), 5.0, scratch);
+            // The carried counts and values are those of every seen value
+            // tallied afresh in the new windows.
+            let mut fresh = Tally::new(&new);
+            fresh.add(&new, seen);
+            fresh.settle();
+            assert_eq!(carried.total, seen.len());
+            assert_eq!(carried.from_low, fresh.from_low, "ties {ties}");
+            assert_eq!(inside(&carried), inside(&fresh));
+            // Each new window lies within an old one, and they hold far
+            // fewer values.
+            for pair in new.keys.chunks_exact(2) {
+                assert!(
+                    old.keys
+                        .chunks_exact(2)
+                        .any(|o| o[0] <= pair[0] && pair[1] <= o[1])
+                );
+            }
+            if !ties {
+                assert!(carried.inside.len() * 2 < kept_before, "{kept_before}");
+            }
+            // And the run resolves to the exact order statistics.
+            let mut last = Tally::new(&new);
+            last.add(&new, rest);
+            let mut sorted = all.clone();
+            sorted.sort_by(f64::total_cmp);
+            let exact: Vec<f64> = ranks.iter().map(|&r| sorted[r]).collect();
+            let found = Tally::resolve(vec![carried, last], &new, &ranks, scratch);
+            assert_eq!(found, Some(exact), "ties {ties}");
+        }
     }
 
     #[test]

@@ -453,25 +453,43 @@ fn bucket_select(lists: &[&[f64]], ranks: &[usize]) -> Option<Vec<f64>> {
 /// more than `most` values (far outliers stretch the range), every rank's
 /// value itself, found by selection (which may reorder `values`).
 pub fn brackets(values: &mut [f64], ranks: &[usize], most: usize) -> Vec<(f64, f64)> {
-    let h = (values.len() >= BUCKETED)
-        .then(|| Histogram::of(&[values]))
-        .flatten();
-    let found: Option<Vec<(f64, f64)>> = h.and_then(|h| {
-        ranks
-            .iter()
-            .map(|&r| {
-                h.bracket(r)
-                    .filter(|&(_, _, within)| within <= most)
-                    .map(|(below, above, _)| (below, above))
-            })
-            .collect()
-    });
-    found.unwrap_or_else(|| {
+    histogram_brackets(&[values], ranks, most).unwrap_or_else(|| {
         select_ranks(values, ranks)
             .into_iter()
             .map(|v| (v, next_up(v)))
             .collect()
     })
+}
+
+/// [`brackets`] over the values of several lists taken together (copied
+/// into `scratch` only if they must be selected).
+pub fn brackets_in(
+    lists: &[&[f64]],
+    ranks: &[usize],
+    most: usize,
+    scratch: &mut Vec<f64>,
+) -> Vec<(f64, f64)> {
+    histogram_brackets(lists, ranks, most).unwrap_or_else(|| {
+        select_ranks_in(lists, ranks, scratch)
+            .into_iter()
+            .map(|v| (v, next_up(v)))
+            .collect()
+    })
+}
+
+/// Each rank's bucket in one histogram of the values of `lists`, if it can
+/// be built and no rank's bucket holds more than `most` values.
+fn histogram_brackets(lists: &[&[f64]], ranks: &[usize], most: usize) -> Option<Vec<(f64, f64)>> {
+    let n: usize = lists.iter().map(|l| l.len()).sum();
+    let h = (n >= BUCKETED).then(|| Histogram::of(lists)).flatten()?;
+    ranks
+        .iter()
+        .map(|&r| {
+            h.bracket(r)
+                .filter(|&(_, _, within)| within <= most)
+                .map(|(below, above, _)| (below, above))
+        })
+        .collect()
 }
 
 /// [`select_ranks`] by successive selection on shrinking sub-slices.

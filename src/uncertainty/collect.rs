@@ -463,6 +463,21 @@ impl<'a> Tally<'a> {
         }
     }
 
+    /// The parts of one row's tallies taken together: how many values,
+    /// and how many at or above each window's low edge.
+    fn combine(parts: &mut [Tally], windows: &Windows) -> (usize, Vec<u64>) {
+        let mut total = 0;
+        let mut from_low = vec![0u64; windows.edges.len() / 2];
+        for part in parts {
+            part.settle();
+            total += part.total;
+            for (a, b) in from_low.iter_mut().zip(&part.from_low) {
+                *a += b;
+            }
+        }
+        (total, from_low)
+    }
+
     fn add_generic(&mut self, windows: &Windows, values: &[f64]) {
         for &v in values {
             self.add_one(windows, v);
@@ -638,15 +653,7 @@ impl<'a> Tally<'a> {
         ranks: &[usize],
         scratch: &mut Vec<f64>,
     ) -> Option<Vec<f64>> {
-        let mut total = 0;
-        let mut from_low = vec![0u64; windows.edges.len() / 2];
-        for part in &mut parts {
-            part.settle();
-            total += part.total;
-            for (a, b) in from_low.iter_mut().zip(&part.from_low) {
-                *a += b;
-            }
-        }
+        let (total, from_low) = Tally::combine(&mut parts, windows);
         let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
         // Each window's first rank among all values, and its size.
         let spans: Vec<(usize, usize)> = from_low
@@ -920,22 +927,21 @@ fn windowed(
     }
     let windows = windows;
     if trace {
-        eprintln!(
-            "windows and the pilot's tally {:?} edges {}",
-            clock.elapsed(),
-            windows.iter().map(|w| w.edges.len()).sum::<usize>()
-        );
+        report_windows("windows and the pilot's tally", clock, &windows);
     }
     // The first stage: the chunks up to `narrowed_at`, in the pilot's
     // windows, their kept values in the pilot's buffer.
-    let mut buffer = pilot.values;
-    let mut spare = Vec::new();
-    let stage = tally_chunks(
+    let run = Run {
         kernel,
         samplers,
         seed,
         draws,
         rows,
+    };
+    let mut buffer = pilot.values;
+    let mut spare = Vec::new();
+    let stage = tally_chunks(
+        &run,
         &windows,
         after_pilot..narrowed_at,
         &mut buffer,
@@ -957,24 +963,10 @@ fn windowed(
             })
             .unzip();
         if trace {
-            eprintln!(
-                "narrowed {:?} edges {}",
-                clock.elapsed(),
-                narrowed.iter().map(|w| w.edges.len()).sum::<usize>()
-            );
+            report_windows("narrowed", clock, &narrowed);
         }
         let mut spare = Vec::new();
-        let stage = tally_chunks(
-            kernel,
-            samplers,
-            seed,
-            draws,
-            rows,
-            &narrowed,
-            narrowed_at..total,
-            &mut buffer,
-            &mut spare,
-        );
+        let stage = tally_chunks(&run, &narrowed, narrowed_at..total, &mut buffer, &mut spare);
         let per_row = by_row(carried, stage);
         if trace {
             report("second stage", clock, &per_row);
@@ -1036,6 +1028,16 @@ fn windowed(
         .collect()
 }
 
+/// What every chunk of a windowed run is drawn and tallied from.
+#[derive(Clone, Copy)]
+struct Run<'k> {
+    kernel: &'k Kernel,
+    samplers: &'k [sample::ParamSampler],
+    seed: u64,
+    draws: usize,
+    rows: &'k [usize],
+}
+
 /// Each thread's tallies (one per row) of the chunks in `range` in
 /// `windows`.
 ///
@@ -1048,18 +1050,20 @@ fn windowed(
 /// row sized from the window's share for an equal share of the chunks (a
 /// tenth more, and what does not fit goes to a vector): a few large areas
 /// on huge pages instead of thousands of growing vectors.
-#[allow(clippy::too_many_arguments)]
 fn tally_chunks<'a>(
-    kernel: &Kernel,
-    samplers: &[sample::ParamSampler],
-    seed: u64,
-    draws: usize,
-    rows: &[usize],
+    run: &Run,
     windows: &[Windows],
     range: std::ops::Range<usize>,
     buffer: &'a mut [f64],
     spare: &'a mut Vec<f64>,
 ) -> Vec<Vec<Tally<'a>>> {
+    let Run {
+        kernel,
+        samplers,
+        seed,
+        draws,
+        rows,
+    } = *run;
     let shares = split(range.clone(), rayon::current_num_threads());
     let sizes: Vec<Vec<usize>> = shares
         .iter()
@@ -1141,6 +1145,12 @@ fn resolve_rows(
         .collect()
 }
 
+/// `POOL_MODEL_TRACE`: when a step made windows, and how many edges.
+fn report_windows(step: &str, clock: std::time::Instant, windows: &[Windows]) {
+    let edges: usize = windows.iter().map(|w| w.edges.len()).sum();
+    eprintln!("{step} {:?} edges {edges}", clock.elapsed());
+}
+
 /// `POOL_MODEL_TRACE`: a stage's end, and how many values its tallies
 /// keep.
 fn report(stage: &str, clock: std::time::Instant, per_row: &[Vec<Tally>]) {
@@ -1173,15 +1183,7 @@ fn narrow(
     z: f64,
     scratch: &mut Vec<f64>,
 ) -> (Windows, Tally<'static>) {
-    let mut total = 0;
-    let mut from_low = vec![0u64; windows.edges.len() / 2];
-    for part in &mut parts {
-        part.settle();
-        total += part.total;
-        for (a, b) in from_low.iter_mut().zip(&part.from_low) {
-            *a += b;
-        }
-    }
+    let (total, from_low) = Tally::combine(&mut parts, windows);
     let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
     let unchanged = || {
         let mut t = Tally::new(windows);

@@ -510,9 +510,9 @@ fn pert_shape(low: f64, central: f64, high: f64) -> (f64, f64) {
 ///
 /// Each distinct beta-PERT shape's table is built once (values of one
 /// shape, such as "2.5% to 4%, most likely 3%" and "0.5% to 2%, most
-/// likely 1%", share it), the tables in parallel: building one is a few
-/// milliseconds, which a short run would otherwise spend before its first
-/// draw.
+/// likely 1%", share it), the tables in parallel: building one is about
+/// half a millisecond, which a short run would otherwise spend before its
+/// first draw, table after table.
 pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
     use rayon::prelude::*;
     let mut shapes: Vec<(u64, u64)> = s

@@ -775,6 +775,17 @@ fn expected_room(
     z: f64,
     shares: &[std::ops::Range<usize>],
 ) -> usize {
+    let share = expected_share(k, ranks, draws, z);
+    shares
+        .iter()
+        .map(|part| room(share, CHUNK * part.len()))
+        .sum()
+}
+
+/// The share of the draws a row's windows are expected to hold when made
+/// from `k` draws (the pilot ranks between their bounds, windows that
+/// overlap merged, without ties).
+fn expected_share(k: usize, ranks: &[usize], draws: usize, z: f64) -> f64 {
     let mut spans: Vec<(usize, usize)> = pilot_bounds(k, ranks, draws, z)
         .iter()
         .map(|&(lo, hi)| {
@@ -796,11 +807,7 @@ fn expected_room(
         .iter()
         .map(|&(lo, hi)| hi.saturating_sub(lo) + 1)
         .sum();
-    let share = inside as f64 / k as f64;
-    shares
-        .iter()
-        .map(|part| room(share, CHUNK * part.len()))
-        .sum()
+    inside as f64 / k as f64
 }
 
 /// The windows of one row from its pilot values (perhaps reordered).
@@ -913,11 +920,16 @@ fn windowed(
     // Each row's windows, then its pilot values tallied while they are
     // still in the core's cache. Selection reorders the pilot values; the
     // tally does not care.
+    // The pilot's kept values go to a small buffer of their own, a region
+    // a row, as the first stage's will.
+    let pilot_room = room(expected_share(pilot_draws, ranks, draws, z), pilot_draws);
+    let mut kept = super::memory::zeroed(rows.len() * pilot_room);
     let (mut windows, tallies): (Vec<Windows>, Vec<Tally>) = pilot
         .rows_mut()
-        .map(|values| {
+        .zip(kept.par_chunks_mut(pilot_room.max(1)))
+        .map(|(values, slots)| {
             let w = windows(values, ranks, draws, z);
-            let mut t = Tally::new(&w);
+            let mut t = Tally::in_region(&w, Region::new(slots));
             t.add(&w, values);
             (w, t)
         })
@@ -955,11 +967,17 @@ fn windowed(
         // The second: narrower windows from every draw so far, and the
         // rest of the chunks in them, their kept values in the same
         // buffer (the first stage's are carried in vectors).
-        let (narrowed, carried): (Vec<Windows>, Vec<Tally<'static>>) = per_row
+        // The values carried on go to one buffer on huge pages, a region
+        // a row (a fresh vector for each would cost a page fault every
+        // 512 values).
+        let carry_room = room(expected_share(seen, ranks, draws, z), seen);
+        let mut carry = super::memory::zeroed(rows.len() * carry_room);
+        let (narrowed, carried): (Vec<Windows>, Vec<Tally>) = per_row
             .into_par_iter()
             .zip(&windows)
-            .map_init(Vec::new, |scratch, (parts, w)| {
-                narrow(parts, w, ranks, draws, z, scratch)
+            .zip(carry.par_chunks_mut(carry_room.max(1)))
+            .map_init(Vec::new, |scratch, ((parts, w), slots)| {
+                narrow(parts, w, ranks, draws, z, scratch, slots)
             })
             .unzip();
         if trace {
@@ -1175,14 +1193,15 @@ fn report(stage: &str, clock: std::time::Instant, per_row: &[Vec<Tally>]) {
 /// window its low edge is in. Where that cannot be worked out (kept values
 /// that disagree with the windows), the old windows and every kept value
 /// are carried on, and the resolve falls back as it would have.
-fn narrow(
+fn narrow<'c>(
     mut parts: Vec<Tally>,
     windows: &Windows,
     ranks: &[usize],
     draws: usize,
     z: f64,
     scratch: &mut Vec<f64>,
-) -> (Windows, Tally<'static>) {
+    slots: &'c mut [f64],
+) -> (Windows, Tally<'c>) {
     let (total, from_low) = Tally::combine(&mut parts, windows);
     let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
     let unchanged = || {
@@ -1285,9 +1304,7 @@ fn narrow(
         keys,
         share: 0.0,
     };
-    let mut carried = Tally::new(&narrowed);
-    // Room for every kept value (pages never written cost nothing).
-    carried.inside.spill.reserve(kept);
+    let mut carried = Tally::in_region(&narrowed, Region::new(slots));
     for list in &lists {
         carried.add(&narrowed, list);
     }
@@ -1471,7 +1488,10 @@ mod tests {
             }
             let kept_before: usize = parts.iter().map(|p| p.inside.len()).sum();
             let scratch = &mut Vec::new();
-            let (new, carried) = narrow(parts, &old, &ranks, all.len(), 5.0, scratch);
+            // A region too small for what is carried: the rest spills.
+            let mut slots = vec![0.0; 1_000];
+            let (new, carried) = narrow(parts, &old, &ranks, all.len(), 5.0, scratch, &mut slots);
+            assert!(carried.inside.len > 900 && !carried.inside.spill.is_empty());
             // The carried counts and values are those of every seen value
             // tallied afresh in the new windows.
             let mut fresh = Tally::new(&new);

@@ -655,27 +655,36 @@ impl<'a> Tally<'a> {
     ) -> Option<Vec<f64>> {
         let (total, from_low) = Tally::combine(&mut parts, windows);
         let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
-        // Each window's first rank among all values, and its size.
-        let spans: Vec<(usize, usize)> = from_low
+        let spans = spans(total, &from_low, &window_sizes(&lists, windows)?);
+        let places: Vec<usize> = ranks
             .iter()
-            .zip(window_sizes(&lists, windows)?)
-            .map(|(&low, size)| (total.saturating_sub(low as usize), size))
-            .collect();
-        let mut places = Vec::with_capacity(ranks.len());
-        for &r in ranks {
-            let mut before = 0;
-            let mut place = None;
-            for &(start, size) in &spans {
-                if start <= r && r < start + size {
-                    place = Some(before + (r - start));
-                    break;
-                }
-                before += size;
-            }
-            places.push(place?);
-        }
+            .map(|&r| place(&spans, r))
+            .collect::<Option<_>>()?;
         Some(select_ranks_in(&lists, &places, scratch))
     }
+}
+
+/// Each window's first rank among all `total` values (from the count at or
+/// above its low edge) and its size among the kept values.
+fn spans(total: usize, from_low: &[u64], sizes: &[usize]) -> Vec<(usize, usize)> {
+    from_low
+        .iter()
+        .zip(sizes)
+        .map(|(&low, &size)| (total.saturating_sub(low as usize), size))
+        .collect()
+}
+
+/// Where the rank-`r` value lies among the kept values sorted (window
+/// after window), if a window of `spans` holds it.
+fn place(spans: &[(usize, usize)], r: usize) -> Option<usize> {
+    let mut before = 0;
+    for &(start, size) in spans {
+        if start <= r && r < start + size {
+            return Some(before + (r - start));
+        }
+        before += size;
+    }
+    None
 }
 
 /// How many of the kept values `lists` lie in each window, found by
@@ -1236,22 +1245,12 @@ fn narrow<'c>(
         kept_beyond += size;
     }
     // Seen rank s's place among the kept values (sorted), if kept.
-    let place = |s: usize| {
-        let mut before = 0;
-        for (&low, &size) in from_low.iter().zip(&sizes) {
-            let start = total.saturating_sub(low as usize);
-            if start <= s && s < start + size {
-                return Some(before + (s - start));
-            }
-            before += size;
-        }
-        None
-    };
+    let spans = spans(total, &from_low, &sizes);
     let bounds = pilot_bounds(total, ranks, draws, z);
     let mut wanted: Vec<usize> = bounds
         .iter()
         .flat_map(|&(a, b)| [a, b])
-        .filter_map(&place)
+        .filter_map(|s| place(&spans, s))
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -1260,7 +1259,7 @@ fn narrow<'c>(
     let kept: usize = sizes.iter().sum();
     let found = brackets_in(&lists, &wanted, kept / 100, scratch);
     let bracket_at = |s: usize| {
-        let at = wanted.binary_search(&place(s)?).ok()?;
+        let at = wanted.binary_search(&place(&spans, s)?).ok()?;
         found.get(at).copied()
     };
     // Each rank's keys, cut to the old windows: (low, high, old window).

@@ -673,21 +673,24 @@ impl PertTable {
         let mut block = [0.0; 512];
         let mut k = 1;
         while k <= n {
-            // Inside the grid, 0 < x < 1, both logarithms are finite; the
-            // last point, x = 1, alone.
-            let end = if k < n {
-                (k + block.len()).min(n)
-            } else {
-                n + 1
-            };
+            let end = (k + block.len()).min(n + 1);
             let (Some(out), Some(sums)) = (block.get_mut(..end - k), cdf.get_mut(k..end)) else {
                 break;
             };
-            match (ln.get(k..end), ln.get(n + 1 - end..n + 1 - k)) {
-                (Some(xs), Some(rest)) if k < n => {
-                    densities(out, xs, rest, alpha - 1.0, beta - 1.0);
+            // Inside the grid, 0 < x < 1, both logarithms are finite; the
+            // last point, x = 1, has no ln(1 - x).
+            let inner = end.min(n);
+            if let (Some(d), Some(xs), Some(rest)) = (
+                out.get_mut(..inner - k),
+                ln.get(k..inner),
+                ln.get(n + 1 - inner..n + 1 - k),
+            ) {
+                densities(d, xs, rest, alpha - 1.0, beta - 1.0);
+            }
+            if end > n {
+                if let Some(last) = out.last_mut() {
+                    *last = portable::exp(from_logs(ln.get(n).copied(), None));
                 }
-                _ => out.fill(portable::exp(from_logs(ln.get(n).copied(), None))),
             }
             for (sum, &g) in sums.iter_mut().zip(out.iter()) {
                 acc += 0.5 * (previous + g) * h;

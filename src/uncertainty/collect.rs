@@ -262,27 +262,24 @@ fn keep_all(
 /// of the row's values, not their size.
 #[derive(Clone, Debug, Default)]
 struct Windows {
-    /// low_0, high_0, low_1, high_1, ...: odd regions are inside a window.
-    edges: Vec<f64>,
     /// Where values are measured from.
     centre: f64,
-    /// `(edge - centre) as f32` for each edge.
+    /// `(edge - centre) as f32` for each edge, low_0, high_0, low_1,
+    /// high_1, ...: odd regions are inside a window.
     keys: Vec<f32>,
     /// The share of the pilot's values inside the windows.
     share: f64,
 }
 
 impl Windows {
-    fn new(edges: Vec<f64>) -> Windows {
+    fn new(edges: &[f64]) -> Windows {
         let finite: Vec<f64> = edges.iter().copied().filter(|e| e.is_finite()).collect();
         let centre = match (finite.first(), finite.last()) {
             (Some(lo), Some(hi)) => lo / 2.0 + hi / 2.0,
             _ => 0.0,
         };
-        let keys: Vec<f32> = edges.iter().map(|&e| key(e, centre)).collect();
         Windows {
-            keys,
-            edges,
+            keys: edges.iter().map(|&e| key(e, centre)).collect(),
             centre,
             share: 0.0,
         }
@@ -434,7 +431,7 @@ impl<'a> Tally<'a> {
 
     /// An empty tally whose kept values go to `inside`.
     fn in_region(windows: &Windows, inside: Region<'a>) -> Tally<'a> {
-        let n = windows.edges.len() / 2;
+        let n = windows.keys.len() / 2;
         Tally {
             total: 0,
             from_low: vec![0; n],
@@ -446,7 +443,7 @@ impl<'a> Tally<'a> {
     fn add(&mut self, windows: &Windows, values: &[f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") && windows.edges.len() <= MAX_EDGES {
+            if std::arch::is_x86_feature_detected!("avx2") && windows.keys.len() <= MAX_EDGES {
                 // SAFETY: the CPU has AVX2 (checked just above).
                 unsafe { self.add_avx2(windows, values) };
                 return;
@@ -467,7 +464,7 @@ impl<'a> Tally<'a> {
     /// and how many at or above each window's low edge.
     fn combine(parts: &mut [Tally], windows: &Windows) -> (usize, Vec<u64>) {
         let mut total = 0;
-        let mut from_low = vec![0u64; windows.edges.len() / 2];
+        let mut from_low = vec![0u64; windows.keys.len() / 2];
         for part in parts {
             part.settle();
             total += part.total;
@@ -517,7 +514,7 @@ impl<'a> Tally<'a> {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
-        match windows.edges.len() {
+        match windows.keys.len() {
             2 => unsafe { self.add_windows::<1>(windows, values) },
             4 => unsafe { self.add_windows::<2>(windows, values) },
             6 => unsafe { self.add_windows::<3>(windows, values) },
@@ -865,7 +862,8 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
             _ => merged.push((a, b)),
         }
     }
-    Windows::new(merged.iter().flat_map(|&(a, b)| [a, b]).collect())
+    let edges: Vec<f64> = merged.iter().flat_map(|&(a, b)| [a, b]).collect();
+    Windows::new(&edges)
 }
 
 /// `range` cut into at most `parts` contiguous runs of nearly equal length.
@@ -1174,7 +1172,7 @@ fn resolve_rows(
 
 /// `POOL_MODEL_TRACE`: when a step made windows, and how many edges.
 fn report_windows(step: &str, clock: std::time::Instant, windows: &[Windows]) {
-    let edges: usize = windows.iter().map(|w| w.edges.len()).sum();
+    let edges: usize = windows.iter().map(|w| w.keys.len()).sum();
     eprintln!("{step} {:?} edges {edges}", clock.elapsed());
 }
 
@@ -1295,10 +1293,6 @@ fn narrow<'c>(
     }
     let keys: Vec<f32> = merged.iter().flat_map(|&(l, h, _)| [l, h]).collect();
     let mut narrowed = Windows {
-        edges: keys
-            .iter()
-            .map(|&k| windows.centre + f64::from(k))
-            .collect(),
         centre: windows.centre,
         keys,
         share: 0.0,
@@ -1320,7 +1314,7 @@ fn narrow<'c>(
 /// row against windows like a run's.
 #[doc(hidden)]
 pub fn bench_tally(values: &[f64], edges: Vec<f64>) -> (usize, usize) {
-    let windows = Windows::new(edges);
+    let windows = Windows::new(&edges);
     // Kept values go to a region with room for them all, as in a run.
     let mut slots = vec![0.0; values.len() + 128];
     let mut t = Tally::in_region(&windows, Region::new(&mut slots));
@@ -1373,7 +1367,7 @@ mod tests {
 
     #[test]
     fn tallies_resolve_ranks_inside_windows_and_refuse_others() {
-        let windows = Windows::new(vec![10.0, 20.0, 50.0, 60.0]);
+        let windows = Windows::new(&[10.0, 20.0, 50.0, 60.0]);
         let mut t = Tally::new(&windows);
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         t.add(&windows, &values);
@@ -1407,7 +1401,7 @@ mod tests {
 
     #[test]
     fn parts_in_regions_that_overflow_resolve_as_one_tally_of_every_value() {
-        let windows = Windows::new(vec![10.0, 20.0, 50.0, 60.0]);
+        let windows = Windows::new(&[10.0, 20.0, 50.0, 60.0]);
         // Values 0..100 three times over, in a scrambled order, and a
         // length that is not a whole number of vector batches per part.
         let values: Vec<f64> = (0..300).map(|i| f64::from((i * 37) % 100)).collect();
@@ -1539,9 +1533,8 @@ mod tests {
                 }
             })
             .collect();
-        let windows = Windows::new(vec![
-            2.41e8, 2.42e8, 2.45e8, 2.5e8, 2.5e8, 2.5e8, 2.52e8, 2.55e8,
-        ]);
+        let edges = [2.41e8, 2.42e8, 2.45e8, 2.5e8, 2.5e8, 2.5e8, 2.52e8, 2.55e8];
+        let windows = Windows::new(&edges);
         let mut vector = Tally::new(&windows);
         for block in values.chunks(64) {
             vector.add(&windows, block);
@@ -1566,11 +1559,7 @@ mod tests {
         // [2.5e8, 2.5e8), and the ties at 2.5e8 are at its edge: in no
         // window, but counted at or above it.
         let kept = inside(&vector);
-        let pairs: Vec<(f64, f64)> = windows
-            .edges
-            .chunks_exact(2)
-            .map(|p| (p[0], p[1]))
-            .collect();
+        let pairs: Vec<(f64, f64)> = edges.chunks_exact(2).map(|p| (p[0], p[1])).collect();
         for &(low, high) in &pairs {
             let n = kept.iter().filter(|v| low <= **v && **v < high).count();
             if low == high {
@@ -1618,7 +1607,7 @@ mod tests {
         for w in 1..=8usize {
             let mut edges: Vec<f64> = (0..2 * w).map(|_| (next() % 1_000) as f64 * 1e3).collect();
             edges.sort_by(f64::total_cmp);
-            let windows = Windows::new(edges.clone());
+            let windows = Windows::new(&edges);
             let mut values: Vec<f64> = (0..2_000)
                 .map(|_| (next() % 1_100) as f64 * 1e3 - 5e4)
                 .collect();

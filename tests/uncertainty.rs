@@ -438,6 +438,12 @@ fn narrowed_windows_find_the_exact_percentiles_of_a_long_run() {
     let all = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::KeepAll);
     let windowed = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::Windowed(5.0));
     assert_eq!(all, windowed);
+    // Runs too short to narrow resolve in the pilot's windows.
+    let draws = 100_000;
+    assert!(draws < pool_model::uncertainty::collect::REFINE);
+    let all = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::KeepAll);
+    let windowed = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::Windowed(5.0));
+    assert_eq!(all, windowed);
 }
 
 #[test]

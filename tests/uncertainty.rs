@@ -600,20 +600,20 @@ fn the_generator_hands_out_one_sequence_however_it_is_asked() {
 }
 
 #[test]
-fn uniform_variates_convert_all_53_bits_exactly() {
+fn uniform_variates_are_the_middles_of_2_to_the_52_steps() {
     for bits in [
         0u64,
         1,
-        2047,
-        2048,
+        4095,
+        4096,
         u64::MAX,
-        u64::MAX - 2048,
+        u64::MAX - 4096,
         1 << 63,
         0x0123_4567_89ab_cdef,
     ] {
-        let want = ((bits >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        let want = ((bits >> 12) as f64 + 0.5) / (1u64 << 52) as f64;
         assert_eq!(sample::unit_of(bits).to_bits(), want.to_bits(), "{bits:#x}");
-        assert!(sample::unit_of(bits) > 0.0 && sample::unit_of(bits) <= 1.0);
+        assert!(sample::unit_of(bits) > 0.0 && sample::unit_of(bits) < 1.0);
     }
 }
 

@@ -30,6 +30,53 @@ pub const BLOCK: usize = 64;
 /// One lane-array of a block: a param's values or a row's outputs.
 pub type Lanes = [f64; BLOCK];
 
+/// [`Lanes`] on a 64-byte boundary (a cache line): the same 512 bytes.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct AlignedLanes(Lanes);
+
+/// Lane-arrays that each start on a cache line, read and written as a
+/// slice of [`Lanes`]. A `Vec<Lanes>` is only as aligned as the allocator
+/// makes it (16 bytes here), and then half of the kernel's 32-byte vector
+/// loads of params and stores of outputs straddle two cache lines
+/// (docs/performance.md: a block's kernel about 2.5% faster aligned).
+#[derive(Clone)]
+pub struct LaneBuffer(Vec<AlignedLanes>);
+
+impl LaneBuffer {
+    /// `n` lane-arrays of zeros.
+    pub fn zeroed(n: usize) -> LaneBuffer {
+        LaneBuffer(vec![AlignedLanes([0.0; BLOCK]); n])
+    }
+}
+
+impl FromIterator<Lanes> for LaneBuffer {
+    fn from_iter<I: IntoIterator<Item = Lanes>>(lanes: I) -> LaneBuffer {
+        LaneBuffer(lanes.into_iter().map(AlignedLanes).collect())
+    }
+}
+
+impl std::ops::Deref for LaneBuffer {
+    type Target = [Lanes];
+
+    fn deref(&self) -> &[Lanes] {
+        // SAFETY: `AlignedLanes` is `repr(C)` around one `Lanes`, whose
+        // 512 bytes are already a multiple of its 64-byte alignment, so it
+        // has the size and layout of `Lanes` with no padding: `len` of them
+        // are `len` Lanes, and a stronger alignment is still aligned.
+        unsafe { std::slice::from_raw_parts(self.0.as_ptr().cast::<Lanes>(), self.0.len()) }
+    }
+}
+
+impl std::ops::DerefMut for LaneBuffer {
+    fn deref_mut(&mut self) -> &mut [Lanes] {
+        // SAFETY: as for `deref`; the borrow of `self.0` is exclusive.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<Lanes>(), self.0.len())
+        }
+    }
+}
+
 /// Lanes the kernel works on at once: half a block. A block's working
 /// arrays (about 50 KB for six services at 64 lanes) then stay within the
 /// 32 KB L1 data cache far more of the time; each lane's arithmetic is the
@@ -288,6 +335,7 @@ impl Active {
 
 /// One service's working arrays for a block.
 #[derive(Clone)]
+#[repr(C, align(64))]
 struct ServiceLanes {
     volume: Part,
     growth: Part,
@@ -313,8 +361,9 @@ struct ServiceLanes {
     /// it each service is exactly 4 KiB (the L1's set stride), so every
     /// service's copy of an array maps to the same sets and evicts the
     /// others'. With the flag above it makes a service 4,160 bytes (a
-    /// test checks): a whole number of 32-byte vectors, so no vector load
-    /// straddles two cache lines, and one cache line over 4 KiB.
+    /// test checks): one cache line over 4 KiB. Each service starts on a
+    /// cache line (`align(64)`), so no 32-byte vector load of its arrays
+    /// straddles two lines.
     _stagger: [f64; 7],
 }
 
@@ -378,16 +427,20 @@ impl Out<'_> {
 }
 
 /// Per-block working arrays, allocated once per thread.
+///
+/// Its arrays, and each service's, start on cache lines (`align(64)`),
+/// as the params and outputs do ([`LaneBuffer`]).
+#[repr(C, align(64))]
 pub struct Scratch {
-    services: Vec<ServiceLanes>,
-    partner_var: Vec<Part>,
-    portions: Vec<f64>,
     cumulative: Part,
     npv: Part,
     net: Part,
     gross: Part,
     cf: Part,
     tmp: Part,
+    services: Vec<ServiceLanes>,
+    partner_var: Vec<Part>,
+    portions: Vec<f64>,
 }
 
 impl Kernel {

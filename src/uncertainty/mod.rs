@@ -304,7 +304,7 @@ pub fn run_chunk(
     let mut rng = sample::chunk_generator(seed, chunk as u64);
     let (mut params, ranged) = sample::block_params(samplers);
     let mut scratch = kernel.scratch();
-    let mut out = vec![[0.0; BLOCK]; kernel.rows().len() * GROUP];
+    let mut out = kernel::LaneBuffer::zeroed(kernel.rows().len() * GROUP);
     let mut done = 0;
     while done < n {
         let mut len = 0;

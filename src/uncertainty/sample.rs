@@ -24,7 +24,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::kernel::Lanes;
+use super::kernel::{LaneBuffer, Lanes};
 use super::portable;
 use crate::scenario::values::{Dist, Uncertain};
 use crate::scenario::{Param, Scenario};
@@ -477,7 +477,7 @@ fn fill_block_generic(
 /// A block's param lanes, with every fixed value already in place (they
 /// never change), and the indices of the ranged params, which
 /// [`fill_block`] draws.
-pub fn block_params(samplers: &[ParamSampler]) -> (Vec<Lanes>, Vec<usize>) {
+pub fn block_params(samplers: &[ParamSampler]) -> (LaneBuffer, Vec<usize>) {
     let params = samplers
         .iter()
         .map(|ps| match ps.sampler {

@@ -71,9 +71,7 @@ impl std::ops::Deref for LaneBuffer {
 impl std::ops::DerefMut for LaneBuffer {
     fn deref_mut(&mut self) -> &mut [Lanes] {
         // SAFETY: as for `deref`; the borrow of `self.0` is exclusive.
-        unsafe {
-            std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<Lanes>(), self.0.len())
-        }
+        unsafe { std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<Lanes>(), self.0.len()) }
     }
 }
 

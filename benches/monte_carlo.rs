@@ -76,8 +76,9 @@ fn benches(c: &mut Criterion) {
         .iter()
         .flat_map(|&f| [f * 8.192e7 - 5.8e5, f * 8.192e7 + 5.8e5])
         .collect();
+    let mut slots = vec![0.0; values.len() + 128];
     parts.bench_function("tally, 8,192 values of one output", |b| {
-        b.iter(|| collect::bench_tally(&values, edges.clone()))
+        b.iter(|| collect::bench_tally(&values, &edges, &mut slots))
     });
     parts.finish();
 }

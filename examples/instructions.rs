@@ -47,7 +47,7 @@ fn main() {
         .iter()
         .flat_map(|&f| [f * span - 0.007 * span, f * span + 0.007 * span])
         .collect();
-    let (total, inside) = collect::bench_tally(&values, edges);
+    let (total, inside) = collect::bench_tally(&values, &edges, &mut vec![0.0; values.len() + 128]);
     println!(
         "{BLOCKS} blocks of {BLOCK} draws (first lanes summed: {sum:.0}); \
          {total} values tallied, {inside} inside windows"

@@ -12,7 +12,11 @@ fn main() {
         .collect();
     let edges = vec![0.04, 0.06, 0.09, 0.11, 0.485, 0.515, 0.89, 0.91, 0.94, 0.96];
     let t = Instant::now();
-    let (total, inside) = pool_model::uncertainty::collect::bench_tally(&values, edges);
+    let (total, inside) = pool_model::uncertainty::collect::bench_tally(
+        &values,
+        &edges,
+        &mut vec![0.0; values.len() + 128],
+    );
     let e = t.elapsed();
     println!(
         "{total} values, {inside} inside: {:.2} ns/value",

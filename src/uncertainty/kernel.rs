@@ -402,6 +402,29 @@ mod layout {
     #[test]
     fn a_service_s_arrays_are_staggered_by_one_cache_line() {
         assert_eq!(std::mem::size_of::<super::ServiceLanes>(), 4096 + 64);
+        assert_eq!(std::mem::align_of::<super::ServiceLanes>(), 64);
+    }
+
+    #[test]
+    fn lane_buffers_start_every_lane_array_on_a_cache_line() {
+        use super::{BLOCK, LaneBuffer};
+        let mut made: LaneBuffer = (0..7).map(|i| [f64::from(i); BLOCK]).collect();
+        let mut zeroed = LaneBuffer::zeroed(5);
+        for buffer in [&mut made, &mut zeroed] {
+            for lanes in buffer.iter() {
+                assert_eq!(lanes.as_ptr() as usize % 64, 0);
+            }
+            // Written through the slice, read back through it.
+            if let Some(last) = buffer.last_mut() {
+                last[BLOCK - 1] = 42.0;
+            }
+        }
+        assert_eq!(made.len(), 7);
+        assert_eq!(made[3], [3.0; BLOCK]);
+        assert_eq!(made[6][BLOCK - 1], 42.0);
+        assert_eq!(zeroed.len(), 5);
+        assert_eq!(zeroed[4][BLOCK - 1], 42.0);
+        assert_eq!(zeroed[0], [0.0; BLOCK]);
     }
 }
 

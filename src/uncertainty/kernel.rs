@@ -39,7 +39,7 @@ struct AlignedLanes(Lanes);
 /// slice of [`Lanes`]. A `Vec<Lanes>` is only as aligned as the allocator
 /// makes it (16 bytes here), and then half of the kernel's 32-byte vector
 /// loads of params and stores of outputs straddle two cache lines
-/// (docs/performance.md: a block's kernel about 2.5% faster aligned).
+/// (docs/performance.md: a block's kernel about 4% faster aligned).
 #[derive(Clone)]
 pub struct LaneBuffer(Vec<AlignedLanes>);
 
@@ -449,8 +449,10 @@ impl Out<'_> {
 
 /// Per-block working arrays, allocated once per thread.
 ///
-/// Its arrays, and each service's, start on cache lines (`align(64)`),
-/// as the params and outputs do ([`LaneBuffer`]).
+/// Its own arrays, and each service's, start on cache lines
+/// (`align(64)`), as the params and outputs do ([`LaneBuffer`]); the
+/// partners' variances, used only in years with variances, are in a
+/// vector of their own and are not aligned.
 #[repr(C, align(64))]
 pub struct Scratch {
     cumulative: Part,

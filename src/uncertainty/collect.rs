@@ -573,8 +573,14 @@ impl<'a> Tally<'a> {
                 Some(tail) => tail,
                 None => &mut staged,
             };
-            let mut n = 0usize;
-            for oct in batch.chunks_exact(8) {
+            // First the counts, and which values of each group of eight
+            // are inside a window (a byte of `kept` a group); then only
+            // the groups that keep something are packed. Packing every
+            // group, kept or not, made the tally about twice as slow
+            // (docs/performance.md, twelfth round): each lookup in the
+            // table of permutations waited on the stores before it.
+            let mut kept = 0u64;
+            for (i, oct) in batch.chunks_exact(8).enumerate() {
                 let (a, b) = oct.split_at(4);
                 // SAFETY: `a` and `b` hold exactly four values each.
                 let (va, vb) =
@@ -600,11 +606,38 @@ impl<'a> Tally<'a> {
                     }
                     let from = _mm256_castps_si256(from);
                     *count = _mm256_sub_epi32(*count, from);
+                    // The count stays in its register from group to group:
+                    // without this (empty) barrier the compiler sums each
+                    // window's masks over the batch's eight groups first,
+                    // keeping forty masks on the stack, which was 10%
+                    // slower (docs/performance.md, twelfth round).
+                    // SAFETY: the instruction is empty: it reads and
+                    // writes only the register, unchanged.
+                    unsafe {
+                        std::arch::asm!(
+                            "/* {0} */",
+                            inout(ymm_reg) * count,
+                            options(pure, nomem, nostack, preserves_flags)
+                        )
+                    };
                     from_count = _mm256_add_epi32(from_count, from);
                 }
                 let high = _mm256_permutevar8x32_ps(highs, from_count);
                 let inside = _mm256_and_ps(from_first, _mm256_cmp_ps::<_CMP_LT_OQ>(k, high));
-                let odd = _mm256_movemask_ps(inside) as usize;
+                kept |= (_mm256_movemask_ps(inside) as u64) << (8 * i);
+            }
+            let mut n = 0usize;
+            while kept != 0 {
+                let group = (kept.trailing_zeros() / 8) as usize;
+                let odd = (kept >> (8 * group)) as usize & 0xff;
+                kept &= !(0xff << (8 * group));
+                let Some(oct) = batch.get(8 * group..8 * group + 8) else {
+                    break;
+                };
+                let (a, b) = oct.split_at(4);
+                // SAFETY: `a` and `b` hold exactly four values each.
+                let (va, vb) =
+                    unsafe { (_mm256_loadu_pd(a.as_ptr()), _mm256_loadu_pd(b.as_ptr())) };
                 for (lanes, bits) in [(va, odd & 15), (vb, odd >> 4)] {
                     let perm = PACK.get(bits).copied().unwrap_or([0; 8]);
                     // SAFETY: `perm` is 32 readable bytes.

@@ -662,3 +662,119 @@ rate = "0.0000% to 0.0001%"
     let spend = &all[3];
     assert!(spend[6] > spend[0] && (spend[6] - spend[0]) / spend[0] < 2e-6);
 }
+
+// --- rows computed alike -----------------------------------------------------------------
+
+/// Pairs (row, earlier row) of [`Kernel::aliases`], as (quantity, year).
+fn alias_pairs(kernel: &Kernel) -> Vec<((Quantity, usize), (Quantity, usize))> {
+    let rows = kernel.rows();
+    kernel
+        .aliases()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.map(|j| (i, j)))
+        .map(|(i, j)| {
+            (
+                (rows[i].quantity, rows[i].year),
+                (rows[j].quantity, rows[j].year),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rows_the_kernel_computes_alike_are_found_and_alike_to_the_bit() {
+    use Quantity::{CumulativeNetSavings, GrossSavings, NetSavings};
+    // The benchmark file's costs stop after year 3 (redundancy too): gross
+    // savings in years 4 to 10 are net savings, and year 1's cumulative.
+    let large = scenario("scenarios/bench/large.toml");
+    let mut expected = vec![((CumulativeNetSavings, 1), (NetSavings, 1))];
+    expected.extend((4..=10).map(|t| ((GrossSavings, t), (NetSavings, t))));
+    assert_eq!(
+        alias_pairs(&Kernel::new(&large, standard_rows(&large))),
+        expected
+    );
+    // Redundancy paid only in the last year, no cost lines: gross savings
+    // are net savings in every year but the last.
+    let late = large_with(
+        "late.toml",
+        &[
+            (
+                "reduction_by = \"2015/16\"",
+                "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
+            ),
+            (
+                "[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n",
+                "",
+            ),
+            (
+                "[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n",
+                "",
+            ),
+        ],
+    );
+    let gross_aliased: Vec<usize> = alias_pairs(&Kernel::new(&late, standard_rows(&late)))
+        .iter()
+        .filter(|((q, _), _)| *q == GrossSavings)
+        .map(|((_, t), _)| *t)
+        .collect();
+    assert_eq!(gross_aliased, (1..=9).collect::<Vec<_>>());
+    // Every pair found, in every quantity the kernel computes, holds the
+    // same bits in every draw.
+    for s in [
+        scenario("scenarios/birmingham.toml"),
+        scenario("scenarios/plymouth.toml"),
+        scenario("scenarios/staffordshire.toml"),
+        large,
+        late,
+        capped(),
+    ] {
+        let rows = all_rows(&s);
+        let kernel = Kernel::new(&s, rows.clone());
+        let aliases = kernel.aliases();
+        assert!(aliases.iter().any(Option::is_some), "{}", s.name);
+        let samplers = sample::samplers(&s);
+        let (mut params, ranged) = sample::block_params(&samplers);
+        let mut rng = sample::chunk_generator(3, 0);
+        let mut x = kernel.scratch();
+        let mut out = vec![[0.0; BLOCK]; rows.len()];
+        for _ in 0..8 {
+            sample::fill_block(&samplers, &ranged, &mut rng, &mut params);
+            kernel.run(&params, &mut x, &mut out);
+            for (i, alias) in aliases.iter().enumerate() {
+                if let Some(j) = alias {
+                    let bits = |r: &[f64; BLOCK]| r.map(f64::to_bits);
+                    assert_eq!(
+                        bits(&out[i]),
+                        bits(&out[*j]),
+                        "{}: {:?} in year {}",
+                        s.name,
+                        rows[i].quantity,
+                        rows[i].year
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn rows_computed_alike_take_the_percentiles_of_the_row_they_equal() {
+    // Percentiles with the aliased rows taken from the rows they equal,
+    // against each aliased row run on its own (nothing to alias it to).
+    let s = scenario("scenarios/bench/large.toml");
+    let kernel = Kernel::new(&s, standard_rows(&s));
+    let (draws, ps) = (20_000, [5, 50, 95]);
+    let together = percentiles_with(&kernel, &s, draws, 9, &ps, Strategy::KeepAll);
+    let aliases = kernel.aliases();
+    let aliased: Vec<usize> = (0..aliases.len())
+        .filter(|&i| aliases[i].is_some())
+        .collect();
+    assert_eq!(aliased.len(), 8);
+    for i in aliased {
+        let alone = kernel.with_rows(vec![kernel.rows()[i]]);
+        assert!(alone.aliases().iter().all(Option::is_none));
+        let found = percentiles_with(&alone, &s, draws, 9, &ps, Strategy::KeepAll);
+        assert_eq!(found[0], together[i], "{:?}", kernel.rows()[i]);
+    }
+}

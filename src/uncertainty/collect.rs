@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::kernel::Kernel;
+use super::kernel::{Kernel, Row};
 use super::percentile::{
     brackets, brackets_in, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
 };
@@ -120,7 +120,45 @@ pub fn percentiles(
 
 /// [`percentiles`] with a chosen strategy; every strategy gives the same
 /// values.
+///
+/// Rows the kernel computes to the same bits as an earlier row
+/// ([`Kernel::aliases`]: gross savings in years without costs, year 1's
+/// cumulative net savings) are not drawn or tallied again: they take the
+/// earlier row's percentiles.
 pub fn percentiles_with(
+    kernel: &Kernel,
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    ps: &[u8],
+    strategy: Strategy,
+) -> Vec<Vec<f64>> {
+    let aliases = kernel.aliases();
+    if aliases.iter().all(Option::is_none) {
+        return distinct_percentiles(kernel, s, draws, seed, ps, strategy);
+    }
+    let distinct: Vec<Row> = kernel
+        .rows()
+        .iter()
+        .zip(&aliases)
+        .filter(|(_, alias)| alias.is_none())
+        .map(|(row, _)| *row)
+        .collect();
+    let mut found =
+        distinct_percentiles(&kernel.with_rows(distinct), s, draws, seed, ps, strategy).into_iter();
+    let mut all: Vec<Vec<f64>> = Vec::with_capacity(aliases.len());
+    for alias in aliases {
+        let values = match alias.and_then(|j| all.get(j)) {
+            Some(earlier) => earlier.clone(),
+            None => found.next().unwrap_or_default(),
+        };
+        all.push(values);
+    }
+    all
+}
+
+/// [`percentiles_with`] for rows that are all distinct.
+fn distinct_percentiles(
     kernel: &Kernel,
     s: &Scenario,
     draws: usize,

@@ -650,15 +650,7 @@ impl Kernel {
         });
         let d = f(s.discount_rate);
         let discount = (0..=h).map(|t| 1.0 / (1.0 + d).powi(t as i32)).collect();
-        let mut by_year = vec![Vec::new(); h as usize + 1];
-        let mut npv_rows = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            if row.quantity == Quantity::Npv {
-                npv_rows.push(i);
-            } else if let Some(list) = by_year.get_mut(row.year) {
-                list.push((i, row.quantity));
-            }
-        }
+        let (by_year, npv_rows) = row_plan(&rows, h as usize);
         Kernel {
             horizon: h as usize,
             partners: n,
@@ -682,6 +674,56 @@ impl Kernel {
 
     pub fn rows(&self) -> &[Row] {
         &self.rows
+    }
+
+    /// The same compiled scenario reporting `rows` instead.
+    pub fn with_rows(&self, rows: Vec<Row>) -> Kernel {
+        let (by_year, npv_rows) = row_plan(&rows, self.horizon);
+        Kernel {
+            rows,
+            by_year,
+            npv_rows,
+            ..self.clone()
+        }
+    }
+
+    /// For each row, an earlier row whose value the kernel computes to
+    /// the same bits in every draw, if there is one, so that its
+    /// percentiles need not be found twice:
+    ///
+    /// * cumulative net savings in year 1 is net savings in year 1 (the
+    ///   kernel copies it);
+    /// * gross savings in a year in which no service has costs is net
+    ///   savings: each service's costs are then an array of zeros, and
+    ///   x - 0.0 is x, so every service's net savings are its gross
+    ///   savings and the pool's sums add the same values in the same
+    ///   order (programme costs that stop early leave most years so);
+    /// * a row asked for twice is the same row.
+    pub fn aliases(&self) -> Vec<Option<usize>> {
+        let find = |quantity: Quantity, year: usize| {
+            self.rows
+                .iter()
+                .position(|r| r.quantity == quantity && r.year == year)
+        };
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let same = match row.quantity {
+                    Quantity::Npv => self.rows.iter().position(|r| r.quantity == Quantity::Npv),
+                    Quantity::CumulativeNetSavings if row.year == 1 => {
+                        find(Quantity::NetSavings, 1)
+                    }
+                    Quantity::GrossSavings
+                        if !self.costs_in.iter().any(|active| active.at(row.year)) =>
+                    {
+                        find(Quantity::NetSavings, row.year)
+                    }
+                    q => find(q, row.year),
+                };
+                same.filter(|&j| j < i)
+            })
+            .collect()
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -806,7 +848,7 @@ impl Kernel {
                 }
             }
         }
-        x.cumulative = [0.0; PART];
+        // The cumulative sum starts as a copy of year 1's net savings.
         x.npv = [0.0; PART];
         for t in 1..=self.horizon {
             self.year(t, params, x, out);
@@ -959,7 +1001,13 @@ impl Kernel {
             }
         }
         // Pool totals.
-        add_assign(&mut x.cumulative, &x.net);
+        // Year 1's cumulative is a copy (0.0 + x would turn -0.0 into
+        // 0.0), so it is net savings to the bit (see `aliases`).
+        if t == 1 {
+            x.cumulative = x.net;
+        } else {
+            add_assign(&mut x.cumulative, &x.net);
+        }
         axpy(&mut x.npv, self.discount[t], &x.net);
         for &(r, q) in &self.by_year[t] {
             let Some(row) = out.row(r) else {
@@ -1006,6 +1054,20 @@ impl Kernel {
             }
         }
     }
+}
+
+/// Rows by year (index t = 0..=horizon) and the NPV rows.
+fn row_plan(rows: &[Row], horizon: usize) -> (Vec<Vec<(usize, Quantity)>>, Vec<usize>) {
+    let mut by_year = vec![Vec::new(); horizon + 1];
+    let mut npv_rows = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.quantity == Quantity::Npv {
+            npv_rows.push(i);
+        } else if let Some(list) = by_year.get_mut(row.year) {
+            list.push((i, row.quantity));
+        }
+    }
+    (by_year, npv_rows)
 }
 
 /// Which of a service's arrays a [`Term`] reads.

@@ -41,7 +41,7 @@ use super::kernel::{Kernel, Row};
 use super::percentile::{
     brackets, brackets_in, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
 };
-use super::{CHUNK, chunks, progress, run_chunk, sample};
+use super::{CHUNK, ChunkBuffers, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
 
 /// Keep every value when rows x draws is at most this (8 bytes each:
@@ -270,12 +270,11 @@ fn keep_all(
             slot.push(piece);
         }
     }
-    per_chunk
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(i, mut pieces)| {
+    per_chunk.into_par_iter().enumerate().for_each_init(
+        || ChunkBuffers::new(kernel, samplers),
+        |buffers, (i, mut pieces)| {
             let mut filled = 0;
-            run_chunk(kernel, samplers, seed, from + i, draws, |out| {
+            run_chunk(kernel, samplers, seed, from + i, draws, buffers, |out| {
                 let len = out.len();
                 for (piece, &r) in pieces.iter_mut().zip(rows) {
                     if let Some(dst) = piece.get_mut(filled..filled + len) {
@@ -284,7 +283,8 @@ fn keep_all(
                 }
                 filled += len;
             });
-        });
+        },
+    );
     all
 }
 
@@ -593,12 +593,14 @@ impl<'a> Tally<'a> {
         // batch needs room for all of its values and 4 more.
         const BATCH: usize = 64;
         const ROOM: usize = BATCH + 4;
-        let mut staged = [0.0f64; ROOM];
-        let mut counts = [_mm256_setzero_si256(); W];
-        for (c, lanes) in counts.iter_mut().zip(&self.lanes) {
+        // Made only if a region is nearly full (clearing it on every call
+        // was a measurable part of the tally).
+        let mut staged: Option<[f64; ROOM]> = None;
+        let mut counts: [__m256i; W] = std::array::from_fn(|j| match self.lanes.get(j) {
             // SAFETY: `lanes` is 32 readable bytes.
-            *c = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
-        }
+            Some(lanes) => unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) },
+            None => _mm256_setzero_si256(),
+        });
         let mut batches = values.chunks_exact(BATCH);
         for batch in &mut batches {
             // Straight into the region if it has room, else staged.
@@ -609,7 +611,7 @@ impl<'a> Tally<'a> {
             let staging = direct.is_none();
             let dest: &mut [f64; ROOM] = match direct {
                 Some(tail) => tail,
-                None => &mut staged,
+                None => staged.get_or_insert([0.0; ROOM]),
             };
             // First the counts, and which values of each group of eight
             // are inside a window (a byte of `kept` a group); then only
@@ -694,7 +696,7 @@ impl<'a> Tally<'a> {
             }
             self.total += BATCH;
             if staging {
-                for &v in staged.iter().take(n) {
+                for &v in staged.iter().flatten().take(n) {
                     self.inside.push(v);
                 }
             } else {
@@ -1199,12 +1201,13 @@ fn tally_chunks<'a>(
             // Chunks are claimed one at a time, so a thread that runs
             // slower (a busy core) does fewer of them and none waits for
             // the others at the end.
+            let mut buffers = ChunkBuffers::new(kernel, samplers);
             loop {
                 let c = next.fetch_add(1, Ordering::Relaxed);
                 if c >= range.end {
                     break;
                 }
-                run_chunk(kernel, samplers, seed, c, draws, |out| {
+                run_chunk(kernel, samplers, seed, c, draws, &mut buffers, |out| {
                     for ((tally, w), &r) in t.iter_mut().zip(windows).zip(rows) {
                         tally.add(w, out.row(r));
                     }

@@ -152,23 +152,7 @@ fn a_block_s_outputs_do_not_depend_on_the_block_before() {
     scratch_carries_nothing_over(&capped());
     // Redundancy paid only in the last year, and no cost lines: the costs
     // of one block's last year must not reach the next block's first.
-    scratch_carries_nothing_over(&large_with(
-        "late.toml",
-        &[
-            (
-                "reduction_by = \"2015/16\"",
-                "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
-            ),
-            (
-                "[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n",
-                "",
-            ),
-            (
-                "[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n",
-                "",
-            ),
-        ],
-    ));
+    scratch_carries_nothing_over(&late());
 }
 
 /// The benchmark file with each `(from, to)` replaced (every `from` must
@@ -184,6 +168,28 @@ fn large_with(name: &str, changes: &[(&str, &str)]) -> Scenario {
     }
     let mut sources = SourceMap::new();
     load_str(name, &text, &mut sources).unwrap()
+}
+
+/// The benchmark file with redundancy paid only in the last year and no
+/// cost lines.
+fn late() -> Scenario {
+    large_with(
+        "late.toml",
+        &[
+            (
+                "reduction_by = \"2015/16\"",
+                "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
+            ),
+            (
+                "[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n",
+                "",
+            ),
+            (
+                "[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n",
+                "",
+            ),
+        ],
+    )
 }
 
 /// The benchmark file with overspends large enough that the caps bind and
@@ -696,23 +702,7 @@ fn rows_the_kernel_computes_alike_are_found_and_alike_to_the_bit() {
     );
     // Redundancy paid only in the last year, no cost lines: gross savings
     // are net savings in every year but the last.
-    let late = large_with(
-        "late.toml",
-        &[
-            (
-                "reduction_by = \"2015/16\"",
-                "reduction_by = \"2022/23\"\nreduction_profile = \"step\"",
-            ),
-            (
-                "[[cost]]\nname = \"Programme team\"\namounts = [\"£2m to £3m\", \"£1.5m to £2.5m\", \"£1m to £2m\"]\n",
-                "",
-            ),
-            (
-                "[[cost]]\nname = \"Double running\"\nservices = [\"learning_disability\", \"older_people\"]\namounts = [\"£3m to £6m\", \"£2m to £5m\", \"£1m to £3m\"]\n",
-                "",
-            ),
-        ],
-    );
+    let late = late();
     let gross_aliased: Vec<usize> = alias_pairs(&Kernel::new(&late, standard_rows(&late)))
         .iter()
         .filter(|((q, _), _)| *q == GrossSavings)

@@ -134,38 +134,21 @@ pub fn percentiles_with(
     strategy: Strategy,
 ) -> Vec<Vec<f64>> {
     let aliases = kernel.aliases();
-    if aliases.iter().all(Option::is_none) {
-        return distinct_percentiles(kernel, s, draws, seed, ps, strategy);
-    }
-    let distinct: Vec<Row> = kernel
-        .rows()
-        .iter()
-        .zip(&aliases)
-        .filter(|(_, alias)| alias.is_none())
-        .map(|(row, _)| *row)
-        .collect();
-    let mut found =
-        distinct_percentiles(&kernel.with_rows(distinct), s, draws, seed, ps, strategy).into_iter();
-    let mut all: Vec<Vec<f64>> = Vec::with_capacity(aliases.len());
-    for alias in aliases {
-        let values = match alias.and_then(|j| all.get(j)) {
-            Some(earlier) => earlier.clone(),
-            None => found.next().unwrap_or_default(),
-        };
-        all.push(values);
-    }
-    all
-}
-
-/// [`percentiles_with`] for rows that are all distinct.
-fn distinct_percentiles(
-    kernel: &Kernel,
-    s: &Scenario,
-    draws: usize,
-    seed: u64,
-    ps: &[u8],
-    strategy: Strategy,
-) -> Vec<Vec<f64>> {
+    let reduced;
+    let kernel = if aliases.iter().all(Option::is_none) {
+        kernel
+    } else {
+        reduced = kernel.with_rows(
+            kernel
+                .rows()
+                .iter()
+                .zip(&aliases)
+                .filter(|(_, alias)| alias.is_none())
+                .map(|(row, _)| *row)
+                .collect::<Vec<Row>>(),
+        );
+        &reduced
+    };
     let rows = kernel.rows().len();
     let samplers = sample::samplers(s);
     let ranks = needed_ranks(ps, draws);
@@ -199,10 +182,19 @@ fn distinct_percentiles(
         }
     }
     progress::finish();
-    values
+    let mut found = values
         .iter()
-        .map(|found| interpolate(ps, draws, &ranks, found))
-        .collect()
+        .map(|found| interpolate(ps, draws, &ranks, found));
+    // Each aliased row takes the percentiles of the earlier row it equals.
+    let mut all: Vec<Vec<f64>> = Vec::with_capacity(aliases.len());
+    for alias in aliases {
+        let values = match alias.and_then(|j| all.get(j)) {
+            Some(earlier) => earlier.clone(),
+            None => found.next().unwrap_or_default(),
+        };
+        all.push(values);
+    }
+    all
 }
 
 /// Every value of some rows, row after row at the start of one buffer:

@@ -333,6 +333,9 @@ pub fn run_chunk(
         scratch,
         out,
     } = buffers;
+    // The buffers must have been made for this kernel and these samplers.
+    debug_assert_eq!(out.len(), kernel.rows().len() * GROUP);
+    debug_assert_eq!(params.len(), samplers.len());
     let mut done = 0;
     while done < n {
         let mut len = 0;

@@ -709,6 +709,17 @@ fn rows_the_kernel_computes_alike_are_found_and_alike_to_the_bit() {
         .map(|((_, t), _)| *t)
         .collect();
     assert_eq!(gross_aliased, (1..=9).collect::<Vec<_>>());
+    // A row asked for twice (NPV's year is ignored) is the first one.
+    let net = Row {
+        quantity: Quantity::NetSavings,
+        year: 4,
+    };
+    let npv = |year| Row {
+        quantity: Quantity::Npv,
+        year,
+    };
+    let twice = Kernel::new(&late, vec![npv(0), net, net, npv(3)]);
+    assert_eq!(twice.aliases(), [None, None, Some(1), Some(0)]);
     // Every pair found, in every quantity the kernel computes, holds the
     // same bits in every draw.
     for s in [

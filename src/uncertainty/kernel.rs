@@ -848,7 +848,8 @@ impl Kernel {
                 }
             }
         }
-        // The cumulative sum starts as a copy of year 1's net savings.
+        // NPV is summed from zero. The cumulative sum needs no clearing:
+        // year 1 copies net savings into it (see `year`).
         x.npv = [0.0; PART];
         for t in 1..=self.horizon {
             self.year(t, params, x, out);

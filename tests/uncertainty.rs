@@ -444,6 +444,16 @@ fn narrowed_windows_find_the_exact_percentiles_of_a_long_run() {
     let all = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::KeepAll);
     let windowed = percentiles_with(&kernel, &s, draws, 5, &ps, Strategy::Windowed(5.0));
     assert_eq!(all, windowed);
+    // Many stages, each narrowed within the last: the same again.
+    let staged = percentiles_with(
+        &kernel,
+        &s,
+        draws,
+        5,
+        &ps,
+        Strategy::NarrowedAt(5.0, &[3, 5, 9, 16, 30]),
+    );
+    assert_eq!(all, staged);
     // Runs too short to narrow resolve in the pilot's windows.
     let draws = 100_000;
     assert!(draws < pool_model::uncertainty::collect::REFINE);
@@ -473,6 +483,16 @@ fn windowed_percentiles_are_exact_when_rows_are_all_ties() {
     let all = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
     let windowed = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(5.5));
     assert_eq!(all, windowed);
+    // Narrowed again and again, ties and all.
+    let staged = percentiles_with(
+        &kernel,
+        &s,
+        draws,
+        3,
+        &ps,
+        Strategy::NarrowedAt(5.5, &[4, 7, 12]),
+    );
+    assert_eq!(all, staged);
     // Some rows really are constant, so the case this test is for occurs.
     assert!(all.iter().any(|row| row.first() == row.last()));
     assert!(all.iter().any(|row| row.first() != row.last()));
@@ -663,6 +683,16 @@ rate = "0.0000% to 0.0001%"
     let all = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
     let windowed = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(5.5));
     assert_eq!(all, windowed);
+    // Narrowed again and again, ties and all.
+    let staged = percentiles_with(
+        &kernel,
+        &s,
+        draws,
+        3,
+        &ps,
+        Strategy::NarrowedAt(5.5, &[4, 7, 12]),
+    );
+    assert_eq!(all, staged);
     // The spread really is tiny: p1 and p99 of year-1 spend differ by about
     // a millionth of it (a few thousand pounds; f32 steps by £512 there).
     let spend = &all[3];

@@ -15,12 +15,14 @@
 //!    below each window's low edge and keeps only the values inside
 //!    windows, all of a row's in one region (which window each is in need
 //!    not be known: the windows are disjoint and ordered, so the kept
-//!    values, sorted, are window after window). The pass is in two stages:
+//!    values, sorted, are window after window). The pass is in stages:
 //!    after [`REFINE`] draws the windows are **narrowed** to the margins
-//!    of that many draws, within the pilot's (see [`narrow`]): the pilot
-//!    is two chunks (one for each of two threads), its windows are wide,
-//!    and most draws are tallied in windows as narrow as a pilot eight
-//!    times as large would give, without keeping that pilot's values.
+//!    of that many draws, within the pilot's (see [`narrow`]), and again
+//!    each time four times as many draws have been seen, while enough
+//!    are left to repay it ([`narrowings`]): the pilot is two chunks (one
+//!    for each of two threads), its windows are wide, and most draws are
+//!    tallied in windows as narrow as a pilot of all the draws before
+//!    them would give, without keeping that pilot's values.
 //! 3. **Resolve.** Each window's size is counted from the kept values. The
 //!    rank-r value lies in the window whose count below is
 //!    at most r and whose count below plus its size exceeds r; it is found
@@ -52,7 +54,7 @@ pub const KEEP_ALL: usize = 16 * 1024 * 1024;
 pub const PILOT: usize = 2 * CHUNK;
 
 /// Draws seen (a whole number of chunks, the pilot's among them) before
-/// the windows are narrowed.
+/// the windows are first narrowed.
 pub const REFINE: usize = 16 * CHUNK;
 
 /// Standard deviations of margin around each window (of the number of
@@ -105,6 +107,10 @@ pub enum Strategy {
     /// Windows with this many standard errors of margin (for tests: a tiny
     /// margin forces the fallback).
     Windowed(f64),
+    /// Windows with this margin, narrowed after each of these numbers of
+    /// chunks instead of the default schedule ([`narrowings`]; for tests:
+    /// many stages in a short run).
+    NarrowedAt(f64, &'static [usize]),
 }
 
 /// The percentiles `ps` of every kernel row over `draws` draws.
@@ -156,8 +162,12 @@ pub fn percentiles_with(
     let z = match strategy {
         Strategy::Auto if plan.windowed => Some(Z),
         Strategy::Auto | Strategy::KeepAll => None,
-        Strategy::Windowed(z) if draws > PILOT => Some(z),
-        Strategy::Windowed(_) => None,
+        Strategy::Windowed(z) | Strategy::NarrowedAt(z, _) if draws > PILOT => Some(z),
+        Strategy::Windowed(_) | Strategy::NarrowedAt(..) => None,
+    };
+    let stops = match strategy {
+        Strategy::NarrowedAt(_, stops) => Some(stops),
+        _ => None,
     };
     let group = if strategy == Strategy::Auto {
         plan.group
@@ -171,7 +181,17 @@ pub fn percentiles_with(
     progress::start((draws as u64).saturating_mul(rows.div_ceil(group.max(1)) as u64));
     for group in all.chunks(group.max(1)) {
         if let Some(z) = z {
-            values.extend(windowed(kernel, &samplers, seed, draws, &ranks, z, group));
+            let run = Run {
+                kernel,
+                samplers: &samplers,
+                seed,
+                draws,
+                rows: group,
+                ranks: &ranks,
+                z,
+                trace: None,
+            };
+            values.extend(windowed(&run, stops));
         } else {
             let mut kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws), 0);
             values.extend(
@@ -941,40 +961,70 @@ fn split(range: std::ops::Range<usize>, parts: usize) -> Vec<std::ops::Range<usi
         .collect()
 }
 
-fn windowed(
-    kernel: &Kernel,
-    samplers: &[sample::ParamSampler],
-    seed: u64,
-    draws: usize,
-    ranks: &[usize],
-    z: f64,
-    rows: &[usize],
-) -> Vec<Vec<f64>> {
+/// The percentiles of `run`'s rows by windows (see the module's docs),
+/// narrowed after the chunks of `stops` if given, else of [`narrowings`].
+fn windowed(run: &Run, stops: Option<&[usize]>) -> Vec<Vec<f64>> {
+    let &Run {
+        kernel,
+        samplers,
+        seed,
+        draws,
+        rows,
+        ranks,
+        z,
+        ..
+    } = run;
     let all_rows: Vec<usize> = rows.to_vec();
     let pilot_chunks = PILOT / CHUNK;
     let clock = std::time::Instant::now();
     let trace = std::env::var_os("POOL_MODEL_TRACE").is_some();
     let total = chunks(draws);
     let after_pilot = pilot_chunks.min(total);
-    let narrowed_at = (REFINE / CHUNK).clamp(after_pilot, total);
+    let stops: Vec<usize> = match stops {
+        Some(list) => {
+            let mut list: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&at| at > after_pilot && at < total)
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        }
+        None => narrowings(after_pilot, total),
+    };
     let threads = rayon::current_num_threads();
-    // The pilot's buffer is made long enough to hold the threads' regions
-    // of either stage afterwards: its pages are then filled once, not
-    // twice (on a VM a fresh page costs as much as several passes over
-    // it). An eighth more than expected, as the pilot's windows reach out
-    // to their buckets' edges (see [`windows`]); pages never written cost
-    // nothing.
+    // Each stage's chunks, and how many draws its windows are made from
+    // (the pilot's, then every draw seen before the stage).
     let pilot_draws = (pilot_chunks * CHUNK).min(draws);
-    let seen = (narrowed_at * CHUNK).min(draws);
-    let first = expected_room(
-        pilot_draws,
-        ranks,
-        draws,
-        z,
-        &split(after_pilot..narrowed_at, threads),
-    );
-    let second = expected_room(seen, ranks, draws, z, &split(narrowed_at..total, threads));
-    let expected = rows.len() * first.max(second);
+    let starts: Vec<usize> = std::iter::once(after_pilot)
+        .chain(stops.iter().copied())
+        .collect();
+    let stages: Vec<(std::ops::Range<usize>, usize)> = starts
+        .iter()
+        .zip(stops.iter().copied().chain([total]))
+        .enumerate()
+        .map(|(i, (&from, to))| {
+            let seen = if i == 0 {
+                pilot_draws
+            } else {
+                (from * CHUNK).min(draws)
+            };
+            (from..to, seen)
+        })
+        .collect();
+    // The pilot's buffer is made long enough to hold the threads' regions
+    // of any stage afterwards (each stage's in turn): its pages are then
+    // filled once, not again for each stage (on a VM a fresh page costs
+    // as much as several passes over it). An eighth more than expected,
+    // as the pilot's windows reach out to their buckets' edges (see
+    // [`windows`]); pages never written cost nothing.
+    let most = stages
+        .iter()
+        .map(|(range, seen)| expected_room(*seen, ranks, draws, z, &split(range.clone(), threads)))
+        .max()
+        .unwrap_or(0);
+    let expected = rows.len() * most;
     let expected = expected + expected / 8;
     let mut pilot = keep_all(
         kernel,
@@ -1013,59 +1063,25 @@ fn windowed(
     if trace {
         report_windows("windows and the pilot's tally", clock, &windows);
     }
-    // The first stage: the chunks up to `narrowed_at`, in the pilot's
-    // windows, their kept values in the pilot's buffer.
+    // The values each narrowing carries on go to one buffer on huge
+    // pages, a region a row (a fresh vector for each would cost a page
+    // fault every 512 values). All are made now (no page is touched until
+    // it is written), so that each stage's tallies can borrow their own.
+    let mut carries: Vec<(Vec<f64>, usize)> = stops
+        .iter()
+        .map(|&at| {
+            let seen = (at * CHUNK).min(draws);
+            let room = room(expected_share(seen, ranks, draws, z), seen);
+            (super::memory::zeroed(rows.len() * room), room)
+        })
+        .collect();
     let run = Run {
-        kernel,
-        samplers,
-        seed,
-        draws,
-        rows,
+        trace: trace.then_some(clock),
+        ..*run
     };
     let mut buffer = pilot.values;
-    let mut spare = Vec::new();
-    let stage = tally_chunks(
-        &run,
-        &windows,
-        after_pilot..narrowed_at,
-        &mut buffer,
-        &mut spare,
-    );
-    let per_row = by_row(tallies, stage);
-    if trace {
-        report("first stage", clock, &per_row);
-    }
-    let resolved = if narrowed_at < total {
-        // The second: narrower windows from every draw so far, and the
-        // rest of the chunks in them, their kept values in the same
-        // buffer (the first stage's are carried in vectors).
-        // The values carried on go to one buffer on huge pages, a region
-        // a row (a fresh vector for each would cost a page fault every
-        // 512 values).
-        let carry_room = room(expected_share(seen, ranks, draws, z), seen);
-        let mut carry = super::memory::zeroed(rows.len() * carry_room);
-        let (narrowed, carried): (Vec<Windows>, Vec<Tally>) = per_row
-            .into_par_iter()
-            .zip(&windows)
-            .zip(carry.par_chunks_mut(carry_room.max(1)))
-            .map_init(Vec::new, |scratch, ((parts, w), slots)| {
-                narrow(parts, w, ranks, draws, z, scratch, slots)
-            })
-            .unzip();
-        if trace {
-            report_windows("narrowed", clock, &narrowed);
-        }
-        let mut spare = Vec::new();
-        let stage = tally_chunks(&run, &narrowed, narrowed_at..total, &mut buffer, &mut spare);
-        let per_row = by_row(carried, stage);
-        if trace {
-            report("second stage", clock, &per_row);
-        }
-        resolve_rows(per_row, &narrowed, ranks)
-    } else {
-        resolve_rows(per_row, &windows, ranks)
-    };
-    drop((buffer, spare));
+    let resolved = run_stages(&run, &windows, tallies, &stages, &mut buffer, &mut carries);
+    drop((buffer, carries));
     if trace {
         eprintln!("resolved {:?}", clock.elapsed());
     }
@@ -1118,7 +1134,8 @@ fn windowed(
         .collect()
 }
 
-/// What every chunk of a windowed run is drawn and tallied from.
+/// What every chunk of a windowed run is drawn and tallied from, and how
+/// its windows are made.
 #[derive(Clone, Copy)]
 struct Run<'k> {
     kernel: &'k Kernel,
@@ -1126,6 +1143,71 @@ struct Run<'k> {
     seed: u64,
     draws: usize,
     rows: &'k [usize],
+    ranks: &'k [usize],
+    z: f64,
+    /// `POOL_MODEL_TRACE`: when the run began.
+    trace: Option<std::time::Instant>,
+}
+
+/// The chunks seen before each narrowing: [`REFINE`]'s, then four times
+/// as many each time (windows half as wide), as long as some chunks are
+/// left after it (the first) or at least half as many as were seen (the
+/// later ones: a narrowing costs passes over every value kept so far and
+/// fresh pages for those it carries on, which a few chunks after it
+/// would not repay). For 1,000,000 draws (123 chunks): after 16 and 64.
+fn narrowings(after_pilot: usize, total: usize) -> Vec<usize> {
+    let mut stops = Vec::new();
+    let mut at = (REFINE / CHUNK).max(after_pilot + 1);
+    while at < total && (stops.is_empty() || total - at >= at / 2) {
+        stops.push(at);
+        at = at.saturating_mul(4);
+    }
+    stops
+}
+
+/// Runs the stages (each a range of chunks, and the draws its windows
+/// were made from) from the first, in `windows`, whose tallies so far are
+/// `first`: each stage's chunks are tallied, their kept values in
+/// `buffer`, then (if a stage follows) every row's windows are narrowed,
+/// the values kept so far carried on into the next of `carries` (a buffer
+/// and the room of a row's region in it), and the next stage run in the
+/// narrower windows. Resolves every row after the last.
+fn run_stages(
+    run: &Run,
+    windows: &[Windows],
+    first: Vec<Tally>,
+    stages: &[(std::ops::Range<usize>, usize)],
+    buffer: &mut [f64],
+    carries: &mut [(Vec<f64>, usize)],
+) -> Vec<Option<Vec<f64>>> {
+    let Some(((range, _), later)) = stages.split_first() else {
+        return resolve_rows(by_row(first, Vec::new()), windows, run.ranks);
+    };
+    let mut spare = Vec::new();
+    let stage = tally_chunks(run, windows, range.clone(), buffer, &mut spare);
+    let per_row = by_row(first, stage);
+    if let Some(clock) = run.trace {
+        report(&format!("stage to chunk {}", range.end), clock, &per_row);
+    }
+    let (false, Some(((carry, room), carries))) = (later.is_empty(), carries.split_first_mut())
+    else {
+        return resolve_rows(per_row, windows, run.ranks);
+    };
+    // Narrower windows from every draw so far; the next stage's kept
+    // values go to the same buffer (this stage's are carried on).
+    let (ranks, draws, z) = (run.ranks, run.draws, run.z);
+    let (narrowed, carried): (Vec<Windows>, Vec<Tally>) = per_row
+        .into_par_iter()
+        .zip(windows)
+        .zip(carry.par_chunks_mut((*room).max(1)))
+        .map_init(Vec::new, |scratch, ((parts, w), slots)| {
+            narrow(parts, w, ranks, draws, z, scratch, slots)
+        })
+        .unzip();
+    if let Some(clock) = run.trace {
+        report_windows("narrowed", clock, &narrowed);
+    }
+    run_stages(run, &narrowed, carried, later, buffer, carries)
 }
 
 /// Each thread's tallies (one per row) of the chunks in `range` in
@@ -1153,6 +1235,7 @@ fn tally_chunks<'a>(
         seed,
         draws,
         rows,
+        ..
     } = *run;
     let shares = split(range.clone(), rayon::current_num_threads());
     let sizes: Vec<Vec<usize>> = shares
@@ -1400,6 +1483,22 @@ mod tests {
         let mut v: Vec<f64> = t.inside.lists().concat();
         v.sort_by(f64::total_cmp);
         v
+    }
+
+    #[test]
+    fn windows_narrow_each_time_four_times_as_many_draws_are_seen() {
+        // 1,000,000 draws are 123 chunks; the pilot is 2.
+        assert_eq!(narrowings(2, 123), vec![16, 64]);
+        // Too few chunks after 64 to repay a second narrowing (95 - 64 <
+        // 32), or none after the first point at all.
+        assert_eq!(narrowings(2, 95), vec![16]);
+        assert_eq!(narrowings(2, 96), vec![16, 64]);
+        assert_eq!(narrowings(2, 17), vec![16]);
+        assert_eq!(narrowings(2, 16), Vec::<usize>::new());
+        assert_eq!(narrowings(2, 13), Vec::<usize>::new());
+        // 10,000,000 draws: 1,221 chunks.
+        assert_eq!(narrowings(2, 1221), vec![16, 64, 256]);
+        assert_eq!(narrowings(2, 1536), vec![16, 64, 256, 1024]);
     }
 
     #[test]

@@ -121,8 +121,12 @@ impl Generator {
     pub fn fill_raw(&mut self, out: &mut [u64]) {
         let waiting = self.buffer.get(self.next..).unwrap_or(&[]);
         let (first, rest) = out.split_at_mut(waiting.len().min(out.len()));
-        first.copy_from_slice(waiting.get(..first.len()).unwrap_or(&[]));
-        self.next += first.len();
+        // Usually nothing is waiting (a block's params each take a whole
+        // number of steps): no call to copy nothing.
+        if !first.is_empty() {
+            first.copy_from_slice(waiting.get(..first.len()).unwrap_or(&[]));
+            self.next += first.len();
+        }
         let whole = rest.len() - rest.len() % STREAMS;
         let (bulk, tail) = rest.split_at_mut(whole);
         self.steps(bulk);
@@ -324,15 +328,23 @@ impl Sampler {
     /// Fills `out` with draws.
     #[inline(always)]
     pub fn fill(&self, rng: &mut Generator, out: &mut [f64]) {
+        self.fill_with(rng, out, &mut [0; RAW]);
+    }
+
+    /// [`Sampler::fill`], the raw bits passing through `raw` (whatever it
+    /// holds: every bit used is written first), so that a block's params
+    /// share one buffer rather than each clearing its own.
+    #[inline(always)]
+    fn fill_with(&self, rng: &mut Generator, out: &mut [f64], raw: &mut [u64; RAW]) {
         match self {
             Sampler::Fixed(v) => out.fill(*v),
-            &Sampler::Uniform { low, width } => fill_units(rng, out, |u| low + u * width),
-            &Sampler::Triangular(t) => fill_units(rng, out, |u| t.at(u)),
+            &Sampler::Uniform { low, width } => fill_units(rng, out, raw, |u| low + u * width),
+            &Sampler::Triangular(t) => fill_units(rng, out, raw, |u| t.at(u)),
             Sampler::Pert { low, width, table } => {
                 // Uniform variates first, then the quantiles of all of
                 // them at once (the table lookups vectorise).
                 let (low, width) = (*low, *width);
-                fill_units(rng, out, |u| u);
+                fill_units(rng, out, raw, |u| u);
                 table.quantiles(out);
                 for x in out.iter_mut() {
                     *x = low + width * *x;
@@ -381,14 +393,16 @@ impl Triangular {
     }
 }
 
+/// Raw bits drawn at a time for the uniform variates of a param.
+const RAW: usize = 64;
+
 /// Fills `out` with `f(u)` for uniform variates u, one per value in
 /// stream order, as `f(open_unit(rng))` would: raw bits first (four
-/// streams a step, [`Generator::fill_raw`]), then the variates through
-/// `f`, a loop that vectorises.
+/// streams a step, [`Generator::fill_raw`], into `raw`), then the
+/// variates through `f`, a loop that vectorises.
 #[inline(always)]
-fn fill_units(rng: &mut Generator, out: &mut [f64], f: impl Fn(f64) -> f64) {
-    let mut raw = [0u64; 64];
-    for part in out.chunks_mut(raw.len()) {
+fn fill_units(rng: &mut Generator, out: &mut [f64], raw: &mut [u64; RAW], f: impl Fn(f64) -> f64) {
+    for part in out.chunks_mut(RAW) {
         let raw = raw.get_mut(..part.len()).unwrap_or(&mut []);
         rng.fill_raw(raw);
         for (x, &r) in part.iter_mut().zip(raw.iter()) {
@@ -419,7 +433,14 @@ impl ParamSampler {
     /// Fills `out` with clamped draws.
     #[inline(always)]
     pub fn fill(&self, rng: &mut Generator, out: &mut [f64]) {
-        self.sampler.fill(rng, out);
+        self.fill_with(rng, out, &mut [0; RAW]);
+    }
+
+    /// [`ParamSampler::fill`] through a shared buffer of raw bits (see
+    /// [`Sampler::fill_with`]).
+    #[inline(always)]
+    fn fill_with(&self, rng: &mut Generator, out: &mut [f64], raw: &mut [u64; RAW]) {
+        self.sampler.fill_with(rng, out, raw);
         if let (Some((lo, hi)), false) = (self.clamp, self.sampler.is_fixed()) {
             for x in out.iter_mut() {
                 *x = x.clamp(lo, hi);
@@ -467,9 +488,12 @@ fn fill_block_generic(
     rng: &mut Generator,
     params: &mut [Lanes],
 ) {
+    // One buffer of raw bits for the block, not one cleared per param
+    // (about a tenth of sampling's instructions).
+    let mut raw = [0; RAW];
     for &i in ranged {
         if let (Some(ps), Some(lanes)) = (samplers.get(i), params.get_mut(i)) {
-            ps.fill(rng, lanes);
+            ps.fill_with(rng, lanes, &mut raw);
         }
     }
 }

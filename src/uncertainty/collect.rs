@@ -1189,8 +1189,10 @@ fn run_stages(
     if let Some(clock) = run.trace {
         report(&format!("stage to chunk {}", range.end), clock, &per_row);
     }
-    let (false, Some(((carry, room), carries))) = (later.is_empty(), carries.split_first_mut())
-    else {
+    if later.is_empty() {
+        return resolve_rows(per_row, windows, run.ranks);
+    }
+    let Some(((carry, room), carries)) = carries.split_first_mut() else {
         return resolve_rows(per_row, windows, run.ranks);
     };
     // Narrower windows from every draw so far; the next stage's kept
@@ -1207,6 +1209,9 @@ fn run_stages(
     if let Some(clock) = run.trace {
         report_windows("narrowed", clock, &narrowed);
     }
+    // Every value kept so far has been carried on (or copied): what
+    // overflowed this stage's regions is not needed in the next.
+    drop(spare);
     run_stages(run, &narrowed, carried, later, buffer, carries)
 }
 

@@ -462,6 +462,29 @@ fn narrowed_windows_find_the_exact_percentiles_of_a_long_run() {
     assert_eq!(all, windowed);
 }
 
+/// The percentiles by windows (narrowed once, and narrowed after 4, 7
+/// and 12 chunks) are those of keeping every value; returns them.
+fn windows_agree_with_keeping_every_value(
+    kernel: &Kernel,
+    s: &pool_model::scenario::Scenario,
+    draws: usize,
+    ps: &[u8],
+) -> Vec<Vec<f64>> {
+    let all = percentiles_with(kernel, s, draws, 3, ps, Strategy::KeepAll);
+    let windowed = percentiles_with(kernel, s, draws, 3, ps, Strategy::Windowed(5.5));
+    assert_eq!(all, windowed);
+    let staged = percentiles_with(
+        kernel,
+        s,
+        draws,
+        3,
+        ps,
+        Strategy::NarrowedAt(5.5, &[4, 7, 12]),
+    );
+    assert_eq!(all, staged, "narrowed again and again");
+    all
+}
+
 #[test]
 fn windowed_percentiles_are_exact_when_rows_are_all_ties() {
     // One ranged value left (the file's last): most rows then take a handful of values, or
@@ -480,19 +503,7 @@ fn windowed_percentiles_are_exact_when_rows_are_all_ties() {
     let kernel = Kernel::new(&s, standard_rows(&s));
     let draws = 150_000;
     let ps = [5, 50, 95];
-    let all = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
-    let windowed = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(5.5));
-    assert_eq!(all, windowed);
-    // Narrowed again and again, ties and all.
-    let staged = percentiles_with(
-        &kernel,
-        &s,
-        draws,
-        3,
-        &ps,
-        Strategy::NarrowedAt(5.5, &[4, 7, 12]),
-    );
-    assert_eq!(all, staged);
+    let all = windows_agree_with_keeping_every_value(&kernel, &s, draws, &ps);
     // Some rows really are constant, so the case this test is for occurs.
     assert!(all.iter().any(|row| row.first() == row.last()));
     assert!(all.iter().any(|row| row.first() != row.last()));
@@ -680,19 +691,7 @@ rate = "0.0000% to 0.0001%"
     let kernel = Kernel::new(&s, standard_rows(&s));
     let draws = 140_000;
     let ps = [1, 5, 10, 50, 90, 95, 99];
-    let all = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
-    let windowed = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(5.5));
-    assert_eq!(all, windowed);
-    // Narrowed again and again, ties and all.
-    let staged = percentiles_with(
-        &kernel,
-        &s,
-        draws,
-        3,
-        &ps,
-        Strategy::NarrowedAt(5.5, &[4, 7, 12]),
-    );
-    assert_eq!(all, staged);
+    let all = windows_agree_with_keeping_every_value(&kernel, &s, draws, &ps);
     // The spread really is tiny: p1 and p99 of year-1 spend differ by about
     // a millionth of it (a few thousand pounds; f32 steps by £512 there).
     let spend = &all[3];

@@ -553,9 +553,33 @@ pub fn samplers(s: &Scenario) -> Vec<ParamSampler> {
         // Shared by every table: built before them, not by each.
         ln_grid();
     }
+    // Every table's grid of densities in pieces (most of a table's work,
+    // and each point's value is its own, so any split gives the same
+    // bits), then each table from its grid: pieces, not whole tables, so
+    // both threads have work to the end (three tables on two threads
+    // took two tables' time, or three when one thread was slow to wake).
+    const PIECE: usize = 8192;
+    let mut grids: Vec<Vec<f64>> = shapes
+        .iter()
+        .map(|_| vec![0.0; PertTable::GRID + 1])
+        .collect();
+    grids
+        .par_iter_mut()
+        .zip(&shapes)
+        .flat_map(|(grid, &(a, b))| {
+            grid.par_chunks_mut(PIECE)
+                .enumerate()
+                .map(move |(i, piece)| (a, b, i * PIECE, piece))
+        })
+        .for_each(|(a, b, from, piece)| {
+            PertTable::grid_densities(f64::from_bits(a), f64::from_bits(b), piece, from);
+        });
     let tables: Vec<PertTable> = shapes
         .par_iter()
-        .map(|&(a, b)| PertTable::new(f64::from_bits(a), f64::from_bits(b)))
+        .zip(grids)
+        .map(|(&(a, b), grid)| {
+            PertTable::from_densities(f64::from_bits(a), f64::from_bits(b), grid)
+        })
         .collect();
     let mut table = |alpha: f64, beta: f64| {
         shapes
@@ -582,7 +606,9 @@ fn ln_grid() -> &'static [f64] {
         let mut grid: Vec<f64> = (0..=PertTable::GRID).map(|k| k as f64 * h).collect();
         if let Some((zero, rest)) = grid.split_first_mut() {
             *zero = f64::NEG_INFINITY;
-            ln_in_place(rest);
+            // In pieces on every thread: each logarithm is its own.
+            use rayon::prelude::*;
+            rest.par_chunks_mut(8192).for_each(ln_in_place);
         }
         grid
     })
@@ -665,60 +691,93 @@ impl PertTable {
     const GRID: usize = 1 << 16;
 
     pub fn new(alpha: f64, beta: f64) -> PertTable {
+        let mut density = vec![0.0; Self::GRID + 1];
+        Self::grid_densities(alpha, beta, &mut density, 0);
+        Self::from_densities(alpha, beta, density)
+    }
+
+    /// ln of the density, up to a constant, from ln x and ln(1 - x)
+    /// (None where x or 1 - x is 0).
+    fn log_density_from_logs(
+        alpha: f64,
+        beta: f64,
+        ln_x: Option<f64>,
+        ln_rest: Option<f64>,
+    ) -> f64 {
+        let factor = |exponent: f64, ln: Option<f64>| match ln {
+            Some(l) => exponent * l,
+            None if exponent == 0.0 => 0.0,
+            None => f64::NEG_INFINITY,
+        };
+        factor(alpha - 1.0, ln_x) + factor(beta - 1.0, ln_rest)
+    }
+
+    /// ln of the density at `x`, up to a constant.
+    fn log_density(alpha: f64, beta: f64, x: f64) -> f64 {
+        Self::log_density_from_logs(
+            alpha,
+            beta,
+            (x > 0.0).then(|| portable::ln(x)),
+            (x < 1.0).then(|| portable::ln(1.0 - x)),
+        )
+    }
+
+    /// The density (up to a constant) at grid points `from..from +
+    /// out.len()` (of 0..=GRID), into `out`: each point's on its own, so
+    /// any split of the grid gives the same values. Inside the grid, 0 <
+    /// x < 1, both logarithms are read from the shared grid (x = k h > 0;
+    /// 1 - x = (n - k) h exactly) a block of points at a time (as vector
+    /// instructions); the ends, x = 0 and x = 1, lack one logarithm.
+    fn grid_densities(alpha: f64, beta: f64, out: &mut [f64], from: usize) {
         let n = Self::GRID;
-        let h = 1.0 / n as f64;
-        // ln of the density, up to a constant, from ln x and ln(1 - x)
-        // (None where x or 1 - x is 0).
-        let from_logs = |ln_x: Option<f64>, ln_rest: Option<f64>| {
-            let factor = |exponent: f64, ln: Option<f64>| match ln {
-                Some(l) => exponent * l,
-                None if exponent == 0.0 => 0.0,
-                None => f64::NEG_INFINITY,
-            };
-            factor(alpha - 1.0, ln_x) + factor(beta - 1.0, ln_rest)
-        };
-        let log_density = |x: f64| {
-            from_logs(
-                (x > 0.0).then(|| portable::ln(x)),
-                (x < 1.0).then(|| portable::ln(1.0 - x)),
-            )
-        };
-        // The density at each grid point k h, k = 1..=n, its logarithms
-        // read from the shared grid (x = k h > 0; 1 - x = (n - k) h
-        // exactly), a block of points at a time (as vector instructions),
-        // then summed in order.
         let ln = ln_grid();
-        let mut cdf = vec![0.0; n + 1];
-        let mut acc = 0.0;
-        let mut previous = portable::exp(log_density(0.0));
-        let mut block = [0.0; 512];
-        let mut k = 1;
-        while k <= n {
-            let end = (k + block.len()).min(n + 1);
-            let (Some(out), Some(sums)) = (block.get_mut(..end - k), cdf.get_mut(k..end)) else {
-                break;
-            };
-            // Inside the grid, 0 < x < 1, both logarithms are finite; the
-            // last point, x = 1, has no ln(1 - x).
-            let inner = end.min(n);
+        let end = (from + out.len()).min(n + 1);
+        let (inner_from, inner_end) = (from.max(1), end.min(n));
+        if inner_from < inner_end {
             if let (Some(d), Some(xs), Some(rest)) = (
-                out.get_mut(..inner - k),
-                ln.get(k..inner),
-                ln.get(n + 1 - inner..n + 1 - k),
+                out.get_mut(inner_from - from..inner_end - from),
+                ln.get(inner_from..inner_end),
+                ln.get(n + 1 - inner_end..n + 1 - inner_from),
             ) {
                 densities(d, xs, rest, alpha - 1.0, beta - 1.0);
             }
-            if end > n {
-                if let Some(last) = out.last_mut() {
-                    *last = portable::exp(from_logs(ln.get(n).copied(), None));
-                }
+        }
+        if from == 0 {
+            if let Some(first) = out.first_mut() {
+                *first = portable::exp(Self::log_density(alpha, beta, 0.0));
             }
-            for (sum, &g) in sums.iter_mut().zip(out.iter()) {
-                acc += 0.5 * (previous + g) * h;
-                *sum = acc;
-                previous = g;
+        }
+        if end > n {
+            if let Some(last) = out.get_mut(n - from) {
+                *last = portable::exp(Self::log_density_from_logs(
+                    alpha,
+                    beta,
+                    ln.get(n).copied(),
+                    None,
+                ));
             }
-            k = end;
+        }
+    }
+
+    /// The table from the density at every grid point 0..=GRID
+    /// ([`PertTable::grid_densities`]): the CDF by the trapezoid rule,
+    /// summed in order, then inverted at each knot.
+    /// The densities become the CDF in place (each read before it is
+    /// overwritten): no second grid's fresh pages.
+    fn from_densities(alpha: f64, beta: f64, mut cdf: Vec<f64>) -> PertTable {
+        let n = Self::GRID;
+        let h = 1.0 / n as f64;
+        let log_density = |x: f64| Self::log_density(alpha, beta, x);
+        let mut acc = 0.0;
+        let mut previous = cdf.first().copied().unwrap_or(0.0);
+        if let Some(first) = cdf.first_mut() {
+            *first = 0.0;
+        }
+        for slot in cdf.iter_mut().skip(1) {
+            let g = *slot;
+            acc += 0.5 * (previous + g) * h;
+            *slot = acc;
+            previous = g;
         }
         let total = acc;
         let mut knots = Vec::with_capacity(Self::KNOTS + 1);

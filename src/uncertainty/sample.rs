@@ -748,7 +748,7 @@ impl PertTable {
             }
         }
         if end > n {
-            if let Some(last) = out.get_mut(n - from) {
+            if let Some(last) = n.checked_sub(from).and_then(|i| out.get_mut(i)) {
                 *last = portable::exp(Self::log_density_from_logs(
                     alpha,
                     beta,
@@ -986,5 +986,35 @@ mod grid {
             );
         }
         assert_eq!(ln[n], 0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PertTable;
+
+    #[test]
+    fn a_beta_pert_table_is_the_same_whatever_pieces_its_grid_is_built_in() {
+        for (alpha, beta) in [(2.33, 3.67), (1.0, 5.0), (3.0, 3.0), (5.0, 1.0)] {
+            let whole = PertTable::new(alpha, beta);
+            for piece in [1, 7, 512, 8192, PertTable::GRID + 1] {
+                let mut grid = vec![0.0; PertTable::GRID + 1];
+                for (i, part) in grid.chunks_mut(piece).enumerate() {
+                    PertTable::grid_densities(alpha, beta, part, i * piece);
+                }
+                let pieces = PertTable::from_densities(alpha, beta, grid);
+                let bits = |t: &PertTable| -> Vec<[u64; 2]> {
+                    t.pairs
+                        .iter()
+                        .map(|[q, m]| [q.to_bits(), m.to_bits()])
+                        .collect()
+                };
+                assert_eq!(
+                    bits(&whole),
+                    bits(&pieces),
+                    "({alpha}, {beta}) in pieces of {piece}"
+                );
+            }
+        }
     }
 }

@@ -1043,6 +1043,7 @@ impl Validator<'_> {
                 CostRatio::UnitCosts
             }
         };
+        self.check_shift_leaves_spend(raw, from, services.get(si));
         if let (Some(from), Some(by), Some(service)) = (from, by, services.get_mut(si)) {
             service.shift = Some(Shift {
                 name,
@@ -1054,6 +1055,41 @@ impl Validator<'_> {
                 cost_ratio,
                 loc: raw.loc,
             });
+        }
+    }
+
+    /// A shift whose `from` setting holds all of its service's spend, at a
+    /// cost ratio that can be 0%, would move every pound at no cost: the
+    /// post-shift total would be zero and every share 0/0. Refused, at the
+    /// cost ratio (SPEC 3.3 leaves the case undefined; docs/model.md).
+    fn check_shift_leaves_spend(
+        &mut self,
+        raw: &RawShift,
+        from: Option<usize>,
+        service: Option<&Service>,
+    ) {
+        let (Some(from), Some(service), Some(ratio)) = (from, service, &raw.cost_ratio) else {
+            return;
+        };
+        let holds_all = service
+            .settings
+            .get(from)
+            .is_some_and(|k| k.share == Decimal::ONE);
+        let moves = raw
+            .target_share
+            .as_ref()
+            .is_none_or(|t| t.value.low() < Decimal::ONE);
+        if holds_all && moves && ratio.value.low().is_zero() {
+            self.error(
+                Diagnostic::at(
+                    ratio.loc,
+                    format!(
+                        "a cost ratio of 0% would leave service `{}` no spend at all: its `from` setting holds all of it, and moving it at no cost leaves a total of zero, whose shares cannot be taken",
+                        service.id
+                    ),
+                )
+                .help("give a cost ratio above 0% (the low end of a range too), or keep some of the service's spend in other settings"),
+            );
         }
     }
 

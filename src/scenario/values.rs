@@ -172,7 +172,18 @@ pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
         return Err(bad());
     }
     let value = parse_digits(digits).ok_or_else(bad)??;
-    let fraction = value.checked_div(Decimal::ONE_HUNDRED).ok_or_else(bad)?;
+    // Dividing by 100 adds two decimal places: refuse a percent whose
+    // fraction would need more digits than are held exactly (as money of
+    // the same precision is refused), rather than round it silently.
+    let fraction = value
+        .checked_div(Decimal::ONE_HUNDRED)
+        .filter(|f| f.checked_mul(Decimal::ONE_HUNDRED) == Some(value))
+        .ok_or_else(|| {
+            ValueError::new(
+                format!("`{text}` has too many digits to hold exactly"),
+                "a percent keeps at most 26 decimal places (28 significant digits as a fraction)",
+            )
+        })?;
     Ok(apply_sign(negative, fraction))
 }
 
@@ -314,12 +325,15 @@ impl Range {
                 "write the lower value first, e.g. \"3% to 7%\"; for a single value drop the range",
             ));
         }
-        let midpoint = (low + high) / Decimal::TWO;
         let dist = dist.unwrap_or(if central.is_some() {
             Dist::Triangular
         } else {
             Dist::Uniform
         });
+        let midpoint = match (central, dist) {
+            (Some(c), d) if d != Dist::Normal => c,
+            _ => midpoint(low, high)?,
+        };
         let central = match central {
             Some(c) if c < low || c > high => {
                 return Err(ValueError::new(
@@ -346,6 +360,23 @@ impl Range {
             dist,
         })
     }
+}
+
+/// The exact midpoint of a range's ends, or an error when it cannot be
+/// held exactly: the ends' sum overflows, or halving it needs a 29th digit.
+fn midpoint(low: Decimal, high: Decimal) -> Result<Decimal, ValueError> {
+    let too_wide = || {
+        ValueError::new(
+            "the midpoint of this range cannot be held exactly",
+            "exact decimals keep at most 28 significant digits: give `central`, or ends with fewer digits",
+        )
+    };
+    let sum = low.checked_add(high).ok_or_else(too_wide)?;
+    let half = sum.checked_div(Decimal::TWO).ok_or_else(too_wide)?;
+    if half.checked_mul(Decimal::TWO) != Some(sum) {
+        return Err(too_wide());
+    }
+    Ok(half)
 }
 
 /// A value that may be uncertain: a point or a [`Range`].
@@ -528,5 +559,46 @@ mod tests {
                 .central,
             d("3")
         );
+    }
+
+    #[test]
+    fn a_range_whose_ends_sum_past_the_limit_is_an_error_not_a_panic() {
+        let max = Decimal::MAX;
+        let err = Range::new(max - Decimal::ONE, None, max, None).unwrap_err();
+        assert!(err.message.contains("midpoint"), "{}", err.message);
+        assert!(Range::new(-max, None, max, None).is_ok());
+        // From the text of a file, as a string range and a table.
+        assert!(
+            parse_uncertain(
+                "79228162514264337593543950334 to 79228162514264337593543950335",
+                Kind::Money
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_midpoint_needing_a_29th_digit_is_refused_not_rounded() {
+        let low = d("0.1000000000000000000000000001");
+        let high = d("0.1000000000000000000000000002");
+        let err = Range::new(low, None, high, None).unwrap_err();
+        assert!(err.message.contains("midpoint"), "{}", err.message);
+        // With the central value given, nothing needs halving.
+        assert!(Range::new(low, Some(low), high, None).is_ok());
+        assert_eq!(
+            Range::new(d("0.03"), None, d("0.07"), None).unwrap().central,
+            d("0.05")
+        );
+    }
+
+    #[test]
+    fn a_percent_with_more_digits_than_can_be_held_is_refused_like_money() {
+        let err = parse_percent("1.234567890123456789012345678%").unwrap_err();
+        assert!(err.message.contains("too many digits"), "{}", err.message);
+        assert_eq!(
+            parse_percent("1.2345678901234567890123456%").unwrap(),
+            d("0.012345678901234567890123456")
+        );
+        assert!(parse_money("0.12345678901234567890123456789").is_err());
     }
 }

@@ -6,6 +6,7 @@
 //!   savings, and the partners' net contributions plus `unallocated` equal
 //!   counterfactual - net savings + variances.
 
+use pool_model::engine::exact::Exact;
 use pool_model::engine::{project, shift};
 use pool_model::scenario::{Profile, Values, load_str};
 use pool_model::source::SourceMap;
@@ -344,8 +345,10 @@ proptest! {
             let sigma0 = service.settings[sh.from].share;
             let target = values.get(sh.target_share);
             for (t, y) in sp.years.iter().enumerate() {
-                let phi = shift::phi(&sh.profile, t as u32, sh.by).unwrap();
-                let sigma = shift::sigma(sigma0, target, phi).unwrap().value().unwrap();
+                let phi = shift::phi_exact(&sh.profile, t as u32, sh.by).unwrap();
+                let sigma = shift::sigma(&Exact::new(sigma0), &Exact::new(target), &phi)
+                    .to_decimal()
+                    .unwrap();
                 let share = y.settings[sh.from].share;
                 if y.moved > Decimal::ZERO {
                     prop_assert!(close(share, sigma, "0.000000000000000000001"), "year {t}: share {share} vs sigma {sigma}\n{text}");

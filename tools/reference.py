@@ -263,8 +263,15 @@ def project(doc):
 
 
 def rnd(x, dp):
-    q = Decimal(1).scaleb(-dp)
-    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(q, rounding=ROUND_HALF_UP)
+    """x rounded half away from zero to dp places, exactly (no division
+    to a finite precision first, which could move a value off a tie)."""
+    q = abs(x) * 10**dp
+    whole = q.numerator // q.denominator
+    if q - whole >= F(1, 2):
+        whole += 1
+    if x < 0:
+        whole = -whole
+    return Decimal(whole).scaleb(-dp)
 
 
 def compare(path, binary):

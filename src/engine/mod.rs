@@ -3,9 +3,11 @@
 //! [`project`] runs a validated [`Scenario`] for one set of [`Values`] (the
 //! central case, a sensitivity end, a draw) and returns a [`Projection`]:
 //! every figure for every year 0..=H, by service, setting, partner and
-//! workforce line, in exact decimals. Nothing here formats or rounds; reports
-//! round when they print. Arithmetic is checked: an overflow becomes an
-//! [`EngineError`] located at the scenario value behind it.
+//! workforce line. Every figure is computed as an exact rational
+//! ([`exact::Exact`]) and handed on as a decimal whose rounding to pence or
+//! to 6 places is the exact value's rounding; nothing here formats or
+//! rounds, reports round when they print. A figure too large to hand on
+//! becomes an [`EngineError`] located at the scenario value behind it.
 
 pub mod exact;
 pub mod risk_share;
@@ -131,8 +133,8 @@ pub struct Projection {
     pub npv: Decimal,
 }
 
-/// The model could not be computed exactly: the numbers grew beyond the
-/// range of exact decimals.
+/// The model could not be computed: a figure grew beyond what a decimal
+/// of 28 digits holds.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct EngineError {
@@ -143,7 +145,7 @@ pub struct EngineError {
 impl From<EngineError> for Diagnostic {
     fn from(e: EngineError) -> Self {
         Diagnostic::at(e.loc, e.message)
-            .help("exact decimals hold about 28 digits; check for a growth, inflation or amount far too large")
+            .help("figures are handed on as decimals of 28 digits; check for a growth, inflation or amount far too large")
     }
 }
 
@@ -162,26 +164,31 @@ fn at<T>(
     })
 }
 
+/// Hands an exact figure on as a decimal (see [`exact`]), located.
+fn dec(x: &Exact, loc: Loc, what: impl FnOnce() -> String) -> Result<Decimal, EngineError> {
+    at(x.to_decimal(), loc, what)
+}
+
 /// Per-run constants of a service's shift.
 struct ShiftRun {
     from: usize,
-    sigma0: Decimal,
-    sigma_target: Decimal,
-    /// (setting index, w_j, numerator of r_j over `rbar.den`).
-    targets: Vec<(usize, Decimal, Decimal)>,
-    rbar: shift::Ratio,
-    unit_cost_from: Option<Decimal>,
+    sigma0: Exact,
+    sigma_target: Exact,
+    /// (setting index, w_j, r_j).
+    targets: Vec<(usize, Exact, Exact)>,
+    rbar: Exact,
+    unit_cost_from: Option<Exact>,
 }
 
 /// A service's state carried from year to year.
 struct ServiceRun {
-    growth_factor: Decimal,
-    price_factor: Decimal,
+    growth_factor: Exact,
+    price_factor: Exact,
     /// ((1 + g)(1 + p))^t.
-    volume: Decimal,
+    volume: Exact,
     /// (1 + p)^t.
-    prices: Decimal,
-    unit_costs: Vec<Option<Decimal>>,
+    prices: Exact,
+    unit_costs: Vec<Option<Exact>>,
     shift: Option<ShiftRun>,
 }
 
@@ -194,36 +201,35 @@ fn shift_run(service: &Service, values: &Values) -> Result<Option<ShiftRun>, Ove
             .settings
             .get(k)
             .and_then(|s| s.unit_cost)
-            .map(|p| values.get(p))
+            .map(|p| Exact::new(values.get(p)))
     };
     let unit_cost_from = unit_cost(shift.from);
-    // Every r_j shares one denominator: the `from` unit cost, or 1 for a
-    // given cost ratio.
-    let den = match (&shift.cost_ratio, unit_cost_from) {
-        (CostRatio::UnitCosts, Some(uf)) => uf,
-        _ => Decimal::ONE,
-    };
-    let targets: Vec<(usize, Decimal, Decimal)> = shift
-        .to
+    let mut targets = Vec::with_capacity(shift.to.len());
+    for &(j, w) in &shift.to {
+        // r_j: a given cost ratio, or the unit costs' ratio (validation
+        // makes sure one of them exists, and unit costs are positive).
+        let r = match (&shift.cost_ratio, unit_cost(j), &unit_cost_from) {
+            (CostRatio::Given(p), _, _) => Exact::new(values.get(*p)),
+            (CostRatio::UnitCosts, Some(uj), Some(uf)) => uj.div(uf)?,
+            (CostRatio::UnitCosts, _, _) => Exact::one(),
+        };
+        targets.push((j, Exact::new(w), r));
+    }
+    let pairs: Vec<(Exact, Exact)> = targets
         .iter()
-        .map(|&(j, w)| {
-            let r_num = match &shift.cost_ratio {
-                CostRatio::Given(p) => values.get(*p),
-                CostRatio::UnitCosts => unit_cost(j).unwrap_or(den),
-            };
-            (j, w, r_num)
-        })
+        .map(|(_, w, r)| (w.clone(), r.clone()))
         .collect();
-    let pairs: Vec<(Decimal, Decimal)> = targets.iter().map(|&(_, w, r)| (w, r)).collect();
     Ok(Some(ShiftRun {
         from: shift.from,
-        sigma0: service
-            .settings
-            .get(shift.from)
-            .map_or(Decimal::ZERO, |s| s.share),
-        sigma_target: values.get(shift.target_share),
+        sigma0: Exact::new(
+            service
+                .settings
+                .get(shift.from)
+                .map_or(Decimal::ZERO, |s| s.share),
+        ),
+        sigma_target: Exact::new(values.get(shift.target_share)),
+        rbar: shift::rbar(&pairs),
         targets,
-        rbar: shift::rbar(&pairs, den)?,
         unit_cost_from,
     }))
 }
@@ -243,142 +249,176 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
         let g = values.get(service.growth);
         let p = values.get(service.inflation);
         runs.push(ServiceRun {
-            growth_factor: at(
-                ((Exact::ONE + g) * (Exact::ONE + p)).get(),
-                service.loc,
-                || format!("the growth factor of service `{}`", service.id),
-            )?,
-            price_factor: at((Exact::ONE + p).get(), service.loc, || "inflation".into())?,
-            volume: Decimal::ONE,
-            prices: Decimal::ONE,
+            growth_factor: (Exact::one() + g) * (Exact::one() + p),
+            price_factor: Exact::one() + p,
+            volume: Exact::one(),
+            prices: Exact::one(),
             unit_costs: service
                 .settings
                 .iter()
-                .map(|k| k.unit_cost.map(|u| values.get(u)))
+                .map(|k| k.unit_cost.map(|u| Exact::new(values.get(u))))
                 .collect(),
             shift: at(shift_run(service, values), service.loc, || {
                 format!("the cost ratio of the shift on `{}`", service.id)
             })?,
         });
     }
-    let mut cumulative = Decimal::ZERO;
-    let mut discount = Decimal::ONE;
-    let discount_factor = at((Exact::ONE + s.discount_rate).get(), s.loc, || {
-        "the discount rate".into()
-    })?;
+    let mut cumulative = Exact::zero();
+    let mut npv = Exact::zero();
+    let mut discount = Exact::one();
+    let discount_factor = Exact::one() + s.discount_rate;
     for t in 0..=s.horizon {
         let label = s.year(t);
         if t > 0 {
-            for (service, run) in s.services.iter().zip(runs.iter_mut()) {
-                run.volume = at(
-                    (Exact::new(run.volume) * run.growth_factor).get(),
-                    service.loc,
-                    || {
-                        format!(
-                            "the counterfactual spend of service `{}` in {label}",
-                            service.id
-                        )
-                    },
-                )?;
-                run.prices = at(
-                    (Exact::new(run.prices) * run.price_factor).get(),
-                    service.loc,
-                    || format!("the price index of service `{}` in {label}", service.id),
-                )?;
+            for run in runs.iter_mut() {
+                run.volume = &run.volume * &run.growth_factor;
+                run.prices = &run.prices * &run.price_factor;
             }
-            discount = at(
-                (Exact::new(discount) * discount_factor).get(),
-                s.loc,
-                || format!("the discount factor in {label}"),
-            )?;
+            discount = discount * &discount_factor;
         }
-        let mut year = project_year(s, values, &runs, t, &mut out)?;
+        let (mut year, net) = project_year(s, values, &runs, t, &mut out)?;
         if t > 0 {
-            cumulative = at(
-                (Exact::new(cumulative) + year.net_savings).get(),
-                s.loc,
-                || format!("cumulative net savings in {label}"),
-            )?;
-            out.npv = at(
-                (Exact::new(out.npv) + Exact::new(year.net_savings) / discount).get(),
-                s.loc,
-                || format!("the NPV in {label}"),
-            )?;
+            cumulative = cumulative + &net;
+            npv = npv
+                + at(net.div(&discount), s.loc, || {
+                    format!("the discount factor in {label}")
+                })?;
         }
-        year.cumulative_net_savings = cumulative;
+        year.cumulative_net_savings = dec(&cumulative, s.loc, || {
+            format!("cumulative net savings in {label}")
+        })?;
         out.years.push(year);
     }
+    out.npv = dec(&npv, s.loc, || "the NPV".into())?;
     Ok(out)
 }
 
-/// Computes year `t` of every service, line and partner, appending to `out`.
+/// One setting of a service in one year, exactly (see [`SettingYear`]).
+#[derive(Clone, Default)]
+struct SettingWork {
+    counterfactual: Exact,
+    spend: Exact,
+    share: Exact,
+    people: Option<Exact>,
+}
+
+/// One service in one year, exactly (see [`ServiceYear`]).
+#[derive(Clone, Default)]
+struct ServiceWork {
+    counterfactual: Exact,
+    post_shift: Exact,
+    spend: Exact,
+    shift_savings: Exact,
+    efficiency_savings: Exact,
+    workforce_savings: Exact,
+    gross_savings: Exact,
+    costs: Exact,
+    net_savings: Exact,
+    variances: Exact,
+    unallocated: Exact,
+    moved: Exact,
+    people_moved: Option<Exact>,
+    staff: Exact,
+    settings: Vec<SettingWork>,
+}
+
+impl ServiceWork {
+    /// The year's figures handed on as decimals.
+    fn finish(&self, loc: Loc, ctx: &dyn Fn() -> String) -> Result<ServiceYear, EngineError> {
+        let d = |x: &Exact| dec(x, loc, ctx);
+        let opt = |x: &Option<Exact>| x.as_ref().map(|v| dec(v, loc, ctx)).transpose();
+        let mut settings = Vec::with_capacity(self.settings.len());
+        for k in &self.settings {
+            settings.push(SettingYear {
+                counterfactual: d(&k.counterfactual)?,
+                spend: d(&k.spend)?,
+                share: d(&k.share)?,
+                people: opt(&k.people)?,
+            });
+        }
+        Ok(ServiceYear {
+            counterfactual: d(&self.counterfactual)?,
+            post_shift: d(&self.post_shift)?,
+            spend: d(&self.spend)?,
+            shift_savings: d(&self.shift_savings)?,
+            efficiency_savings: d(&self.efficiency_savings)?,
+            workforce_savings: d(&self.workforce_savings)?,
+            gross_savings: d(&self.gross_savings)?,
+            costs: d(&self.costs)?,
+            net_savings: d(&self.net_savings)?,
+            variances: d(&self.variances)?,
+            unallocated: d(&self.unallocated)?,
+            moved: d(&self.moved)?,
+            people_moved: opt(&self.people_moved)?,
+            staff: d(&self.staff)?,
+            settings,
+        })
+    }
+}
+
+/// Computes year `t` of every service, line and partner, appending to `out`;
+/// returns the pool's summary (its cumulative figure still to fill) and its
+/// exact net savings.
 fn project_year(
     s: &Scenario,
     values: &Values,
     runs: &[ServiceRun],
     t: u32,
     out: &mut Projection,
-) -> Result<YearSummary, EngineError> {
+) -> Result<(YearSummary, Exact), EngineError> {
     let label = s.year(t);
-    let mut services: Vec<ServiceYear> = Vec::with_capacity(s.services.len());
+    let mut services: Vec<ServiceWork> = Vec::with_capacity(s.services.len());
 
     // 3.1 and 3.3: counterfactual and the shift, service by service.
     for (service, run) in s.services.iter().zip(runs) {
-        let loc = service.loc;
         let ctx = || format!("service `{}` in {label}", service.id);
-        let cf = at((Exact::new(service.baseline) * run.volume).get(), loc, ctx)?;
-        let mut spend: Vec<Decimal> = Vec::with_capacity(service.settings.len());
-        for k in &service.settings {
-            spend.push(at((Exact::new(k.share) * cf).get(), loc, ctx)?);
-        }
+        let cf = &run.volume * service.baseline;
+        let mut spend: Vec<Exact> = service.settings.iter().map(|k| &cf * k.share).collect();
         let counterfactual_settings = spend.clone();
-        let mut year = ServiceYear {
-            counterfactual: cf,
-            ..ServiceYear::default()
+        let mut year = ServiceWork {
+            counterfactual: cf.clone(),
+            ..ServiceWork::default()
         };
         if let (Some(sh), Some(shift)) = (&run.shift, &service.shift) {
             let loc = shift.loc;
-            let r = spend.get(sh.from).copied().unwrap_or_default();
-            let o = at((Exact::new(cf) - r).get(), loc, ctx)?;
-            let phi = at(shift::phi(&shift.profile, t, shift.by), loc, ctx)?;
-            let sigma = at(shift::sigma(sh.sigma0, sh.sigma_target, phi), loc, ctx)?;
-            let solved = at(shift::solve(r, o, sigma, sh.rbar), loc, ctx)?;
+            let r = spend.get(sh.from).cloned().unwrap_or_default();
+            let o = &cf - &r;
+            let phi = at(shift::phi_exact(&shift.profile, t, shift.by), loc, ctx)?;
+            let sigma = shift::sigma(&sh.sigma0, &sh.sigma_target, &phi);
+            let solved = at(shift::solve(&r, &o, &sigma, &sh.rbar), loc, ctx)?;
             if let Some(solve) = &solved {
-                let m = at(solve.moved(), loc, ctx)?;
+                let m = solve.moved();
                 if let Some(slot) = spend.get_mut(sh.from) {
-                    *slot = at((Exact::new(r) - m).get(), loc, ctx)?;
+                    *slot = &r - m;
                 }
-                for &(j, w, r_num) in &sh.targets {
-                    let added = at(solve.to_target(w, r_num), loc, ctx)?;
-                    if let Some(slot) = spend.get_mut(j) {
-                        *slot = at((Exact::new(*slot) + added).get(), loc, ctx)?;
+                for (j, w, r_j) in &sh.targets {
+                    if let Some(slot) = spend.get_mut(*j) {
+                        *slot = &*slot + solve.to_target(w, r_j);
                     }
                 }
-                year.moved = m;
-                year.shift_savings = at(solve.saving(), loc, ctx)?;
+                year.moved = m.clone();
+                year.shift_savings = solve.saving();
             }
-            year.people_moved = match (sh.unit_cost_from, &solved) {
-                (Some(u), Some(solve)) => Some(at(solve.people(u, run.prices), loc, ctx)?),
-                (Some(_), None) => Some(Decimal::ZERO),
+            year.people_moved = match (&sh.unit_cost_from, &solved) {
+                (Some(u), Some(solve)) => Some(at(solve.people(u, &run.prices), loc, ctx)?),
+                (Some(_), None) => Some(Exact::zero()),
                 (None, _) => None,
             };
         }
-        year.post_shift = at((Exact::new(cf) - year.shift_savings).get(), loc, ctx)?;
-        for (k, (&post, &cf_k)) in spend.iter().zip(&counterfactual_settings).enumerate() {
-            let share = if year.post_shift > Decimal::ZERO {
-                at((Exact::new(post) / year.post_shift).get(), loc, ctx)?
+        year.post_shift = &cf - &year.shift_savings;
+        for (k, (post, cf_k)) in spend.into_iter().zip(counterfactual_settings).enumerate() {
+            // A zero post-shift total is refused by validation; a share of
+            // nothing would be 0/0.
+            let share = if year.post_shift.is_positive() {
+                at(post.div(&year.post_shift), service.loc, ctx)?
             } else {
-                Decimal::ZERO
+                Exact::zero()
             };
-            let people = match run.unit_costs.get(k).copied().flatten() {
-                Some(u) => Some(at(
-                    (Exact::new(post) / (Exact::new(u) * run.prices)).get(),
-                    loc,
-                    ctx,
-                )?),
+            let people = match run.unit_costs.get(k).cloned().flatten() {
+                Some(u) => Some(at(post.div(&(u * &run.prices)), service.loc, ctx)?),
                 None => None,
             };
-            year.settings.push(SettingYear {
+            year.settings.push(SettingWork {
                 counterfactual: cf_k,
                 spend: post,
                 share,
@@ -393,62 +433,61 @@ fn project_year(
         for saving in &s.savings {
             let ctx = || format!("saving \"{}\" in {label}", saving.name);
             let phase = savings::phase(&saving.phase_in, t);
-            let bases: Vec<Decimal> = saving
+            let bases: Vec<Exact> = saving
                 .services
                 .iter()
-                .map(|&i| services.get(i).map_or(Decimal::ZERO, |y| y.post_shift))
+                .map(|&i| {
+                    services
+                        .get(i)
+                        .map_or_else(Exact::zero, |y| y.post_shift.clone())
+                })
                 .collect();
             let amounts = match saving.size {
                 SavingSize::Rate(p) => {
-                    let rate = at((Exact::new(values.get(p)) * phase).get(), saving.loc, ctx)?;
-                    bases
-                        .iter()
-                        .map(|&b| at((Exact::new(rate) * b).get(), saving.loc, ctx))
-                        .collect::<Result<Vec<_>, _>>()?
+                    let rate = Exact::new(values.get(p)) * phase;
+                    bases.iter().map(|b| &rate * b).collect()
                 }
                 SavingSize::Amount(p) => {
-                    let total = at((Exact::new(values.get(p)) * phase).get(), saving.loc, ctx)?;
-                    at(savings::pro_rata(total, &bases), saving.loc, ctx)?
+                    let total = Exact::new(values.get(p)) * phase;
+                    at(savings::pro_rata(&total, &bases), saving.loc, ctx)?
                 }
             };
             for (&i, amount) in saving.services.iter().zip(amounts) {
                 if let Some(y) = services.get_mut(i) {
-                    y.efficiency_savings = at(
-                        (Exact::new(y.efficiency_savings) + amount).get(),
-                        saving.loc,
-                        ctx,
-                    )?;
+                    y.efficiency_savings = &y.efficiency_savings + amount;
                 }
             }
         }
         for cost in &s.costs {
             let ctx = || format!("cost \"{}\" in {label}", cost.name);
             let amounts: Vec<Decimal> = cost.amounts.iter().map(|&p| values.get(p)).collect();
-            let amount = savings::amount_in_year(&amounts, t);
-            let bases: Vec<Decimal> = cost
+            let amount = Exact::new(savings::amount_in_year(&amounts, t));
+            let bases: Vec<Exact> = cost
                 .services
                 .iter()
-                .map(|&i| services.get(i).map_or(Decimal::ZERO, |y| y.counterfactual))
+                .map(|&i| {
+                    services
+                        .get(i)
+                        .map_or_else(Exact::zero, |y| y.counterfactual.clone())
+                })
                 .collect();
-            for (&i, part) in
-                cost.services
-                    .iter()
-                    .zip(at(savings::pro_rata(amount, &bases), cost.loc, ctx)?)
-            {
+            let parts = at(savings::pro_rata(&amount, &bases), cost.loc, ctx)?;
+            for (&i, part) in cost.services.iter().zip(parts) {
                 if let Some(y) = services.get_mut(i) {
-                    y.costs = at((Exact::new(y.costs) + part).get(), cost.loc, ctx)?;
+                    y.costs = &y.costs + part;
                 }
             }
         }
     }
 
     // 3.4: workforce lines.
-    let mut partner_staff = vec![Decimal::ZERO; s.partners.len()];
-    let mut partner_pay = vec![Decimal::ZERO; s.partners.len()];
-    let mut redundancy_total = Exact::ZERO;
+    let mut partner_staff = vec![Exact::zero(); s.partners.len()];
+    let mut partner_pay = vec![Exact::zero(); s.partners.len()];
+    let mut redundancy_total = Exact::zero();
     for (line, projection) in s.workforce.iter().zip(out.workforce.iter_mut()) {
         let ctx = || format!("workforce \"{}\" in {label}", line.name);
-        let prices = runs.get(line.service).map_or(Decimal::ONE, |r| r.prices);
+        let one = Exact::one();
+        let prices = runs.get(line.service).map_or(&one, |r| &r.prices);
         let reduction = line
             .reduction
             .as_ref()
@@ -457,96 +496,74 @@ fn project_year(
         let per_head = line
             .redundancy_cost
             .map_or(Decimal::ZERO, |p| values.get(p));
-        let heads_now = at(workforce::heads(line.staff, reduction, t), line.loc, ctx)?;
-        let heads = at(heads_now.value(), line.loc, ctx)?;
-        let pay_per_head = at((Exact::new(cost_per_head) * prices).get(), line.loc, ctx)?;
-        let pay = at(heads_now.of(pay_per_head), line.loc, ctx)?;
+        let heads = at(workforce::heads(line.staff, reduction, t), line.loc, ctx)?;
+        let pay_per_head = prices * cost_per_head;
+        let pay = &heads * &pay_per_head;
         let (saving, redundancy) = if t > 0 {
             let before = at(
                 workforce::heads(line.staff, reduction, t - 1),
                 line.loc,
                 ctx,
             )?;
-            let gone = at(
-                shift::Ratio::whole(line.staff).minus(heads_now),
-                line.loc,
-                ctx,
-            )?;
-            let left = at(before.minus(heads_now), line.loc, ctx)?;
-            let redundancy_per_head = at((Exact::new(per_head) * prices).get(), line.loc, ctx)?;
-            (
-                at(gone.of(pay_per_head), line.loc, ctx)?,
-                at(left.of(redundancy_per_head), line.loc, ctx)?,
-            )
+            let gone = Exact::new(line.staff) - &heads;
+            let left = before - &heads;
+            (gone * &pay_per_head, left * (prices * per_head))
         } else {
-            (Decimal::ZERO, Decimal::ZERO)
+            (Exact::zero(), Exact::zero())
         };
         let employer = workforce::employer_in(line, t);
         if let Some(y) = services.get_mut(line.service) {
-            y.workforce_savings = at(
-                (Exact::new(y.workforce_savings) + saving).get(),
-                line.loc,
-                ctx,
-            )?;
-            y.costs = at((Exact::new(y.costs) + redundancy).get(), line.loc, ctx)?;
-            y.staff = at((Exact::new(y.staff) + heads).get(), line.loc, ctx)?;
+            y.workforce_savings = &y.workforce_savings + &saving;
+            y.costs = &y.costs + &redundancy;
+            y.staff = &y.staff + &heads;
         }
         if let (Some(st), Some(pp)) = (
             partner_staff.get_mut(employer),
             partner_pay.get_mut(employer),
         ) {
-            *st = at((Exact::new(*st) + heads).get(), line.loc, ctx)?;
-            *pp = at((Exact::new(*pp) + pay).get(), line.loc, ctx)?;
+            *st = &*st + &heads;
+            *pp = &*pp + &pay;
         }
-        redundancy_total = redundancy_total + redundancy;
+        redundancy_total = redundancy_total + &redundancy;
         projection.years.push(WorkforceYear {
             employer,
-            heads,
-            pay,
-            savings: saving,
-            redundancy_costs: redundancy,
+            heads: dec(&heads, line.loc, ctx)?,
+            pay: dec(&pay, line.loc, ctx)?,
+            savings: dec(&saving, line.loc, ctx)?,
+            redundancy_costs: dec(&redundancy, line.loc, ctx)?,
         });
     }
 
     // Variances: each service's lines summed for the year.
     if t > 0 {
         for variance in &s.variances {
-            let ctx = || format!("variance \"{}\" in {label}", variance.name);
             let amounts: Vec<Decimal> = variance.amounts.iter().map(|&p| values.get(p)).collect();
             let amount = savings::amount_in_year(&amounts, t);
             if let Some(y) = services.get_mut(variance.service) {
-                y.variances = at((Exact::new(y.variances) + amount).get(), variance.loc, ctx)?;
+                y.variances = &y.variances + amount;
             }
         }
     }
 
     // 3.4 totals per service, then 3.5: partners and risk share.
     let n = s.partners.len();
-    let mut savings_share = vec![Exact::ZERO; n];
-    let mut variance_share = vec![Exact::ZERO; n];
-    let mut contribution = vec![Exact::ZERO; n];
+    let mut savings_share = vec![Exact::zero(); n];
+    let mut variance_share = vec![Exact::zero(); n];
+    let mut contribution = vec![Exact::zero(); n];
     for ((service, run), y) in s.services.iter().zip(runs).zip(services.iter_mut()) {
         let loc = service.loc;
         let ctx = || format!("service `{}` in {label}", service.id);
-        y.gross_savings = at(
-            (Exact::new(y.shift_savings) + y.efficiency_savings + y.workforce_savings).get(),
-            loc,
-            ctx,
-        )?;
-        y.net_savings = at((Exact::new(y.gross_savings) - y.costs).get(), loc, ctx)?;
-        y.spend = at(
-            (Exact::new(y.counterfactual) - y.gross_savings).get(),
-            loc,
-            ctx,
-        )?;
+        y.gross_savings = &y.shift_savings + &y.efficiency_savings + &y.workforce_savings;
+        y.net_savings = &y.gross_savings - &y.costs;
+        y.spend = &y.counterfactual - &y.gross_savings;
         let rule = &service.risk_share;
         let shares = at(
-            risk_share::share_out(y.net_savings, &rule.weights, rule.total),
+            risk_share::share_out(&y.net_savings, &rule.weights, rule.total),
             loc,
             ctx,
         )?;
         let (portions, unallocated) = at(
-            risk_share::share_variance(y.variances, &rule.weights, rule.total, &rule.caps),
+            risk_share::share_variance(&y.variances, &rule.weights, rule.total, &rule.caps),
             loc,
             ctx,
         )?;
@@ -554,61 +571,66 @@ fn project_year(
         for i in 0..n {
             let c0 = service.contributions.get(i).copied().unwrap_or_default();
             if let Some(slot) = contribution.get_mut(i) {
-                *slot = *slot + Exact::new(c0) * run.volume;
+                *slot = &*slot + &run.volume * c0;
             }
             if let (Some(slot), Some(v)) = (savings_share.get_mut(i), shares.get(i)) {
-                *slot = *slot + *v;
+                *slot = &*slot + v;
             }
             if let (Some(slot), Some(v)) = (variance_share.get_mut(i), portions.get(i)) {
-                *slot = *slot + *v;
+                *slot = &*slot + v;
             }
         }
     }
     for (i, partner) in s.partners.iter().enumerate() {
         let ctx = || format!("partner `{}` in {label}", partner.id);
-        let get = |v: &[Exact]| v.get(i).copied().unwrap_or(Exact::ZERO);
-        let c = at(get(&contribution).get(), partner.loc, ctx)?;
-        let sv = at(get(&savings_share).get(), partner.loc, ctx)?;
-        let vr = at(get(&variance_share).get(), partner.loc, ctx)?;
-        let net = at((Exact::new(c) - sv + vr).get(), partner.loc, ctx)?;
+        let get = |v: &[Exact]| v.get(i).cloned().unwrap_or_default();
+        let (c, sv, vr) = (
+            get(&contribution),
+            get(&savings_share),
+            get(&variance_share),
+        );
+        let net = &c - &sv + &vr;
+        let d = |x: &Exact| dec(x, partner.loc, ctx);
+        let year = PartnerYear {
+            contribution: d(&c)?,
+            savings_share: d(&sv)?,
+            variance_share: d(&vr)?,
+            net_contribution: d(&net)?,
+            staff: d(&get(&partner_staff))?,
+            pay: d(&get(&partner_pay))?,
+        };
         if let Some(p) = out.partners.get_mut(i) {
-            p.years.push(PartnerYear {
-                contribution: c,
-                savings_share: sv,
-                variance_share: vr,
-                net_contribution: net,
-                staff: partner_staff.get(i).copied().unwrap_or_default(),
-                pay: partner_pay.get(i).copied().unwrap_or_default(),
-            });
+            p.years.push(year);
         }
     }
 
-    // Pool totals.
-    let total = |f: fn(&ServiceYear) -> Decimal| {
-        at(
-            Exact::sum(services.iter().map(|y| Exact::new(f(y)))).get(),
-            s.loc,
-            || format!("the pool total in {label}"),
-        )
+    // Pool totals, from the exact service figures.
+    let total = |f: fn(&ServiceWork) -> &Exact| {
+        let sum = services.iter().fold(Exact::zero(), |acc, y| acc + f(y));
+        dec(&sum, s.loc, || format!("the pool total in {label}"))
     };
+    let net = services
+        .iter()
+        .fold(Exact::zero(), |acc, y| acc + &y.net_savings);
     let summary = YearSummary {
-        counterfactual: total(|y| y.counterfactual)?,
-        scenario: total(|y| y.spend)?,
-        shift_savings: total(|y| y.shift_savings)?,
-        efficiency_savings: total(|y| y.efficiency_savings)?,
-        workforce_savings: total(|y| y.workforce_savings)?,
-        gross_savings: total(|y| y.gross_savings)?,
-        costs: total(|y| y.costs)?,
-        redundancy_costs: at(redundancy_total.get(), s.loc, || {
+        counterfactual: total(|y| &y.counterfactual)?,
+        scenario: total(|y| &y.spend)?,
+        shift_savings: total(|y| &y.shift_savings)?,
+        efficiency_savings: total(|y| &y.efficiency_savings)?,
+        workforce_savings: total(|y| &y.workforce_savings)?,
+        gross_savings: total(|y| &y.gross_savings)?,
+        costs: total(|y| &y.costs)?,
+        redundancy_costs: dec(&redundancy_total, s.loc, || {
             format!("redundancy costs in {label}")
         })?,
-        net_savings: total(|y| y.net_savings)?,
+        net_savings: total(|y| &y.net_savings)?,
         cumulative_net_savings: Decimal::ZERO,
-        variances: total(|y| y.variances)?,
-        unallocated: total(|y| y.unallocated)?,
+        variances: total(|y| &y.variances)?,
+        unallocated: total(|y| &y.unallocated)?,
     };
-    for (projection, y) in out.services.iter_mut().zip(services) {
-        projection.years.push(y);
+    for ((projection, y), service) in out.services.iter_mut().zip(&services).zip(&s.services) {
+        let ctx = || format!("service `{}` in {label}", service.id);
+        projection.years.push(y.finish(service.loc, &ctx)?);
     }
-    Ok(summary)
+    Ok((summary, net))
 }

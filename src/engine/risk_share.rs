@@ -12,83 +12,76 @@ use rust_decimal::Decimal;
 use super::exact::{Exact, Overflow};
 
 /// Each partner's rule share of an amount (savings, or an uncapped
-/// variance): `amount x weight / total`, dividing last. Rule shares are
-/// weights over a total: contributions over the service's year-0 total
-/// (proportional), or shares over 1 (lead, fixed).
+/// variance): `amount x weight / total`. Rule shares are weights over a
+/// total: contributions over the service's year-0 total (proportional), or
+/// shares over 1 (lead, fixed).
 pub fn share_out(
-    amount: Decimal,
+    amount: &Exact,
     weights: &[Decimal],
     total: Decimal,
-) -> Result<Vec<Decimal>, Overflow> {
-    weights
-        .iter()
-        .map(|&w| (Exact::new(amount) * w / total).get())
-        .collect()
+) -> Result<Vec<Exact>, Overflow> {
+    let total = Exact::new(total);
+    weights.iter().map(|&w| (amount * w).div(&total)).collect()
 }
 
 /// A service's summed variance for one year shared between partners by rule
 /// weights over `total`, with caps applied when it is an overspend. Returns
 /// each partner's portion and the unallocated remainder.
 pub fn share_variance(
-    variance: Decimal,
+    variance: &Exact,
     shares: &[Decimal],
     total: Decimal,
     caps: &[Option<Decimal>],
-) -> Result<(Vec<Decimal>, Decimal), Overflow> {
-    if variance <= Decimal::ZERO || caps.iter().all(Option::is_none) {
-        return Ok((share_out(variance, shares, total)?, Decimal::ZERO));
+) -> Result<(Vec<Exact>, Exact), Overflow> {
+    if !variance.is_positive() || caps.iter().all(Option::is_none) {
+        return Ok((share_out(variance, shares, total)?, Exact::zero()));
     }
     let n = shares.len();
-    let mut portions = vec![Decimal::ZERO; n];
+    let mut portions = vec![Exact::zero(); n];
     let mut active: Vec<usize> = (0..n)
         .filter(|&i| shares.get(i).is_some_and(|s| *s > Decimal::ZERO))
         .collect();
-    let mut remaining = variance;
+    let mut remaining = variance.clone();
     loop {
-        let weight = Exact::sum(active.iter().map(|&i| Exact::new(share(shares, i)))).get()?;
-        if active.is_empty() || weight <= Decimal::ZERO || remaining <= Decimal::ZERO {
+        let weight = active
+            .iter()
+            .fold(Exact::zero(), |acc, &i| acc + share(shares, i));
+        if active.is_empty() || !weight.is_positive() || !remaining.is_positive() {
             break;
         }
-        let portion = |i: usize| (Exact::new(remaining) * share(shares, i) / weight).get();
+        let portion = |i: usize| (&remaining * share(shares, i)).div(&weight);
         let mut capped = Vec::new();
         for &i in &active {
             if let Some(Some(cap)) = caps.get(i) {
-                if portion(i)? > *cap {
+                if portion(i)? > Exact::new(*cap) {
                     capped.push(i);
                 }
             }
         }
         if capped.is_empty() {
-            // Everyone left takes their portion; the last takes the exact
-            // rest so the portions sum to the variance to the last digit.
-            let mut given = Exact::ZERO;
-            for (k, &i) in active.iter().enumerate() {
-                let p = if k + 1 == active.len() {
-                    (Exact::new(remaining) - given).get()?
-                } else {
-                    portion(i)?
-                };
-                given = given + p;
-                set(&mut portions, i, p);
+            // Everyone left takes their portion, which sum to the rest
+            // exactly.
+            for &i in &active {
+                set(&mut portions, i, portion(i)?);
             }
-            remaining = Decimal::ZERO;
+            remaining = Exact::zero();
             break;
         }
         for &i in &capped {
-            let cap = caps.get(i).copied().flatten().unwrap_or_default();
+            let cap = Exact::new(caps.get(i).copied().flatten().unwrap_or_default());
+            remaining = remaining - &cap;
             set(&mut portions, i, cap);
-            remaining = (Exact::new(remaining) - cap).get()?;
         }
         active.retain(|i| !capped.contains(i));
     }
-    Ok((portions, remaining.max(Decimal::ZERO)))
+    Ok((portions, remaining.max(Exact::zero())))
 }
 
 fn share(shares: &[Decimal], i: usize) -> Decimal {
     shares.get(i).copied().unwrap_or_default()
 }
 
-fn set(values: &mut [Decimal], i: usize, v: Decimal) {
+fn set(values: &mut [Exact], i: usize, v: Exact) {
     if let Some(slot) = values.get_mut(i) {
         *slot = v;
     }
@@ -100,6 +93,18 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// share_variance on decimals, its results as decimals.
+    fn share_variance(
+        variance: Decimal,
+        shares: &[Decimal],
+        total: Decimal,
+        caps: &[Option<Decimal>],
+    ) -> Result<(Vec<Decimal>, Decimal), Overflow> {
+        let (p, u) = super::share_variance(&Exact::new(variance), shares, total, caps)?;
+        let dec = |x: &Exact| x.to_decimal().unwrap().normalize();
+        Ok((p.iter().map(dec).collect(), dec(&u)))
     }
 
     #[test]

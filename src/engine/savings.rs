@@ -18,20 +18,16 @@ pub fn phase(phase_in: &[Decimal], t: u32) -> Decimal {
 }
 
 /// Splits `amount` between services pro rata to `bases`. When every base is
-/// zero the amount is split equally (documented in docs/model.md).
-pub fn pro_rata(amount: Decimal, bases: &[Decimal]) -> Result<Vec<Decimal>, Overflow> {
-    let total = Exact::sum(bases.iter().map(|&b| Exact::new(b))).get()?;
+/// zero the amount is split equally (documented in docs/model.md). The
+/// parts are exact, so they sum to the amount exactly.
+pub fn pro_rata(amount: &Exact, bases: &[Exact]) -> Result<Vec<Exact>, Overflow> {
+    let total = Exact::sum(bases);
     if total.is_zero() {
-        let n = Decimal::from(bases.len().max(1) as u64);
-        return bases
-            .iter()
-            .map(|_| (Exact::new(amount) / n).get())
-            .collect();
+        let n = Exact::from(u32::try_from(bases.len().max(1)).unwrap_or(u32::MAX));
+        let part = amount.div(&n)?;
+        return Ok(bases.iter().map(|_| part.clone()).collect());
     }
-    bases
-        .iter()
-        .map(|&b| (Exact::new(amount) * b / total).get())
-        .collect()
+    bases.iter().map(|b| (amount * b).div(&total)).collect()
 }
 
 /// The amount of a list for year `t` (1-based): `amounts[t - 1]`, none after.
@@ -62,16 +58,28 @@ mod tests {
         assert_eq!(phase(&p, 9), d("0.8"));
     }
 
+    fn e(s: &str) -> Exact {
+        Exact::new(d(s))
+    }
+
     #[test]
     fn pro_rata_follows_the_bases() {
         assert_eq!(
-            pro_rata(d("10"), &[d("1"), d("3")]).unwrap(),
-            vec![d("2.5"), d("7.5")]
+            pro_rata(&e("10"), &[e("1"), e("3")]).unwrap(),
+            vec![e("2.5"), e("7.5")]
         );
         assert_eq!(
-            pro_rata(d("10"), &[d("0"), d("0")]).unwrap(),
-            vec![d("5"), d("5")]
+            pro_rata(&e("10"), &[e("0"), e("0")]).unwrap(),
+            vec![e("5"), e("5")]
         );
+    }
+
+    #[test]
+    fn pro_rata_parts_sum_to_the_whole_exactly() {
+        // Thirds of a penny: each part is 1/3p, and together exactly 1p.
+        let parts = pro_rata(&e("0.01"), &[e("1"), e("1"), e("1")]).unwrap();
+        assert_eq!(Exact::sum(&parts), e("0.01"));
+        assert_ne!(parts[0].to_decimal().unwrap() * d("3"), d("0.01"));
     }
 
     #[test]

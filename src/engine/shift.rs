@@ -4,11 +4,10 @@
 //! the target share path [`sigma`], the weighted cost ratio [`rbar`] and the
 //! exact [`solve`] for the spend moved, m.
 //!
-//! Fractions such as phi = 1/3 are kept as a [`Ratio`] (numerator and
-//! denominator) and every figure is formed by multiplying first and dividing
-//! once at the end, so a figure whose exact value has a finite decimal
-//! expansion (heads of 50.825, say) is computed exactly, not rounded on the
-//! way.
+//! Every figure is an exact rational ([`Exact`]): phi = 1/3 is a third, and
+//! m, a quotient, is kept as one, so nothing is rounded on the way. The
+//! profile fraction is also given as a [`Ratio`] of two small decimals for
+//! the Monte Carlo kernel, which works in f64.
 
 use rust_decimal::Decimal;
 
@@ -40,152 +39,123 @@ impl Ratio {
         }
     }
 
-    /// The value as one decimal (rounded only if it does not terminate).
-    pub fn value(self) -> Result<Decimal, Overflow> {
-        (Exact::new(self.num) / self.den).get()
-    }
-
-    /// `x * self`, dividing last.
-    pub fn of(self, x: Decimal) -> Result<Decimal, Overflow> {
-        (Exact::new(x) * self.num / self.den).get()
-    }
-
-    /// `self - other`, over a common denominator.
-    pub fn minus(self, other: Ratio) -> Result<Ratio, Overflow> {
-        if self.den == other.den {
-            return Ok(Ratio {
-                num: (Exact::new(self.num) - other.num).get()?,
-                den: self.den,
-            });
-        }
-        Ok(Ratio {
-            num: (Exact::new(self.num) * other.den - Exact::new(other.num) * self.den).get()?,
-            den: (Exact::new(self.den) * other.den).get()?,
-        })
+    /// The value as an exact number.
+    pub fn exact(self) -> Result<Exact, Overflow> {
+        Exact::new(self.num).div(&Exact::new(self.den))
     }
 }
 
 /// phi(t): the fraction of the change reached by year `t` of `big_t` years.
 /// Zero at the baseline, one from year `big_t` on.
-pub fn phi(profile: &Profile, t: u32, big_t: u32) -> Result<Ratio, Overflow> {
+pub fn phi(profile: &Profile, t: u32, big_t: u32) -> Ratio {
     if t == 0 {
-        return Ok(Ratio::ZERO);
+        return Ratio::ZERO;
     }
     if t >= big_t {
-        return Ok(Ratio::ONE);
+        return Ratio::ONE;
     }
-    let (t_, tt) = (Exact::from(t), Exact::from(big_t));
-    let ratio = |num: Exact, den: Exact| -> Result<Ratio, Overflow> {
-        Ok(Ratio {
-            num: num.get()?,
-            den: den.get()?,
-        })
+    // t < T <= 50 (the horizon's limit): these products are small.
+    let (t_, tt) = (i64::from(t), i64::from(big_t));
+    let ratio = |num: i64, den: i64| Ratio {
+        num: Decimal::from(num),
+        den: Decimal::from(den),
     };
     match profile {
         Profile::Shape(Shape::Linear) => ratio(t_, tt),
         // 1 - (1 - t/T)^2 = t(2T - t) / T^2.
-        Profile::Shape(Shape::FrontLoaded) => ratio(t_ * (tt * Decimal::TWO - t_), tt * tt),
+        Profile::Shape(Shape::FrontLoaded) => ratio(t_ * (2 * tt - t_), tt * tt),
         Profile::Shape(Shape::BackLoaded) => ratio(t_ * t_, tt * tt),
-        Profile::Shape(Shape::Step) => Ok(Ratio::ZERO),
-        Profile::List(values) => Ok(Ratio::whole(
-            values.get(t as usize - 1).copied().unwrap_or(Decimal::ONE),
-        )),
+        Profile::Shape(Shape::Step) => Ratio::ZERO,
+        Profile::List(values) => {
+            Ratio::whole(values.get(t as usize - 1).copied().unwrap_or(Decimal::ONE))
+        }
     }
 }
 
-/// sigma(t) = sigma0 + (sigmaT - sigma0) * phi(t), over phi's denominator.
-pub fn sigma(sigma0: Decimal, sigma_target: Decimal, phi: Ratio) -> Result<Ratio, Overflow> {
-    Ok(Ratio {
-        num: (Exact::new(sigma0) * phi.den + (Exact::new(sigma_target) - sigma0) * phi.num)
-            .get()?,
-        den: phi.den,
-    })
+/// The profile fraction phi(t) as an exact number.
+pub fn phi_exact(profile: &Profile, t: u32, big_t: u32) -> Result<Exact, Overflow> {
+    phi(profile, t, big_t).exact()
 }
 
-/// rbar = sum_j w_j r_j, where every r_j is `ratio_nums[j] / den` (unit
-/// costs over the `from` unit cost, or a given cost ratio over 1).
-pub fn rbar(splits_and_ratio_nums: &[(Decimal, Decimal)], den: Decimal) -> Result<Ratio, Overflow> {
-    Ok(Ratio {
-        num: Exact::sum(
-            splits_and_ratio_nums
-                .iter()
-                .map(|&(w, r)| Exact::new(w) * r),
-        )
-        .get()?,
-        den,
-    })
+/// sigma(t) = sigma0 + (sigmaT - sigma0) * phi(t).
+pub fn sigma(sigma0: &Exact, sigma_target: &Exact, phi: &Exact) -> Exact {
+    sigma0 + (sigma_target - sigma0) * phi
+}
+
+/// rbar = sum_j w_j r_j over the `to` split.
+pub fn rbar(splits_and_ratios: &[(Exact, Exact)]) -> Exact {
+    splits_and_ratios
+        .iter()
+        .fold(Exact::zero(), |acc, (w, r)| acc + w * r)
 }
 
 /// The exact solve of SPEC 3.3 for one year, with R = `from` spend and
 /// O = other spend:
 ///
 /// m = (R(1 - sigma) - sigma O) / (1 - sigma(1 - rbar)), when positive.
-///
-/// With sigma = S/b and rbar = N/D this is m = n D / d where
-/// n = R(b - S) - S O and d = bD - S(D - N); the figures that follow from m
-/// are formed from n and d with a single division each.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Solve {
-    n: Decimal,
-    d: Decimal,
-    rbar: Ratio,
+    m: Exact,
+    rbar: Exact,
 }
 
 /// Solves for the spend moved; `None` when the target is already met
 /// (numerator <= 0), so nothing moves.
 pub fn solve(
-    from_spend: Decimal,
-    other_spend: Decimal,
-    sigma: Ratio,
-    rbar: Ratio,
+    from_spend: &Exact,
+    other_spend: &Exact,
+    sigma: &Exact,
+    rbar: &Exact,
 ) -> Result<Option<Solve>, Overflow> {
-    let (s, b) = (Exact::new(sigma.num), Exact::new(sigma.den));
-    let n = (Exact::new(from_spend) * (b - s) - s * other_spend).get()?;
-    if n <= Decimal::ZERO {
+    let one = Exact::one();
+    let n = from_spend * (&one - sigma) - sigma * other_spend;
+    if !n.is_positive() {
         return Ok(None);
     }
-    let d = (b * rbar.den - s * (Exact::new(rbar.den) - rbar.num)).get()?;
-    if d <= Decimal::ZERO {
+    let d = &one - sigma * (&one - rbar);
+    if !d.is_positive() {
         // Only when sigma = 1 and rbar = 0, where n <= 0 already.
         return Ok(None);
     }
-    Ok(Some(Solve { n, d, rbar }))
+    Ok(Some(Solve {
+        m: n.div(&d)?,
+        rbar: rbar.clone(),
+    }))
 }
 
 impl Solve {
     /// m(t): spend moved out of `from`.
-    pub fn moved(&self) -> Result<Decimal, Overflow> {
-        (Exact::new(self.n) * self.rbar.den / self.d).get()
+    pub fn moved(&self) -> &Exact {
+        &self.m
     }
 
     /// Shift saving m(1 - rbar) (negative when re-provision costs more).
-    pub fn saving(&self) -> Result<Decimal, Overflow> {
-        (Exact::new(self.n) * (Exact::new(self.rbar.den) - self.rbar.num) / self.d).get()
+    pub fn saving(&self) -> Exact {
+        &self.m * (Exact::one() - &self.rbar)
     }
 
-    /// m w_j r_j: spend added to a target with split `w` and ratio
-    /// numerator `r_num` (over rbar's denominator).
-    pub fn to_target(&self, w: Decimal, r_num: Decimal) -> Result<Decimal, Overflow> {
-        (Exact::new(self.n) * w * r_num / self.d).get()
+    /// m w_j r_j: spend added to a target with split `w` and ratio `r`.
+    pub fn to_target(&self, w: &Exact, r: &Exact) -> Exact {
+        &self.m * w * r
     }
 
     /// People moved: m / (unit_cost_from x (1 + p)^t).
-    pub fn people(&self, unit_cost: Decimal, prices: Decimal) -> Result<Decimal, Overflow> {
-        (Exact::new(self.n) * self.rbar.den / (Exact::new(self.d) * unit_cost * prices)).get()
+    pub fn people(&self, unit_cost: &Exact, prices: &Exact) -> Result<Exact, Overflow> {
+        self.m.div(&(unit_cost * prices))
     }
 }
 
 /// m alone, for callers that need only the spend moved.
 pub fn moved_spend(
-    from_spend: Decimal,
-    other_spend: Decimal,
-    sigma: Ratio,
-    rbar: Ratio,
-) -> Result<Decimal, Overflow> {
-    match solve(from_spend, other_spend, sigma, rbar)? {
-        Some(s) => s.moved(),
-        None => Ok(Decimal::ZERO),
-    }
+    from_spend: &Exact,
+    other_spend: &Exact,
+    sigma: &Exact,
+    rbar: &Exact,
+) -> Result<Exact, Overflow> {
+    Ok(
+        solve(from_spend, other_spend, sigma, rbar)?
+            .map_or_else(Exact::zero, |s| s.moved().clone()),
+    )
 }
 
 #[cfg(test)]
@@ -196,8 +166,12 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn e(s: &str) -> Exact {
+        Exact::new(d(s))
+    }
+
     fn value(r: Ratio) -> Decimal {
-        r.value().unwrap()
+        r.exact().unwrap().to_decimal().unwrap()
     }
 
     #[test]
@@ -209,57 +183,52 @@ mod tests {
             Shape::Step,
         ] {
             let p = Profile::Shape(shape);
-            assert_eq!(value(phi(&p, 0, 4).unwrap()), Decimal::ZERO);
-            assert_eq!(value(phi(&p, 4, 4).unwrap()), Decimal::ONE);
-            assert_eq!(value(phi(&p, 6, 4).unwrap()), Decimal::ONE);
+            assert_eq!(value(phi(&p, 0, 4)), Decimal::ZERO);
+            assert_eq!(value(phi(&p, 4, 4)), Decimal::ONE);
+            assert_eq!(value(phi(&p, 6, 4)), Decimal::ONE);
         }
     }
 
     #[test]
     fn profile_shapes_match_the_spec_formulas() {
-        let at = |shape, t| value(phi(&Profile::Shape(shape), t, 4).unwrap());
+        let at = |shape, t| value(phi(&Profile::Shape(shape), t, 4));
         assert_eq!(at(Shape::Linear, 1), d("0.25"));
         assert_eq!(at(Shape::FrontLoaded, 1), d("0.4375")); // 1 - 0.75^2
         assert_eq!(at(Shape::BackLoaded, 1), d("0.0625")); // 0.25^2
         assert_eq!(at(Shape::Step, 3), Decimal::ZERO);
         let list = Profile::List(vec![d("0.25"), d("0.6"), d("1")]);
-        assert_eq!(value(phi(&list, 2, 3).unwrap()), d("0.6"));
+        assert_eq!(value(phi(&list, 2, 3)), d("0.6"));
     }
 
     #[test]
-    fn thirds_stay_exact_until_the_last_division() {
-        // 37.05 x 1/6 is exactly 6.175; dividing first would round 1/6.
-        let p = phi(&Profile::Shape(Shape::Linear), 1, 6).unwrap();
-        assert_eq!(p.of(d("37.05")).unwrap(), d("6.175"));
+    fn thirds_stay_exact() {
+        // 37.05 x 1/6 is exactly 6.175; a rounded 1/6 would miss it.
+        let p = phi_exact(&Profile::Shape(Shape::Linear), 1, 6).unwrap();
+        assert_eq!((p * d("37.05")).to_decimal().unwrap(), d("6.175"));
     }
 
     #[test]
     fn worked_example_year_one_moves_5_970149m() {
         // SPEC 5: R = 55, O = 45, sigma = 0.5, r = 0.75 and 0.5 (60k and 40k
         // over 80k), splits 70/30, so rbar = 0.675 (in £m).
-        let rb = rbar(
-            &[(d("0.7"), d("60000")), (d("0.3"), d("40000"))],
-            d("80000"),
-        )
-        .unwrap();
-        assert_eq!(value(rb), d("0.675"));
-        let s = solve(d("55"), d("45"), Ratio::whole(d("0.5")), rb)
-            .unwrap()
-            .unwrap();
-        assert_eq!(s.moved().unwrap().round_dp(6), d("5.970149"));
-        assert_eq!(s.saving().unwrap().round_dp(6), d("1.940299"));
+        let rb = rbar(&[(e("0.7"), e("0.75")), (e("0.3"), e("0.5"))]);
+        assert_eq!(rb, e("0.675"));
+        let s = solve(&e("55"), &e("45"), &e("0.5"), &rb).unwrap().unwrap();
+        let six = |x: &Exact| x.to_decimal().unwrap().round_dp(6);
+        assert_eq!(six(s.moved()), d("5.970149"));
+        assert_eq!(six(&s.saving()), d("1.940299"));
     }
 
     #[test]
     fn target_already_met_moves_nothing() {
-        let half = Ratio::whole(d("0.5"));
+        let half = e("0.5");
         assert_eq!(
-            moved_spend(d("30"), d("70"), Ratio::whole(d("0.4")), half).unwrap(),
-            Decimal::ZERO
+            moved_spend(&e("30"), &e("70"), &e("0.4"), &half).unwrap(),
+            Exact::zero()
         );
         assert_eq!(
-            moved_spend(d("0"), d("0"), Ratio::ONE, Ratio::ZERO).unwrap(),
-            Decimal::ZERO
+            moved_spend(&e("0"), &e("0"), &Exact::one(), &Exact::zero()).unwrap(),
+            Exact::zero()
         );
     }
 }

@@ -3,25 +3,19 @@
 use rust_decimal::Decimal;
 
 use super::exact::{Exact, Overflow};
-use super::shift::{Ratio, phi};
+use super::shift::phi_exact;
 use crate::scenario::{Profile, Workforce};
 
 /// heads(t) = staff - reduction * phi(t), phi over the years to
-/// `reduction_by`, as a ratio so that pay and savings divide last.
+/// `reduction_by`.
 pub fn heads(
     staff: Decimal,
     reduction: Option<(Decimal, u32, &Profile)>,
     t: u32,
-) -> Result<Ratio, Overflow> {
+) -> Result<Exact, Overflow> {
     match reduction {
-        Some((fewer, by, profile)) => {
-            let phi = phi(profile, t, by)?;
-            Ok(Ratio {
-                num: (Exact::new(staff) * phi.den - Exact::new(fewer) * phi.num).get()?,
-                den: phi.den,
-            })
-        }
-        None => Ok(Ratio::whole(staff)),
+        Some((fewer, by, profile)) => Ok(Exact::new(staff) - phi_exact(profile, t, by)? * fewer),
+        None => Ok(Exact::new(staff)),
     }
 }
 
@@ -43,7 +37,7 @@ mod tests {
     fn heads_fall_along_the_profile() {
         let linear = Profile::Shape(Shape::Linear);
         let r = Some((Decimal::from(300), 3, &linear));
-        let heads = |staff: Decimal, r, t| super::heads(staff, r, t).unwrap().value().unwrap();
+        let heads = |staff: Decimal, r, t| super::heads(staff, r, t).unwrap().to_decimal().unwrap();
         assert_eq!(heads(Decimal::from(907), r, 0), Decimal::from(907));
         assert_eq!(heads(Decimal::from(907), r, 1), Decimal::from(807));
         assert_eq!(heads(Decimal::from(907), r, 3), Decimal::from(607));

@@ -586,7 +586,9 @@ mod tests {
         // With the central value given, nothing needs halving.
         assert!(Range::new(low, Some(low), high, None).is_ok());
         assert_eq!(
-            Range::new(d("0.03"), None, d("0.07"), None).unwrap().central,
+            Range::new(d("0.03"), None, d("0.07"), None)
+                .unwrap()
+                .central,
             d("0.05")
         );
     }

@@ -182,7 +182,10 @@ fn f(d: Decimal) -> f64 {
 /// phi(t) for t = 0..=H as f64.
 fn phis(profile: &Profile, by: u32, horizon: u32) -> Vec<f64> {
     (0..=horizon)
-        .map(|t| phi(profile, t, by).map_or(1.0, |r| f(r.num) / f(r.den)))
+        .map(|t| {
+            let r = phi(profile, t, by);
+            f(r.num) / f(r.den)
+        })
         .collect()
 }
 

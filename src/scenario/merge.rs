@@ -528,3 +528,94 @@ fn take_drop(item: &mut Node, diags: &mut Diagnostics) -> Option<bool> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &[u8] = include_bytes!("../../tests/bad/bases/good.toml");
+
+    /// The diagnostics of reading `input.toml` (with `text`) among `others`.
+    fn messages(text: &str, others: &[(&str, &[u8])]) -> Vec<String> {
+        let mut files = vec![("input.toml", text.as_bytes())];
+        files.extend_from_slice(others);
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let loaded = load_document_from(
+            &Memory(&files),
+            Path::new("input.toml"),
+            &mut sources,
+            &mut diags,
+        );
+        assert_eq!(loaded.is_some(), diags.is_empty());
+        diags.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn in_memory_bases_meet_the_confinement_rule() {
+        // `/base.toml` is a file outside the current folder, `/memory`.
+        let base: &[(&str, &[u8])] = &[
+            ("base.toml", BASE),
+            ("sub/a.toml", BASE),
+            ("/base.toml", BASE),
+        ];
+        assert!(messages("extends = \"base.toml\"", base).is_empty());
+        assert!(messages("extends = \"./sub/../base.toml\"", base).is_empty());
+        assert!(messages("extends = \"/memory/base.toml\"", base).is_empty());
+        for (extends, why) in [
+            (
+                "../base.toml",
+                "it is outside the folders a base may come from",
+            ),
+            (
+                "/base.toml",
+                "it is outside the folders a base may come from",
+            ),
+            ("/etc/passwd", "its name does not end in .toml"),
+            ("sub", "its name does not end in .toml"),
+            ("nowhere.toml", "no such file"),
+        ] {
+            let found = messages(&format!("extends = \"{extends}\""), base);
+            assert_eq!(
+                found,
+                [format!("cannot read the base scenario {extends}: {why}")],
+                "{extends}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_in_memory_folder_is_not_a_base() {
+        let files: &[(&str, &[u8])] = &[("dir.toml/a.toml", BASE)];
+        assert_eq!(
+            messages("extends = \"dir.toml\"", files),
+            ["cannot read the base scenario dir.toml: it is a directory"]
+        );
+    }
+
+    #[test]
+    fn a_base_beside_a_scenario_outside_the_current_folder_is_admitted() {
+        let files = [
+            ("/elsewhere/v.toml", b"extends = \"base.toml\"".as_slice()),
+            (
+                "/elsewhere/up.toml",
+                b"extends = \"../base.toml\"".as_slice(),
+            ),
+            ("/elsewhere/base.toml", BASE),
+            ("/base.toml", BASE),
+        ];
+        let read = |top: &str| {
+            let mut sources = SourceMap::new();
+            let mut diags = Diagnostics::new();
+            load_document_from(&Memory(&files), Path::new(top), &mut sources, &mut diags);
+            diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        };
+        assert!(read("/elsewhere/v.toml").is_empty());
+        assert_eq!(
+            read("/elsewhere/up.toml"),
+            [
+                "cannot read the base scenario ../base.toml: it is outside the folders a base may come from"
+            ]
+        );
+    }
+}

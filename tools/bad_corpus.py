@@ -248,6 +248,11 @@ case("variant_bad_value", f'extends = "bases/good.toml"\n[scenario]\nhorizon = {
 case("variant_drop_missing", f'extends = "bases/good.toml"\n\n{MARK}[[cost]]\nname = "Nothing"\ndrop = true\n', ["nothing to drop"],
      files={"bases/good.toml": BASE})
 case("variant_extends_not_string", f'extends = {MARK}5\n', ["must be a path string"])
+# A base is a regular .toml file inside the run's folder or the scenario's
+# folder (tests/reading.rs has the cases that need links, FIFOs or devices).
+case("variant_base_not_toml", f'extends = {MARK}"bases/secrets.env"\n', ["its name does not end in .toml"],
+     files={"bases/secrets.env": "API_KEY=do-not-print\n"})
+case("variant_base_outside", f'extends = {MARK}"../../Cargo.toml"\n', ["it is outside the folders a base may come from"])
 
 
 GOOD_CASES = {

@@ -17,12 +17,13 @@
 
 use std::path::{Path, PathBuf};
 
+use super::confine::{self, Kind, Resolved};
 use super::document::{self, Entry, Node, NodeKind, Table};
-use super::read_source;
+use super::read_source_as;
 use crate::error::Diagnostic as D;
 use crate::error::{Diagnostic, Diagnostics, list_ids};
 use crate::limits::MAX_EXTENDS_DEPTH;
-use crate::source::{Loc, SourceMap};
+use crate::source::{FileId, Loc, SourceMap};
 
 /// The identity key of each top-level array of tables.
 pub fn identity_key(section: &str) -> Option<&'static str> {
@@ -37,14 +38,17 @@ pub fn identity_key(section: &str) -> Option<&'static str> {
 /// Where scenario files come from: the filesystem, or (for tests and
 /// fuzzing) a set of files in memory.
 pub trait Files {
-    /// Reads a file's text into `sources`.
-    fn read(
-        &self,
-        path: &Path,
-        sources: &mut SourceMap,
-    ) -> Result<crate::source::FileId, Diagnostics>;
+    /// Reads the file at `path` into `sources`, calling it `name`.
+    fn read(&self, path: &Path, name: &str, sources: &mut SourceMap)
+    -> Result<FileId, Diagnostics>;
     /// A key that is the same for two paths naming the same file.
     fn identity(&self, path: &Path) -> PathBuf;
+    /// Where `path` leads (symlinks and `..` followed) and what is there,
+    /// or why it leads nowhere.
+    fn resolve(&self, path: &Path) -> Result<Resolved, String>;
+    /// The folders bases may come from in a run whose top scenario is `top`
+    /// (see [`super::confine`]), resolved.
+    fn roots(&self, top: &Path) -> Vec<PathBuf>;
 }
 
 /// Files on disk.
@@ -54,36 +58,59 @@ impl Files for Disk {
     fn read(
         &self,
         path: &Path,
+        name: &str,
         sources: &mut SourceMap,
-    ) -> Result<crate::source::FileId, Diagnostics> {
-        read_source(path, sources)
+    ) -> Result<FileId, Diagnostics> {
+        read_source_as(path, name, sources)
     }
 
     fn identity(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
     }
+
+    fn resolve(&self, path: &Path) -> Result<Resolved, String> {
+        confine::resolve_on_disk(path)
+    }
+
+    fn roots(&self, top: &Path) -> Vec<PathBuf> {
+        confine::roots_on_disk(top)
+    }
 }
 
-/// Files in memory, by path.
+/// Files in memory, by path. Relative paths are taken from a current
+/// folder, [`MEMORY_CWD`], so `..` can lead out of it as on disk.
 pub struct Memory<'a>(pub &'a [(&'a str, &'a [u8])]);
+
+/// The current folder of [`Memory`] files.
+pub const MEMORY_CWD: &str = "/memory";
+
+impl Memory<'_> {
+    /// The bytes of the file `path` names, if there is one.
+    fn find(&self, path: &Path) -> Option<&[u8]> {
+        let key = self.identity(path);
+        self.0
+            .iter()
+            .find(|(p, _)| self.identity(Path::new(p)) == key)
+            .map(|(_, bytes)| *bytes)
+    }
+}
 
 impl Files for Memory<'_> {
     fn read(
         &self,
         path: &Path,
+        name: &str,
         sources: &mut SourceMap,
-    ) -> Result<crate::source::FileId, Diagnostics> {
-        let name = path.display().to_string();
-        let key = self.identity(path);
-        match self.0.iter().find(|(p, _)| Path::new(p) == key) {
-            Some((_, bytes)) => super::add_bytes(&name, bytes, sources),
+    ) -> Result<FileId, Diagnostics> {
+        match self.find(path) {
+            Some(bytes) => super::add_bytes(name, bytes, sources),
             None => Err(D::file(name, "no such file").into()),
         }
     }
 
     fn identity(&self, path: &Path) -> PathBuf {
-        // Lexical normalisation: `a/./b` and `a/x/../b` name `a/b`.
-        let mut out = PathBuf::new();
+        // Lexical normalisation: `a/./b` and `a/x/../b` name `/memory/a/b`.
+        let mut out = PathBuf::from(MEMORY_CWD);
         for part in path.components() {
             match part {
                 std::path::Component::CurDir => {}
@@ -95,10 +122,37 @@ impl Files for Memory<'_> {
         }
         out
     }
+
+    fn resolve(&self, path: &Path) -> Result<Resolved, String> {
+        let path = self.identity(path);
+        let kind = if self.find(&path).is_some() {
+            Kind::File
+        } else if self
+            .0
+            .iter()
+            .any(|(p, _)| self.identity(Path::new(p)).starts_with(&path))
+        {
+            Kind::Directory
+        } else {
+            return Err("no such file".to_string());
+        };
+        Ok(Resolved { path, kind })
+    }
+
+    fn roots(&self, top: &Path) -> Vec<PathBuf> {
+        let cwd = PathBuf::from(MEMORY_CWD);
+        let folder = self.identity(top.parent().unwrap_or(Path::new("")));
+        if folder == cwd {
+            vec![cwd]
+        } else {
+            vec![cwd, folder]
+        }
+    }
 }
 
 /// Reads a scenario file and every file it extends, merged into one tree.
-/// Returns the tree and the location of the top file's start.
+/// Returns the tree and the location of the top file's start. Each base
+/// must pass [`confine::admit`] before it is opened.
 pub fn load_document_from(
     files: &dyn Files,
     path: &Path,
@@ -106,7 +160,16 @@ pub fn load_document_from(
     diags: &mut Diagnostics,
 ) -> Option<(Table, Loc)> {
     let mut chain = Vec::new();
-    load_chain(files, path, None, sources, diags, &mut chain)
+    let run = Run {
+        files,
+        roots: files.roots(path),
+    };
+    let top = Link {
+        path,
+        open: path,
+        via: None,
+    };
+    load_chain(&run, &top, sources, diags, &mut chain)
 }
 
 /// Reads a scenario file on disk and every file it extends.
@@ -118,18 +181,40 @@ pub fn load_document(
     load_document_from(&Disk, path, sources, diags)
 }
 
-fn load_chain(
-    files: &dyn Files,
-    path: &Path,
+/// What every link of one chain shares.
+struct Run<'a> {
+    files: &'a dyn Files,
+    /// The folders a base may come from.
+    roots: Vec<PathBuf>,
+}
+
+/// One file of an `extends` chain.
+struct Link<'a> {
+    /// The path as the chain reached it (a base's relative to its variant's):
+    /// the file's name in diagnostics, and what its own `extends` is
+    /// relative to.
+    path: &'a Path,
+    /// What to open: the path itself, or a base's admitted, resolved path.
+    open: &'a Path,
+    /// The `extends` value that led here (none for the top file).
     via: Option<Loc>,
+}
+
+fn load_chain(
+    run: &Run,
+    link: &Link,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, String)>,
 ) -> Option<(Table, Loc)> {
-    let file = match files.read(path, sources) {
+    let path = link.path;
+    let file = match run
+        .files
+        .read(link.open, &path.display().to_string(), sources)
+    {
         Ok(file) => file,
         Err(errors) => {
-            match via {
+            match link.via {
                 // A base that cannot be read is reported at the `extends` line.
                 Some(at) => {
                     for e in errors.iter() {
@@ -175,11 +260,32 @@ fn load_chain(
     };
     let at = extends.value.loc;
     let base_path = path.parent().unwrap_or(Path::new("")).join(base_name);
-    let me = (files.identity(path), path.display().to_string());
+    let admitted = confine::admit(
+        Path::new(base_name),
+        || run.files.resolve(&base_path),
+        &run.roots,
+    );
+    let base_open = match admitted {
+        Ok(resolved) => resolved,
+        Err(refusal) => {
+            diags.push(
+                Diagnostic::at(
+                    at,
+                    format!(
+                        "cannot read the base scenario {base_name}: {}",
+                        refusal.reason()
+                    ),
+                )
+                .help(refusal.help(&run.roots)),
+            );
+            return None;
+        }
+    };
+    let me = (run.files.identity(path), path.display().to_string());
     if chain.is_empty() {
         chain.push(me);
     }
-    let base_key = files.identity(&base_path);
+    let base_key = run.files.identity(&base_path);
     if let Some(start) = chain.iter().position(|(p, _)| *p == base_key) {
         let mut names: Vec<String> = chain.iter().skip(start).map(|(_, n)| n.clone()).collect();
         names.push(base_path.display().to_string());
@@ -210,7 +316,12 @@ fn load_chain(
         return None;
     }
     chain.push((base_key, base_path.display().to_string()));
-    let base = load_chain(files, &base_path, Some(at), sources, diags, chain);
+    let base_link = Link {
+        path: &base_path,
+        open: &base_open,
+        via: Some(at),
+    };
+    let base = load_chain(run, &base_link, sources, diags, chain);
     chain.pop();
     let (mut base, _) = base?;
     base.remove("expect");
@@ -415,5 +526,96 @@ fn take_drop(item: &mut Node, diags: &mut Diagnostics) -> Option<bool> {
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &[u8] = include_bytes!("../../tests/bad/bases/good.toml");
+
+    /// The diagnostics of reading `input.toml` (with `text`) among `others`.
+    fn messages(text: &str, others: &[(&str, &[u8])]) -> Vec<String> {
+        let mut files = vec![("input.toml", text.as_bytes())];
+        files.extend_from_slice(others);
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let loaded = load_document_from(
+            &Memory(&files),
+            Path::new("input.toml"),
+            &mut sources,
+            &mut diags,
+        );
+        assert_eq!(loaded.is_some(), diags.is_empty());
+        diags.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn in_memory_bases_meet_the_confinement_rule() {
+        // `/base.toml` is a file outside the current folder, `/memory`.
+        let base: &[(&str, &[u8])] = &[
+            ("base.toml", BASE),
+            ("sub/a.toml", BASE),
+            ("/base.toml", BASE),
+        ];
+        assert!(messages("extends = \"base.toml\"", base).is_empty());
+        assert!(messages("extends = \"./sub/../base.toml\"", base).is_empty());
+        assert!(messages("extends = \"/memory/base.toml\"", base).is_empty());
+        for (extends, why) in [
+            (
+                "../base.toml",
+                "it is outside the folders a base may come from",
+            ),
+            (
+                "/base.toml",
+                "it is outside the folders a base may come from",
+            ),
+            ("/etc/passwd", "its name does not end in .toml"),
+            ("sub", "its name does not end in .toml"),
+            ("nowhere.toml", "no such file"),
+        ] {
+            let found = messages(&format!("extends = \"{extends}\""), base);
+            assert_eq!(
+                found,
+                [format!("cannot read the base scenario {extends}: {why}")],
+                "{extends}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_in_memory_folder_is_not_a_base() {
+        let files: &[(&str, &[u8])] = &[("dir.toml/a.toml", BASE)];
+        assert_eq!(
+            messages("extends = \"dir.toml\"", files),
+            ["cannot read the base scenario dir.toml: it is a directory"]
+        );
+    }
+
+    #[test]
+    fn a_base_beside_a_scenario_outside_the_current_folder_is_admitted() {
+        let files = [
+            ("/elsewhere/v.toml", b"extends = \"base.toml\"".as_slice()),
+            (
+                "/elsewhere/up.toml",
+                b"extends = \"../base.toml\"".as_slice(),
+            ),
+            ("/elsewhere/base.toml", BASE),
+            ("/base.toml", BASE),
+        ];
+        let read = |top: &str| {
+            let mut sources = SourceMap::new();
+            let mut diags = Diagnostics::new();
+            load_document_from(&Memory(&files), Path::new(top), &mut sources, &mut diags);
+            diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        };
+        assert!(read("/elsewhere/v.toml").is_empty());
+        assert_eq!(
+            read("/elsewhere/up.toml"),
+            [
+                "cannot read the base scenario ../base.toml: it is outside the folders a base may come from"
+            ]
+        );
     }
 }

@@ -5,11 +5,13 @@
 //! rules of SPEC 2.4) -> [`Scenario`]. Every stage reports all the problems it
 //! finds as located [`Diagnostics`]; a `Scenario` exists only for a valid file.
 
+pub mod confine;
 pub mod document;
 pub mod merge;
 pub mod model;
 pub mod overrides;
 pub mod raw;
+pub mod read;
 pub mod validate;
 pub mod values;
 
@@ -19,30 +21,22 @@ pub use model::*;
 pub use overrides::Override;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::limits::MAX_FILE_BYTES;
 use crate::source::{FileId, Loc, SourceMap};
 
-/// Reads a file's text into `sources`, checking size and encoding.
+/// Reads a file's text into `sources`, checking size (on the bytes read)
+/// and encoding.
 pub fn read_source(path: &Path, sources: &mut SourceMap) -> Result<FileId, Diagnostics> {
-    let name = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|e| io_diagnostic(&name, &e))?;
-    if metadata.is_dir() {
-        return Err(Diagnostic::file(name, "is a directory, not a scenario file").into());
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::file(
-            name,
-            format!(
-                "is {} bytes; scenario files are limited to {} bytes",
-                metadata.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .help("a scenario is a few kilobytes of TOML: check this is the right file")
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| io_diagnostic(&name, &e))?;
-    add_bytes(&name, &bytes, sources)
+    read_source_as(path, &path.display().to_string(), sources)
+}
+
+/// [`read_source`], calling the file `name` in diagnostics.
+pub fn read_source_as(
+    path: &Path,
+    name: &str,
+    sources: &mut SourceMap,
+) -> Result<FileId, Diagnostics> {
+    let bytes = read::read_bounded(path, name)?;
+    add_bytes(name, &bytes, sources)
 }
 
 /// Adds file bytes under `name`: BOM stripped, UTF-8 required.
@@ -61,14 +55,6 @@ pub fn add_bytes(name: &str, bytes: &[u8], sources: &mut SourceMap) -> Result<Fi
             .help("save the scenario as UTF-8; if this is not a scenario file, check the path")
             .into())
         }
-    }
-}
-
-fn io_diagnostic(name: &str, e: &std::io::Error) -> Diagnostic {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Diagnostic::file(name, "no such file"),
-        std::io::ErrorKind::PermissionDenied => Diagnostic::file(name, "permission denied"),
-        _ => Diagnostic::file(name, format!("cannot be read: {e}")),
     }
 }
 

@@ -211,6 +211,16 @@ fn mknod_char(at: &std::path::Path, major: u32, minor: u32) -> bool {
 }
 
 #[cfg(unix)]
+fn is_link(t: &Test, name: &str) -> bool {
+    std::fs::symlink_metadata(t.path().join(name)).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// The text of a file in `t`'s directory.
+fn read(t: &Test, name: &str) -> String {
+    std::fs::read_to_string(t.path().join(name)).unwrap()
+}
+
+#[cfg(unix)]
 fn is_char_device(at: &std::path::Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
     std::fs::symlink_metadata(at).is_ok_and(|m| m.file_type().is_char_device())
@@ -318,9 +328,8 @@ fn o_through_a_chain_of_links_writes_the_file_and_keeps_the_links() {
     for link in ["one", "two"] {
         std::fs::write(t.path().join("real/out.csv"), "old\n").unwrap();
         project_to(&t, link).status(0);
-        let kind = std::fs::symlink_metadata(t.path().join(link)).unwrap();
-        assert!(kind.file_type().is_symlink(), "{link} is no longer a link");
-        let written = std::fs::read_to_string(t.path().join("real/out.csv")).unwrap();
+        assert!(is_link(&t, link), "{link} is no longer a link");
+        let written = read(&t, "real/out.csv");
         assert!(written.starts_with(csv_header()), "{written}");
     }
     assert_eq!(files_in(&t), ["b.toml", "one", "real", "two"]);
@@ -335,13 +344,8 @@ fn o_through_a_dangling_link_creates_its_target_as_a_shell_would() {
     std::fs::create_dir(t.path().join("real")).unwrap();
     std::os::unix::fs::symlink("real/new.csv", t.path().join("out.csv")).unwrap();
     project_to(&t, "out.csv").status(0);
-    assert!(
-        std::fs::symlink_metadata(t.path().join("out.csv"))
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    let written = std::fs::read_to_string(t.path().join("real/new.csv")).unwrap();
+    assert!(is_link(&t, "out.csv"));
+    let written = read(&t, "real/new.csv");
     assert!(written.starts_with(csv_header()));
 
     // A link into a directory that does not exist names that directory.
@@ -361,17 +365,9 @@ fn o_through_a_link_to_a_directory_is_refused() {
     project_to(&t, "out.csv")
         .status(2)
         .stderr_has("error: out.csv: cannot write: it is a directory");
-    assert!(
-        std::fs::symlink_metadata(t.path().join("out.csv"))
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
+    assert!(is_link(&t, "out.csv"));
     assert_eq!(files_in(&t), ["b.toml", "out.csv", "results"]);
-    assert_eq!(
-        std::fs::read_to_string(t.path().join("results/keep.csv")).unwrap(),
-        "keep\n"
-    );
+    assert_eq!(read(&t, "results/keep.csv"), "keep\n");
 }
 
 #[cfg(unix)]
@@ -386,12 +382,7 @@ fn o_through_a_link_to_a_device_writes_into_the_device() {
     std::os::unix::fs::symlink("null", t.path().join("out.csv")).unwrap();
     project_to(&t, "out.csv").status(0);
     assert!(is_char_device(&null));
-    assert!(
-        std::fs::symlink_metadata(t.path().join("out.csv"))
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
+    assert!(is_link(&t, "out.csv"));
     assert_eq!(files_in(&t), ["b.toml", "null", "out.csv"]);
 }
 
@@ -480,11 +471,7 @@ fn o_naming_the_scenario_is_refused_however_it_is_spelt() {
                     "error: {out}: cannot write: it is the input b.toml, which this run reads"
                 ))
                 .stderr_has("= help: write the results to another file");
-            assert_eq!(
-                std::fs::read_to_string(t.path().join("b.toml")).unwrap(),
-                birmingham(),
-                "{command:?}"
-            );
+            assert_eq!(read(&t, "b.toml"), birmingham(), "{command:?}");
         }
     }
 }
@@ -501,14 +488,8 @@ fn diff_o_naming_either_side_is_refused() {
                 "error: {out}: cannot write: it is the input {out}"
             ));
     }
-    assert_eq!(
-        std::fs::read_to_string(t.path().join("a.toml")).unwrap(),
-        birmingham()
-    );
-    assert_eq!(
-        std::fs::read_to_string(t.path().join("b.toml")).unwrap(),
-        birmingham()
-    );
+    assert_eq!(read(&t, "a.toml"), birmingham());
+    assert_eq!(read(&t, "b.toml"), birmingham());
 }
 
 #[test]
@@ -556,13 +537,9 @@ fn o_naming_a_file_of_the_extends_chain_is_refused() {
         t.run_with(&args).status(2).stderr_has(&format!(
             "error: {out}: cannot write: it is the input {input}"
         ));
+        assert_eq!(read(&t, "bases/b.toml"), birmingham(), "{args:?}");
         assert_eq!(
-            std::fs::read_to_string(t.path().join("bases/b.toml")).unwrap(),
-            birmingham(),
-            "{args:?}"
-        );
-        assert_eq!(
-            std::fs::read_to_string(t.path().join("mid.toml")).unwrap(),
+            read(&t, "mid.toml"),
             "extends = \"bases/b.toml\"\n[scenario]\nname = \"Mid\"\n",
             "{args:?}"
         );
@@ -578,10 +555,7 @@ fn check_o_naming_the_base_of_an_invalid_file_is_refused() {
     t.run_with(&["check", "bad.toml", "-o", "b.toml"])
         .status(2)
         .stderr_has("error: b.toml: cannot write: it is the input b.toml");
-    assert_eq!(
-        std::fs::read_to_string(t.path().join("b.toml")).unwrap(),
-        birmingham()
-    );
+    assert_eq!(read(&t, "b.toml"), birmingham());
 }
 
 // ---- Signals ----
@@ -657,10 +631,7 @@ fn a_signal_while_the_output_is_written_leaves_no_temporary_file_and_the_old_out
         let status = wait(child, 10);
         assert_eq!(status.signal(), Some(signal), "{status:?}");
         assert_eq!(temporary_files(&t), Vec::<String>::new());
-        assert_eq!(
-            std::fs::read_to_string(t.path().join("out.csv")).unwrap(),
-            "precious\n"
-        );
+        assert_eq!(read(&t, "out.csv"), "precious\n");
     }
     assert_eq!(files_in(&t), ["b.toml", "out.csv"]);
 }
@@ -682,10 +653,44 @@ fn a_signal_during_a_long_monte_carlo_run_leaves_the_old_output() {
         send(&child, signal);
         let status = wait(child, 60);
         assert_eq!(status.signal(), Some(signal), "{status:?}");
-        assert_eq!(
-            std::fs::read_to_string(t.path().join("out.csv")).unwrap(),
-            "precious\n"
-        );
+        assert_eq!(read(&t, "out.csv"), "precious\n");
         assert_eq!(files_in(&t), ["b.toml", "out.csv"]);
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn o_through_a_descriptor_alias_writes_to_that_descriptor_and_keeps_what_it_had() {
+    // Like `-o /dev/stdout >> log`: a link to /proc/self/fd/1 (private, so
+    // a regression replaces this link and not the machine's /dev/stdout).
+    let t = Test::new()
+        .file("b.toml", &birmingham())
+        .file("log", "first\n");
+    std::os::unix::fs::symlink("/proc/self/fd/1", t.path().join("alias")).unwrap();
+    let log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(t.path().join("log"))
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"))
+        .current_dir(t.path())
+        .args([
+            "project",
+            "b.toml",
+            "--no-ranges",
+            "-f",
+            "csv",
+            "-o",
+            "alias",
+        ])
+        .stdout(log)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(is_link(&t, "alias"));
+    let text = read(&t, "log");
+    assert!(
+        text.starts_with(&format!("first\n{}", csv_header())),
+        "{text}"
+    );
+    assert_eq!(files_in(&t), ["alias", "b.toml", "log"]);
 }

@@ -101,6 +101,32 @@ fn o_under_a_file_is_an_error() {
         .stderr_has("is not a directory");
 }
 
+#[test]
+fn o_naming_a_directory_is_refused_naming_the_path() {
+    let t = Test::new()
+        .file("b.toml", &birmingham())
+        .file("results/keep.csv", "keep\n");
+    for (out, says) in [
+        ("results", "error: results: cannot write: it is a directory"),
+        (
+            "new/",
+            "error: new/: cannot write: it is a directory (or ends in `/`)",
+        ),
+        (
+            "b.toml/",
+            "error: b.toml/: cannot write: it is a directory (or ends in `/`)",
+        ),
+        (
+            "b.toml/x/out.csv",
+            "error: b.toml/x/out.csv: cannot write: `b.toml` is not a directory",
+        ),
+    ] {
+        project_to(&t, out).status(2).stderr_has(says);
+    }
+    assert_eq!(files_in(&t), ["b.toml", "results"]);
+    assert_eq!(read(&t, "b.toml"), birmingham());
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn o_to_an_unwritable_place_is_an_error() {

@@ -34,7 +34,9 @@ pub enum OutputError {
     NotADirectory { path: String, dir: String },
     #[error("{path} already exists: pool-model will not overwrite it")]
     Exists { path: String },
-    #[error("{path}: cannot write: it is a directory\n  = help: name a file, not a directory")]
+    #[error(
+        "{path}: cannot write: it is a directory (or ends in `/`)\n  = help: name a file, not a directory"
+    )]
     IsDirectory { path: String },
     #[error(
         "{path}: cannot write: the file is read-only (mode {mode:04o}); pool-model will not replace it\n  = help: make it writable first (chmod u+w {path}), or write to another file"

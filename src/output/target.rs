@@ -45,6 +45,10 @@ pub(super) fn classify(path: &Path, name: &str) -> Result<Target, OutputError> {
         path: name.to_string(),
         error,
     };
+    // `out/` names a directory, whatever is there (or is not).
+    if path.to_string_lossy().ends_with('/') {
+        return Err(OutputError::IsDirectory { path: name.into() });
+    }
     match fs::metadata(path) {
         Ok(meta) => {
             let kind = meta.file_type();
@@ -85,10 +89,20 @@ pub(super) fn classify(path: &Path, name: &str) -> Result<Target, OutputError> {
         },
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => Err(OutputError::NotADirectory {
             path: name.into(),
-            dir: directory_of(path).display().to_string(),
+            dir: first_non_directory(path).display().to_string(),
         }),
         Err(e) => Err(io(e)),
     }
+}
+
+/// The ancestor of `path` that is there but is not a directory (for
+/// `b.toml/x/out.csv`, `b.toml`), else `path`'s directory.
+fn first_non_directory(path: &Path) -> &Path {
+    path.ancestors()
+        .skip(1)
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        .unwrap_or_else(|| directory_of(path))
 }
 
 /// The directory a file `at` is in (`.` for a bare name).

@@ -720,3 +720,82 @@ fn o_through_a_descriptor_alias_writes_to_that_descriptor_and_keeps_what_it_had(
     );
     assert_eq!(files_in(&t), ["alias", "b.toml", "log"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn o_to_a_block_device_or_a_socket_is_refused() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = Test::new().file("b.toml", &birmingham());
+    let _socket = std::os::unix::net::UnixListener::bind(t.path().join("sock")).unwrap();
+    project_to(&t, "sock")
+        .status(2)
+        .stderr_has("error: sock: cannot write: it is a socket, not a file");
+    let socket = std::fs::symlink_metadata(t.path().join("sock")).unwrap();
+    assert!(socket.file_type().is_socket());
+    // A private node for a loop device: never opened, only refused.
+    let disk = t.path().join("disk");
+    let made = std::process::Command::new("mknod")
+        .arg(&disk)
+        .args(["b", "7", "0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped the block device: mknod needs root");
+        return;
+    }
+    project_to(&t, "disk")
+        .status(2)
+        .stderr_has("error: disk: cannot write: it is a block device (a disk), not a file");
+    let disk = std::fs::symlink_metadata(&disk).unwrap();
+    assert!(disk.file_type().is_block_device());
+    assert_eq!(files_in(&t), ["b.toml", "disk", "sock"]);
+}
+
+/// A small tmpfs mounted for one test (as root), unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct SmallDisk(tempfile::TempDir);
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then_some(SmallDisk(dir))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_exit_2_and_the_old_output_stays_whole() {
+    let Some(disk) = SmallDisk::mount("16k") else {
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    };
+    let out = disk.0.path().join("out.csv");
+    std::fs::write(&out, "precious\n").unwrap();
+    // The full CSV (with percentiles) is far larger than 16 KiB.
+    let t = Test::new().file("b.toml", &birmingham());
+    let out_arg = out.display().to_string();
+    t.run_with(&["project", "b.toml", "--draws", "200", "-o", &out_arg])
+        .status(2)
+        .stderr_has(&format!(
+            "error: {out_arg}: cannot write: No space left on device"
+        ));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious\n");
+    let left: Vec<_> = std::fs::read_dir(disk.0.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file left on the full disk");
+}

@@ -30,7 +30,9 @@ pub enum OutputError {
         "{path}: cannot write: the directory `{dir}` does not exist\n  = help: create it first, or write somewhere else"
     )]
     MissingDirectory { path: String, dir: String },
-    #[error("{path}: cannot write: `{dir}` is not a directory")]
+    #[error(
+        "{path}: cannot write: `{dir}` is not a directory\n  = help: check the path: `{dir}` is a file, so nothing can be written inside it"
+    )]
     NotADirectory { path: String, dir: String },
     #[error("{path} already exists: pool-model will not overwrite it")]
     Exists { path: String },

@@ -164,6 +164,15 @@ impl SourceMap {
         self.files.get(id.0)
     }
 
+    /// The names of the files read (not overrides): each a path as given
+    /// or as reached through `extends`.
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|f| f.kind == SourceKind::File)
+            .map(SourceFile::name)
+    }
+
     /// The display name of a source, or `?` for an id from another map.
     pub fn name(&self, id: FileId) -> &str {
         self.get(id).map_or("?", SourceFile::name)

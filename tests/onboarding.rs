@@ -142,3 +142,16 @@ fn the_man_page_is_roff_with_every_command() {
         assert!(test.path().join("man1").join(page).is_file(), "{page}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn man_dir_refuses_a_read_only_page_and_writes_no_half_page() {
+    use std::os::unix::fs::PermissionsExt;
+    let test = Test::new().file("man1/pool-model-project.1", "mine\n");
+    let page = test.path().join("man1/pool-model-project.1");
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o444)).unwrap();
+    test.run_with(&["man", "--dir", "man1"])
+        .status(2)
+        .stderr_has("pool-model-project.1: cannot write: the file is read-only (mode 0444)");
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "mine\n");
+}

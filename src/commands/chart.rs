@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::chart::{self, ChartError, Kind};
-use crate::commands::{Outcome, Rejected, central, emit, load, monte_carlo_options};
+use crate::commands::{
+    Outcome, Rejected, central, emit, load, monte_carlo_options, refuse_output_over_inputs,
+};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::scenario::Override;
 use crate::uncertainty::{self, sensitivity::TornadoError};
@@ -45,7 +47,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             args.kind.name()
         );
     }
+    let output = args.output.as_deref();
+    refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
+    refuse_output_over_inputs(output, &[], &[&sources])?;
     let s = &loaded.scenario;
     let drawn = match args.kind {
         Kind::Fan => {
@@ -73,6 +78,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
         Err(e) => return Err(e.into()),
     };
-    emit(&svg, args.output.as_deref())?;
+    emit(&svg, output)?;
     Ok(Outcome::Success)
 }

@@ -7,13 +7,16 @@
 //! expectation fails, 2 when a file is invalid or missing; every file is
 //! checked and reported either way.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::commands::{Outcome, central, emit, load, monte_carlo_options};
+use crate::commands::{
+    Outcome, Rejected, central, emit, monte_carlo_options, refuse_output_over_inputs,
+};
 use crate::expectations::{Bound, Verdict, WithRanges, evaluate};
 use crate::report::numbers::exact_for_people;
-use crate::scenario::Override;
 use crate::scenario::raw::Case;
+use crate::scenario::{self, Override};
+use crate::source::SourceMap;
 use crate::uncertainty;
 
 #[derive(Debug, clap::Args)]
@@ -49,6 +52,8 @@ enum FileResult {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let paths: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(args.output.as_deref(), &paths, &[])?;
     let mut report = String::new();
     let mut results = Vec::new();
     for path in &args.files {
@@ -74,15 +79,18 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 }
 
 /// Checks one file; diagnostics of an invalid file go to stderr at once.
-fn check_file(
-    path: &std::path::Path,
-    name: &str,
-    args: &Args,
-) -> anyhow::Result<(FileResult, String)> {
-    let loaded = load(path, &args.set).and_then(|(loaded, sources)| {
-        let p = central(&loaded, &sources)?;
-        Ok((loaded, p))
-    });
+fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResult, String)> {
+    // The files read are known even when one is invalid: the report is
+    // written either way, and never over any of them.
+    let mut sources = SourceMap::new();
+    let loaded = scenario::load_with(path, &args.set, &mut sources);
+    refuse_output_over_inputs(args.output.as_deref(), &[], &[&sources])?;
+    let loaded = loaded
+        .map_err(|diags| Rejected::new(&diags, &sources))
+        .and_then(|loaded| {
+            let p = central(&loaded, &sources)?;
+            Ok((loaded, p))
+        });
     let (loaded, projection) = match loaded {
         Ok(x) => x,
         Err(rejected) => {

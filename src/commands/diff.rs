@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load};
+use crate::commands::{Outcome, central, emit, load, refuse_output_over_inputs};
 use crate::diff::{Side, compare};
 use crate::report::{DiffReport, Format, printer};
 use crate::scenario::Override;
@@ -38,10 +38,18 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let output = args.output.as_deref();
+    refuse_output_over_inputs(output, &[&args.a, &args.b], &[])?;
     // Both files are read before either is reported, so one run shows the
-    // errors of both.
-    let a = load(&args.a, &[]).and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
-    let b = load(&args.b, &args.set).and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
+    // errors of both; an output naming an input is refused before anything
+    // is computed.
+    let a = load(&args.a, &[]);
+    let b = load(&args.b, &args.set);
+    if let (Ok((_, sa)), Ok((_, sb))) = (&a, &b) {
+        refuse_output_over_inputs(output, &[], &[sa, sb])?;
+    }
+    let a = a.and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
+    let b = b.and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
     let ((la, pa), (lb, pb)) = match (a, b) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e.into()),
@@ -83,8 +91,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         b: &lb.scenario,
         comparison: &comparison,
     };
-    let format = Format::resolve(args.format, args.output.as_deref());
-    emit(&printer(format).diff(&report), args.output.as_deref())?;
+    let format = Format::resolve(args.format, output);
+    emit(&printer(format).diff(&report), output)?;
     Ok(if comparison.identical() {
         Outcome::Success
     } else {

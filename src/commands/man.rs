@@ -2,7 +2,7 @@
 //! definition by `clap_mangen`. `pool-model man > pool-model.1` writes the
 //! main page; `--dir DIR` writes one page per subcommand as well.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 
@@ -34,9 +34,25 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         Some(dir) => {
             std::fs::create_dir_all(dir)
                 .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
-            clap_mangen::generate_to(Cli::command(), dir)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", dir.display()))?;
+            let mut cli = Cli::command().disable_help_subcommand(true);
+            cli.build();
+            write_pages(cli, dir)?;
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Writes `cmd`'s page and one per (visible) subcommand into `dir`, as
+/// `clap_mangen::generate_to` names them, each through
+/// [`crate::output::write`]: a page is replaced whole or not at all, and a
+/// link, device or read-only file in `dir` is treated as `-o` treats it.
+fn write_pages(cmd: clap::Command, dir: &Path) -> anyhow::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+        write_pages(sub, dir)?;
+    }
+    let man = clap_mangen::Man::new(cmd);
+    let mut roff = Vec::new();
+    man.render(&mut roff)?;
+    crate::output::write(&roff, Some(&dir.join(man.get_filename())))?;
+    Ok(())
 }

@@ -93,6 +93,23 @@ pub fn monte_carlo_options(
     Ok(options)
 }
 
+/// Refuses `-o FILE` naming a file this run reads: one of `paths` (the
+/// scenarios named on the command line, checked before they are read) or
+/// any file of `sources` (their `extends` chains, checked once read and
+/// before anything is computed). Compared by file identity, not spelling.
+pub fn refuse_output_over_inputs(
+    output: Option<&Path>,
+    paths: &[&Path],
+    sources: &[&SourceMap],
+) -> anyhow::Result<()> {
+    let Some(output) = output else {
+        return Ok(());
+    };
+    let read = sources.iter().flat_map(|s| s.file_names().map(Path::new));
+    crate::output::refuse_inputs(output, paths.iter().copied().chain(read))?;
+    Ok(())
+}
+
 /// Writes results to stdout, or atomically to `-o FILE`.
 pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
     Ok(crate::output::write(text.as_bytes(), output)?)

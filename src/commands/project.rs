@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load, monte_carlo_options};
+use crate::commands::{
+    Outcome, central, emit, load, monte_carlo_options, refuse_output_over_inputs,
+};
 use crate::report::{Format, ProjectionReport, printer};
 use crate::scenario::Override;
 use crate::uncertainty;
@@ -38,7 +40,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let output = args.output.as_deref();
+    refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
+    refuse_output_over_inputs(output, &[], &[&sources])?;
     let projection = central(&loaded, &sources)?;
     let ranges = if args.no_ranges {
         None
@@ -55,7 +60,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         central: &projection,
         ranges: ranges.as_ref(),
     };
-    let format = Format::resolve(args.format, args.output.as_deref());
-    emit(&printer(format).projection(&report), args.output.as_deref())?;
+    let format = Format::resolve(args.format, output);
+    emit(&printer(format).projection(&report), output)?;
     Ok(Outcome::Success)
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, Rejected, emit, load};
+use crate::commands::{Outcome, Rejected, emit, load, refuse_output_over_inputs};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, SensitivityReport, printer};
 use crate::scenario::Override;
@@ -28,7 +28,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let output = args.output.as_deref();
+    refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
+    refuse_output_over_inputs(output, &[], &[&sources])?;
     let tornado = match tornado(&loaded.scenario) {
         Ok(t) => t,
         Err(TornadoError::Engine(e)) => {
@@ -40,10 +43,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         scenario: &loaded.scenario,
         tornado: &tornado,
     };
-    let format = Format::resolve(args.format, args.output.as_deref());
-    emit(
-        &printer(format).sensitivity(&report),
-        args.output.as_deref(),
-    )?;
+    let format = Format::resolve(args.format, output);
+    emit(&printer(format).sensitivity(&report), output)?;
     Ok(Outcome::Success)
 }

@@ -98,9 +98,19 @@ pub fn main() -> ExitCode {
             if let Some(rejected) = e.downcast_ref::<Rejected>() {
                 anstream::eprint!("{}", rejected.rendered);
             } else if e.downcast_ref::<Invalid>().is_none() {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", shown_lines(&format!("{e:#}")));
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// An error's text with any user's text in it (a path, a name) made safe to
+/// show, line by line: the message's own line breaks (before `= help:`)
+/// are kept.
+fn shown_lines(text: &str) -> String {
+    text.split('\n')
+        .map(crate::display::escape)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -4,15 +4,27 @@
 //! Each table has a numbered caption line naming the scenario and its base
 //! year; number columns are right-aligned (`---:`); cells are padded so the
 //! raw text reads as a table too.
+//!
+//! A user's text arrives made safe by [`crate::display::escape`] (no
+//! newline, control or bidi character is left to break a row or start a
+//! heading); [`escape`] then backslash-escapes every character that GitHub
+//! would read as a cell border, emphasis, code, a link, HTML, an entity,
+//! strikethrough, maths or a heading's closing hashes.
 
-use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables};
+use super::grid::{
+    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown,
+};
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct MarkdownPrinter;
 
 impl Printer for MarkdownPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        let context = format!(
+            "{}, base year {}",
+            shown(&r.scenario.name),
+            r.scenario.start
+        );
         render(
             &projection_tables(r.scenario, r.central, r.ranges),
             &context,
@@ -20,22 +32,25 @@ impl Printer for MarkdownPrinter {
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
-        let context = format!("{} compared with {}", r.b_file, r.a_file);
+        let context = format!("{} compared with {}", shown(r.b_file), shown(r.a_file));
         render(&diff_tables(r), &context)
     }
 
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
-        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        let context = format!(
+            "{}, base year {}",
+            shown(&r.scenario.name),
+            r.scenario.start
+        );
         render(&sensitivity_tables(r), &context)
     }
 }
 
 fn render(tables: &ProjectionTables, context: &str) -> String {
-    let mut out = format!(
-        "## {}\n\n{}\n",
-        escape(&tables.name).replace('\n', "  \n"),
-        tables.subtitle
-    );
+    // The name's own line breaks (a diff names two files) are the tool's;
+    // a user's newline was escaped when the name was built.
+    let heading: Vec<String> = tables.name.split('\n').map(escape).collect();
+    let mut out = format!("## {}\n\n{}\n", heading.join("  \n"), tables.subtitle);
     for (n, grid) in tables.grids.iter().enumerate() {
         out.push_str(&format!(
             "\n**Table {}. {}.** {}.\n\n",
@@ -55,7 +70,10 @@ fn render(tables: &ProjectionTables, context: &str) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\') {
+        if matches!(
+            c,
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\' | '&' | '~' | '$' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -160,5 +178,13 @@ mod tests {
     #[test]
     fn pipes_in_names_are_escaped() {
         assert_eq!(escape("A|B"), "A\\|B");
+    }
+
+    #[test]
+    fn entities_strikethrough_maths_and_closing_hashes_are_escaped() {
+        assert_eq!(
+            escape("&amp; ~~x~~ $y$ #"),
+            "\\&amp; \\~\\~x\\~\\~ \\$y\\$ \\#"
+        );
     }
 }

@@ -31,6 +31,17 @@ pub fn shown(text: &str) -> String {
     display::escape(text).into_owned()
 }
 
+/// Text with the tool's own line breaks (a two-line header, the two files
+/// a diff names), each line shown through [`display::escape`]. The drawers
+/// pass everything through this or [`shown`] once more, so text that
+/// reached a grid without [`shown`] is still safe (escaping is idempotent).
+pub fn shown_lines(text: &str) -> String {
+    text.split('\n')
+        .map(display::escape)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl Grid {
     fn new(title: impl Into<String>, header: Vec<String>, first_number: usize) -> Grid {
         Grid {

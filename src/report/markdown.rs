@@ -12,7 +12,7 @@
 //! strikethrough, maths or a heading's closing hashes.
 
 use super::grid::{
-    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown,
+    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown, shown_lines,
 };
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
@@ -49,19 +49,23 @@ impl Printer for MarkdownPrinter {
 fn render(tables: &ProjectionTables, context: &str) -> String {
     // The name's own line breaks (a diff names two files) are the tool's;
     // a user's newline was escaped when the name was built.
-    let heading: Vec<String> = tables.name.split('\n').map(escape).collect();
-    let mut out = format!("## {}\n\n{}\n", heading.join("  \n"), tables.subtitle);
+    let heading: Vec<String> = shown_lines(&tables.name).split('\n').map(escape).collect();
+    let mut out = format!(
+        "## {}\n\n{}\n",
+        heading.join("  \n"),
+        shown_lines(&tables.subtitle)
+    );
     for (n, grid) in tables.grids.iter().enumerate() {
         out.push_str(&format!(
             "\n**Table {}. {}.** {}.\n\n",
             n + 1,
-            escape(&grid.title),
-            escape(context)
+            escape(&shown(&grid.title)),
+            escape(&shown(context))
         ));
         out.push_str(&draw(grid));
     }
     out.push('\n');
-    out.push_str(&tables.closing);
+    out.push_str(&shown_lines(&tables.closing));
     out.push('\n');
     out
 }
@@ -98,11 +102,15 @@ fn one_line(header: &str) -> String {
 
 /// Draws a grid as a GFM table with padded, aligned columns.
 pub fn draw(grid: &Grid) -> String {
-    let header: Vec<String> = grid.header.iter().map(|h| escape(&one_line(h))).collect();
+    let header: Vec<String> = grid
+        .header
+        .iter()
+        .map(|h| escape(&one_line(&shown_lines(h))))
+        .collect();
     let rows: Vec<Vec<String>> = grid
         .rows
         .iter()
-        .map(|r| r.iter().map(|c| escape(c)).collect())
+        .map(|r| r.iter().map(|c| escape(&shown(c))).collect())
         .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -178,6 +186,32 @@ mod tests {
     #[test]
     fn pipes_in_names_are_escaped() {
         assert_eq!(escape("A|B"), "A\\|B");
+    }
+
+    #[test]
+    fn text_that_reached_a_grid_raw_is_still_drawn_escaped() {
+        let grid = Grid {
+            title: "T\nT".into(),
+            header: vec!["Name\u{202E}".into(), "Net\nsavings".into()],
+            rows: vec![vec!["a\n# b".into(), "£1.0m".into()]],
+            first_number: 1,
+        };
+        assert_eq!(
+            draw(&grid),
+            "| Name\\\\u202E | Net savings |\n| :---------- | ----------: |\n| a\\\\n\\# b    |       £1.0m |\n"
+        );
+        let tables = ProjectionTables {
+            name: "A\u{1b}\nB".into(),
+            subtitle: String::new(),
+            grids: vec![grid],
+            closing: String::new(),
+        };
+        let out = render(&tables, "c\n## d");
+        assert!(out.starts_with("## A\\\\u001B  \nB\n"), "{out}");
+        assert!(
+            out.contains("**Table 1. T\\\\nT.** c\\\\n\\#\\# d."),
+            "{out}"
+        );
     }
 
     #[test]

@@ -98,19 +98,11 @@ pub fn main() -> ExitCode {
             if let Some(rejected) = e.downcast_ref::<Rejected>() {
                 anstream::eprint!("{}", rejected.rendered);
             } else if e.downcast_ref::<Invalid>().is_none() {
-                eprintln!("error: {}", shown_lines(&format!("{e:#}")));
+                // A path or a name in the message is shown safely; the
+                // message's own line breaks (before `= help:`) are kept.
+                eprintln!("error: {}", crate::display::escape_lines(&format!("{e:#}")));
             }
             ExitCode::from(2)
         }
     }
-}
-
-/// An error's text with any user's text in it (a path, a name) made safe to
-/// show, line by line: the message's own line breaks (before `= help:`)
-/// are kept.
-fn shown_lines(text: &str) -> String {
-    text.split('\n')
-        .map(crate::display::escape)
-        .collect::<Vec<_>>()
-        .join("\n")
 }

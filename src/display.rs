@@ -35,6 +35,13 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`escape`] line by line, keeping the line breaks: for text whose line
+/// breaks are the tool's own (a two-line table header, an error message
+/// and its help), with a user's text already escaped inside it or not.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// Whether `c` must not reach a terminal, a Markdown table or an XML file
 /// as it is: C0 and C1 controls and DEL (tab and newline included), the
 /// bidirectional formatting characters, the line and paragraph separators,
@@ -128,6 +135,11 @@ mod tests {
         assert_eq!(escape("\u{10FFFF}"), "\\U0010FFFF");
         assert_eq!(escape("\u{1FFFE}"), "\\U0001FFFE");
         assert!(!is_unsafe('\u{FFFD}'));
+    }
+
+    #[test]
+    fn escaping_by_lines_keeps_the_line_breaks() {
+        assert_eq!(escape_lines("a\u{1b}\nb\r\n"), "a\\u001B\nb\\r\n");
     }
 
     #[test]

@@ -303,3 +303,24 @@ fn error_messages_show_a_hostile_name_escaped() {
     assert_shown_safely("stderr", &ran.stderr);
     ran.stderr_has(r#"[[saving]] "Saving \u001B[31mred"#);
 }
+
+#[test]
+fn a_hostile_path_in_an_output_error_or_init_message_is_shown_escaped() {
+    let t = hostile();
+    let ran = run(
+        &t,
+        &[
+            "project",
+            "a.toml",
+            "-o",
+            "no\u{202E}where\u{1b}[2J/out.csv",
+        ],
+    )
+    .status(2);
+    assert_shown_safely("stderr", &ran.stderr);
+    ran.stderr_has(r"no\u202Ewhere\u001B[2J/out.csv");
+
+    let ran = run(&t, &["init", "new\u{1b}]0;x\u{7}.toml"]).status(0);
+    assert_shown_safely("stderr", &ran.stderr);
+    ran.stderr_has(r"Wrote new\u001B]0;x\u0007.toml");
+}

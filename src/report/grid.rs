@@ -35,12 +35,7 @@ pub fn shown(text: &str) -> String {
 /// a diff names), each line shown through [`display::escape`]. The drawers
 /// pass everything through this or [`shown`] once more, so text that
 /// reached a grid without [`shown`] is still safe (escaping is idempotent).
-pub fn shown_lines(text: &str) -> String {
-    text.split('\n')
-        .map(display::escape)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use display::escape_lines as shown_lines;
 
 impl Grid {
     fn new(title: impl Into<String>, header: Vec<String>, first_number: usize) -> Grid {

@@ -195,10 +195,10 @@ impl Snippet {
         let start = file.position(loc.start);
         let chars: Vec<char> = file.line_text(start.line - 1).chars().collect();
         let col = start.column - 1;
-        let span_chars = file
-            .text()
-            .get(loc.start..loc.end)
-            .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
+        let span_chars = file.text().get(loc.start..loc.end).map_or(0, |s| {
+            let first = s.split('\n').next().unwrap_or("");
+            first.chars().map(|c| in_snippet(c).chars().count()).sum()
+        });
         let mut caret_len = span_chars.clamp(1, MAX_CARETS);
         let (from, to) = if chars.len() > MAX_SHOWN_LINE {
             (
@@ -426,6 +426,14 @@ mod tests {
             format!(
                 "error: s\\u0007.toml:1:20: bad name `\\u001B]0;pwned\\u0007`\n  |\n1 | name = \"\\u202Eabc\" \\u001B[2J x\n  | {caret}^\n  = help: rename `\\u202E` \\r\n"
             )
+        );
+        // Carets span a value as shown: `\u001B[2J` is nine wide.
+        let esc = text.find('\u{1b}').unwrap();
+        let out = Diagnostic::at(Loc::new(id, esc, esc + 4), "bad").render(&map);
+        let offset = " ".repeat("name = \"\\u202Eabc\" ".len());
+        assert!(
+            out.contains(&format!("  | {offset}{}\n", "^".repeat(9))),
+            "{out}"
         );
     }
 

@@ -6,8 +6,9 @@
 //! diagnostics (a file, line and column for every problem), and never a
 //! panic; and what a person reads (tables, Markdown, charts, diagnostics)
 //! holds no character [`crate::display::is_unsafe`] forbids but the
-//! tool's own line breaks (and the tabs of a quoted source line). Files are held in memory, so `extends` is exercised against the
-//! shipped Birmingham scenario without touching the disk.
+//! tool's own line breaks (and the tabs of a quoted source line). Files
+//! are held in memory, so `extends` is exercised against the shipped
+//! Birmingham scenario without touching the disk.
 
 use std::path::Path;
 

@@ -244,6 +244,11 @@ fn csv_and_json_carry_the_exact_names() {
     .status(0);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["scenario"]["name"], format!("Scenario {DECODED}"));
+    assert_eq!(
+        doc["scenario"]["description"],
+        format!("Description {DECODED}")
+    );
+    assert_eq!(doc["workforce"][0]["name"], format!("Workforce {DECODED}"));
     assert_eq!(doc["services"][0]["name"], format!("Service {DECODED}"));
     assert_eq!(doc["partners"][1]["name"], format!("NHS {DECODED}"));
 

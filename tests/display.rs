@@ -111,10 +111,16 @@ min = "£1bn"
 /// A file name that is itself hostile: a colour sequence and an override.
 const HOSTILE_FILE: &str = "b\u{1b}[31m\u{202E}.toml";
 
+/// A and, under [`HOSTILE_FILE`], B: another saving rate and a
+/// description with quotes and a backslash.
 fn hostile() -> Test {
+    let b = scenario("4% to 6%").replace(
+        "description = \"Description ",
+        r#"description = "Changed \"quoted\" \\ Description "#,
+    );
     Test::new()
         .file("a.toml", &scenario("3% to 7%"))
-        .file(HOSTILE_FILE, &scenario("4% to 6%"))
+        .file(HOSTILE_FILE, &b)
 }
 
 /// No character of [`RAW`] anywhere, and no line made by a name's newline.
@@ -164,7 +170,9 @@ fn table_output_of_project_diff_sensitivity_and_check_shows_names_escaped() {
 
     let diff = run(&t, &["diff", "a.toml", HOSTILE_FILE]).status(1);
     assert_shown_safely("diff", &diff.stdout);
-    diff.stdout_has(r"B: b\u001B[31m\u202E.toml (Scenario \u001B[31mred");
+    let diff = diff.stdout_has(r"B: b\u001B[31m\u202E.toml (Scenario \u001B[31mred");
+    // A changed text value is quoted as a TOML string, ready for `--set`.
+    diff.stdout_has(r#""Changed \"quoted\" \\ Description \u001B[31mred"#);
 
     let check = run(&t, &["check", "a.toml", HOSTILE_FILE]).status(1);
     assert_shown_safely("check", &check.stdout);

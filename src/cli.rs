@@ -98,7 +98,9 @@ pub fn main() -> ExitCode {
             if let Some(rejected) = e.downcast_ref::<Rejected>() {
                 anstream::eprint!("{}", rejected.rendered);
             } else if e.downcast_ref::<Invalid>().is_none() {
-                eprintln!("error: {e:#}");
+                // A path or a name in the message is shown safely; the
+                // message's own line breaks (before `= help:`) are kept.
+                eprintln!("error: {}", crate::display::escape_lines(&format!("{e:#}")));
             }
             ExitCode::from(2)
         }

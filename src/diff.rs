@@ -602,8 +602,12 @@ fn flatten(r: &RawScenario) -> Vec<(String, String, String)> {
     out
 }
 
+/// A text value as a TOML basic string, so a line can be pasted into
+/// `--set`: quotes and backslashes escaped, and whatever is unsafe to show
+/// escaped as [`crate::display::escape`] shows it (`\u001B`, `\n`).
 fn quote(s: &str) -> String {
-    format!("{s:?}")
+    let inner = s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{}\"", crate::display::escape(&inner))
 }
 
 fn percent(v: Decimal) -> String {

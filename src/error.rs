@@ -13,9 +13,15 @@
 //!    |   ^^^^^^^^^^^^
 //!    = help: did you mean `contributions`?
 //! ```
+//!
+//! A diagnostic quotes the user's names, paths and source lines, so every
+//! part is shown through [`crate::display::escape`]: an escape sequence or a
+//! bidi override in a name reaches the terminal as `\u001B` or `\u202E`,
+//! never raw (tabs in a source line are kept, to line the caret up).
 
 use std::fmt::Write as _;
 
+use crate::display;
 use crate::source::{Loc, SourceKind, SourceMap};
 
 /// Where a diagnostic points.
@@ -84,13 +90,14 @@ impl Diagnostic {
     }
 
     /// The first line of the rendering: `FILE:LINE:COL: message`, without
-    /// the `error: ` prefix.
+    /// the `error: ` prefix, safe to show.
     pub fn headline(&self, sources: &SourceMap) -> String {
-        match &self.place {
+        let headline = match &self.place {
             Place::At(loc) => format!("{}: {}", sources.describe(*loc), self.message),
             Place::File(path) => format!("{path}: {}", self.message),
             Place::Nowhere => self.message.clone(),
-        }
+        };
+        display::escape(&headline).into_owned()
     }
 
     /// Renders the diagnostic: headline, source line with a caret, help.
@@ -120,9 +127,10 @@ impl Diagnostic {
         for help in &self.help {
             let _ = writeln!(
                 out,
-                "{:gutter$} {} {help}",
+                "{:gutter$} {} {}",
                 "",
-                paint.help.render_as("= help:")
+                paint.help.render_as("= help:"),
+                display::escape(help)
             );
         }
         out
@@ -187,10 +195,10 @@ impl Snippet {
         let start = file.position(loc.start);
         let chars: Vec<char> = file.line_text(start.line - 1).chars().collect();
         let col = start.column - 1;
-        let span_chars = file
-            .text()
-            .get(loc.start..loc.end)
-            .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
+        let span_chars = file.text().get(loc.start..loc.end).map_or(0, |s| {
+            let first = s.split('\n').next().unwrap_or("");
+            first.chars().map(|c| in_snippet(c).chars().count()).sum()
+        });
         let mut caret_len = span_chars.clamp(1, MAX_CARETS);
         let (from, to) = if chars.len() > MAX_SHOWN_LINE {
             (
@@ -200,13 +208,21 @@ impl Snippet {
         } else {
             (0, chars.len())
         };
-        let shown: String = chars.get(from..to).unwrap_or(&[]).iter().collect();
+        let shown: String = chars
+            .get(from..to)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&c| in_snippet(c))
+            .collect();
         let mut line = String::new();
         let mut caret_offset: String = chars
             .get(from..col.min(chars.len()).max(from))
             .unwrap_or(&[])
             .iter()
-            .map(|&c| if c == '\t' { '\t' } else { ' ' })
+            .map(|&c| match c {
+                '\t' => "\t".to_string(),
+                c => " ".repeat(in_snippet(c).chars().count()),
+            })
             .collect();
         if from > 0 {
             line.push('…');
@@ -244,6 +260,16 @@ impl Snippet {
         let carets = paint.caret.render_as(&"^".repeat(self.caret_len));
         let _ = writeln!(out, "{:w$} {bar} {}{carets}", "", self.caret_offset);
     }
+}
+
+/// A source character as a snippet shows it: a tab as it is (the caret
+/// line copies it), anything else [`display::escape`] would escape escaped.
+fn in_snippet(c: char) -> String {
+    if c == '\t' {
+        return c.to_string();
+    }
+    let mut buf = [0; 4];
+    display::escape(c.encode_utf8(&mut buf)).into_owned()
 }
 
 /// Every diagnostic found in one pass, in file order.
@@ -378,6 +404,37 @@ mod tests {
         let out = Diagnostic::at(Loc::new(id, at, at + 1), "bad").render(&map);
         assert!(out.len() < 600, "{out}");
         assert!(out.contains("1:100011"));
+    }
+
+    #[test]
+    fn names_in_messages_and_source_lines_reach_the_terminal_escaped() {
+        // The caret sits under `x`, past the escapes' wider forms.
+        let caret = " ".repeat("name = \"\\u202Eabc\" \\u001B[2J ".len());
+        let mut map = SourceMap::new();
+        let text = "name = \"\u{202E}abc\" \u{1b}[2J x\n";
+        let id = map.add_file("s\u{7}.toml", text);
+        let at = text.find('x').unwrap();
+        let d = Diagnostic::at(Loc::new(id, at, at + 1), "bad name `\u{1b}]0;pwned\u{7}`")
+            .help("rename `\u{202E}` \r");
+        let out = d.render(&map);
+        assert!(
+            !out.chars().any(|c| c != '\n' && display::is_unsafe(c)),
+            "{out:?}"
+        );
+        assert_eq!(
+            out,
+            format!(
+                "error: s\\u0007.toml:1:20: bad name `\\u001B]0;pwned\\u0007`\n  |\n1 | name = \"\\u202Eabc\" \\u001B[2J x\n  | {caret}^\n  = help: rename `\\u202E` \\r\n"
+            )
+        );
+        // Carets span a value as shown: `\u001B[2J` is nine wide.
+        let esc = text.find('\u{1b}').unwrap();
+        let out = Diagnostic::at(Loc::new(id, esc, esc + 4), "bad").render(&map);
+        let offset = " ".repeat("name = \"\\u202Eabc\" ".len());
+        assert!(
+            out.contains(&format!("  | {offset}{}\n", "^".repeat(9))),
+            "{out}"
+        );
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //!
 //! The contract it checks: any input gives either results or located
 //! diagnostics (a file, line and column for every problem), and never a
-//! panic. Files are held in memory, so `extends` is exercised against the
-//! shipped Birmingham scenario without touching the disk.
+//! panic; and what a person reads (tables, Markdown, charts, diagnostics)
+//! holds no character [`crate::display::is_unsafe`] forbids but the
+//! tool's own line breaks (and the tabs of a quoted source line). Files
+//! are held in memory, so `extends` is exercised against the shipped
+//! Birmingham scenario without touching the disk.
 
 use std::path::Path;
 
@@ -63,7 +66,10 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
         central: &central,
         ranges: r.as_ref(),
     };
-    for format in [Format::Table, Format::Markdown, Format::Csv, Format::Json] {
+    for format in [Format::Table, Format::Markdown] {
+        shown(&printer(format).projection(&report))?;
+    }
+    for format in [Format::Csv, Format::Json] {
         let _ = printer(format).projection(&report);
     }
     let _ = evaluate(
@@ -74,10 +80,10 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
         },
     );
     if let Ok(tornado) = sensitivity::tornado(s) {
-        let _ = printer(Format::Table).sensitivity(&SensitivityReport {
+        shown(&printer(Format::Table).sensitivity(&SensitivityReport {
             scenario: s,
             tornado: &tornado,
-        });
+        }))?;
         drawn(chart::tornado::chart(s, &tornado))?;
     }
     drawn(chart::fan::chart(s, &central, r.as_ref()))?;
@@ -92,20 +98,37 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
     if !comparison.identical() {
         return Err("a scenario differs from itself".to_string());
     }
-    let _ = printer(Format::Csv).diff(&DiffReport {
+    let report = DiffReport {
         a_file: INPUT,
         b_file: INPUT,
         a: s,
         b: s,
         comparison: &comparison,
-    });
+    };
+    let _ = printer(Format::Csv).diff(&report);
+    shown(&printer(Format::Markdown).diff(&report))?;
     Ok(())
+}
+
+/// Text for a person holds no character unsafe to show but line breaks
+/// and tabs.
+fn shown(text: &str) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|&c| !matches!(c, '\n' | '\t') && crate::display::is_unsafe(c))
+    {
+        Some(c) => Err(format!(
+            "U+{:04X} reaches a person's output raw",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A chart is drawn, or there is nothing of its kind to draw.
 fn drawn(chart: Result<String, ChartError>) -> Result<(), String> {
     match chart {
-        Ok(svg) if svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") => Ok(()),
+        Ok(svg) if svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") => shown(&svg),
         Ok(_) => Err("a chart is not a whole SVG document".to_string()),
         Err(ChartError::Nothing { .. }) => Ok(()),
         Err(e) => Err(e.to_string()),
@@ -129,6 +152,5 @@ fn located(diags: &Diagnostics, sources: &SourceMap) -> Result<(), String> {
             }
         }
     }
-    let _ = diags.render(sources);
-    Ok(())
+    shown(&diags.render(sources))
 }

@@ -16,6 +16,7 @@
 //! * [`metric`]: the metric names of SPEC 4.2;
 //! * [`report`]: one module per output format;
 //! * [`chart`]: SVG charts, one module per kind;
+//! * [`display`]: the one rule that makes a user's text safe to show;
 //! * [`cli`] and [`commands`]: the command-line tool over the library.
 
 // No panics on anything a user's input can reach: no unwrap or expect, no
@@ -34,6 +35,7 @@ pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod diff;
+pub mod display;
 pub mod engine;
 pub mod error;
 pub mod expectations;

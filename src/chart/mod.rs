@@ -212,17 +212,16 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Text safe to put in SVG: XML 1.0 forbids most control characters even
-/// escaped, and a scenario name may contain them. Long text is shortened
-/// with an ellipsis.
+/// Text safe to put in SVG: XML 1.0 forbids most control characters, and
+/// U+FFFE and U+FFFF, even escaped, and a scenario name may contain them;
+/// they are shown as [`crate::display::escape`] shows them everywhere
+/// (plotters escapes `&`, `<` and quotes). Long text is shortened with an
+/// ellipsis.
 pub fn clean(text: &str) -> String {
     const MAX: usize = 400;
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX)
-        .collect();
-    if text.chars().count() > MAX {
+    let shown = crate::display::escape(text);
+    let mut out: String = shown.chars().take(MAX).collect();
+    if shown.chars().count() > MAX {
         out.pop();
         out.push('…');
     }

@@ -57,7 +57,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let mut report = String::new();
     let mut results = Vec::new();
     for path in &args.files {
-        let name = path.display().to_string();
+        let name = crate::display::escape(&path.display().to_string()).into_owned();
         let (result, lines) = check_file(path, &name, args)?;
         report.push_str(&lines);
         results.push(result);

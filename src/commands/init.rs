@@ -27,7 +27,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         }
         other => other?,
     }
-    let f = args.file.display();
+    let f = crate::display::escape(&args.file.display().to_string()).into_owned();
     eprintln!(
         "Wrote {f}: a starter scenario with every key explained. Next:\n  \
          pool-model check {f}\n  \

@@ -2,11 +2,14 @@
 //!
 //! `--format table` and `--format markdown` show the same tables; this module
 //! builds them once as [`Grid`]s of formatted cells (money in £m to 1 dp,
-//! shares as percents, counts), and each format only draws them.
+//! shares as percents, counts), and each format only draws them. A user's
+//! text (names, file paths, values in a diff) enters a grid through
+//! [`shown`], so a newline in a name can never pass for a line break.
 
 use rust_decimal::Decimal;
 
 use super::numbers::{count, millions, percent, percent_exact};
+use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
 use crate::scenario::Scenario;
@@ -22,6 +25,17 @@ pub struct Grid {
     pub rows: Vec<Vec<String>>,
     pub first_number: usize,
 }
+
+/// A user's text as a grid shows it: see [`display::escape`].
+pub fn shown(text: &str) -> String {
+    display::escape(text).into_owned()
+}
+
+/// Text with the tool's own line breaks (a two-line header, the two files
+/// a diff names), each line shown through [`display::escape`]. The drawers
+/// pass everything through this or [`shown`] once more, so text that
+/// reached a grid without [`shown`] is still safe (escaping is idempotent).
+pub use display::escape_lines as shown_lines;
 
 impl Grid {
     fn new(title: impl Into<String>, header: Vec<String>, first_number: usize) -> Grid {
@@ -67,7 +81,7 @@ pub fn projection_tables(
         closing.push_str(&npv_range(r));
     }
     ProjectionTables {
-        name: s.name.clone(),
+        name: shown(&s.name),
         subtitle: subtitle(s),
         grids,
         closing,
@@ -140,7 +154,7 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
         pool.rows.push(row);
     }
     let mut header = vec!["Year".to_string()];
-    header.extend(s.partners.iter().map(|x| x.name.clone()));
+    header.extend(s.partners.iter().map(|x| shown(&x.name)));
     let mut partners = Grid::new(format!("Partners' net contribution: {label}"), header, 1);
     for t in 0..p.years.len() {
         let mut row = vec![s.year(t as u32).to_string()];
@@ -284,7 +298,7 @@ fn services_table(s: &Scenario, p: &Projection) -> Grid {
             } else {
                 String::new()
             };
-            let mut row = vec![label, service.name.clone(), millions(y.counterfactual)];
+            let mut row = vec![label, shown(&service.name), millions(y.counterfactual)];
             if any_shift {
                 row.push(if service.shift.is_some() {
                     millions(y.moved)
@@ -313,8 +327,9 @@ fn settings_table(s: &Scenario, p: &Projection, i: usize) -> Grid {
     };
     let lead = s.partners.get(service.lead).map_or("", |x| x.name.as_str());
     let title = format!(
-        "{}: spend and share by care setting after the shift (lead commissioner: {lead})",
-        service.name
+        "{}: spend and share by care setting after the shift (lead commissioner: {})",
+        shown(&service.name),
+        shown(lead)
     );
     let with_people = service.settings.iter().any(|k| k.unit_cost.is_some());
     let mut header = vec!["Year", "Setting", "Spend", "Share"];
@@ -331,7 +346,7 @@ fn settings_table(s: &Scenario, p: &Projection, i: usize) -> Grid {
             };
             let mut row = vec![
                 label,
-                setting.name.clone(),
+                shown(&setting.name),
                 millions(ky.spend),
                 percent(ky.share),
             ];
@@ -356,7 +371,7 @@ fn workforce_table(s: &Scenario, p: &Projection) -> Grid {
     for &i in &employers {
         header.push(format!(
             "Staff: {}",
-            s.partners.get(i).map_or("", |x| x.name.as_str())
+            shown(s.partners.get(i).map_or("", |x| x.name.as_str()))
         ));
     }
     header.extend(["Pay", "Workforce savings", "Redundancy costs"].map(String::from));
@@ -407,10 +422,10 @@ fn partner_table(s: &Scenario, p: &Projection) -> Grid {
             let Some(py) = projection.years.get(year) else {
                 continue;
             };
-            let shown = if i == 0 { label.clone() } else { String::new() };
+            let shown_year = if i == 0 { label.clone() } else { String::new() };
             let mut row = vec![
-                shown,
-                partner.name.clone(),
+                shown_year,
+                shown(&partner.name),
                 millions(py.contribution),
                 millions(py.savings_share),
             ];
@@ -440,17 +455,16 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
     use super::numbers::{exact_for_people, signed_for_people};
     let c = r.comparison;
     let absent = || "(absent)".to_string();
+    let side = |v: &Option<String>| v.as_deref().map_or_else(absent, shown);
     let mut inputs = Grid::new(
         format!("Inputs that differ ({})", c.inputs.len()),
         vec!["Input".into(), "A".into(), "B".into()],
         3,
     );
     for i in &c.inputs {
-        inputs.rows.push(vec![
-            i.key.clone(),
-            i.a.clone().unwrap_or_else(absent),
-            i.b.clone().unwrap_or_else(absent),
-        ]);
+        inputs
+            .rows
+            .push(vec![shown(&i.key), side(&i.a), side(&i.b)]);
     }
     let mut results = Grid::new(
         format!("Results that differ ({}), largest first", c.results.len()),
@@ -467,8 +481,8 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
             } else {
                 x.year.clone()
             },
-            x.name(),
-            x.case.clone(),
+            shown(&x.name()),
+            shown(&x.case),
             show(x.a),
             show(x.b),
             x.difference()
@@ -503,7 +517,10 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
     ProjectionTables {
         name: format!(
             "A: {} ({})\nB: {} ({})",
-            r.a_file, r.a.name, r.b_file, r.b.name
+            shown(r.a_file),
+            shown(&r.a.name),
+            shown(r.b_file),
+            shown(&r.b.name)
         ),
         subtitle: "Central case compared as printed: money to the penny, shares to 6 dp.".into(),
         grids,
@@ -540,7 +557,7 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             .map_or(crate::scenario::values::Kind::Number, |p| p.kind);
         grid.rows.push(vec![
             (i + 1).to_string(),
-            bar.name.clone(),
+            shown(&bar.name),
             input_for_people(bar.low, kind),
             input_for_people(bar.high, kind),
             millions(bar.at_low.cumulative),
@@ -561,7 +578,7 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
         format!("{} ranged value(s).", t.bars.len())
     };
     ProjectionTables {
-        name: s.name.clone(),
+        name: shown(&s.name),
         subtitle,
         grids: if t.bars.is_empty() {
             Vec::new()

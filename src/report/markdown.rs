@@ -4,15 +4,27 @@
 //! Each table has a numbered caption line naming the scenario and its base
 //! year; number columns are right-aligned (`---:`); cells are padded so the
 //! raw text reads as a table too.
+//!
+//! A user's text arrives made safe by [`crate::display::escape`] (no
+//! newline, control or bidi character is left to break a row or start a
+//! heading); [`escape`] then backslash-escapes every character that GitHub
+//! would read as a cell border, emphasis, code, a link, HTML, an entity,
+//! strikethrough, maths or a heading's closing hashes.
 
-use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables};
+use super::grid::{
+    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown, shown_lines,
+};
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct MarkdownPrinter;
 
 impl Printer for MarkdownPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        let context = format!(
+            "{}, base year {}",
+            shown(&r.scenario.name),
+            r.scenario.start
+        );
         render(
             &projection_tables(r.scenario, r.central, r.ranges),
             &context,
@@ -20,33 +32,40 @@ impl Printer for MarkdownPrinter {
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
-        let context = format!("{} compared with {}", r.b_file, r.a_file);
+        let context = format!("{} compared with {}", shown(r.b_file), shown(r.a_file));
         render(&diff_tables(r), &context)
     }
 
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
-        let context = format!("{}, base year {}", r.scenario.name, r.scenario.start);
+        let context = format!(
+            "{}, base year {}",
+            shown(&r.scenario.name),
+            r.scenario.start
+        );
         render(&sensitivity_tables(r), &context)
     }
 }
 
 fn render(tables: &ProjectionTables, context: &str) -> String {
+    // The name's own line breaks (a diff names two files) are the tool's;
+    // a user's newline was escaped when the name was built.
+    let heading: Vec<String> = shown_lines(&tables.name).split('\n').map(escape).collect();
     let mut out = format!(
         "## {}\n\n{}\n",
-        escape(&tables.name).replace('\n', "  \n"),
-        tables.subtitle
+        heading.join("  \n"),
+        shown_lines(&tables.subtitle)
     );
     for (n, grid) in tables.grids.iter().enumerate() {
         out.push_str(&format!(
             "\n**Table {}. {}.** {}.\n\n",
             n + 1,
-            escape(&grid.title),
-            escape(context)
+            escape(&shown(&grid.title)),
+            escape(&shown(context))
         ));
         out.push_str(&draw(grid));
     }
     out.push('\n');
-    out.push_str(&tables.closing);
+    out.push_str(&shown_lines(&tables.closing));
     out.push('\n');
     out
 }
@@ -55,7 +74,10 @@ fn render(tables: &ProjectionTables, context: &str) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\') {
+        if matches!(
+            c,
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '\\' | '&' | '~' | '$' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -80,11 +102,15 @@ fn one_line(header: &str) -> String {
 
 /// Draws a grid as a GFM table with padded, aligned columns.
 pub fn draw(grid: &Grid) -> String {
-    let header: Vec<String> = grid.header.iter().map(|h| escape(&one_line(h))).collect();
+    let header: Vec<String> = grid
+        .header
+        .iter()
+        .map(|h| escape(&one_line(&shown_lines(h))))
+        .collect();
     let rows: Vec<Vec<String>> = grid
         .rows
         .iter()
-        .map(|r| r.iter().map(|c| escape(c)).collect())
+        .map(|r| r.iter().map(|c| escape(&shown(c))).collect())
         .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -160,5 +186,39 @@ mod tests {
     #[test]
     fn pipes_in_names_are_escaped() {
         assert_eq!(escape("A|B"), "A\\|B");
+    }
+
+    #[test]
+    fn text_that_reached_a_grid_raw_is_still_drawn_escaped() {
+        let grid = Grid {
+            title: "T\nT".into(),
+            header: vec!["Name\u{202E}".into(), "Net\nsavings".into()],
+            rows: vec![vec!["a\n# b".into(), "£1.0m".into()]],
+            first_number: 1,
+        };
+        assert_eq!(
+            draw(&grid),
+            "| Name\\\\u202E | Net savings |\n| :---------- | ----------: |\n| a\\\\n\\# b    |       £1.0m |\n"
+        );
+        let tables = ProjectionTables {
+            name: "A\u{1b}\nB".into(),
+            subtitle: String::new(),
+            grids: vec![grid],
+            closing: String::new(),
+        };
+        let out = render(&tables, "c\n## d");
+        assert!(out.starts_with("## A\\\\u001B  \nB\n"), "{out}");
+        assert!(
+            out.contains("**Table 1. T\\\\nT.** c\\\\n\\#\\# d."),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn entities_strikethrough_maths_and_closing_hashes_are_escaped() {
+        assert_eq!(
+            escape("&amp; ~~x~~ $y$ #"),
+            "\\&amp; \\~\\~x\\~\\~ \\$y\\$ \\#"
+        );
     }
 }

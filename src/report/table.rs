@@ -6,7 +6,9 @@
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
-use super::grid::{Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables};
+use super::grid::{
+    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown, shown_lines,
+};
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct TablePrinter;
@@ -26,16 +28,20 @@ impl Printer for TablePrinter {
 }
 
 fn render(tables: &ProjectionTables) -> String {
-    let mut out = format!("{}\n{}\n", tables.name, tables.subtitle);
+    let mut out = format!(
+        "{}\n{}\n",
+        shown_lines(&tables.name),
+        shown_lines(&tables.subtitle)
+    );
     for grid in &tables.grids {
         out.push('\n');
-        out.push_str(&grid.title);
+        out.push_str(&shown(&grid.title));
         out.push('\n');
         out.push_str(&draw(grid));
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&tables.closing);
+    out.push_str(&shown_lines(&tables.closing));
     out.push('\n');
     out
 }
@@ -47,9 +53,9 @@ pub fn draw(grid: &Grid) -> String {
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
         .set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(grid.header.clone());
+    t.set_header(grid.header.iter().map(|h| shown_lines(h)));
     for row in &grid.rows {
-        t.add_row(row.clone());
+        t.add_row(row.iter().map(|c| shown(c)));
     }
     for i in grid.first_number..grid.header.len() {
         if let Some(c) = t.column_mut(i) {
@@ -57,4 +63,36 @@ pub fn draw(grid: &Grid) -> String {
         }
     }
     t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_reached_a_grid_raw_is_still_drawn_escaped() {
+        let grid = Grid {
+            title: "T\u{1b}[2J".into(),
+            header: vec!["Name\u{202E}".into(), "Two-line\nheader".into()],
+            rows: vec![vec!["a\nb\u{7}".into(), "£1.0m".into()]],
+            first_number: 1,
+        };
+        let drawn = draw(&grid);
+        assert!(drawn.contains("Name\\u202E"), "{drawn}");
+        assert!(drawn.contains("a\\nb\\u0007"), "{drawn}");
+        // The header's own line break still makes two lines.
+        assert!(drawn.contains("Two-line") && !drawn.contains("Two-line\\n"));
+        let tables = ProjectionTables {
+            name: "A\u{1b}]0;x\u{7}".into(),
+            subtitle: String::new(),
+            grids: vec![grid],
+            closing: "c\r".into(),
+        };
+        let out = render(&tables);
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && crate::display::is_unsafe(c)),
+            "{out:?}"
+        );
+    }
 }

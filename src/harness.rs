@@ -35,11 +35,23 @@ pub const DRAWS: u64 = 64;
 /// Runs everything on `bytes`. `Err` describes a broken contract (a
 /// diagnostic without a location); a panic is a broken contract too.
 pub fn exercise(bytes: &[u8]) -> Result<(), String> {
-    let files = [(INPUT, bytes), ("birmingham.toml", BASE.as_bytes())];
+    exercise_files(&[(INPUT, bytes), ("birmingham.toml", BASE.as_bytes())])
+}
+
+/// [`exercise`] with a set of files in memory (path, bytes), the first
+/// being the scenario read; the others are there for `extends` to find or
+/// to be refused (a path outside the pretend current folder, `/memory`).
+pub fn exercise_files(files: &[(&str, &[u8])]) -> Result<(), String> {
+    let Some((input, _)) = files.first() else {
+        return Ok(());
+    };
     let mut sources = SourceMap::new();
-    let loaded = match load_from(&Memory(&files), Path::new(INPUT), &[], &mut sources) {
+    let loaded = match load_from(&Memory(files), Path::new(input), &[], &mut sources) {
         Ok(l) => l,
-        Err(diags) => return located(&diags, &sources),
+        Err(diags) => {
+            unquoted(&diags.render(&sources), files)?;
+            return located(&diags, &sources);
+        }
     };
     let s = &loaded.scenario;
     let central = match project(s, &Values::central(s)) {
@@ -99,8 +111,8 @@ pub fn exercise(bytes: &[u8]) -> Result<(), String> {
         return Err("a scenario differs from itself".to_string());
     }
     let report = DiffReport {
-        a_file: INPUT,
-        b_file: INPUT,
+        a_file: input,
+        b_file: input,
         a: s,
         b: s,
         comparison: &comparison,
@@ -135,6 +147,29 @@ fn drawn(chart: Result<String, ChartError>) -> Result<(), String> {
     }
 }
 
+/// No line of a file a base may not come from (outside the pretend
+/// current folder, or not named `.toml`) reaches a diagnostic.
+fn unquoted(rendered: &str, files: &[(&str, &[u8])]) -> Result<(), String> {
+    let input = files
+        .first()
+        .map(|(_, b)| String::from_utf8_lossy(b))
+        .unwrap_or_default();
+    let forbidden = files.iter().skip(1).filter(|(path, _)| {
+        path.starts_with('/') || path.starts_with("..") || !path.ends_with(".toml")
+    });
+    for (path, bytes) in forbidden {
+        let text = String::from_utf8_lossy(bytes);
+        if let Some(line) = text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() >= 8 && rendered.contains(l) && !input.contains(l))
+        {
+            return Err(format!("a diagnostic quotes {path}: `{line}`"));
+        }
+    }
+    Ok(())
+}
+
 /// Every diagnostic must point somewhere, and render.
 fn located(diags: &Diagnostics, sources: &SourceMap) -> Result<(), String> {
     if diags.is_empty() {
@@ -153,4 +188,30 @@ fn located(diags: &Diagnostics, sources: &SourceMap) -> Result<(), String> {
         }
     }
     shown(&diags.render(sources))
+}
+
+/// Every parser of SPEC 2.1's value syntax on `text`, for the `values`
+/// fuzz target: each gives a value or an error with a help line, never a
+/// panic, and a range it accepts is ordered.
+pub fn values(text: &str) -> Result<(), String> {
+    use crate::scenario::values::{
+        FinancialYear, Kind, Uncertain, parse_money, parse_number, parse_percent, parse_uncertain,
+    };
+    let _ = parse_money(text);
+    let _ = parse_percent(text);
+    let _ = parse_number(text);
+    let _ = text.parse::<FinancialYear>();
+    for kind in [Kind::Money, Kind::Percent, Kind::Number] {
+        match parse_uncertain(text, kind) {
+            Ok(Uncertain::Range(r)) if !(r.low <= r.central && r.central <= r.high) => {
+                return Err(format!("`{text}` gave a range out of order: {r:?}"));
+            }
+            Ok(_) => {}
+            Err(e) if e.help.is_none() && e.message.is_empty() => {
+                return Err(format!("`{text}` gave an empty error"));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }

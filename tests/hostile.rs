@@ -151,3 +151,67 @@ proptest! {
         holds(mutate(text, &edits).as_bytes())?;
     }
 }
+
+/// Text shaped like SPEC 2.1's values, near their edges: 28 and 29
+/// digits, many decimals, suffixes, percents, ranges whose ends sum past
+/// the decimal limit.
+fn value_text() -> impl Strategy<Value = String> {
+    let number = "-?£?[0-9,]{1,30}(\\.[0-9]{0,32})?(k|m|bn|%)?";
+    prop_oneof![
+        ".{0,40}",
+        number,
+        (number, number).prop_map(|(a, b)| format!("{a} to {b}")),
+        Just("79228162514264337593543950334 to 79228162514264337593543950335".to_string()),
+        Just("-79228162514264337593543950335 to -79228162514264337593543950334".to_string()),
+        Just("1.234567890123456789012345678% to 2%".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// Issue 26: a range whose ends sum past the decimal limit panicked.
+    #[test]
+    fn any_value_text_gives_a_value_or_a_helpful_error(text in value_text()) {
+        pool_model::harness::values(&text).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// Where a variant's base may be, in memory: beside it, below it, above
+/// the folder the run starts in, at an absolute path, or not a .toml file.
+const BASE_PATHS: [&str; 6] = [
+    "birmingham.toml",
+    "sub/base.toml",
+    "../outside.toml",
+    "/etc/secret.toml",
+    "notes.txt",
+    "missing.toml",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+    /// Variants of mutated shipped scenarios extending bases anywhere:
+    /// results, or located errors that never quote a base outside the
+    /// folders allowed.
+    #[test]
+    fn variants_of_bases_anywhere_give_results_or_located_errors(
+        which in 0usize..64,
+        base in 0usize..6,
+        edits in prop::collection::vec(edit(), 0..4),
+    ) {
+        let texts = shipped();
+        let text = &texts[which % texts.len()];
+        let variant = format!("extends = {:?}\n{}", BASE_PATHS[base], mutate(text, &edits));
+        let secret = b"password = \"hunter2\" # never shown\n";
+        let birmingham = pool_model::harness::BASE.as_bytes();
+        let files: [(&str, &[u8]); 5] = [
+            ("input.toml", variant.as_bytes()),
+            ("birmingham.toml", birmingham),
+            ("sub/base.toml", birmingham),
+            ("../outside.toml", secret),
+            ("/etc/secret.toml", secret),
+        ];
+        pool_model::harness::exercise_files(&files).map_err(TestCaseError::fail)?;
+    }
+}

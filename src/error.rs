@@ -16,6 +16,7 @@
 
 use std::fmt::Write as _;
 
+use crate::limits::MAX_SHOWN_ERRORS;
 use crate::source::{Loc, SourceKind, SourceMap};
 
 /// Where a diagnostic points.
@@ -182,41 +183,58 @@ const WINDOW_MARGIN: usize = 60;
 const MAX_CARETS: usize = 80;
 
 impl Snippet {
+    /// Costs time in the window shown, not in the length of the line or
+    /// of the span, so a report on a 4 MB line stays fast.
     fn new(sources: &SourceMap, loc: Loc) -> Option<Snippet> {
         let file = sources.get(loc.file)?;
         let start = file.position(loc.start);
-        let chars: Vec<char> = file.line_text(start.line - 1).chars().collect();
+        let line = file.line_text(start.line - 1);
+        let line_start = file.line_start(start.line - 1);
+        let line_chars = file.chars_between(line_start, line_start + line.len());
         let col = start.column - 1;
-        let span_chars = file
-            .text()
-            .get(loc.start..loc.end)
-            .map_or(0, |s| s.split('\n').next().unwrap_or("").chars().count());
+        let span_chars = file.text().get(loc.start..loc.end).map_or(0, |s| {
+            s.chars()
+                .take_while(|&c| c != '\n')
+                .take(MAX_CARETS)
+                .count()
+        });
         let mut caret_len = span_chars.clamp(1, MAX_CARETS);
-        let (from, to) = if chars.len() > MAX_SHOWN_LINE {
+        let (from, to) = if line_chars > MAX_SHOWN_LINE {
             (
                 col.saturating_sub(WINDOW_MARGIN),
-                (col + caret_len + WINDOW_MARGIN).min(chars.len()),
+                (col + caret_len + WINDOW_MARGIN).min(line_chars),
             )
         } else {
-            (0, chars.len())
+            (0, line_chars)
         };
-        let shown: String = chars.get(from..to).unwrap_or(&[]).iter().collect();
-        let mut line = String::new();
-        let mut caret_offset: String = chars
-            .get(from..col.min(chars.len()).max(from))
-            .unwrap_or(&[])
+        // The window's characters: from the caret's byte, walk back to
+        // `from` and on to `to`.
+        let at = line_start.max(loc.start.min(line_start + line.len())) - line_start;
+        let at = (0..=at)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        let (head, tail) = line.split_at(at);
+        let before: Vec<char> = head.chars().rev().take(col - from).collect();
+        let after = tail.chars().take(to.saturating_sub(col));
+        let mut line_shown = String::new();
+        if from > 0 {
+            line_shown.push('…');
+        }
+        line_shown.extend(before.iter().rev());
+        line_shown.extend(after);
+        if to < line_chars {
+            line_shown.push('…');
+        }
+        let mut caret_offset: String = before
             .iter()
+            .rev()
             .map(|&c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         if from > 0 {
-            line.push('…');
             caret_offset.insert(0, ' ');
         }
-        line.push_str(&shown);
-        if to < chars.len() {
-            line.push('…');
-        }
-        if col >= chars.len() {
+        if col >= line_chars {
             caret_len = 1;
         }
         let label = match file.kind() {
@@ -225,7 +243,7 @@ impl Snippet {
         };
         Some(Snippet {
             label,
-            line,
+            line: line_shown,
             caret_offset,
             caret_len,
         })
@@ -247,50 +265,94 @@ impl Snippet {
 }
 
 /// Every diagnostic found in one pass, in file order.
+///
+/// A hostile file can hold hundreds of thousands of problems; only the first
+/// [`MAX_SHOWN_ERRORS`] in file order are ever shown, so only a bounded
+/// number are kept: whenever [`TRIM_AT`] are held, they are sorted and all
+/// but the earliest [`MAX_SHOWN_ERRORS`] are counted and dropped. Memory
+/// stays bounded and the whole collection is O(n log n).
 #[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
-#[error("{} error(s) in the input", .0.len())]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+#[error("{} error(s) in the input", .kept.len() + .dropped + .merged)]
+pub struct Diagnostics {
+    /// The earliest diagnostics found so far (in file order once sorted).
+    kept: Vec<Diagnostic>,
+    /// Diagnostics found but dropped: each later in file order than at
+    /// least [`MAX_SHOWN_ERRORS`] kept ones.
+    dropped: usize,
+    /// Exact repeats merged while trimming: counted until [`Diagnostics::finish`]
+    /// so that [`Diagnostics::len`] never falls while problems are collected.
+    merged: usize,
+}
+
+/// How many diagnostics are held before the later ones are dropped.
+const TRIM_AT: usize = 20 * MAX_SHOWN_ERRORS;
 
 impl Diagnostics {
     pub fn new() -> Self {
-        Diagnostics(Vec::new())
+        Diagnostics::default()
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        self.kept.push(diagnostic);
+        if self.kept.len() >= TRIM_AT {
+            self.trim();
+        }
+    }
+
+    /// Keeps the earliest [`MAX_SHOWN_ERRORS`] distinct diagnostics and
+    /// counts the rest.
+    fn trim(&mut self) {
+        self.sort_and_merge();
+        if self.kept.len() > MAX_SHOWN_ERRORS {
+            self.dropped += self.kept.len() - MAX_SHOWN_ERRORS;
+            self.kept.truncate(MAX_SHOWN_ERRORS);
+        }
+    }
+
+    fn sort_and_merge(&mut self) {
+        self.kept.sort_by_cached_key(|d| match &d.place {
+            Place::Nowhere => (0, None),
+            Place::File(_) => (1, None),
+            Place::At(loc) => (2, Some((loc.file, loc.start, loc.end))),
+        });
+        let before = self.kept.len();
+        self.kept.dedup();
+        self.merged += before - self.kept.len();
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
+    /// How many problems were found (before [`Diagnostics::finish`], exact
+    /// repeats included, so it only grows while problems are collected).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.kept.len() + self.dropped + self.merged
     }
 
+    /// The diagnostics kept: all of them when there are fewer than a
+    /// thousand or so, else at least the first [`MAX_SHOWN_ERRORS`].
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter()
+        self.kept.iter()
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+        self.dropped += other.dropped;
+        self.merged += other.merged;
+        for d in other.kept {
+            self.push(d);
+        }
     }
 
     /// Sorts into file order and drops exact repeats.
     pub fn finish(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| match &d.place {
-                Place::Nowhere => (0, None),
-                Place::File(_) => (1, None),
-                Place::At(loc) => (2, Some((loc.file, loc.start, loc.end))),
-            };
-            key(a).cmp(&key(b))
-        });
-        self.0.dedup();
+        self.sort_and_merge();
+        self.merged = 0;
         self
     }
 
-    /// Renders every diagnostic, then a count when there are several.
+    /// Renders the first [`MAX_SHOWN_ERRORS`] diagnostics, then a count
+    /// when there are several.
     pub fn render(&self, sources: &SourceMap) -> String {
         self.render_all(sources, false)
     }
@@ -302,7 +364,7 @@ impl Diagnostics {
 
     fn render_all(&self, sources: &SourceMap, colour: bool) -> String {
         let mut out = String::new();
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.kept.iter().take(MAX_SHOWN_ERRORS).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
@@ -312,8 +374,16 @@ impl Diagnostics {
                 d.render(sources)
             });
         }
-        if self.0.len() > 1 {
-            let _ = writeln!(out, "\nerror: {} problems found", self.0.len());
+        let total = self.len();
+        let shown = self.kept.len().min(MAX_SHOWN_ERRORS);
+        if total > shown {
+            let _ = writeln!(
+                out,
+                "\nerror: and {} more problems (the first {shown} of {total} are shown)",
+                total - shown
+            );
+        } else if total > 1 {
+            let _ = writeln!(out, "\nerror: {total} problems found");
         }
         out
     }
@@ -321,7 +391,9 @@ impl Diagnostics {
 
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
-        Diagnostics(vec![d])
+        let mut diags = Diagnostics::new();
+        diags.push(d);
+        diags
     }
 }
 
@@ -378,6 +450,30 @@ mod tests {
         let out = Diagnostic::at(Loc::new(id, at, at + 1), "bad").render(&map);
         assert!(out.len() < 600, "{out}");
         assert!(out.contains("1:100011"));
+    }
+
+    #[test]
+    fn only_the_first_problems_in_file_order_are_shown_then_a_count() {
+        let mut map = SourceMap::new();
+        let text = "x = 1\n".repeat(10_000);
+        let id = map.add_file("s.toml", text);
+        let mut diags = Diagnostics::new();
+        // Pushed last line first: the report is still in file order.
+        for line in (0..10_000).rev() {
+            diags.push(Diagnostic::at(Loc::new(id, line * 6, line * 6 + 1), "bad"));
+        }
+        diags.push(Diagnostic::at(Loc::new(id, 6, 7), "bad"));
+        assert_eq!(diags.len(), 10_001);
+        let diags = diags.finish();
+        let out = diags.render(&map);
+        assert_eq!(out.matches("error: s.toml:").count(), MAX_SHOWN_ERRORS);
+        assert!(out.starts_with("error: s.toml:1:1: bad"), "{out}");
+        assert!(out.contains("error: s.toml:50:1: bad"), "{out}");
+        assert!(!out.contains("error: s.toml:51:1: bad"), "{out}");
+        assert!(
+            out.ends_with("error: and 9950 more problems (the first 50 of 10000 are shown)\n"),
+            "{out}"
+        );
     }
 
     #[test]

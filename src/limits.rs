@@ -54,3 +54,7 @@ pub fn model_size(s: &crate::scenario::Scenario) -> u64 {
         + s.partners.len() * s.services.len();
     u64::from(s.horizon) * per_year as u64
 }
+
+/// Most errors shown for one file: the first this many in file order,
+/// then a line counting the rest.
+pub const MAX_SHOWN_ERRORS: usize = 50;

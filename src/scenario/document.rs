@@ -234,6 +234,6 @@ mod tests {
         let mut diags = Diagnostics::new();
         let t = parse(text, id, &mut diags).unwrap();
         assert_eq!(t.get("a").unwrap().kind, NodeKind::Invalid);
-        assert_eq!(diags.0[0].loc().unwrap().start, 4);
+        assert_eq!(diags.iter().next().unwrap().loc().unwrap().start, 4);
     }
 }

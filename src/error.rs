@@ -38,34 +38,53 @@ pub struct Diagnostic {
     pub help: Vec<String>,
 }
 
+/// Longest message or help line kept, in characters: one that quotes a
+/// megabyte of the user's text is shortened in the middle.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// `text` with its middle replaced by ` … ` when it is longer than
+/// [`MAX_MESSAGE_CHARS`].
+fn clipped(text: String) -> String {
+    let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) else {
+        return text;
+    };
+    let head = text
+        .char_indices()
+        .nth(MAX_MESSAGE_CHARS * 2 / 3)
+        .map_or(cut, |(i, _)| i);
+    let tail_chars = MAX_MESSAGE_CHARS / 3 - 3;
+    let tail = text
+        .char_indices()
+        .rev()
+        .nth(tail_chars - 1)
+        .map_or(text.len(), |(i, _)| i);
+    format!("{} … {}", &text[..head], &text[tail.max(head)..])
+}
+
 impl Diagnostic {
-    pub fn at(loc: Loc, message: impl Into<String>) -> Self {
+    fn new(place: Place, message: String) -> Self {
         Diagnostic {
-            place: Place::At(loc),
-            message: message.into(),
+            place,
+            message: clipped(message),
             help: Vec::new(),
         }
+    }
+
+    pub fn at(loc: Loc, message: impl Into<String>) -> Self {
+        Diagnostic::new(Place::At(loc), message.into())
     }
 
     pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            place: Place::File(path.into()),
-            message: message.into(),
-            help: Vec::new(),
-        }
+        Diagnostic::new(Place::File(path.into()), message.into())
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
-        Diagnostic {
-            place: Place::Nowhere,
-            message: message.into(),
-            help: Vec::new(),
-        }
+        Diagnostic::new(Place::Nowhere, message.into())
     }
 
     /// Adds a help line (shown as `= help: ...`).
     pub fn help(mut self, text: impl Into<String>) -> Self {
-        self.help.push(text.into());
+        self.help.push(clipped(text.into()));
         self
     }
 
@@ -282,6 +301,9 @@ pub struct Diagnostics {
     /// Exact repeats merged while trimming: counted until [`Diagnostics::finish`]
     /// so that [`Diagnostics::len`] never falls while problems are collected.
     merged: usize,
+    /// After a trim, the place of the last diagnostic kept: one placed
+    /// later can never be shown.
+    horizon: Option<Loc>,
 }
 
 /// How many diagnostics are held before the later ones are dropped.
@@ -306,7 +328,21 @@ impl Diagnostics {
         if self.kept.len() > MAX_SHOWN_ERRORS {
             self.dropped += self.kept.len() - MAX_SHOWN_ERRORS;
             self.kept.truncate(MAX_SHOWN_ERRORS);
+            self.horizon = self.kept.last().and_then(Diagnostic::loc);
         }
+    }
+
+    /// Counts a problem at `loc` without building it, when it could never
+    /// be shown (so many earlier problems are already held): `true` if so.
+    /// Lets a reader facing a million unknown keys skip their messages.
+    pub fn count_if_unshown(&mut self, loc: Loc) -> bool {
+        let beyond = self
+            .horizon
+            .is_some_and(|h| (loc.file, loc.start, loc.end) > (h.file, h.start, h.end));
+        if beyond {
+            self.dropped += 1;
+        }
+        beyond
     }
 
     fn sort_and_merge(&mut self) {
@@ -403,9 +439,13 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: a word far
+        // longer than every candidate (a 1 MB key) costs nothing to rule out.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -474,6 +514,31 @@ mod tests {
             out.ends_with("error: and 9950 more problems (the first 50 of 10000 are shown)\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_message_quoting_a_megabyte_is_shortened_in_the_middle() {
+        let d = Diagnostic::usage(format!(
+            "unknown key `{}` in [scenario]",
+            "k".repeat(1 << 20)
+        ))
+        .help("x".repeat(1 << 20));
+        assert!(
+            d.message.chars().count() <= MAX_MESSAGE_CHARS + 3,
+            "{}",
+            d.message
+        );
+        assert!(d.message.starts_with("unknown key `kkk"));
+        assert!(d.message.ends_with("kkk` in [scenario]"));
+        assert!(d.message.contains(" … "));
+        assert!(d.help[0].chars().count() <= MAX_MESSAGE_CHARS + 3);
+        let short = Diagnostic::usage("é".repeat(MAX_MESSAGE_CHARS));
+        assert_eq!(short.message, "é".repeat(MAX_MESSAGE_CHARS));
+    }
+
+    #[test]
+    fn a_word_far_longer_than_every_candidate_suggests_nothing() {
+        assert_eq!(did_you_mean(&"k".repeat(1 << 20), ["name", "kind"]), None);
     }
 
     #[test]

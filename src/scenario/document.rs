@@ -9,6 +9,7 @@
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::limits::MAX_TOML_TOKENS;
 use crate::source::{FileId, Loc};
 
 /// A TOML value and where it was written.
@@ -95,6 +96,19 @@ impl Table {
 /// give `None`: a half-parsed file would only produce misleading follow-on
 /// errors.
 pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table> {
+    if let Some(at) = past_token_limit(text) {
+        diags.push(
+            Diagnostic::at(
+                Loc::new(file, at.start, at.end),
+                format!(
+                    "the file has more than {MAX_TOML_TOKENS} TOML tokens (keys, values, \
+                     brackets, commas, spaces and line ends); the limit is passed here"
+                ),
+            )
+            .help("a scenario at every documented limit has about 540,000: see docs/limits.md"),
+        );
+        return None;
+    }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for error in errors {
@@ -118,6 +132,15 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table>
         diags,
     };
     Some(converter.table(root.get_ref()))
+}
+
+/// The span of the token past [`MAX_TOML_TOKENS`], if the text has that
+/// many. Counting costs one pass and no memory; parsing holds every token,
+/// event and value at once (about 100 bytes a token), so a file of four
+/// million one-byte values would take gigabytes.
+fn past_token_limit(text: &str) -> Option<std::ops::Range<usize>> {
+    let token = toml_parser::Source::new(text).lex().nth(MAX_TOML_TOKENS)?;
+    Some(token.span().start()..token.span().end())
 }
 
 /// Converts one parsed TOML value whose spans start `offset` bytes into

@@ -239,3 +239,27 @@ fn a_file_of_a_million_tokens_is_refused_before_it_is_parsed() {
     assert!(ran.stderr.len() < 2_000, "{} bytes", ran.stderr.len());
     assert!(ran.stdout.contains("invalid (1 error(s)"), "{}", ran.stdout);
 }
+
+#[test]
+fn a_scenario_and_its_base_share_one_token_limit() {
+    // 600,000 tokens each: either alone is read, together they are refused.
+    let values = "0,".repeat(300_000);
+    let base = format!("{BASE}\n[[cost]]\nname = \"c\"\namounts = [{values}0]\n");
+    let variant =
+        format!("extends = \"base.toml\"\n\n[[variance]]\nname = \"v\"\namounts = [{values}0]\n");
+    let ran = Test::new()
+        .file("base.toml", &base)
+        .file("s.toml", &variant)
+        .args(&["check", "s.toml"])
+        .run()
+        .status(2)
+        .stderr_has("error: base.toml:")
+        .stderr_has("this file and the files extending it have more than 1000000 TOML tokens");
+    assert!(ran.stderr.len() < 2_000, "{} bytes", ran.stderr.len());
+    Test::new()
+        .file("base.toml", &base)
+        .args(&["check", "base.toml"])
+        .run()
+        .status(2)
+        .stderr_has("too many amounts: at most 50 (this is number 51)");
+}

@@ -96,18 +96,37 @@ impl Table {
 /// give `None`: a half-parsed file would only produce misleading follow-on
 /// errors.
 pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table> {
-    if let Some(at) = past_token_limit(text) {
-        diags.push(
-            Diagnostic::at(
-                Loc::new(file, at.start, at.end),
-                format!(
-                    "the file has more than {MAX_TOML_TOKENS} TOML tokens (keys, values, \
-                     brackets, commas, spaces and line ends); the limit is passed here"
-                ),
-            )
-            .help("a scenario at every documented limit has about 540,000: see docs/limits.md"),
-        );
-        return None;
+    parse_within(text, file, &mut MAX_TOML_TOKENS.clone(), diags)
+}
+
+/// [`parse`] with `budget` TOML tokens left (a scenario and the files it
+/// extends share [`MAX_TOML_TOKENS`]); this file's tokens are taken from it.
+pub fn parse_within(
+    text: &str,
+    file: FileId,
+    budget: &mut usize,
+    diags: &mut Diagnostics,
+) -> Option<Table> {
+    match count_tokens(text, *budget) {
+        Ok(n) => *budget -= n,
+        Err(at) => {
+            let what = if *budget < MAX_TOML_TOKENS {
+                "this file and the files extending it have"
+            } else {
+                "the file has"
+            };
+            diags.push(
+                Diagnostic::at(
+                    Loc::new(file, at.start, at.end),
+                    format!(
+                        "{what} more than {MAX_TOML_TOKENS} TOML tokens (keys, values, \
+                         brackets, commas, spaces and line ends); the limit is passed here"
+                    ),
+                )
+                .help("a scenario at every documented limit has about 540,000: see docs/limits.md"),
+            );
+            return None;
+        }
     }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -134,13 +153,19 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table>
     Some(converter.table(root.get_ref()))
 }
 
-/// The span of the token past [`MAX_TOML_TOKENS`], if the text has that
-/// many. Counting costs one pass and no memory; parsing holds every token,
-/// event and value at once (about 100 bytes a token), so a file of four
-/// million one-byte values would take gigabytes.
-fn past_token_limit(text: &str) -> Option<std::ops::Range<usize>> {
-    let token = toml_parser::Source::new(text).lex().nth(MAX_TOML_TOKENS)?;
-    Some(token.span().start()..token.span().end())
+/// How many TOML tokens the text has, or the span of the token past
+/// `budget`. Counting costs one pass and no memory; parsing holds every
+/// token, event and value at once (100 bytes a token or more), so a file
+/// of four million one-byte values would take gigabytes.
+fn count_tokens(text: &str, budget: usize) -> Result<usize, std::ops::Range<usize>> {
+    let mut count = 0;
+    for token in toml_parser::Source::new(text).lex() {
+        if count == budget {
+            return Err(token.span().start()..token.span().end());
+        }
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Converts one parsed TOML value whose spans start `offset` bytes into

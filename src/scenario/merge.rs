@@ -22,7 +22,7 @@ use super::document::{self, Entry, Node, NodeKind, Table};
 use super::read_source;
 use crate::error::Diagnostic as D;
 use crate::error::{Diagnostic, Diagnostics, list_ids};
-use crate::limits::MAX_EXTENDS_DEPTH;
+use crate::limits::{MAX_EXTENDS_DEPTH, MAX_TOML_TOKENS};
 use crate::source::{Loc, SourceMap};
 
 /// The identity key of each top-level array of tables.
@@ -107,7 +107,8 @@ pub fn load_document_from(
     diags: &mut Diagnostics,
 ) -> Option<(Table, Loc)> {
     let mut chain = Vec::new();
-    load_chain(files, path, None, sources, diags, &mut chain)
+    let mut tokens = MAX_TOML_TOKENS;
+    load_chain(files, path, None, sources, diags, &mut chain, &mut tokens)
 }
 
 /// Reads a scenario file on disk and every file it extends.
@@ -126,6 +127,7 @@ fn load_chain(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, String)>,
+    tokens: &mut usize,
 ) -> Option<(Table, Loc)> {
     let file = match files.read(path, sources) {
         Ok(file) => file,
@@ -156,7 +158,7 @@ fn load_chain(
         .get(file)
         .map(|f| f.text().to_string())
         .unwrap_or_default();
-    let mut root = document::parse(&text, file, diags)?;
+    let mut root = document::parse_within(&text, file, tokens, diags)?;
     let top = Loc::file_start(file);
     let Some(extends) = root.remove("extends") else {
         return Some((root, top));
@@ -211,7 +213,7 @@ fn load_chain(
         return None;
     }
     chain.push((base_key, base_path.display().to_string()));
-    let base = load_chain(files, &base_path, Some(at), sources, diags, chain);
+    let base = load_chain(files, &base_path, Some(at), sources, diags, chain, tokens);
     chain.pop();
     let (mut base, _) = base?;
     base.remove("expect");

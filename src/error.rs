@@ -22,6 +22,7 @@
 use std::fmt::Write as _;
 
 use crate::display;
+use crate::limits::MAX_SHOWN_ERRORS;
 use crate::source::{Loc, SourceKind, SourceMap};
 
 /// Where a diagnostic points.
@@ -43,34 +44,53 @@ pub struct Diagnostic {
     pub help: Vec<String>,
 }
 
+/// Longest message or help line kept, in characters: one that quotes a
+/// megabyte of the user's text is shortened in the middle.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// `text` with its middle replaced by ` … ` when it is longer than
+/// [`MAX_MESSAGE_CHARS`].
+fn clipped(text: String) -> String {
+    let Some((cut, _)) = text.char_indices().nth(MAX_MESSAGE_CHARS) else {
+        return text;
+    };
+    let head = text
+        .char_indices()
+        .nth(MAX_MESSAGE_CHARS * 2 / 3)
+        .map_or(cut, |(i, _)| i);
+    let tail_chars = MAX_MESSAGE_CHARS / 3 - 3;
+    let tail = text
+        .char_indices()
+        .rev()
+        .nth(tail_chars - 1)
+        .map_or(text.len(), |(i, _)| i);
+    format!("{} … {}", &text[..head], &text[tail.max(head)..])
+}
+
 impl Diagnostic {
-    pub fn at(loc: Loc, message: impl Into<String>) -> Self {
+    fn new(place: Place, message: String) -> Self {
         Diagnostic {
-            place: Place::At(loc),
-            message: message.into(),
+            place,
+            message: clipped(message),
             help: Vec::new(),
         }
+    }
+
+    pub fn at(loc: Loc, message: impl Into<String>) -> Self {
+        Diagnostic::new(Place::At(loc), message.into())
     }
 
     pub fn file(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            place: Place::File(path.into()),
-            message: message.into(),
-            help: Vec::new(),
-        }
+        Diagnostic::new(Place::File(path.into()), message.into())
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
-        Diagnostic {
-            place: Place::Nowhere,
-            message: message.into(),
-            help: Vec::new(),
-        }
+        Diagnostic::new(Place::Nowhere, message.into())
     }
 
     /// Adds a help line (shown as `= help: ...`).
     pub fn help(mut self, text: impl Into<String>) -> Self {
-        self.help.push(text.into());
+        self.help.push(clipped(text.into()));
         self
     }
 
@@ -190,49 +210,62 @@ const WINDOW_MARGIN: usize = 60;
 const MAX_CARETS: usize = 80;
 
 impl Snippet {
+    /// Costs time in the window shown, not in the length of the line or
+    /// of the span, so a report on a 4 MB line stays fast.
     fn new(sources: &SourceMap, loc: Loc) -> Option<Snippet> {
         let file = sources.get(loc.file)?;
         let start = file.position(loc.start);
-        let chars: Vec<char> = file.line_text(start.line - 1).chars().collect();
+        let line = file.line_text(start.line - 1);
+        let line_start = file.line_start(start.line - 1);
+        let line_chars = file.chars_between(line_start, line_start + line.len());
         let col = start.column - 1;
         let span_chars = file.text().get(loc.start..loc.end).map_or(0, |s| {
-            let first = s.split('\n').next().unwrap_or("");
-            first.chars().map(|c| in_snippet(c).chars().count()).sum()
+            s.chars()
+                .take_while(|&c| c != '\n')
+                .take(MAX_CARETS)
+                .map(|c| in_snippet(c).chars().count())
+                .sum()
         });
         let mut caret_len = span_chars.clamp(1, MAX_CARETS);
-        let (from, to) = if chars.len() > MAX_SHOWN_LINE {
+        let (from, to) = if line_chars > MAX_SHOWN_LINE {
             (
                 col.saturating_sub(WINDOW_MARGIN),
-                (col + caret_len + WINDOW_MARGIN).min(chars.len()),
+                (col + caret_len + WINDOW_MARGIN).min(line_chars),
             )
         } else {
-            (0, chars.len())
+            (0, line_chars)
         };
-        let shown: String = chars
-            .get(from..to)
-            .unwrap_or(&[])
+        // The window's characters: from the caret's byte, walk back to
+        // `from` and on to `to`.
+        let at = line_start.max(loc.start.min(line_start + line.len())) - line_start;
+        let at = (0..=at)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        let (head, tail) = line.split_at(at);
+        let before: Vec<char> = head.chars().rev().take(col - from).collect();
+        let after = tail.chars().take(to.saturating_sub(col));
+        let mut line_shown = String::new();
+        if from > 0 {
+            line_shown.push('…');
+        }
+        line_shown.extend(before.iter().rev().map(|&c| in_snippet(c)));
+        line_shown.extend(after.map(in_snippet));
+        if to < line_chars {
+            line_shown.push('…');
+        }
+        let mut caret_offset: String = before
             .iter()
-            .map(|&c| in_snippet(c))
-            .collect();
-        let mut line = String::new();
-        let mut caret_offset: String = chars
-            .get(from..col.min(chars.len()).max(from))
-            .unwrap_or(&[])
-            .iter()
+            .rev()
             .map(|&c| match c {
                 '\t' => "\t".to_string(),
                 c => " ".repeat(in_snippet(c).chars().count()),
             })
             .collect();
         if from > 0 {
-            line.push('…');
             caret_offset.insert(0, ' ');
         }
-        line.push_str(&shown);
-        if to < chars.len() {
-            line.push('…');
-        }
-        if col >= chars.len() {
+        if col >= line_chars {
             caret_len = 1;
         }
         let label = match file.kind() {
@@ -241,7 +274,7 @@ impl Snippet {
         };
         Some(Snippet {
             label,
-            line,
+            line: line_shown,
             caret_offset,
             caret_len,
         })
@@ -273,50 +306,111 @@ fn in_snippet(c: char) -> String {
 }
 
 /// Every diagnostic found in one pass, in file order.
+///
+/// A hostile file can hold hundreds of thousands of problems; only the first
+/// [`MAX_SHOWN_ERRORS`] in file order are ever shown, so only a bounded
+/// number are kept: whenever [`TRIM_AT`] are held, they are sorted and all
+/// but the earliest [`MAX_SHOWN_ERRORS`] are counted and dropped. Memory
+/// stays bounded and the whole collection is O(n log n).
 #[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
-#[error("{} error(s) in the input", .0.len())]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+#[error("{} error(s) in the input", .kept.len() + .dropped + .merged)]
+pub struct Diagnostics {
+    /// The earliest diagnostics found so far (in file order once sorted).
+    kept: Vec<Diagnostic>,
+    /// Diagnostics found but dropped: each later in file order than at
+    /// least [`MAX_SHOWN_ERRORS`] kept ones.
+    dropped: usize,
+    /// Exact repeats merged while trimming: counted until [`Diagnostics::finish`]
+    /// so that [`Diagnostics::len`] never falls while problems are collected.
+    merged: usize,
+    /// After a trim, the place of the last diagnostic kept: one placed
+    /// later can never be shown.
+    horizon: Option<Loc>,
+}
+
+/// How many diagnostics are held before the later ones are dropped.
+const TRIM_AT: usize = 20 * MAX_SHOWN_ERRORS;
 
 impl Diagnostics {
     pub fn new() -> Self {
-        Diagnostics(Vec::new())
+        Diagnostics::default()
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.0.push(diagnostic);
+        self.kept.push(diagnostic);
+        if self.kept.len() >= TRIM_AT {
+            self.trim();
+        }
+    }
+
+    /// Keeps the earliest [`MAX_SHOWN_ERRORS`] distinct diagnostics and
+    /// counts the rest.
+    fn trim(&mut self) {
+        self.sort_and_merge();
+        if self.kept.len() > MAX_SHOWN_ERRORS {
+            self.dropped += self.kept.len() - MAX_SHOWN_ERRORS;
+            self.kept.truncate(MAX_SHOWN_ERRORS);
+            self.horizon = self.kept.last().and_then(Diagnostic::loc);
+        }
+    }
+
+    /// Counts a problem at `loc` without building it, when it could never
+    /// be shown (so many earlier problems are already held): `true` if so.
+    /// Lets a reader facing a million unknown keys skip their messages.
+    pub fn count_if_unshown(&mut self, loc: Loc) -> bool {
+        let beyond = self
+            .horizon
+            .is_some_and(|h| (loc.file, loc.start, loc.end) > (h.file, h.start, h.end));
+        if beyond {
+            self.dropped += 1;
+        }
+        beyond
+    }
+
+    fn sort_and_merge(&mut self) {
+        self.kept.sort_by_cached_key(|d| match &d.place {
+            Place::Nowhere => (0, None),
+            Place::File(_) => (1, None),
+            Place::At(loc) => (2, Some((loc.file, loc.start, loc.end))),
+        });
+        let before = self.kept.len();
+        self.kept.dedup();
+        self.merged += before - self.kept.len();
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
+    /// How many problems were found (before [`Diagnostics::finish`], exact
+    /// repeats included, so it only grows while problems are collected).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.kept.len() + self.dropped + self.merged
     }
 
+    /// The diagnostics kept: all of them when there are fewer than a
+    /// thousand or so, else at least the first [`MAX_SHOWN_ERRORS`].
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter()
+        self.kept.iter()
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.0.extend(other.0);
+        self.dropped += other.dropped;
+        self.merged += other.merged;
+        for d in other.kept {
+            self.push(d);
+        }
     }
 
     /// Sorts into file order and drops exact repeats.
     pub fn finish(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| match &d.place {
-                Place::Nowhere => (0, None),
-                Place::File(_) => (1, None),
-                Place::At(loc) => (2, Some((loc.file, loc.start, loc.end))),
-            };
-            key(a).cmp(&key(b))
-        });
-        self.0.dedup();
+        self.sort_and_merge();
+        self.merged = 0;
         self
     }
 
-    /// Renders every diagnostic, then a count when there are several.
+    /// Renders the first [`MAX_SHOWN_ERRORS`] diagnostics, then a count
+    /// when there are several.
     pub fn render(&self, sources: &SourceMap) -> String {
         self.render_all(sources, false)
     }
@@ -328,7 +422,7 @@ impl Diagnostics {
 
     fn render_all(&self, sources: &SourceMap, colour: bool) -> String {
         let mut out = String::new();
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.kept.iter().take(MAX_SHOWN_ERRORS).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
@@ -338,8 +432,16 @@ impl Diagnostics {
                 d.render(sources)
             });
         }
-        if self.0.len() > 1 {
-            let _ = writeln!(out, "\nerror: {} problems found", self.0.len());
+        let total = self.len();
+        let shown = self.kept.len().min(MAX_SHOWN_ERRORS);
+        if total > shown {
+            let _ = writeln!(
+                out,
+                "\nerror: and {} more problems (the first {shown} of {total} are shown)",
+                total - shown
+            );
+        } else if total > 1 {
+            let _ = writeln!(out, "\nerror: {total} problems found");
         }
         out
     }
@@ -347,7 +449,9 @@ impl Diagnostics {
 
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
-        Diagnostics(vec![d])
+        let mut diags = Diagnostics::new();
+        diags.push(d);
+        diags
     }
 }
 
@@ -357,9 +461,13 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: a word far
+        // longer than every candidate (a 1 MB key) costs nothing to rule out.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
@@ -435,6 +543,55 @@ mod tests {
             out.contains(&format!("  | {offset}{}\n", "^".repeat(9))),
             "{out}"
         );
+    }
+
+    #[test]
+    fn only_the_first_problems_in_file_order_are_shown_then_a_count() {
+        let mut map = SourceMap::new();
+        let text = "x = 1\n".repeat(10_000);
+        let id = map.add_file("s.toml", text);
+        let mut diags = Diagnostics::new();
+        // Pushed last line first: the report is still in file order.
+        for line in (0..10_000).rev() {
+            diags.push(Diagnostic::at(Loc::new(id, line * 6, line * 6 + 1), "bad"));
+        }
+        diags.push(Diagnostic::at(Loc::new(id, 6, 7), "bad"));
+        assert_eq!(diags.len(), 10_001);
+        let diags = diags.finish();
+        let out = diags.render(&map);
+        assert_eq!(out.matches("error: s.toml:").count(), MAX_SHOWN_ERRORS);
+        assert!(out.starts_with("error: s.toml:1:1: bad"), "{out}");
+        assert!(out.contains("error: s.toml:50:1: bad"), "{out}");
+        assert!(!out.contains("error: s.toml:51:1: bad"), "{out}");
+        assert!(
+            out.ends_with("error: and 9950 more problems (the first 50 of 10000 are shown)\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_message_quoting_a_megabyte_is_shortened_in_the_middle() {
+        let d = Diagnostic::usage(format!(
+            "unknown key `{}` in [scenario]",
+            "k".repeat(1 << 20)
+        ))
+        .help("x".repeat(1 << 20));
+        assert!(
+            d.message.chars().count() <= MAX_MESSAGE_CHARS + 3,
+            "{}",
+            d.message
+        );
+        assert!(d.message.starts_with("unknown key `kkk"));
+        assert!(d.message.ends_with("kkk` in [scenario]"));
+        assert!(d.message.contains(" … "));
+        assert!(d.help[0].chars().count() <= MAX_MESSAGE_CHARS + 3);
+        let short = Diagnostic::usage("é".repeat(MAX_MESSAGE_CHARS));
+        assert_eq!(short.message, "é".repeat(MAX_MESSAGE_CHARS));
+    }
+
+    #[test]
+    fn a_word_far_longer_than_every_candidate_suggests_nothing() {
+        assert_eq!(did_you_mean(&"k".repeat(1 << 20), ["name", "kind"]), None);
     }
 
     #[test]

@@ -54,3 +54,21 @@ pub fn model_size(s: &crate::scenario::Scenario) -> u64 {
         + s.partners.len() * s.services.len();
     u64::from(s.horizon) * per_year as u64
 }
+
+/// Most errors shown for one file: the first this many in file order,
+/// then a line counting the rest.
+pub const MAX_SHOWN_ERRORS: usize = 50;
+
+/// Longest name or id, in characters: names are printed in every table.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest `[scenario] description`, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+/// Longest `percentiles` list: they are distinct integers 1 to 99.
+pub const MAX_PERCENTILES: usize = 99;
+
+/// Most TOML tokens (keys, values, punctuation, runs of spaces, line ends)
+/// in one file, counted before it is parsed: parsing holds them all at
+/// once. A scenario at every other limit at once has about 540,000.
+pub const MAX_TOML_TOKENS: usize = 1_000_000;

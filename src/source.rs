@@ -51,6 +51,17 @@ pub struct SourceFile {
     text: String,
     kind: SourceKind,
     line_starts: Vec<usize>,
+    /// `char_marks[k]`: characters before byte `k * CHAR_MARK_STRIDE`, so a
+    /// column costs at most one stride of counting, however long its line.
+    char_marks: Vec<usize>,
+}
+
+/// Bytes between the entries of [`SourceFile`]'s character index.
+const CHAR_MARK_STRIDE: usize = 256;
+
+/// Characters that start in `bytes` (UTF-8: every byte but continuations).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl SourceFile {
@@ -62,11 +73,18 @@ impl SourceFile {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let char_marks = std::iter::once(0)
+            .chain(text.as_bytes().chunks(CHAR_MARK_STRIDE).scan(0, |n, c| {
+                *n += chars_in(c);
+                Some(*n)
+            }))
+            .collect();
         SourceFile {
             name,
             text,
             kind,
             line_starts,
+            char_marks,
         }
     }
 
@@ -104,15 +122,35 @@ impl SourceFile {
         line.trim_end_matches('\n').trim_end_matches('\r')
     }
 
+    /// Characters before byte `offset`, counting at most one stride.
+    fn chars_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let mark = offset / CHAR_MARK_STRIDE;
+        let from = mark * CHAR_MARK_STRIDE;
+        self.char_marks.get(mark).copied().unwrap_or(0)
+            + chars_in(self.text.as_bytes().get(from..offset).unwrap_or(&[]))
+    }
+
+    /// Characters between two byte offsets (`start <= end`).
+    pub fn chars_between(&self, start: usize, end: usize) -> usize {
+        self.chars_before(end)
+            .saturating_sub(self.chars_before(start))
+    }
+
+    /// Byte offset where the 0-based line `index` starts.
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts.get(index).copied().unwrap_or(0)
+    }
+
     /// 1-based line and column of a byte offset; columns count characters.
+    /// Constant time in the length of the line.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let index = self.line_index(offset);
-        let start = self.line_starts.get(index).copied().unwrap_or(0);
-        let before = self.text.get(start..offset).unwrap_or("");
+        let start = self.line_start(index);
         Position {
             line: index + 1,
-            column: before.chars().count() + 1,
+            column: self.chars_between(start, offset) + 1,
         }
     }
 }
@@ -216,6 +254,19 @@ mod tests {
             }
         );
         assert_eq!(file.position(offset + 2), Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn columns_on_a_long_line_match_counting_from_its_start() {
+        let mut map = SourceMap::new();
+        let text = format!("x\n{}", "ab£é\t".repeat(2_000));
+        let id = map.add_file("a.toml", text.clone());
+        let file = map.get(id).unwrap();
+        for (offset, _) in text.char_indices().step_by(97) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(file.position(offset).column, expected, "at byte {offset}");
+        }
     }
 
     #[test]

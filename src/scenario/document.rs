@@ -9,6 +9,7 @@
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::limits::MAX_TOML_TOKENS;
 use crate::source::{FileId, Loc};
 
 /// A TOML value and where it was written.
@@ -95,6 +96,38 @@ impl Table {
 /// give `None`: a half-parsed file would only produce misleading follow-on
 /// errors.
 pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table> {
+    parse_within(text, file, &mut MAX_TOML_TOKENS.clone(), diags)
+}
+
+/// [`parse`] with `budget` TOML tokens left (a scenario and the files it
+/// extends share [`MAX_TOML_TOKENS`]); this file's tokens are taken from it.
+pub fn parse_within(
+    text: &str,
+    file: FileId,
+    budget: &mut usize,
+    diags: &mut Diagnostics,
+) -> Option<Table> {
+    match count_tokens(text, *budget) {
+        Ok(n) => *budget -= n,
+        Err(at) => {
+            let what = if *budget < MAX_TOML_TOKENS {
+                "this file and the files extending it have"
+            } else {
+                "the file has"
+            };
+            diags.push(
+                Diagnostic::at(
+                    Loc::new(file, at.start, at.end),
+                    format!(
+                        "{what} more than {MAX_TOML_TOKENS} TOML tokens (keys, values, \
+                         brackets, commas, spaces and line ends); the limit is passed here"
+                    ),
+                )
+                .help("a scenario at every documented limit has about 540,000: see docs/limits.md"),
+            );
+            return None;
+        }
+    }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for error in errors {
@@ -118,6 +151,21 @@ pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Table>
         diags,
     };
     Some(converter.table(root.get_ref()))
+}
+
+/// How many TOML tokens the text has, or the span of the token past
+/// `budget`. Counting costs one pass and no memory; parsing holds every
+/// token, event and value at once (100 bytes a token or more), so a file
+/// of four million one-byte values would take gigabytes.
+fn count_tokens(text: &str, budget: usize) -> Result<usize, std::ops::Range<usize>> {
+    let mut count = 0;
+    for token in toml_parser::Source::new(text).lex() {
+        if count == budget {
+            return Err(token.span().start()..token.span().end());
+        }
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Converts one parsed TOML value whose spans start `offset` bytes into
@@ -234,6 +282,6 @@ mod tests {
         let mut diags = Diagnostics::new();
         let t = parse(text, id, &mut diags).unwrap();
         assert_eq!(t.get("a").unwrap().kind, NodeKind::Invalid);
-        assert_eq!(diags.0[0].loc().unwrap().start, 4);
+        assert_eq!(diags.iter().next().unwrap().loc().unwrap().start, 4);
     }
 }

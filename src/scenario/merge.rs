@@ -15,6 +15,7 @@
 //!   is replaced.
 //! * `[[expect]]` is not inherited.
 
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use super::confine::{self, Kind, Resolved};
@@ -22,7 +23,7 @@ use super::document::{self, Entry, Node, NodeKind, Table};
 use super::read_source_as;
 use crate::error::Diagnostic as D;
 use crate::error::{Diagnostic, Diagnostics, list_ids};
-use crate::limits::MAX_EXTENDS_DEPTH;
+use crate::limits::{MAX_EXTENDS_DEPTH, MAX_TOML_TOKENS};
 use crate::source::{FileId, Loc, SourceMap};
 
 /// The identity key of each top-level array of tables.
@@ -169,7 +170,8 @@ pub fn load_document_from(
         open: path,
         via: None,
     };
-    load_chain(&run, &top, sources, diags, &mut chain)
+    let mut tokens = MAX_TOML_TOKENS;
+    load_chain(&run, &top, sources, diags, &mut chain, &mut tokens)
 }
 
 /// Reads a scenario file on disk and every file it extends.
@@ -206,6 +208,7 @@ fn load_chain(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     chain: &mut Vec<(PathBuf, String)>,
+    tokens: &mut usize,
 ) -> Option<(Table, Loc)> {
     let path = link.path;
     let file = match run
@@ -240,7 +243,7 @@ fn load_chain(
         .get(file)
         .map(|f| f.text().to_string())
         .unwrap_or_default();
-    let mut root = document::parse(&text, file, diags)?;
+    let mut root = document::parse_within(&text, file, tokens, diags)?;
     let top = Loc::file_start(file);
     let Some(extends) = root.remove("extends") else {
         return Some((root, top));
@@ -321,7 +324,7 @@ fn load_chain(
         open: &base_open,
         via: Some(at),
     };
-    let base = load_chain(run, &base_link, sources, diags, chain);
+    let base = load_chain(run, &base_link, sources, diags, chain, tokens);
     chain.pop();
     let (mut base, _) = base?;
     base.remove("expect");
@@ -331,9 +334,11 @@ fn load_chain(
 
 /// Merges a variant's top-level table over its base.
 fn merge_root(base: &mut Table, variant: Table, diags: &mut Diagnostics) {
+    let mut keys = key_index(base);
     for entry in variant.entries {
         let key = entry.key.clone();
-        match (base.entry_mut(&key), identity_key(&key)) {
+        let old = keys.get(&key).and_then(|&i| base.entries.get_mut(i));
+        match (old, identity_key(&key)) {
             (Some(old), Some(id_key)) => match (&mut old.value.kind, entry.value.kind) {
                 (NodeKind::Array(items), NodeKind::Array(new_items)) => {
                     merge_entries(items, new_items, id_key, &key, diags);
@@ -355,20 +360,40 @@ fn merge_root(base: &mut Table, variant: Table, diags: &mut Diagnostics) {
                 let mut items = Vec::new();
                 if let NodeKind::Array(new_items) = entry.value.kind {
                     merge_entries(&mut items, new_items, id_key, &key, diags);
-                    base.entries.push(Entry {
-                        value: Node {
-                            kind: NodeKind::Array(items),
-                            loc: entry.value.loc,
+                    push_entry(
+                        base,
+                        &mut keys,
+                        Entry {
+                            value: Node {
+                                kind: NodeKind::Array(items),
+                                loc: entry.value.loc,
+                            },
+                            ..entry
                         },
-                        ..entry
-                    });
+                    );
                 } else {
-                    base.entries.push(entry);
+                    push_entry(base, &mut keys, entry);
                 }
             }
-            (None, None) => base.entries.push(entry),
+            (None, None) => push_entry(base, &mut keys, entry),
         }
     }
+}
+
+/// Where each key of a table is, so that merging a table of many keys
+/// over another is one pass, not a search for each key.
+fn key_index(table: &Table) -> HashMap<String, usize> {
+    let mut keys = HashMap::new();
+    for (i, e) in table.entries.iter().enumerate() {
+        keys.entry(e.key.clone()).or_insert(i);
+    }
+    keys
+}
+
+/// Appends an entry and records where it is.
+fn push_entry(table: &mut Table, keys: &mut HashMap<String, usize>, entry: Entry) {
+    keys.entry(entry.key.clone()).or_insert(table.entries.len());
+    table.entries.push(entry);
 }
 
 /// Replaces a value, or merges key by key when both are tables.
@@ -388,10 +413,11 @@ fn merge_value(old: &mut Entry, new: Entry) {
 }
 
 fn merge_tables(base: &mut Table, over: Table) {
+    let mut keys = key_index(base);
     for entry in over.entries {
-        match base.entry_mut(&entry.key) {
+        match keys.get(&entry.key).and_then(|&i| base.entries.get_mut(i)) {
             Some(old) => merge_value(old, entry),
-            None => base.entries.push(entry),
+            None => push_entry(base, &mut keys, entry),
         }
     }
 }
@@ -415,6 +441,16 @@ fn merge_entries(
     section: &str,
     diags: &mut Diagnostics,
 ) {
+    // Entries by identity, in order, so each variant entry finds its match
+    // at once; a dropped entry leaves a hole until the end, so positions
+    // stay put. One pass, however many entries.
+    let mut slots: Vec<Option<Node>> = std::mem::take(base).into_iter().map(Some).collect();
+    let mut index: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (i, node) in slots.iter().enumerate() {
+        if let Some(id) = node.as_ref().and_then(|n| identity(n, id_key)) {
+            index.entry(id.to_string()).or_default().push_back(i);
+        }
+    }
     for mut item in variant {
         let drop = take_drop(&mut item, diags);
         let Some(id) = identity(&item, id_key).map(str::to_string) else {
@@ -429,19 +465,28 @@ fn merge_entries(
                     )),
                 );
             } else {
-                base.push(item);
+                slots.push(Some(item));
             }
             continue;
         };
-        let found = base
-            .iter()
-            .position(|b| identity(b, id_key) == Some(id.as_str()));
+        let found = index.get(&id).and_then(|q| q.front().copied());
         match (found, drop) {
             (Some(i), Some(true)) => {
-                base.remove(i);
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = None;
+                }
+                if let Some(q) = index.get_mut(&id) {
+                    q.pop_front();
+                }
             }
             (None, Some(true)) => {
-                let known: Vec<&str> = base.iter().filter_map(|b| identity(b, id_key)).collect();
+                // The first few: the message is shortened past that anyway.
+                let known: Vec<&str> = slots
+                    .iter()
+                    .flatten()
+                    .filter_map(|b| identity(b, id_key))
+                    .take(KNOWN_SHOWN)
+                    .collect();
                 diags.push(
                     Diagnostic::at(
                         item.loc,
@@ -456,23 +501,31 @@ fn merge_entries(
                 );
             }
             (Some(i), _) => {
-                if let (Some(old), NodeKind::Table(new)) = (base.get_mut(i), item.kind) {
+                if let (Some(Some(old)), NodeKind::Table(new)) = (slots.get_mut(i), item.kind) {
                     if let NodeKind::Table(old_table) = &mut old.kind {
                         merge_entry(old_table, new, section, diags);
                     }
                 }
             }
-            (None, _) => base.push(item),
+            (None, _) => {
+                index.entry(id).or_default().push_back(slots.len());
+                slots.push(Some(item));
+            }
         }
     }
+    *base = slots.into_iter().flatten().collect();
 }
+
+/// How many of the base's ids a "nothing to drop" error lists.
+const KNOWN_SHOWN: usize = 30;
 
 /// Merges a matched entry: its keys replace the base's (tables merge);
 /// a service's settings merge by id.
 fn merge_entry(base: &mut Table, over: Table, section: &str, diags: &mut Diagnostics) {
+    let mut keys = key_index(base);
     for entry in over.entries {
         let nested = section == "service" && entry.key == "setting";
-        match base.entry_mut(&entry.key) {
+        match keys.get(&entry.key).and_then(|&i| base.entries.get_mut(i)) {
             Some(old) if nested => match (&mut old.value.kind, entry.value.kind) {
                 (NodeKind::Array(items), NodeKind::Array(new_items)) => {
                     merge_entries(items, new_items, "id", "service.setting", diags);
@@ -492,18 +545,22 @@ fn merge_entry(base: &mut Table, over: Table, section: &str, diags: &mut Diagnos
                 let mut items = Vec::new();
                 if let NodeKind::Array(new_items) = entry.value.kind {
                     merge_entries(&mut items, new_items, "id", "service.setting", diags);
-                    base.entries.push(Entry {
-                        value: Node {
-                            kind: NodeKind::Array(items),
-                            loc: entry.value.loc,
+                    push_entry(
+                        base,
+                        &mut keys,
+                        Entry {
+                            value: Node {
+                                kind: NodeKind::Array(items),
+                                loc: entry.value.loc,
+                            },
+                            ..entry
                         },
-                        ..entry
-                    });
+                    );
                 } else {
-                    base.entries.push(entry);
+                    push_entry(base, &mut keys, entry);
                 }
             }
-            None => base.entries.push(entry),
+            None => push_entry(base, &mut keys, entry),
         }
     }
 }

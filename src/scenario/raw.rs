@@ -12,6 +12,10 @@ use rust_decimal::Decimal;
 use super::document::{Node, NodeKind, Table};
 use super::values::{self, Dist, FinancialYear, Kind, Range, Uncertain, ValueError};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
+use crate::limits::{
+    MAX_DESCRIPTION_CHARS, MAX_EXPECTS, MAX_HORIZON, MAX_LINES, MAX_NAME_CHARS, MAX_PARTNERS,
+    MAX_PERCENTILES, MAX_PHASE_IN, MAX_SERVICES, MAX_SETTINGS,
+};
 use crate::source::Loc;
 
 /// A value and where it was written.
@@ -354,14 +358,15 @@ pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
             };
         }
     }
-    raw.partners = r.array_of_tables(root, "partner", |r, t, loc| r.partner(t, loc));
-    raw.services = r.array_of_tables(root, "service", |r, t, loc| r.service(t, loc));
-    raw.shifts = r.array_of_tables(root, "shift", |r, t, loc| r.shift(t, loc));
-    raw.savings = r.array_of_tables(root, "saving", |r, t, loc| r.saving(t, loc));
-    raw.costs = r.array_of_tables(root, "cost", |r, t, loc| r.cost(t, loc));
-    raw.variances = r.array_of_tables(root, "variance", |r, t, loc| r.variance(t, loc));
-    raw.workforce = r.array_of_tables(root, "workforce", |r, t, loc| r.workforce(t, loc));
-    raw.expects = r.array_of_tables(root, "expect", |r, t, loc| r.expect(t, loc));
+    raw.partners = r.array_of_tables(root, "partner", MAX_PARTNERS, Reader::partner);
+    raw.services = r.array_of_tables(root, "service", MAX_SERVICES, Reader::service);
+    // At most one shift a service.
+    raw.shifts = r.array_of_tables(root, "shift", MAX_SERVICES, Reader::shift);
+    raw.savings = r.array_of_tables(root, "saving", MAX_LINES, Reader::saving);
+    raw.costs = r.array_of_tables(root, "cost", MAX_LINES, Reader::cost);
+    raw.variances = r.array_of_tables(root, "variance", MAX_LINES, Reader::variance);
+    raw.workforce = r.array_of_tables(root, "workforce", MAX_LINES, Reader::workforce);
+    raw.expects = r.array_of_tables(root, "expect", MAX_EXPECTS, Reader::expect);
     raw
 }
 
@@ -391,7 +396,7 @@ impl Reader<'_> {
     /// Reports every key of `table` not in `allowed`, with a suggestion.
     fn check_keys(&mut self, table: &Table, allowed: &[&str], context: &str, _loc: Loc) {
         for entry in &table.entries {
-            if allowed.contains(&entry.key.as_str()) {
+            if allowed.contains(&entry.key.as_str()) || self.diags.count_if_unshown(entry.key_loc) {
                 continue;
             }
             let d = Diagnostic::at(
@@ -428,10 +433,30 @@ impl Reader<'_> {
         }
     }
 
+    /// The first `max` items of a list; an item past them is reported
+    /// once, at the first, and none of them is read (docs/limits.md).
+    fn capped<'t>(&mut self, items: &'t [Node], max: usize, what: &str) -> &'t [Node] {
+        if let Some(extra) = items.get(max) {
+            self.error(
+                Diagnostic::at(
+                    extra.loc,
+                    format!(
+                        "too many {what}: at most {max} (this is number {})",
+                        max + 1
+                    ),
+                )
+                .help("see docs/limits.md for the limits on scenario files"),
+            );
+        }
+        items.get(..max).unwrap_or(items)
+    }
+
+    /// The tables of `[[key]]`, at most `max` of them.
     fn array_of_tables<T>(
         &mut self,
         root: &Table,
         key: &str,
+        max: usize,
         mut read: impl FnMut(&mut Self, &Table, Loc) -> T,
     ) -> Vec<T> {
         let Some(node) = root.get(key) else {
@@ -440,7 +465,7 @@ impl Reader<'_> {
         let Some(items) = self.array_of_tables_items(node, &format!("[[{key}]]")) else {
             return Vec::new();
         };
-        items
+        self.capped(items, max, &format!("[[{key}]] entries"))
             .iter()
             .filter_map(|item| match &item.kind {
                 NodeKind::Table(t) => Some(read(self, t, item.loc)),
@@ -503,6 +528,32 @@ impl Reader<'_> {
         }
     }
 
+    /// A string of at most `max` characters (a name or a description:
+    /// printed in tables, so bounded; docs/limits.md).
+    fn text(&mut self, node: &Node, max: usize, what: &str) -> Option<Located<String>> {
+        let s = self.string(node)?;
+        let chars = s.value.chars().count();
+        if chars > max {
+            self.error(
+                Diagnostic::at(
+                    node.loc,
+                    format!("this {what} is {chars} characters long; at most {max} are allowed"),
+                )
+                .help(if what == "description" {
+                    "shorten it: a description is a paragraph or two".to_string()
+                } else {
+                    "shorten it; longer text belongs in [scenario] description".to_string()
+                }),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    fn name(&mut self, node: &Node) -> Option<Located<String>> {
+        self.text(node, MAX_NAME_CHARS, "name")
+    }
+
     fn string(&mut self, node: &Node) -> Option<Located<String>> {
         match &node.kind {
             NodeKind::Str(s) => Some(Located::new(s.clone(), node.loc)),
@@ -515,7 +566,7 @@ impl Reader<'_> {
 
     /// An id: `[a-z][a-z0-9_]*`.
     fn id(&mut self, node: &Node) -> Option<Located<String>> {
-        let s = self.string(node)?;
+        let s = self.text(node, MAX_NAME_CHARS, "id")?;
         if !is_id(&s.value) {
             let suggestion = to_id(&s.value);
             let d = Diagnostic::at(
@@ -686,11 +737,21 @@ impl Reader<'_> {
     }
 
     /// `{ id = value, ... }` with values of `kind`.
-    fn id_map(&mut self, node: &Node, kind: Kind) -> Option<Located<IdMap>> {
+    fn id_map(&mut self, node: &Node, kind: Kind, max: usize) -> Option<Located<IdMap>> {
         let t = self.table(node, "a table of ids")?;
         let mut ok = true;
         let mut out = Vec::new();
-        for entry in &t.entries {
+        if let Some(extra) = t.entries.get(max) {
+            self.error(
+                Diagnostic::at(
+                    extra.key_loc,
+                    format!("too many ids: at most {max} (this is number {})", max + 1),
+                )
+                .help("see docs/limits.md for the limits on scenario files"),
+            );
+            ok = false;
+        }
+        for entry in t.entries.iter().take(max) {
             let value = self.scalar(&entry.value, kind);
             match value {
                 Some(v) => out.push((Located::new(entry.key.clone(), entry.key_loc), v)),
@@ -702,14 +763,21 @@ impl Reader<'_> {
 
     fn id_list(&mut self, node: &Node) -> Option<Located<Vec<Located<String>>>> {
         let items = self.array(node, "a list of ids")?;
+        let items = self.capped(items, MAX_SERVICES, "services in one list");
         let ids: Vec<_> = items.iter().map(|n| self.id(n)).collect();
         ids.into_iter()
             .collect::<Option<Vec<_>>>()
             .map(|v| Located::new(v, node.loc))
     }
 
-    fn percent_list(&mut self, node: &Node) -> Option<Located<Vec<Located<Decimal>>>> {
+    fn percent_list(
+        &mut self,
+        node: &Node,
+        max: usize,
+        what: &str,
+    ) -> Option<Located<Vec<Located<Decimal>>>> {
         let items = self.array(node, "a list of percents")?;
+        let items = self.capped(items, max, what);
         let values: Vec<_> = items
             .iter()
             .map(|n| self.scalar(n, Kind::Percent))
@@ -722,6 +790,7 @@ impl Reader<'_> {
 
     fn amounts(&mut self, node: &Node) -> Option<Located<Vec<Located<Uncertain>>>> {
         let items = self.array(node, "a list of amounts")?;
+        let items = self.capped(items, MAX_HORIZON as usize, "amounts");
         let values: Vec<_> = items
             .iter()
             .map(|n| self.uncertain(n, Kind::Money))
@@ -745,7 +814,7 @@ impl Reader<'_> {
                 Some(Located::new(RawProfile::Shape(shape.value), node.loc))
             }
             NodeKind::Array(_) => {
-                let list = self.percent_list(node)?;
+                let list = self.percent_list(node, MAX_HORIZON as usize, "profile values")?;
                 Some(Located::new(RawProfile::List(list.value), node.loc))
             }
             _ => {
@@ -763,8 +832,10 @@ impl Reader<'_> {
         self.check_keys(t, keys::SCENARIO, cx, loc);
         RawHeader {
             loc,
-            name: self.req(t, "name", loc, cx, Self::string),
-            description: self.opt(t, "description", Self::string),
+            name: self.req(t, "name", loc, cx, Self::name),
+            description: self.opt(t, "description", |r, n| {
+                r.text(n, MAX_DESCRIPTION_CHARS, "description")
+            }),
             start: self.req(t, "start", loc, cx, Self::year),
             horizon: self.req(t, "horizon", loc, cx, Self::integer),
             discount_rate: self.opt(t, "discount_rate", |r, n| r.scalar(n, Kind::Percent)),
@@ -772,6 +843,7 @@ impl Reader<'_> {
             seed: self.opt(t, "seed", Self::integer),
             percentiles: self.opt(t, "percentiles", |r, n| {
                 let items = r.array(n, "percentiles")?;
+                let items = r.capped(items, MAX_PERCENTILES, "percentiles");
                 let values: Vec<_> = items.iter().map(|i| r.integer(i)).collect();
                 values
                     .into_iter()
@@ -788,7 +860,7 @@ impl Reader<'_> {
         RawPartner {
             loc,
             id,
-            name: self.req(t, "name", loc, &cx, Self::string),
+            name: self.req(t, "name", loc, &cx, Self::name),
             kind: self.req(t, "kind", loc, &cx, |r, n| {
                 r.choice(n, &PartnerKind::NAMES, "partner kind", |s| match s {
                     "council" => Some(PartnerKind::Council),
@@ -818,13 +890,16 @@ impl Reader<'_> {
                         _ => None,
                     })
                 }),
-                shares: r.opt(table, "shares", |r, n| r.id_map(n, Kind::Percent)),
-                cap: r.opt(table, "cap", |r, n| r.id_map(n, Kind::Money)),
+                shares: r.opt(table, "shares", |r, n| {
+                    r.id_map(n, Kind::Percent, MAX_PARTNERS)
+                }),
+                cap: r.opt(table, "cap", |r, n| r.id_map(n, Kind::Money, MAX_PARTNERS)),
             })
         });
         let settings = match t.get("setting") {
             Some(node) => match self.array_of_tables_items(node, "[[service.setting]]") {
-                Some(items) => items
+                Some(items) => self
+                    .capped(items, MAX_SETTINGS, "settings in one service")
                     .iter()
                     .filter_map(|item| match &item.kind {
                         NodeKind::Table(st) => Some(self.setting(st, item.loc, &cx)),
@@ -840,10 +915,10 @@ impl Reader<'_> {
         };
         RawService {
             loc,
-            name: self.req(t, "name", loc, &cx, Self::string),
+            name: self.req(t, "name", loc, &cx, Self::name),
             lead: self.req(t, "lead", loc, &cx, Self::id),
             contributions: self.req(t, "contributions", loc, &cx, |r, n| {
-                r.id_map(n, Kind::Money)
+                r.id_map(n, Kind::Money, MAX_PARTNERS)
             }),
             inflation: self.opt(t, "inflation", |r, n| r.uncertain(n, Kind::Percent)),
             growth: self.opt(t, "growth", |r, n| r.uncertain(n, Kind::Percent)),
@@ -863,7 +938,7 @@ impl Reader<'_> {
         RawSetting {
             loc,
             id,
-            name: self.req(t, "name", loc, &cx, Self::string),
+            name: self.req(t, "name", loc, &cx, Self::name),
             share: self.req(t, "share", loc, &cx, |r, n| r.scalar(n, Kind::Percent)),
             unit_cost: self.opt(t, "unit_cost", |r, n| r.uncertain(n, Kind::Money)),
             unit_cost_written: t.get("unit_cost").is_some(),
@@ -871,14 +946,16 @@ impl Reader<'_> {
     }
 
     fn shift(&mut self, t: &Table, loc: Loc) -> RawShift {
-        let name = self.req(t, "name", loc, "[[shift]]", Self::string);
+        let name = self.req(t, "name", loc, "[[shift]]", Self::name);
         let cx = named_context("shift", name.as_ref());
         self.check_keys(t, keys::SHIFT, &cx, loc);
         RawShift {
             loc,
             service: self.req(t, "service", loc, &cx, Self::id),
             from: self.req(t, "from", loc, &cx, Self::id),
-            to: self.req(t, "to", loc, &cx, |r, n| r.id_map(n, Kind::Percent)),
+            to: self.req(t, "to", loc, &cx, |r, n| {
+                r.id_map(n, Kind::Percent, MAX_SETTINGS)
+            }),
             target_share: self.req(t, "target_share", loc, &cx, |r, n| {
                 r.uncertain(n, Kind::Percent)
             }),
@@ -890,7 +967,7 @@ impl Reader<'_> {
     }
 
     fn saving(&mut self, t: &Table, loc: Loc) -> RawSaving {
-        let name = self.req(t, "name", loc, "[[saving]]", Self::string);
+        let name = self.req(t, "name", loc, "[[saving]]", Self::name);
         let cx = named_context("saving", name.as_ref());
         self.check_keys(t, keys::SAVING, &cx, loc);
         RawSaving {
@@ -898,13 +975,15 @@ impl Reader<'_> {
             services: self.opt(t, "services", Self::id_list),
             rate: self.opt(t, "rate", |r, n| r.uncertain(n, Kind::Percent)),
             amount: self.opt(t, "amount", |r, n| r.uncertain(n, Kind::Money)),
-            phase_in: self.opt(t, "phase_in", Self::percent_list),
+            phase_in: self.opt(t, "phase_in", |r, n| {
+                r.percent_list(n, MAX_PHASE_IN, "`phase_in` values")
+            }),
             name,
         }
     }
 
     fn cost(&mut self, t: &Table, loc: Loc) -> RawCost {
-        let name = self.req(t, "name", loc, "[[cost]]", Self::string);
+        let name = self.req(t, "name", loc, "[[cost]]", Self::name);
         let cx = named_context("cost", name.as_ref());
         self.check_keys(t, keys::COST, &cx, loc);
         RawCost {
@@ -916,7 +995,7 @@ impl Reader<'_> {
     }
 
     fn variance(&mut self, t: &Table, loc: Loc) -> RawVariance {
-        let name = self.req(t, "name", loc, "[[variance]]", Self::string);
+        let name = self.req(t, "name", loc, "[[variance]]", Self::name);
         let cx = named_context("variance", name.as_ref());
         self.check_keys(t, keys::VARIANCE, &cx, loc);
         RawVariance {
@@ -928,7 +1007,7 @@ impl Reader<'_> {
     }
 
     fn workforce(&mut self, t: &Table, loc: Loc) -> RawWorkforce {
-        let name = self.req(t, "name", loc, "[[workforce]]", Self::string);
+        let name = self.req(t, "name", loc, "[[workforce]]", Self::name);
         let cx = named_context("workforce", name.as_ref());
         self.check_keys(t, keys::WORKFORCE, &cx, loc);
         RawWorkforce {

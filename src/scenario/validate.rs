@@ -13,10 +13,7 @@ use super::model::*;
 use super::raw::*;
 use super::values::{FinancialYear, Kind, Uncertain};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
-use crate::limits::{
-    MAX_DRAWS, MAX_EXPECTS, MAX_HORIZON, MAX_LINES, MAX_PARTNERS, MAX_PHASE_IN, MAX_SERVICES,
-    MAX_SETTINGS,
-};
+use crate::limits::{MAX_DRAWS, MAX_HORIZON};
 use crate::metric::{Metric, Unit};
 use crate::source::{Loc, SourceMap};
 
@@ -38,7 +35,6 @@ pub fn validate(
         frame: None,
         bad_unit_costs: Vec::new(),
     };
-    v.counts(raw);
     let header = v.header(raw.header.as_ref(), top);
     let inflation = v.rate_param(
         raw.assumptions.inflation.as_ref(),
@@ -124,6 +120,25 @@ struct Validator<'d> {
 
 fn pct(fraction: Decimal) -> String {
     format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// For each entry, where the first earlier entry with the same id was
+/// written (`None` for a first, or an entry without an id): one pass.
+fn first_with_same_id<'a>(
+    ids: impl Iterator<Item = Option<&'a Located<String>>>,
+) -> Vec<Option<Loc>> {
+    let mut seen: std::collections::HashMap<&str, Loc> = std::collections::HashMap::new();
+    ids.map(|id| {
+        let id = id?;
+        match seen.entry(id.value.as_str()) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(id.loc);
+                None
+            }
+        }
+    })
+    .collect()
 }
 
 fn unknown_ref(loc: Loc, what: &str, id: &str, known: &[&str]) -> Diagnostic {
@@ -243,76 +258,6 @@ impl Validator<'_> {
             return false;
         }
         true
-    }
-
-    /// Documented limits on how many entries a file may have
-    /// (docs/limits.md): reported at the first entry past the limit.
-    fn counts(&mut self, raw: &RawScenario) {
-        let mut over = |what: &str, locs: Vec<Loc>, max: usize| {
-            if let Some(&loc) = locs.get(max) {
-                self.diags.push(
-                    Diagnostic::at(
-                        loc,
-                        format!(
-                            "too many {what}: at most {max} (this is number {})",
-                            max + 1
-                        ),
-                    )
-                    .help("see docs/limits.md for the limits on scenario files"),
-                );
-            }
-        };
-        over(
-            "[[partner]] entries",
-            raw.partners.iter().map(|p| p.loc).collect(),
-            MAX_PARTNERS,
-        );
-        over(
-            "[[service]] entries",
-            raw.services.iter().map(|p| p.loc).collect(),
-            MAX_SERVICES,
-        );
-        for s in &raw.services {
-            over(
-                "settings in one service",
-                s.settings.iter().map(|k| k.loc).collect(),
-                MAX_SETTINGS,
-            );
-        }
-        over(
-            "[[saving]] entries",
-            raw.savings.iter().map(|p| p.loc).collect(),
-            MAX_LINES,
-        );
-        over(
-            "[[cost]] entries",
-            raw.costs.iter().map(|p| p.loc).collect(),
-            MAX_LINES,
-        );
-        over(
-            "[[variance]] entries",
-            raw.variances.iter().map(|p| p.loc).collect(),
-            MAX_LINES,
-        );
-        over(
-            "[[workforce]] entries",
-            raw.workforce.iter().map(|p| p.loc).collect(),
-            MAX_LINES,
-        );
-        over(
-            "[[expect]] entries",
-            raw.expects.iter().map(|p| p.loc).collect(),
-            MAX_EXPECTS,
-        );
-        for sv in &raw.savings {
-            if let Some(list) = &sv.phase_in {
-                over(
-                    "`phase_in` values",
-                    list.value.iter().map(|v| v.loc).collect(),
-                    MAX_PHASE_IN,
-                );
-            }
-        }
     }
 
     fn header(&mut self, raw: Option<&RawHeader>, top: Loc) -> Header {
@@ -460,11 +405,11 @@ impl Validator<'_> {
             ));
         }
         let mut out: Vec<Partner> = Vec::new();
-        for p in raw {
+        let firsts = first_with_same_id(raw.iter().map(|p| p.id.as_ref()));
+        for (p, first) in raw.iter().zip(firsts) {
             let id = p.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
             if let Some(idv) = &p.id {
-                if let Some(first) = out.iter().find(|q| q.id == idv.value) {
-                    let line = first.loc;
+                if let Some(line) = first {
                     self.error(
                         Diagnostic::at(idv.loc, format!("duplicate partner id `{}`", idv.value))
                             .help(format!(
@@ -560,12 +505,11 @@ impl Validator<'_> {
                     .help("add a [[service]] with id, name, lead and contributions"),
             );
         }
-        let mut out: Vec<Service> = Vec::new();
-        for s in raw {
-            let service = self.service(s, partners, inflation, growth, &out);
-            out.push(service);
-        }
-        out
+        let firsts = first_with_same_id(raw.iter().map(|s| s.id.as_ref()));
+        raw.iter()
+            .zip(firsts)
+            .map(|(s, first)| self.service(s, partners, inflation, growth, first))
+            .collect()
     }
 
     fn service(
@@ -574,12 +518,11 @@ impl Validator<'_> {
         partners: &[Partner],
         inflation: ParamId,
         growth: ParamId,
-        earlier: &[Service],
+        first: Option<Loc>,
     ) -> Service {
         let id = s.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
         if let Some(idv) = &s.id {
-            if let Some(first) = earlier.iter().find(|q| q.id == idv.value) {
-                let line = first.loc;
+            if let Some(line) = first {
                 self.error(
                     Diagnostic::at(idv.loc, format!("duplicate service id `{}`", idv.value)).help(
                         format!(

@@ -355,25 +355,7 @@ fn merge_root(base: &mut Table, variant: Table, diags: &mut Diagnostics) {
             },
             (Some(old), None) => merge_value(old, entry),
             (None, Some(id_key)) => {
-                // A section the base lacks: its entries append, and a
-                // `drop` has nothing to remove.
-                let mut items = Vec::new();
-                if let NodeKind::Array(new_items) = entry.value.kind {
-                    merge_entries(&mut items, new_items, id_key, &key, diags);
-                    push_entry(
-                        base,
-                        &mut keys,
-                        Entry {
-                            value: Node {
-                                kind: NodeKind::Array(items),
-                                loc: entry.value.loc,
-                            },
-                            ..entry
-                        },
-                    );
-                } else {
-                    push_entry(base, &mut keys, entry);
-                }
+                append_section(base, &mut keys, entry, id_key, &key, diags);
             }
             (None, None) => push_entry(base, &mut keys, entry),
         }
@@ -391,6 +373,35 @@ fn key_index(table: &Table) -> HashMap<String, usize> {
 }
 
 /// Appends an entry and records where it is.
+/// A section the base lacks: its entries append (merged among themselves
+/// by identity), and a `drop` has nothing to remove.
+fn append_section(
+    base: &mut Table,
+    keys: &mut HashMap<String, usize>,
+    entry: Entry,
+    id_key: &str,
+    section: &str,
+    diags: &mut Diagnostics,
+) {
+    let NodeKind::Array(new_items) = entry.value.kind else {
+        push_entry(base, keys, entry);
+        return;
+    };
+    let mut items = Vec::new();
+    merge_entries(&mut items, new_items, id_key, section, diags);
+    push_entry(
+        base,
+        keys,
+        Entry {
+            value: Node {
+                kind: NodeKind::Array(items),
+                loc: entry.value.loc,
+            },
+            ..entry
+        },
+    );
+}
+
 fn push_entry(table: &mut Table, keys: &mut HashMap<String, usize>, entry: Entry) {
     keys.entry(entry.key.clone()).or_insert(table.entries.len());
     table.entries.push(entry);
@@ -542,23 +553,7 @@ fn merge_entry(base: &mut Table, over: Table, section: &str, diags: &mut Diagnos
             },
             Some(old) => merge_value(old, entry),
             None if nested => {
-                let mut items = Vec::new();
-                if let NodeKind::Array(new_items) = entry.value.kind {
-                    merge_entries(&mut items, new_items, "id", "service.setting", diags);
-                    push_entry(
-                        base,
-                        &mut keys,
-                        Entry {
-                            value: Node {
-                                kind: NodeKind::Array(items),
-                                loc: entry.value.loc,
-                            },
-                            ..entry
-                        },
-                    );
-                } else {
-                    push_entry(base, &mut keys, entry);
-                }
+                append_section(base, &mut keys, entry, "id", "service.setting", diags);
             }
             None => push_entry(base, &mut keys, entry),
         }

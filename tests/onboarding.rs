@@ -154,4 +154,10 @@ fn man_dir_refuses_a_read_only_page_and_writes_no_half_page() {
         .status(2)
         .stderr_has("pool-model-project.1: cannot write: the file is read-only (mode 0444)");
     assert_eq!(std::fs::read_to_string(&page).unwrap(), "mine\n");
+    // Every page is checked before any is written: no other page appeared.
+    let names: Vec<_> = std::fs::read_dir(test.path().join("man1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["pool-model-project.1"]);
 }

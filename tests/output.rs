@@ -799,3 +799,52 @@ fn a_full_disk_is_exit_2_and_the_old_output_stays_whole() {
     let left: Vec<_> = std::fs::read_dir(disk.0.path()).unwrap().collect();
     assert_eq!(left.len(), 1, "no temporary file left on the full disk");
 }
+
+/// Standard output open on an input (`>> base.toml`, `1<> base.toml`) is
+/// refused like `-o` naming it: the input stays byte-identical.
+#[cfg(unix)]
+#[test]
+fn stdout_appending_to_or_open_on_an_input_is_refused() {
+    let t = Test::new()
+        .file("base.toml", &birmingham())
+        .file("sub/var.toml", "extends = \"../base.toml\"\n");
+    let base = t.path().join("base.toml");
+    let before = std::fs::read(&base).unwrap();
+    for append in [true, false] {
+        for args in [
+            &["project", "sub/var.toml", "--no-ranges"][..],
+            &["project", "sub/var.toml", "--no-ranges", "-o", "-"],
+            &["sensitivity", "sub/var.toml"],
+            &["check", "base.toml"],
+        ] {
+            let stdout = std::fs::OpenOptions::new()
+                .read(!append)
+                .write(!append)
+                .append(append)
+                .open(&base)
+                .unwrap();
+            let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"))
+                .current_dir(t.path())
+                .args(args)
+                .stdout(stdout)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("stdout: cannot write: it is the input"),
+                "{stderr}"
+            );
+            assert_eq!(std::fs::read(&base).unwrap(), before, "{args:?}");
+        }
+    }
+    // Standard output on another file is fine.
+    let other = std::fs::File::create(t.path().join("out.txt")).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"))
+        .current_dir(t.path())
+        .args(["project", "sub/var.toml", "--no-ranges"])
+        .stdout(other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -263,3 +263,24 @@ fn a_scenario_and_its_base_share_one_token_limit() {
         .status(2)
         .stderr_has("too many amounts: at most 50 (this is number 51)");
 }
+
+#[test]
+fn more_set_options_than_the_limit_are_a_usage_error_not_minutes_of_work() {
+    let mut args: Vec<String> = vec!["check".into(), "base.toml".into()];
+    for i in 0..=pool_model::limits::MAX_OVERRIDES {
+        args.push("--set".into());
+        args.push(format!("scenario.k{i}=1"));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ran = Test::new()
+        .file("base.toml", BASE)
+        .run_with(&args)
+        .status(2);
+    assert!(
+        ran.stderr
+            .contains("1001 --set options given: at most 1000 are read"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.len() < 2_000, "{}", ran.stderr.len());
+}

@@ -46,13 +46,32 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// `clap_mangen::generate_to` names them, each through
 /// [`crate::output::write`]: a page is replaced whole or not at all, and a
 /// link, device or read-only file in `dir` is treated as `-o` treats it.
+/// Every page's target is checked before any is written, so a page that
+/// would be refused leaves the others as they were.
 fn write_pages(cmd: clap::Command, dir: &Path) -> anyhow::Result<()> {
+    let mut pages = Vec::new();
+    render_pages(cmd, dir, &mut pages)?;
+    for (path, _) in &pages {
+        crate::output::check_writable(path)?;
+    }
+    for (path, roff) in &pages {
+        crate::output::write(roff, Some(path))?;
+    }
+    Ok(())
+}
+
+/// `cmd`'s page and its subcommands' pages, with the paths they go to.
+fn render_pages(
+    cmd: clap::Command,
+    dir: &Path,
+    pages: &mut Vec<(PathBuf, Vec<u8>)>,
+) -> anyhow::Result<()> {
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
-        write_pages(sub, dir)?;
+        render_pages(sub, dir, pages)?;
     }
     let man = clap_mangen::Man::new(cmd);
     let mut roff = Vec::new();
     man.render(&mut roff)?;
-    crate::output::write(&roff, Some(&dir.join(man.get_filename())))?;
+    pages.push((dir.join(man.get_filename()), roff));
     Ok(())
 }

@@ -102,9 +102,8 @@ pub fn refuse_output_over_inputs(
     paths: &[&Path],
     sources: &[&SourceMap],
 ) -> anyhow::Result<()> {
-    let Some(output) = output else {
-        return Ok(());
-    };
+    // No `-o` is standard output, as `-o -` is: checked all the same.
+    let output = output.unwrap_or(Path::new("-"));
     let read = sources.iter().flat_map(|s| s.file_names().map(Path::new));
     crate::output::refuse_inputs(output, paths.iter().copied().chain(read))?;
     Ok(())

@@ -86,15 +86,24 @@ pub fn write_new(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
     write_atomically(bytes, path, None, false, &name)
 }
 
+/// Checks that `path` may be written by [`write`], without writing it: the
+/// same refusals (a read-only file, a folder, a block device, a socket, a
+/// loop of links), so a command writing several files can refuse before
+/// writing any of them.
+pub fn check_writable(path: &Path) -> Result<(), OutputError> {
+    target::classify(path, &path.display().to_string()).map(drop)
+}
+
 /// Refuses an output `path` that is the same file (by device and inode,
 /// however it is spelt: another name, a symbolic or a hard link) as one
-/// of `inputs`. `-` (stdout) is never an input.
+/// of `inputs`. For `-`, the file standard output is open on is checked
+/// ([`refuse_stdout_inputs`]).
 pub fn refuse_inputs<'a>(
     path: &Path,
     inputs: impl IntoIterator<Item = &'a Path>,
 ) -> Result<(), OutputError> {
     if path == Path::new("-") {
-        return Ok(());
+        return refuse_stdout_inputs(inputs);
     }
     match inputs.into_iter().find(|input| same_file(path, input)) {
         Some(input) => Err(OutputError::IsInput {
@@ -103,6 +112,42 @@ pub fn refuse_inputs<'a>(
         }),
         None => Ok(()),
     }
+}
+
+/// Refuses to write results to standard output when it is open on one of
+/// `inputs` (`>> base.toml`, `1<> base.toml`): a shell's `>` has already
+/// emptied the file before the run starts, but appending to an input or
+/// writing over it in place is stopped here, before anything is written.
+pub fn refuse_stdout_inputs<'a>(
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), OutputError> {
+    let Some(stdout) = stdout_identity() else {
+        return Ok(());
+    };
+    let found = inputs
+        .into_iter()
+        .find(|input| std::fs::metadata(input).is_ok_and(|m| identity(&m) == stdout));
+    match found {
+        Some(input) => Err(OutputError::IsInput {
+            path: "stdout".to_string(),
+            input: input.display().to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The file standard output is open on, when it is a regular file.
+#[cfg(unix)]
+fn stdout_identity() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then(|| identity(&meta))
+}
+
+#[cfg(not(unix))]
+fn stdout_identity() -> Option<(u64, u64)> {
+    None
 }
 
 /// Whether two paths name the same existing file (links followed).

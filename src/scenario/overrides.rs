@@ -13,6 +13,7 @@ use toml::de::DeValue;
 use super::document::{Entry, Node, NodeKind, Table};
 use super::merge::identity_key;
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
+use crate::limits::MAX_OVERRIDES;
 use crate::source::{Loc, SourceMap};
 
 /// One `--set PATH=VALUE`.
@@ -59,6 +60,18 @@ pub fn apply(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) {
+    if overrides.len() > MAX_OVERRIDES {
+        diags.push(
+            Diagnostic::usage(format!(
+                "{} --set options given: at most {MAX_OVERRIDES} are read",
+                overrides.len()
+            ))
+            .help(
+                "put the values in a variant file that `extends` the scenario (docs/workflows.md)",
+            ),
+        );
+        return;
+    }
     for ov in overrides {
         let text = ov.to_string();
         let file = sources.add_override(&ov.path, text.clone());

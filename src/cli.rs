@@ -65,12 +65,22 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
             return match e.kind() {
+                // Help and the version go to stdout like any result: a write
+                // error (a full disk) is exit 2, not success.
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    ExitCode::SUCCESS
+                    match crate::output::write(e.render().to_string().as_bytes(), None) {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(err) => {
+                            eprintln!("error: {err}");
+                            ExitCode::from(2)
+                        }
+                    }
                 }
-                _ => ExitCode::from(2),
+                _ => {
+                    let _ = e.print();
+                    ExitCode::from(2)
+                }
             };
         }
     };

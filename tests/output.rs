@@ -848,3 +848,29 @@ fn stdout_appending_to_or_open_on_an_input_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_and_version_to_a_full_stdout_are_exit_2() {
+    for args in [
+        &["--help"][..],
+        &["-V"],
+        &["help", "project"],
+        &["project", "--help"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("No space left on device"),
+            "{args:?}"
+        );
+    }
+}

@@ -225,7 +225,8 @@ impl FinancialYear {
 
 impl fmt::Display for FinancialYear {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
+        // Four digits, as a file writes them: "0001/02", not "1/02".
+        write!(f, "{:04}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
     }
 }
 
@@ -602,5 +603,13 @@ mod tests {
             d("0.012345678901234567890123456")
         );
         assert!(parse_money("0.12345678901234567890123456789").is_err());
+    }
+
+    #[test]
+    fn early_years_print_with_four_digits_as_written() {
+        let y: FinancialYear = "0000/01".parse().unwrap();
+        assert_eq!(y.to_string(), "0000/01");
+        assert_eq!(FinancialYear::new(1).to_string(), "0001/02");
+        assert_eq!(FinancialYear::new(1999).to_string(), "1999/00");
     }
 }

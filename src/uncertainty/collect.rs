@@ -629,7 +629,7 @@ impl<'a> Tally<'a> {
             // are inside a window (a byte of `kept` a group); then only
             // the groups that keep something are packed. Packing every
             // group, kept or not, made the tally about twice as slow
-            // (docs/performance.md, twelfth round): each lookup in the
+            // (measured in commit dc59b06): each lookup in the
             // table of permutations waited on the stores before it.
             let mut kept = 0u64;
             for (i, oct) in batch.chunks_exact(8).enumerate() {
@@ -662,7 +662,7 @@ impl<'a> Tally<'a> {
                     // without this (empty) barrier the compiler sums each
                     // window's masks over the batch's eight groups first,
                     // keeping forty masks on the stack, which was 10%
-                    // slower (docs/performance.md, twelfth round).
+                    // slower (measured in commit dc59b06).
                     // SAFETY: the instruction is empty: it reads and
                     // writes only the register, unchanged.
                     unsafe {

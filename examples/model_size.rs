@@ -4,6 +4,6 @@ fn main() {
         let mut sources = pool_model::source::SourceMap::new();
         let s = pool_model::scenario::load(std::path::Path::new(&path), &mut sources)
             .expect("valid scenario");
-        println!("{path}: {}", pool_model::limits::model_size(&s));
+        println!("{path}: {}", pool_model::uncertainty::model_size(&s));
     }
 }

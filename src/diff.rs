@@ -16,7 +16,7 @@ use crate::metric::{Metric, Unit, catalogue};
 use crate::report::numbers::round;
 use crate::scenario::raw::*;
 use crate::scenario::values::{Dist, Uncertain};
-use crate::scenario::{Loaded, Scenario};
+use crate::scenario::{Loaded, RuleKind, Scenario};
 use crate::uncertainty::{Ranges, standard_metrics};
 
 /// One input that differs; `None` where a side does not have it.

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::engine::Projection;
 use crate::metric::Unit;
 use crate::report::numbers::round;
-use crate::scenario::raw::Case;
+use crate::scenario::Case;
 use crate::scenario::{Expect, Scenario};
 
 /// The values of one case that expectations can read: the central

@@ -14,7 +14,7 @@ use crate::commands::{
 };
 use crate::expectations::{Bound, Verdict, WithRanges, evaluate};
 use crate::report::numbers::exact_for_people;
-use crate::scenario::raw::Case;
+use crate::scenario::Case;
 use crate::scenario::{self, Override};
 use crate::source::SourceMap;
 use crate::uncertainty;

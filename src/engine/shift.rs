@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::exact::{Exact, Overflow};
 use crate::scenario::Profile;
-use crate::scenario::raw::Shape;
+use crate::scenario::Shape;
 
 /// num / den, kept apart so that division happens last. `den` is positive.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -31,7 +31,7 @@ pub fn employer_in(line: &Workforce, t: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::raw::Shape;
+    use crate::scenario::Shape;
 
     #[test]
     fn heads_fall_along_the_profile() {

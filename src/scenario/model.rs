@@ -10,7 +10,6 @@
 
 use rust_decimal::Decimal;
 
-use super::raw::{Case, PartnerKind, RuleKind, Shape};
 use super::values::{FinancialYear, Kind, Uncertain};
 use crate::metric::Metric;
 use crate::source::Loc;
@@ -277,4 +276,83 @@ pub struct Expect {
     pub max: Option<Decimal>,
     pub case: Case,
     pub loc: Loc,
+}
+
+// The vocabulary of the format, shared by the raw reading (which parses
+// these words) and the validated model (which downstream code sees).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PartnerKind {
+    Council,
+    Nhs,
+    Other,
+}
+
+impl PartnerKind {
+    pub const NAMES: [&'static str; 3] = ["council", "nhs", "other"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PartnerKind::Council => "council",
+            PartnerKind::Nhs => "nhs",
+            PartnerKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RuleKind {
+    Proportional,
+    Lead,
+    Fixed,
+}
+
+impl RuleKind {
+    pub const NAMES: [&'static str; 3] = ["proportional", "lead", "fixed"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleKind::Proportional => "proportional",
+            RuleKind::Lead => "lead",
+            RuleKind::Fixed => "fixed",
+        }
+    }
+}
+
+/// The named profile shapes of SPEC 3.2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    Linear,
+    FrontLoaded,
+    BackLoaded,
+    Step,
+}
+
+impl Shape {
+    pub const NAMES: [&'static str; 4] = ["linear", "front_loaded", "back_loaded", "step"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Linear => "linear",
+            Shape::FrontLoaded => "front_loaded",
+            Shape::BackLoaded => "back_loaded",
+            Shape::Step => "step",
+        }
+    }
+}
+
+/// Which case an `[[expect]]` checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Case {
+    Central,
+    Percentile(u8),
+}
+
+impl std::fmt::Display for Case {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Case::Central => f.write_str("central"),
+            Case::Percentile(p) => write!(f, "p{p}"),
+        }
+    }
 }

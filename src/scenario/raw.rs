@@ -10,6 +10,7 @@
 use rust_decimal::Decimal;
 
 use super::document::{Node, NodeKind, Table};
+use super::model::{Case, PartnerKind, RuleKind, Shape};
 use super::values::{self, Dist, FinancialYear, Kind, Range, Uncertain, ValueError};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
 use crate::limits::{
@@ -69,50 +70,12 @@ pub struct RawAssumptions {
     pub growth: Option<Located<Uncertain>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PartnerKind {
-    Council,
-    Nhs,
-    Other,
-}
-
-impl PartnerKind {
-    pub const NAMES: [&'static str; 3] = ["council", "nhs", "other"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            PartnerKind::Council => "council",
-            PartnerKind::Nhs => "nhs",
-            PartnerKind::Other => "other",
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawPartner {
     pub loc: Loc,
     pub id: Option<Located<String>>,
     pub name: Option<Located<String>>,
     pub kind: Option<Located<PartnerKind>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RuleKind {
-    Proportional,
-    Lead,
-    Fixed,
-}
-
-impl RuleKind {
-    pub const NAMES: [&'static str; 3] = ["proportional", "lead", "fixed"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            RuleKind::Proportional => "proportional",
-            RuleKind::Lead => "lead",
-            RuleKind::Fixed => "fixed",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -145,28 +108,6 @@ pub struct RawSetting {
     pub unit_cost: Option<Located<Uncertain>>,
     /// `unit_cost` was written (even if it did not parse).
     pub unit_cost_written: bool,
-}
-
-/// The named profile shapes of SPEC 3.2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Shape {
-    Linear,
-    FrontLoaded,
-    BackLoaded,
-    Step,
-}
-
-impl Shape {
-    pub const NAMES: [&'static str; 4] = ["linear", "front_loaded", "back_loaded", "step"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Shape::Linear => "linear",
-            Shape::FrontLoaded => "front_loaded",
-            Shape::BackLoaded => "back_loaded",
-            Shape::Step => "step",
-        }
-    }
 }
 
 /// A profile: a named shape or the fraction reached in each year.
@@ -238,22 +179,6 @@ pub enum RawBound {
     Str(String),
     /// A TOML float: rejected with a suggestion during validation.
     Float(String),
-}
-
-/// Which case an `[[expect]]` checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Case {
-    Central,
-    Percentile(u8),
-}
-
-impl std::fmt::Display for Case {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Case::Central => f.write_str("central"),
-            Case::Percentile(p) => write!(f, "p{p}"),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -511,8 +511,7 @@ impl Kernel {
                     fits_below,
                     last_active: shares.iter().rposition(|s| *s > 0.0).unwrap_or(0),
                     weight,
-                    proportional: sv.risk_share.rule
-                        == crate::scenario::raw::RuleKind::Proportional,
+                    proportional: sv.risk_share.rule == crate::scenario::RuleKind::Proportional,
                     per_spend,
                     baseline: f(sv.baseline),
                     growth: sv.growth.0,

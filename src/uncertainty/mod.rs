@@ -24,8 +24,8 @@ use rust_decimal::Decimal;
 
 use crate::engine::Projection;
 use crate::metric::Metric;
+use crate::scenario::Case;
 use crate::scenario::Scenario;
-use crate::scenario::raw::Case;
 use kernel::{BLOCK, Kernel, Lanes, Quantity, Row};
 
 /// Draws per chunk: each chunk has its own random stream.
@@ -156,10 +156,24 @@ pub enum McError {
     TooMuchWork { draws: u64, max: u64 },
 }
 
+/// The size of a scenario's model: lane operations per draw, roughly,
+/// counting per year each service, each service a saving or cost line
+/// covers, each variance and workforce line, and each partner-service pair.
+pub fn model_size(s: &Scenario) -> u64 {
+    let per_year = s.services.len()
+        + s.services.iter().map(|x| x.settings.len()).sum::<usize>()
+        + s.savings.iter().map(|x| x.services.len()).sum::<usize>()
+        + s.costs.iter().map(|x| x.services.len()).sum::<usize>()
+        + s.variances.len()
+        + s.workforce.len()
+        + s.partners.len() * s.services.len();
+    u64::from(s.horizon) * per_year as u64
+}
+
 /// Checks a run against the Monte Carlo work limit: draws x model size x
 /// passes (more outputs than fit the memory budget need more passes).
 pub fn check_work(s: &Scenario, rows: usize, draws: u64) -> Result<(), McError> {
-    let size = crate::limits::model_size(s).max(1);
+    let size = model_size(s).max(1);
     let passes = collect::plan(rows, usize::try_from(draws).unwrap_or(usize::MAX)).passes as u64;
     let work = draws.saturating_mul(size).saturating_mul(passes);
     if work > crate::limits::MAX_MONTE_CARLO_WORK {

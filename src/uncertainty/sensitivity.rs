@@ -66,9 +66,57 @@ pub enum TornadoError {
     TooMuchWork { ranged: usize },
 }
 
+/// The work of a tornado: exact runs (two a ranged value, plus one) x
+/// model size x (10 + horizon) / 10 x ((d + 4) / 8)^2, where d is the most
+/// significant digits of any factor compounded year on year (1 + growth,
+/// 1 + inflation, 1 + the discount rate, at any end of its range). The
+/// exact engine's numbers grow with the years compounded and with the
+/// digits of what compounds, so a run's time grows about as the horizon
+/// squared, and a 28-digit growth rate costs many times a "2.5%" one
+/// (docs/limits.md).
+pub fn work(s: &Scenario) -> u64 {
+    let runs = 2 * s.ranged_params().count() as u64 + 1;
+    let d = compounding_digits(s) + 4;
+    runs.saturating_mul(super::model_size(s))
+        .saturating_mul(10 + u64::from(s.horizon))
+        .saturating_mul(d * d)
+        / 640
+}
+
+/// The most significant digits of any factor the exact engine compounds.
+fn compounding_digits(s: &Scenario) -> u64 {
+    let digits = |rate: rust_decimal::Decimal| {
+        rate.checked_add(rust_decimal::Decimal::ONE)
+            .map_or(29, |f| {
+                u64::from(
+                    f.normalize()
+                        .mantissa()
+                        .unsigned_abs()
+                        .checked_ilog10()
+                        .unwrap_or(0),
+                ) + 1
+            })
+    };
+    let ends = |id| {
+        s.param(id).map_or(0, |p| {
+            [p.value.low(), p.value.central(), p.value.high()]
+                .into_iter()
+                .map(digits)
+                .max()
+                .unwrap_or(0)
+        })
+    };
+    s.services
+        .iter()
+        .map(|x| ends(x.growth).max(ends(x.inflation)))
+        .chain([digits(s.discount_rate)])
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn tornado(s: &Scenario) -> Result<Tornado, TornadoError> {
     let ranged = s.ranged_params().count();
-    if crate::limits::sensitivity_work(s) > crate::limits::MAX_SENSITIVITY_WORK {
+    if work(s) > crate::limits::MAX_SENSITIVITY_WORK {
         return Err(TornadoError::TooMuchWork { ranged });
     }
     let central_values = Values::central(s);
@@ -104,4 +152,48 @@ pub fn tornado(s: &Scenario) -> Result<Tornado, TornadoError> {
     let mut bars: Vec<Bar> = bars.into_iter().flatten().collect();
     bars.sort_by_key(|b| std::cmp::Reverse(b.swing));
     Ok(Tornado { central, bars })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+    use crate::source::SourceMap;
+    use crate::uncertainty::model_size;
+
+    fn scenario(growth: &str, horizon: u32) -> crate::scenario::Scenario {
+        let text = format!(
+            r#"[scenario]
+name = "Work"
+start = "2009/10"
+horizon = {horizon}
+
+[assumptions]
+growth = "{growth}"
+inflation = "1% to 3%"
+
+[[partner]]
+id = "council"
+name = "Council"
+kind = "council"
+
+[[service]]
+id = "ld"
+name = "Learning disability"
+lead = "council"
+contributions = {{ council = "£80m" }}
+"#
+        );
+        load_str("work.toml", &text, &mut SourceMap::new()).unwrap()
+    }
+
+    #[test]
+    fn work_grows_with_the_horizon_and_the_digits_compounded() {
+        let plain = work(&scenario("2.5%", 10));
+        assert_eq!(plain, 3 * model_size(&scenario("2.5%", 10)) * 20 * 64 / 640);
+        assert!(work(&scenario("2.5%", 50)) > 5 * plain);
+        let long = scenario("2.45236523359355868821576745%", 10);
+        // 1.0245236523359355868821576745 has 29 digits: (33/8)^2 = 17 times.
+        assert_eq!(work(&long), plain * 33 * 33 / 64);
+    }
 }

@@ -1522,6 +1522,8 @@ fn share_variance(
             return 0.0;
         }
     }
+    // Partner sets are bit masks of a u64: one bit a partner.
+    const _: () = assert!(crate::limits::MAX_PARTNERS <= u64::BITS as usize);
     let mut remaining = variance;
     let mut active: u64 = shares
         .iter()

@@ -96,7 +96,7 @@ type Key = (String, String, String);
 /// The printed values of one projection (and case), keyed for matching, in
 /// catalogue order.
 pub fn result_values(s: &Scenario, p: &Projection, case: &str) -> Vec<(Key, ResultChange)> {
-    keyed_values(s, p, catalogue(s), case, |metric, t| metric.value(p, t))
+    keyed_values(s, p, catalogue(s), case, |metric, t| p.metric(metric, t))
 }
 
 /// The printed values of `metrics` for each year (or the whole run), from

@@ -26,9 +26,9 @@ pub struct CentralOnly<'a>(pub &'a Projection);
 impl CaseValues for CentralOnly<'_> {
     fn value(&self, expect: &Expect, case: Case) -> Option<Decimal> {
         match case {
-            Case::Central => expect
-                .metric
-                .value(self.0, expect.year.unwrap_or(0) as usize),
+            Case::Central => self
+                .0
+                .metric(expect.metric, expect.year.unwrap_or(0) as usize),
             Case::Percentile(_) => None,
         }
     }
@@ -44,7 +44,7 @@ impl CaseValues for WithRanges<'_> {
     fn value(&self, expect: &Expect, case: Case) -> Option<Decimal> {
         let t = expect.year.unwrap_or(0) as usize;
         match case {
-            Case::Central => expect.metric.value(self.central, t),
+            Case::Central => self.central.metric(expect.metric, t),
             Case::Percentile(p) => self.ranges?.value(expect.metric, t, p),
         }
     }

@@ -99,7 +99,7 @@ fn panel(
     metric: Metric,
 ) -> Result<(), ChartError> {
     let years: Vec<usize> = (1..=s.horizon as usize).collect();
-    let at = |t: usize| axis::millions(metric.value(p, t).unwrap_or_default());
+    let at = |t: usize| axis::millions(p.metric(metric, t).unwrap_or_default());
     let central: Vec<(f64, Decimal)> = years.iter().map(|&t| (t as f64, at(t))).collect();
     let ranges = r.filter(|r| r.has(metric));
     let percentile = |t: usize, q: u8| {

@@ -18,6 +18,7 @@ pub mod workforce;
 use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
+use crate::scenario::metric::Metric;
 use crate::scenario::{CostRatio, SavingSize, Scenario, Service, Values};
 use crate::source::Loc;
 use exact::{Exact, Overflow};
@@ -131,6 +132,45 @@ pub struct Projection {
     pub workforce: Vec<WorkforceProjection>,
     /// sum over t = 1..H of net(t) / (1 + d)^t.
     pub npv: Decimal,
+}
+
+impl Projection {
+    /// The exact value of the metric in year `t` (ignored for NPV).
+    pub fn metric(&self, m: Metric, t: usize) -> Option<Decimal> {
+        let p = self;
+        if m == Metric::Npv {
+            return Some(p.npv);
+        }
+        let y = p.years.get(t)?;
+        let service = |i: usize| p.services.get(i).and_then(|s| s.years.get(t));
+        let partner = |i: usize| p.partners.get(i).and_then(|s| s.years.get(t));
+        let setting = |i: usize, k: usize| service(i).and_then(|s| s.settings.get(k));
+        Some(match m {
+            Metric::Counterfactual => y.counterfactual,
+            Metric::Scenario => y.scenario,
+            Metric::ShiftSavings => y.shift_savings,
+            Metric::EfficiencySavings => y.efficiency_savings,
+            Metric::WorkforceSavings => y.workforce_savings,
+            Metric::GrossSavings => y.gross_savings,
+            Metric::Costs => y.costs,
+            Metric::NetSavings => y.net_savings,
+            Metric::CumulativeNetSavings => y.cumulative_net_savings,
+            Metric::Npv => p.npv,
+            Metric::Variances => y.variances,
+            Metric::Unallocated => y.unallocated,
+            Metric::Spend(i) => service(i)?.spend,
+            Metric::SettingSpend(i, k) => setting(i, k)?.spend,
+            Metric::Share(i, k) => setting(i, k)?.share,
+            Metric::People(i, k) => setting(i, k)?.people?,
+            Metric::Contribution(i) => partner(i)?.contribution,
+            Metric::NetContribution(i) => partner(i)?.net_contribution,
+            Metric::PartnerStaff(i) => partner(i)?.staff,
+            Metric::Pay(i) => partner(i)?.pay,
+            Metric::ServiceStaff(i) => service(i)?.staff,
+            Metric::Moved(i) => service(i)?.moved,
+            Metric::PeopleMoved(i) => service(i)?.people_moved?,
+        })
+    }
 }
 
 /// The model could not be computed: a figure grew beyond what a decimal

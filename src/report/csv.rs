@@ -118,7 +118,7 @@ pub fn rows(s: &Scenario, p: &Projection, case: &str) -> Vec<[String; 7]> {
     for metric in catalogue(s) {
         let c = metric.columns(s);
         for (t, year) in metric.years(s, p.years.len()) {
-            let Some(value) = metric.value(p, t) else {
+            let Some(value) = p.metric(metric, t) else {
                 continue;
             };
             out.push([

@@ -148,7 +148,7 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
     for t in 0..p.years.len() {
         let mut row = vec![s.year(t as u32).to_string()];
         for m in metrics {
-            let central = m.value(p, t).unwrap_or_default();
+            let central = p.metric(m, t).unwrap_or_default();
             row.push(with_range(central, r, m, t));
         }
         pool.rows.push(row);
@@ -160,7 +160,7 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
         let mut row = vec![s.year(t as u32).to_string()];
         for i in 0..s.partners.len() {
             let m = Metric::NetContribution(i);
-            row.push(with_range(m.value(p, t).unwrap_or_default(), r, m, t));
+            row.push(with_range(p.metric(m, t).unwrap_or_default(), r, m, t));
         }
         partners.rows.push(row);
     }

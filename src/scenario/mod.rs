@@ -8,6 +8,7 @@
 pub mod confine;
 pub mod document;
 pub mod merge;
+pub mod metric;
 pub mod model;
 pub mod overrides;
 pub mod raw;

@@ -225,7 +225,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
         }
     } else {
         for row in &rows {
-            if let Some(v) = row.quantity.metric().value(central, row.year) {
+            if let Some(v) = central.metric(row.quantity.metric(), row.year) {
                 values.insert(
                     (row.quantity, row.year),
                     percentiles.iter().map(|&p| (p, v)).collect(),
@@ -237,7 +237,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
     // central value.
     for row in &rows {
         if row.quantity != Quantity::Npv {
-            if let Some(v) = row.quantity.metric().value(central, 0) {
+            if let Some(v) = central.metric(row.quantity.metric(), 0) {
                 values.insert(
                     (row.quantity, 0),
                     percentiles.iter().map(|&p| (p, v)).collect(),

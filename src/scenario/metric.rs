@@ -2,12 +2,11 @@
 //!
 //! A [`Metric`] is resolved against a scenario's ids once (`spend.learning_disability`
 //! becomes `Metric::Spend(0)`), knows its [`Unit`] (money, fraction or count,
-//! which decides how it prints and how an `[[expect]]` bound is read), and
-//! reads its value for a year out of an engine [`Projection`].
+//! which decides how it prints and how an `[[expect]]` bound is read). It
+//! belongs to the scenario: the reader needs the names, and nothing here
+//! reads results; a projection gives a metric's value
+//! (`crate::engine::Projection::metric`).
 
-use rust_decimal::Decimal;
-
-use crate::engine::Projection;
 use crate::error::did_you_mean;
 use crate::scenario::Scenario;
 
@@ -291,42 +290,6 @@ impl Metric {
                 })
             }
         }
-    }
-
-    /// The exact value of the metric in year `t` (ignored for NPV).
-    pub fn value(self, p: &Projection, t: usize) -> Option<Decimal> {
-        if self == Metric::Npv {
-            return Some(p.npv);
-        }
-        let y = p.years.get(t)?;
-        let service = |i: usize| p.services.get(i).and_then(|s| s.years.get(t));
-        let partner = |i: usize| p.partners.get(i).and_then(|s| s.years.get(t));
-        let setting = |i: usize, k: usize| service(i).and_then(|s| s.settings.get(k));
-        Some(match self {
-            Metric::Counterfactual => y.counterfactual,
-            Metric::Scenario => y.scenario,
-            Metric::ShiftSavings => y.shift_savings,
-            Metric::EfficiencySavings => y.efficiency_savings,
-            Metric::WorkforceSavings => y.workforce_savings,
-            Metric::GrossSavings => y.gross_savings,
-            Metric::Costs => y.costs,
-            Metric::NetSavings => y.net_savings,
-            Metric::CumulativeNetSavings => y.cumulative_net_savings,
-            Metric::Npv => p.npv,
-            Metric::Variances => y.variances,
-            Metric::Unallocated => y.unallocated,
-            Metric::Spend(i) => service(i)?.spend,
-            Metric::SettingSpend(i, k) => setting(i, k)?.spend,
-            Metric::Share(i, k) => setting(i, k)?.share,
-            Metric::People(i, k) => setting(i, k)?.people?,
-            Metric::Contribution(i) => partner(i)?.contribution,
-            Metric::NetContribution(i) => partner(i)?.net_contribution,
-            Metric::PartnerStaff(i) => partner(i)?.staff,
-            Metric::Pay(i) => partner(i)?.pay,
-            Metric::ServiceStaff(i) => service(i)?.staff,
-            Metric::Moved(i) => service(i)?.moved,
-            Metric::PeopleMoved(i) => service(i)?.people_moved?,
-        })
     }
 }
 

@@ -785,6 +785,10 @@ impl Kernel {
 
     /// The same code compiled for AVX2: wider lanes, identical IEEE
     /// arithmetic (no fused multiply-add), so identical results.
+    /// # Safety
+    ///
+    /// The CPU must support AVX2: callers check it at run time
+    /// (`is_x86_feature_detected!`) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {

@@ -126,6 +126,10 @@ impl Histogram {
 
     /// [`Histogram::of`] compiled for AVX2: four lanes a vector instead of
     /// two, the same IEEE arithmetic, so the same histogram.
+    /// # Safety
+    ///
+    /// The CPU must support AVX2: callers check it at run time
+    /// (`is_x86_feature_detected!`) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn of_avx2(lists: &[&[f64]]) -> Option<Histogram> {
@@ -312,6 +316,10 @@ fn gather(g: Gathering) {
 }
 
 /// [`gather`] compiled for AVX2 (the same comparisons, so the same values).
+/// # Safety
+///
+/// The CPU must support AVX2: callers check it at run time
+/// (`is_x86_feature_detected!`) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn gather_avx2(g: Gathering) {

@@ -140,6 +140,10 @@ impl Generator {
 
 /// [`Generator::step`] over `out.len() / 4` steps with the state in four
 /// AVX2 registers (the same integer arithmetic, so the same outputs).
+/// # Safety
+///
+/// The CPU must support AVX2: callers check it at run time
+/// (`is_x86_feature_detected!`) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn steps_avx2(state: &mut [[u64; STREAMS]; 4], out: &mut [u64]) {
@@ -470,6 +474,10 @@ pub fn fill_block(
 
 /// The same code compiled for AVX2: wider lanes for the conversions,
 /// identical IEEE arithmetic, so identical values.
+/// # Safety
+///
+/// The CPU must support AVX2: callers check it at run time
+/// (`is_x86_feature_detected!`) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn fill_block_avx2(
@@ -629,6 +637,12 @@ fn ln_in_place(xs: &mut [f64]) {
     ln_in_place_generic(xs);
 }
 
+/// [`ln_in_place`] compiled for AVX2 (the same arithmetic, so the same values).
+///
+/// # Safety
+///
+/// The CPU must support AVX2: callers check it at run time
+/// (`is_x86_feature_detected!`) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn ln_in_place_avx2(xs: &mut [f64]) {
@@ -658,6 +672,12 @@ fn densities(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
     densities_generic(out, xs, rest, a, b);
 }
 
+/// [`densities`] compiled for AVX2 (the same arithmetic, so the same values).
+///
+/// # Safety
+///
+/// The CPU must support AVX2: callers check it at run time
+/// (`is_x86_feature_detected!`) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn densities_avx2(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {

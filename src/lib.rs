@@ -42,6 +42,7 @@ pub mod expectations;
 #[doc(hidden)]
 pub mod harness;
 pub mod limits;
+pub mod model;
 pub use scenario::metric;
 pub mod output;
 pub mod progress;

@@ -6,8 +6,8 @@
 //!   savings, and the partners' net contributions plus `unallocated` equal
 //!   counterfactual - net savings + variances.
 
-use pool_model::engine::exact::Exact;
-use pool_model::engine::{project, shift};
+use pool_model::engine::project;
+use pool_model::model::{Exact, shift};
 use pool_model::scenario::{Profile, Values, load_str};
 use pool_model::source::SourceMap;
 use proptest::prelude::*;
@@ -345,8 +345,9 @@ proptest! {
             let sigma0 = service.settings[sh.from].share;
             let target = values.get(sh.target_share);
             for (t, y) in sp.years.iter().enumerate() {
-                let phi = shift::phi_exact(&sh.profile, t as u32, sh.by).unwrap();
-                let sigma = shift::sigma(&Exact::new(sigma0), &Exact::new(target), &phi)
+                let phi: Exact = shift::phi(&sh.profile, t as u32, sh.by).value().unwrap();
+                let (sigma0, target) = (Exact::new(sigma0), Exact::new(target));
+                let sigma = (shift::target_gap(&sigma0, &target) * phi + sigma0)
                     .to_decimal()
                     .unwrap();
                 let share = y.settings[sh.from].share;

@@ -1,27 +1,22 @@
-//! The exact model of SPEC 3.1-3.5.
+//! The exact driver of the model of SPEC 3.1-3.5.
 //!
 //! [`project`] runs a validated [`Scenario`] for one set of [`Values`] (the
 //! central case, a sensitivity end, a draw) and returns a [`Projection`]:
 //! every figure for every year 0..=H, by service, setting, partner and
-//! workforce line. Every figure is computed as an exact rational
-//! ([`exact::Exact`]) and handed on as a decimal whose rounding to pence or
-//! to 6 places is the exact value's rounding; nothing here formats or
-//! rounds, reports round when they print. A figure too large to hand on
+//! workforce line. Every figure is computed by the formulas of
+//! [`crate::model`] as an exact rational ([`Exact`]) and handed on as a
+//! decimal whose rounding to pence or to 6 places is the exact value's
+//! rounding; nothing here formats or rounds, reports round when they
+//! print. A figure too large to hand on
 //! becomes an [`EngineError`] located at the scenario value behind it.
-
-pub mod exact;
-pub mod risk_share;
-pub mod savings;
-pub mod shift;
-pub mod workforce;
 
 use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
+use crate::model::{Exact, Overflow, growth, risk_share, savings, shift};
 use crate::scenario::metric::Metric;
 use crate::scenario::{CostRatio, SavingSize, Scenario, Service, Values};
 use crate::source::Loc;
-use exact::{Exact, Overflow};
 
 /// Totals for one year across the pool.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -213,15 +208,18 @@ fn dec(x: &Exact, loc: Loc, what: impl FnOnce() -> String) -> Result<Decimal, En
 struct ShiftRun {
     from: usize,
     sigma0: Exact,
-    sigma_target: Exact,
+    /// sigmaT - sigma0.
+    gap: Exact,
+    one_minus_rbar: Exact,
     /// (setting index, w_j, r_j).
     targets: Vec<(usize, Exact, Exact)>,
-    rbar: Exact,
     unit_cost_from: Option<Exact>,
 }
 
-/// A service's state carried from year to year.
+/// A service's constants for the run and its state carried from year to
+/// year.
 struct ServiceRun {
+    baseline: Exact,
     growth_factor: Exact,
     price_factor: Exact,
     /// ((1 + g)(1 + p))^t.
@@ -229,6 +227,10 @@ struct ServiceRun {
     /// (1 + p)^t.
     prices: Exact,
     unit_costs: Vec<Option<Exact>>,
+    /// Each partner's rule share and cap, and year-0 contribution.
+    shares: Vec<Exact>,
+    caps: Vec<Option<Exact>>,
+    contributions: Vec<Exact>,
     shift: Option<ShiftRun>,
 }
 
@@ -245,33 +247,74 @@ fn shift_run(service: &Service, values: &Values) -> Result<Option<ShiftRun>, Ove
     };
     let unit_cost_from = unit_cost(shift.from);
     let mut targets = Vec::with_capacity(shift.to.len());
+    let mut split_costs = Vec::with_capacity(shift.to.len());
     for &(j, w) in &shift.to {
         // r_j: a given cost ratio, or the unit costs' ratio (validation
         // makes sure one of them exists, and unit costs are positive).
         let r = match (&shift.cost_ratio, unit_cost(j), &unit_cost_from) {
             (CostRatio::Given(p), _, _) => Exact::new(values.get(*p)),
-            (CostRatio::UnitCosts, Some(uj), Some(uf)) => uj.div(uf)?,
+            (CostRatio::UnitCosts, Some(uj), Some(uf)) => {
+                let r = shift::cost_ratio(&uj, uf)?;
+                split_costs.push((Exact::new(w), uj));
+                r
+            }
             (CostRatio::UnitCosts, _, _) => Exact::one(),
         };
         targets.push((j, Exact::new(w), r));
     }
-    let pairs: Vec<(Exact, Exact)> = targets
-        .iter()
-        .map(|(_, w, r)| (w.clone(), r.clone()))
-        .collect();
+    let rbar = match (&shift.cost_ratio, &unit_cost_from) {
+        // The splits sum to one exactly (validation): r̄ is the ratio.
+        (CostRatio::Given(p), _) => Exact::new(values.get(*p)),
+        (CostRatio::UnitCosts, Some(uf)) => {
+            shift::rbar_of_unit_costs(split_costs.iter().map(|(w, u)| (w, u)), uf)?
+        }
+        (CostRatio::UnitCosts, None) => Exact::one(),
+    };
+    let sigma0 = Exact::new(
+        service
+            .settings
+            .get(shift.from)
+            .map_or(Decimal::ZERO, |s| s.share),
+    );
     Ok(Some(ShiftRun {
         from: shift.from,
-        sigma0: Exact::new(
-            service
-                .settings
-                .get(shift.from)
-                .map_or(Decimal::ZERO, |s| s.share),
-        ),
-        sigma_target: Exact::new(values.get(shift.target_share)),
-        rbar: shift::rbar(&pairs),
+        gap: shift::target_gap(&sigma0, &Exact::new(values.get(shift.target_share))),
+        sigma0,
+        one_minus_rbar: shift::one_minus_rbar(&rbar),
         targets,
         unit_cost_from,
     }))
+}
+
+fn service_run(s: &Scenario, service: &Service, values: &Values) -> Result<ServiceRun, Overflow> {
+    let g = Exact::new(values.get(service.growth));
+    let p = Exact::new(values.get(service.inflation));
+    let rule = &service.risk_share;
+    let total = Exact::new(rule.total);
+    let partners = s.partners.len();
+    let weight = |i: usize| Exact::new(rule.weights.get(i).copied().unwrap_or_default());
+    Ok(ServiceRun {
+        baseline: Exact::new(service.baseline),
+        growth_factor: growth::growth_factor(&g, &p),
+        price_factor: growth::price_factor(&p),
+        volume: Exact::one(),
+        prices: Exact::one(),
+        unit_costs: service
+            .settings
+            .iter()
+            .map(|k| k.unit_cost.map(|u| Exact::new(values.get(u))))
+            .collect(),
+        shares: (0..partners)
+            .map(|i| risk_share::rule_share(&weight(i), &total))
+            .collect::<Result<_, _>>()?,
+        caps: (0..partners)
+            .map(|i| rule.caps.get(i).copied().flatten().map(Exact::new))
+            .collect(),
+        contributions: (0..partners)
+            .map(|i| Exact::new(service.contributions.get(i).copied().unwrap_or_default()))
+            .collect(),
+        shift: shift_run(service, values)?,
+    })
 }
 
 /// Runs the model for every year 0..=H.
@@ -286,43 +329,28 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
     };
     let mut runs = Vec::with_capacity(s.services.len());
     for service in &s.services {
-        let g = values.get(service.growth);
-        let p = values.get(service.inflation);
-        runs.push(ServiceRun {
-            growth_factor: (Exact::one() + g) * (Exact::one() + p),
-            price_factor: Exact::one() + p,
-            volume: Exact::one(),
-            prices: Exact::one(),
-            unit_costs: service
-                .settings
-                .iter()
-                .map(|k| k.unit_cost.map(|u| Exact::new(values.get(u))))
-                .collect(),
-            shift: at(shift_run(service, values), service.loc, || {
-                format!("the cost ratio of the shift on `{}`", service.id)
-            })?,
-        });
+        runs.push(at(service_run(s, service, values), service.loc, || {
+            format!("the cost ratio of the shift on `{}`", service.id)
+        })?);
     }
     let mut cumulative = Exact::zero();
     let mut npv = Exact::zero();
-    let mut discount = Exact::one();
-    let discount_factor = Exact::one() + s.discount_rate;
+    let d = Exact::new(s.discount_rate);
     for t in 0..=s.horizon {
         let label = s.year(t);
         if t > 0 {
             for run in runs.iter_mut() {
-                run.volume = &run.volume * &run.growth_factor;
-                run.prices = &run.prices * &run.price_factor;
+                run.volume = growth::next_year(&run.volume, &run.growth_factor);
+                run.prices = growth::next_year(&run.prices, &run.price_factor);
             }
-            discount = discount * &discount_factor;
         }
         let (mut year, net) = project_year(s, values, &runs, t, &mut out)?;
         if t > 0 {
             cumulative = cumulative + &net;
-            npv = npv
-                + at(net.div(&discount), s.loc, || {
-                    format!("the discount factor in {label}")
-                })?;
+            let factor = at(growth::discount_factor(&d, t), s.loc, || {
+                format!("the discount factor in {label}")
+            })?;
+            npv = npv + growth::discounted(&net, &factor);
         }
         year.cumulative_net_savings = dec(&cumulative, s.loc, || {
             format!("cumulative net savings in {label}")
@@ -396,6 +424,95 @@ impl ServiceWork {
     }
 }
 
+/// SPEC 3.1 and 3.3 for one service in year `t`: the counterfactual, the
+/// shift and the settings after it.
+fn shift_year(
+    service: &Service,
+    run: &ServiceRun,
+    t: u32,
+    ctx: &dyn Fn() -> String,
+) -> Result<ServiceWork, EngineError> {
+    let cf = growth::counterfactual(&run.baseline, &run.volume);
+    let mut spend: Vec<Exact> = service
+        .settings
+        .iter()
+        .map(|k| shift::setting_spend(&cf, &Exact::new(k.share)))
+        .collect();
+    let counterfactual_settings = spend.clone();
+    let mut year = ServiceWork {
+        counterfactual: cf.clone(),
+        ..ServiceWork::default()
+    };
+    if let (Some(sh), Some(shift)) = (&run.shift, &service.shift) {
+        let loc = shift.loc;
+        let phi = at(shift::phi(&shift.profile, t, shift.by).value(), loc, ctx)?;
+        let m = at(
+            shift::spend_moved(&cf, &sh.sigma0, &sh.gap, &phi, &sh.one_minus_rbar),
+            loc,
+            ctx,
+        )?;
+        if let Some(slot) = spend.get_mut(sh.from) {
+            *slot = &*slot - &m;
+        }
+        for (j, w, r_j) in &sh.targets {
+            if let Some(slot) = spend.get_mut(*j) {
+                *slot = &*slot + shift::added_to_target(&m, w, r_j);
+            }
+        }
+        year.people_moved = match &sh.unit_cost_from {
+            Some(u) => Some(at(shift::people(&m, u, &run.prices), loc, ctx)?),
+            None => None,
+        };
+        year.shift_savings = shift::shift_saving(&m, &sh.one_minus_rbar);
+        year.moved = m;
+    }
+    year.post_shift = shift::post_shift(&cf, &year.shift_savings);
+    for (k, (post, cf_k)) in spend.into_iter().zip(counterfactual_settings).enumerate() {
+        // A zero post-shift total is refused by validation; a share of
+        // nothing is zero.
+        let share = at(
+            shift::setting_share(&post, &year.post_shift),
+            service.loc,
+            ctx,
+        )?;
+        let people = match run.unit_costs.get(k).cloned().flatten() {
+            Some(u) => Some(at(shift::people(&post, &u, &run.prices), service.loc, ctx)?),
+            None => None,
+        };
+        year.settings.push(SettingWork {
+            counterfactual: cf_k,
+            spend: post,
+            share,
+            people,
+        });
+    }
+    Ok(year)
+}
+
+/// Splits `amount` over the services in `scope` pro rata to `base`,
+/// adding each part to `into`.
+fn add_pro_rata(
+    services: &mut [ServiceWork],
+    scope: &[usize],
+    amount: &Exact,
+    base: fn(&ServiceWork) -> &Exact,
+    into: fn(&mut ServiceWork) -> &mut Exact,
+) -> Result<(), Overflow> {
+    let total = scope
+        .iter()
+        .filter_map(|&i| services.get(i))
+        .fold(Exact::zero(), |acc, y| acc + base(y));
+    let equal = savings::equal_part(scope.len())?;
+    for &i in scope {
+        if let Some(y) = services.get_mut(i) {
+            let part = savings::pro_rata_part(amount, base(y), &total, &equal)?;
+            let slot = into(y);
+            *slot = &*slot + part;
+        }
+    }
+    Ok(())
+}
+
 /// Computes year `t` of every service, line and partner, appending to `out`;
 /// returns the pool's summary (its cumulative figure still to fill) and its
 /// exact net savings.
@@ -412,110 +529,48 @@ fn project_year(
     // 3.1 and 3.3: counterfactual and the shift, service by service.
     for (service, run) in s.services.iter().zip(runs) {
         let ctx = || format!("service `{}` in {label}", service.id);
-        let cf = &run.volume * service.baseline;
-        let mut spend: Vec<Exact> = service.settings.iter().map(|k| &cf * k.share).collect();
-        let counterfactual_settings = spend.clone();
-        let mut year = ServiceWork {
-            counterfactual: cf.clone(),
-            ..ServiceWork::default()
-        };
-        if let (Some(sh), Some(shift)) = (&run.shift, &service.shift) {
-            let loc = shift.loc;
-            let r = spend.get(sh.from).cloned().unwrap_or_default();
-            let o = &cf - &r;
-            let phi = at(shift::phi_exact(&shift.profile, t, shift.by), loc, ctx)?;
-            let sigma = shift::sigma(&sh.sigma0, &sh.sigma_target, &phi);
-            let solved = at(shift::solve(&r, &o, &sigma, &sh.rbar), loc, ctx)?;
-            if let Some(solve) = &solved {
-                let m = solve.moved();
-                if let Some(slot) = spend.get_mut(sh.from) {
-                    *slot = &r - m;
-                }
-                for (j, w, r_j) in &sh.targets {
-                    if let Some(slot) = spend.get_mut(*j) {
-                        *slot = &*slot + solve.to_target(w, r_j);
-                    }
-                }
-                year.moved = m.clone();
-                year.shift_savings = solve.saving();
-            }
-            year.people_moved = match (&sh.unit_cost_from, &solved) {
-                (Some(u), Some(solve)) => Some(at(solve.people(u, &run.prices), loc, ctx)?),
-                (Some(_), None) => Some(Exact::zero()),
-                (None, _) => None,
-            };
-        }
-        year.post_shift = &cf - &year.shift_savings;
-        for (k, (post, cf_k)) in spend.into_iter().zip(counterfactual_settings).enumerate() {
-            // A zero post-shift total is refused by validation; a share of
-            // nothing would be 0/0.
-            let share = if year.post_shift.is_positive() {
-                at(post.div(&year.post_shift), service.loc, ctx)?
-            } else {
-                Exact::zero()
-            };
-            let people = match run.unit_costs.get(k).cloned().flatten() {
-                Some(u) => Some(at(post.div(&(u * &run.prices)), service.loc, ctx)?),
-                None => None,
-            };
-            year.settings.push(SettingWork {
-                counterfactual: cf_k,
-                spend: post,
-                share,
-                people,
-            });
-        }
-        services.push(year);
+        services.push(shift_year(service, run, t, &ctx)?);
     }
 
     // 3.4: efficiency savings on the post-shift base, and costs.
     if t > 0 {
         for saving in &s.savings {
             let ctx = || format!("saving \"{}\" in {label}", saving.name);
-            let phase = savings::phase(&saving.phase_in, t);
-            let bases: Vec<Exact> = saving
-                .services
-                .iter()
-                .map(|&i| {
-                    services
-                        .get(i)
-                        .map_or_else(Exact::zero, |y| y.post_shift.clone())
-                })
-                .collect();
-            let amounts = match saving.size {
+            let phase = Exact::new(savings::phase(&saving.phase_in, t));
+            match saving.size {
                 SavingSize::Rate(p) => {
-                    let rate = Exact::new(values.get(p)) * phase;
-                    bases.iter().map(|b| &rate * b).collect()
+                    let rate = Exact::new(values.get(p));
+                    for &i in &saving.services {
+                        if let Some(y) = services.get_mut(i) {
+                            let amount = savings::rate_saving(&rate, &phase, &y.post_shift);
+                            y.efficiency_savings = &y.efficiency_savings + amount;
+                        }
+                    }
                 }
                 SavingSize::Amount(p) => {
-                    let total = Exact::new(values.get(p)) * phase;
-                    at(savings::pro_rata(&total, &bases), saving.loc, ctx)?
-                }
-            };
-            for (&i, amount) in saving.services.iter().zip(amounts) {
-                if let Some(y) = services.get_mut(i) {
-                    y.efficiency_savings = &y.efficiency_savings + amount;
+                    let total = savings::phased(&Exact::new(values.get(p)), &phase);
+                    let added = add_pro_rata(
+                        &mut services,
+                        &saving.services,
+                        &total,
+                        |y| &y.post_shift,
+                        |y| &mut y.efficiency_savings,
+                    );
+                    at(added, saving.loc, ctx)?;
                 }
             }
         }
         for cost in &s.costs {
             let ctx = || format!("cost \"{}\" in {label}", cost.name);
-            let amounts: Vec<Decimal> = cost.amounts.iter().map(|&p| values.get(p)).collect();
-            let amount = Exact::new(savings::amount_in_year(&amounts, t));
-            let bases: Vec<Exact> = cost
-                .services
-                .iter()
-                .map(|&i| {
-                    services
-                        .get(i)
-                        .map_or_else(Exact::zero, |y| y.counterfactual.clone())
-                })
-                .collect();
-            let parts = at(savings::pro_rata(&amount, &bases), cost.loc, ctx)?;
-            for (&i, part) in cost.services.iter().zip(parts) {
-                if let Some(y) = services.get_mut(i) {
-                    y.costs = &y.costs + part;
-                }
+            if let Some(p) = savings::in_year(&cost.amounts, t) {
+                let added = add_pro_rata(
+                    &mut services,
+                    &cost.services,
+                    &Exact::new(values.get(p)),
+                    |y| &y.counterfactual,
+                    |y| &mut y.costs,
+                );
+                at(added, cost.loc, ctx)?;
             }
         }
     }
@@ -528,30 +583,30 @@ fn project_year(
         let ctx = || format!("workforce \"{}\" in {label}", line.name);
         let one = Exact::one();
         let prices = runs.get(line.service).map_or(&one, |r| &r.prices);
-        let reduction = line
-            .reduction
-            .as_ref()
-            .map(|r| (values.get(r.heads), r.by, &r.profile));
-        let cost_per_head = values.get(line.cost_per_head);
-        let per_head = line
-            .redundancy_cost
-            .map_or(Decimal::ZERO, |p| values.get(p));
-        let heads = at(workforce::heads(line.staff, reduction, t), line.loc, ctx)?;
-        let pay_per_head = prices * cost_per_head;
-        let pay = &heads * &pay_per_head;
+        let staff = Exact::new(line.staff);
+        let cost_per_head = Exact::new(values.get(line.cost_per_head));
+        let (fewer, now, before) = match &line.reduction {
+            Some(r) => {
+                let phi = |t: u32| at(shift::phi(&r.profile, t, r.by).value(), line.loc, ctx);
+                let before = if t > 0 { phi(t - 1)? } else { Exact::zero() };
+                (Exact::new(values.get(r.heads)), phi(t)?, before)
+            }
+            None => (Exact::zero(), Exact::zero(), Exact::zero()),
+        };
+        let heads = savings::heads(&staff, &fewer, &now);
+        let pay = savings::pay(&heads, &cost_per_head, prices);
         let (saving, redundancy) = if t > 0 {
-            let before = at(
-                workforce::heads(line.staff, reduction, t - 1),
-                line.loc,
-                ctx,
-            )?;
-            let gone = Exact::new(line.staff) - &heads;
-            let left = before - &heads;
-            (gone * &pay_per_head, left * (prices * per_head))
+            let per_head = line
+                .redundancy_cost
+                .map_or_else(Exact::zero, |p| Exact::new(values.get(p)));
+            (
+                savings::staff_cost(&fewer, &now, &cost_per_head, prices),
+                savings::staff_cost(&fewer, &(&now - &before), &per_head, prices),
+            )
         } else {
             (Exact::zero(), Exact::zero())
         };
-        let employer = workforce::employer_in(line, t);
+        let employer = line.employer_in(t);
         if let Some(y) = services.get_mut(line.service) {
             y.workforce_savings = &y.workforce_savings + &saving;
             y.costs = &y.costs + &redundancy;
@@ -575,13 +630,12 @@ fn project_year(
     }
 
     // Variances: each service's lines summed for the year.
-    if t > 0 {
-        for variance in &s.variances {
-            let amounts: Vec<Decimal> = variance.amounts.iter().map(|&p| values.get(p)).collect();
-            let amount = savings::amount_in_year(&amounts, t);
-            if let Some(y) = services.get_mut(variance.service) {
-                y.variances = &y.variances + amount;
-            }
+    for variance in &s.variances {
+        if let (Some(p), Some(y)) = (
+            savings::in_year(&variance.amounts, t),
+            services.get_mut(variance.service),
+        ) {
+            y.variances = &y.variances + values.get(p);
         }
     }
 
@@ -590,31 +644,25 @@ fn project_year(
     let mut savings_share = vec![Exact::zero(); n];
     let mut variance_share = vec![Exact::zero(); n];
     let mut contribution = vec![Exact::zero(); n];
+    let mut portions = vec![Exact::zero(); n];
     for ((service, run), y) in s.services.iter().zip(runs).zip(services.iter_mut()) {
-        let loc = service.loc;
         let ctx = || format!("service `{}` in {label}", service.id);
-        y.gross_savings = &y.shift_savings + &y.efficiency_savings + &y.workforce_savings;
-        y.net_savings = &y.gross_savings - &y.costs;
-        y.spend = &y.counterfactual - &y.gross_savings;
-        let rule = &service.risk_share;
-        let shares = at(
-            risk_share::share_out(&y.net_savings, &rule.weights, rule.total),
-            loc,
-            ctx,
-        )?;
-        let (portions, unallocated) = at(
-            risk_share::share_variance(&y.variances, &rule.weights, rule.total, &rule.caps),
-            loc,
-            ctx,
-        )?;
-        y.unallocated = unallocated;
+        y.gross_savings = savings::gross_savings(
+            &y.shift_savings,
+            &y.efficiency_savings,
+            &y.workforce_savings,
+        );
+        y.net_savings = savings::net_savings(&y.gross_savings, &y.costs);
+        y.spend = savings::scenario_spend(&y.counterfactual, &y.gross_savings);
+        let shared =
+            risk_share::share_variance(&y.variances, &run.shares, &run.caps, &mut portions);
+        y.unallocated = at(shared, service.loc, ctx)?;
         for i in 0..n {
-            let c0 = service.contributions.get(i).copied().unwrap_or_default();
-            if let Some(slot) = contribution.get_mut(i) {
-                *slot = &*slot + &run.volume * c0;
+            if let (Some(slot), Some(c0)) = (contribution.get_mut(i), run.contributions.get(i)) {
+                *slot = &*slot + growth::contribution(c0, &run.volume);
             }
-            if let (Some(slot), Some(v)) = (savings_share.get_mut(i), shares.get(i)) {
-                *slot = &*slot + v;
+            if let (Some(slot), Some(share)) = (savings_share.get_mut(i), run.shares.get(i)) {
+                *slot = &*slot + risk_share::rule_part(share, &y.net_savings);
             }
             if let (Some(slot), Some(v)) = (variance_share.get_mut(i), portions.get(i)) {
                 *slot = &*slot + v;
@@ -629,7 +677,7 @@ fn project_year(
             get(&savings_share),
             get(&variance_share),
         );
-        let net = &c - &sv + &vr;
+        let net = risk_share::net_contribution(&c, &sv, &vr);
         let d = |x: &Exact| dec(x, partner.loc, ctx);
         let year = PartnerYear {
             contribution: d(&c)?,

@@ -267,6 +267,17 @@ pub struct Workforce {
     pub loc: Loc,
 }
 
+impl Workforce {
+    /// The partner employing the line's staff in year `t`: `employer`
+    /// before `transfer_in`, `transfer_to` from it on.
+    pub fn employer_in(&self, t: u32) -> usize {
+        match &self.transfer {
+            Some(transfer) if t >= transfer.year => transfer.to,
+            _ => self.employer,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expect {
     pub metric: Metric,

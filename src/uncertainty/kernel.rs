@@ -1,7 +1,9 @@
-//! The model of SPEC 3.1-3.5 in f64 over blocks of draws, for Monte Carlo.
+//! The Monte Carlo driver of the model of SPEC 3.1-3.5: f64 over blocks
+//! of draws.
 //!
 //! SPEC 3.6 lets Monte Carlo use f64 internally; the central case stays
-//! exact (crate::engine). The scenario is compiled once into flat constants
+//! exact (crate::engine). Both drivers call the same formulas
+//! ([`crate::model`]), here on `f64` lane by lane. The scenario is compiled once into flat constants
 //! ([`Kernel`]); each block of [`BLOCK`] draws is then run, half a block at
 //! a time, as structure of arrays: every quantity is an array over the
 //! lanes, so the inner loops are simple lane-wise arithmetic the compiler
@@ -9,8 +11,12 @@
 //! reports are computed (pool totals, service spend, partners'
 //! contributions), not settings or people.
 //!
-//! The arithmetic mirrors the exact engine step for step, so with the same
-//! param values the two agree to about 1e-12 relative (tested).
+//! Two steps are computed in an algebraically equal form that is faster
+//! over lanes, each checked against the model's function: a partner's net
+//! contribution is summed from terms over services ([`net_terms`]), and
+//! lanes where no cap binds share an overspend in one vector pass
+//! ([`capped_shares`]). With the same param values the two drivers agree
+//! to about 1e-12 relative (tests/conformance.rs).
 
 // The kernel indexes fixed-size arrays of PART lanes with `0..PART`, and
 // small per-scenario tables built in `Kernel::new` with indices it also
@@ -20,8 +26,8 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::engine::shift::phi;
 use crate::metric::Metric;
+use crate::model::{growth, risk_share, savings, shift};
 use crate::scenario::{CostRatio, Profile, SavingSize, Scenario};
 
 /// Draws per block: sampled together and reported together.
@@ -181,12 +187,8 @@ fn f(d: Decimal) -> f64 {
 
 /// phi(t) for t = 0..=H as f64.
 fn phis(profile: &Profile, by: u32, horizon: u32) -> Vec<f64> {
-    (0..=horizon)
-        .map(|t| {
-            let r = phi(profile, t, by);
-            f(r.num) / f(r.den)
-        })
-        .collect()
+    // f64 division never fails.
+    shift::phis(profile, by, horizon).unwrap_or_default()
 }
 
 #[derive(Clone, Debug)]
@@ -478,7 +480,13 @@ impl Kernel {
             .services
             .iter()
             .map(|sv| {
-                let shares: Vec<f64> = (0..n).map(|i| f(sv.risk_share.share(i))).collect();
+                let rule = &sv.risk_share;
+                let shares: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let w = rule.weights.get(i).copied().unwrap_or_default();
+                        risk_share::rule_share(&f(w), &f(rule.total)).unwrap_or(0.0)
+                    })
+                    .collect();
                 let caps: Vec<Option<f64>> = sv.risk_share.caps.iter().map(|c| c.map(f)).collect();
                 let per_spend: Vec<f64> = sv
                     .contributions
@@ -487,7 +495,8 @@ impl Kernel {
                         if sv.baseline.is_zero() {
                             0.0
                         } else {
-                            f(*c) / f(sv.baseline)
+                            // c(0) x volume = c(0) / C(0) x C(t).
+                            risk_share::rule_share(&f(*c), &f(sv.baseline)).unwrap_or(0.0)
                         }
                     })
                     .collect();
@@ -564,7 +573,7 @@ impl Kernel {
                     rate,
                     param,
                     phase: (0..=h)
-                        .map(|t| f(crate::engine::savings::phase(&sv.phase_in, t)))
+                        .map(|t| f(savings::phase(&sv.phase_in, t)))
                         .collect(),
                 }
             })
@@ -651,7 +660,9 @@ impl Kernel {
                 .collect()
         });
         let d = f(s.discount_rate);
-        let discount = (0..=h).map(|t| 1.0 / (1.0 + d).powi(t as i32)).collect();
+        let discount = (0..=h)
+            .map(|t| growth::discount_factor(&d, t).unwrap_or(0.0))
+            .collect();
         let (by_year, npv_rows) = row_plan(&rows, h as usize);
         Kernel {
             horizon: h as usize,
@@ -845,11 +856,7 @@ impl Kernel {
                 match &sh.ratio {
                     Ratio::Given(c) => one_minus(&mut l.one_minus_rbar, p(*c)),
                     Ratio::UnitCosts { from, to } => {
-                        let mut sum = [0.0; PART];
-                        for &(w, uc) in to {
-                            axpy(&mut sum, w, p(uc));
-                        }
-                        one_minus_ratio(&mut l.one_minus_rbar, &sum, p(*from));
+                        one_minus_unit_cost_ratio(&mut l.one_minus_rbar, to, params, *from);
                     }
                 }
             }
@@ -1002,7 +1009,7 @@ impl Kernel {
             } else {
                 for (pv, &share) in x.partner_var.iter_mut().zip(&sv.shares) {
                     if share != 0.0 {
-                        axpy(pv, share, &l.var);
+                        add_rule_part(pv, share, &l.var);
                     }
                 }
             }
@@ -1015,7 +1022,7 @@ impl Kernel {
         } else {
             add_assign(&mut x.cumulative, &x.net);
         }
-        axpy(&mut x.npv, self.discount[t], &x.net);
+        add_discounted(&mut x.npv, self.discount[t], &x.net);
         for &(r, q) in &self.by_year[t] {
             let Some(row) = out.row(r) else {
                 continue;
@@ -1035,10 +1042,7 @@ impl Kernel {
                 Quantity::Unallocated => sum_into(row, services, |l| &l.unalloc),
                 Quantity::Spend(k) => {
                     if let Some(l) = services.get(k) {
-                        *row = [0.0; PART];
-                        add_gross(row, &l.shift, &l.eff, &l.wf);
-                        difference(&mut x.tmp, &l.cf, row);
-                        *row = x.tmp;
+                        scenario_spend(row, l);
                     }
                 }
                 Quantity::Contribution(i) => {
@@ -1046,7 +1050,7 @@ impl Kernel {
                     for (sv, l) in self.services.iter().zip(services) {
                         let c0 = sv.contributions.get(i).copied().unwrap_or(0.0);
                         if c0 != 0.0 {
-                            axpy(row, c0, &l.volume);
+                            add_contribution(row, c0, &l.volume);
                         }
                     }
                 }
@@ -1184,7 +1188,7 @@ fn grow_and_save<const SHIFTED: bool>(
             let phase = sv.phase.get(t).copied().unwrap_or(0.0);
             if let Some(size) = size.get(d0..d0 + TILE) {
                 for ((a, s), b) in acc.iter_mut().zip(size).zip(&base) {
-                    *a += s * phase * b;
+                    *a += savings::rate_saving(s, &phase, b);
                 }
             }
         }
@@ -1230,7 +1234,8 @@ fn capped_shares(
         for d in 0..PART {
             let v = l.var[d];
             if v > 0.0 && v > fits_below {
-                l.unalloc[d] = share_variance(v, &sv.shares, &sv.caps, portions);
+                l.unalloc[d] =
+                    risk_share::share_variance(&v, &sv.shares, &sv.caps, portions).unwrap_or(0.0);
                 for (pv, portion) in partner_var.iter_mut().zip(portions.iter()) {
                     pv[d] += portion;
                 }
@@ -1285,8 +1290,8 @@ fn service_totals(
         for l in services.iter_mut() {
             for j in 0..TILE {
                 let d = d0 + j;
-                let gross = l.shift[d] + l.eff[d] + l.wf[d];
-                let net = gross - l.cost[d];
+                let gross = savings::gross_savings(&l.shift[d], &l.eff[d], &l.wf[d]);
+                let net = savings::net_savings(&gross, &l.cost[d]);
                 l.net[d] = net;
                 l.kept[d] = l.cf[d] - net;
                 net_sum[j] += net;
@@ -1301,19 +1306,19 @@ fn service_totals(
     }
 }
 
-/// out = a - b.
+/// out = the pool's spend in the scenario: counterfactual less gross.
 #[inline(always)]
-fn difference(out: &mut Part, a: &Part, b: &Part) {
+fn difference(out: &mut Part, cf: &Part, gross: &Part) {
     for d in 0..PART {
-        out[d] = a[d] - b[d];
+        out[d] = savings::scenario_spend(&cf[d], &gross[d]);
     }
 }
 
 #[inline(always)]
 fn growth_factors(growth: &mut Part, price_growth: &mut Part, g: &Part, p: &Part) {
     for d in 0..PART {
-        growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
-        price_growth[d] = 1.0 + p[d];
+        growth[d] = growth::growth_factor(&g[d], &p[d]);
+        price_growth[d] = growth::price_factor(&p[d]);
     }
 }
 
@@ -1321,28 +1326,35 @@ fn growth_factors(growth: &mut Part, price_growth: &mut Part, g: &Part, p: &Part
 #[inline(always)]
 fn growth_factor(growth: &mut Part, g: &Part, p: &Part) {
     for d in 0..PART {
-        growth[d] = (1.0 + g[d]) * (1.0 + p[d]);
+        growth[d] = growth::growth_factor(&g[d], &p[d]);
     }
 }
 
+/// sigmaT - sigma0, lane by lane.
 #[inline(always)]
-fn offset(out: &mut Part, a: &Part, minus: f64) {
+fn offset(out: &mut Part, target: &Part, sigma0: f64) {
     for d in 0..PART {
-        out[d] = a[d] - minus;
+        out[d] = shift::target_gap(&sigma0, &target[d]);
     }
 }
 
+/// 1 - r̄ with r̄ a given cost ratio, lane by lane.
 #[inline(always)]
-fn one_minus(out: &mut Part, a: &Part) {
+fn one_minus(out: &mut Part, rbar: &Part) {
     for d in 0..PART {
-        out[d] = 1.0 - a[d];
+        out[d] = shift::one_minus_rbar(&rbar[d]);
     }
 }
 
+/// 1 - r̄ with r̄ from the unit costs (params `to` and `from`), lane by
+/// lane.
 #[inline(always)]
-fn one_minus_ratio(out: &mut Part, num: &Part, den: &Part) {
+fn one_minus_unit_cost_ratio(out: &mut Part, to: &[(f64, usize)], params: Params, from: usize) {
+    let from = params.get(from);
     for d in 0..PART {
-        out[d] = 1.0 - num[d] / den[d];
+        let splits = to.iter().map(|(w, uc)| (w, &params.get(*uc)[d]));
+        let rbar = shift::rbar_of_unit_costs(splits, &from[d]).unwrap_or(0.0);
+        out[d] = shift::one_minus_rbar(&rbar);
     }
 }
 
@@ -1359,8 +1371,8 @@ fn grow_unshifted(l: &mut ServiceLanes, baseline: f64) {
 /// [`grow_unshifted`] for lane `d`; returns the counterfactual.
 #[inline(always)]
 fn grow_lane(l: &mut ServiceLanes, d: usize, baseline: f64) -> f64 {
-    l.volume[d] *= l.growth[d];
-    let cf = baseline * l.volume[d];
+    l.volume[d] = growth::next_year(&l.volume[d], &l.growth[d]);
+    let cf = growth::counterfactual(&baseline, &l.volume[d]);
     l.cf[d] = cf;
     cf
 }
@@ -1378,19 +1390,11 @@ fn grow_and_shift(l: &mut ServiceLanes, baseline: f64, sigma0: f64, phi: f64) {
 #[inline(always)]
 fn shift_lane(l: &mut ServiceLanes, d: usize, baseline: f64, sigma0: f64, phi: f64) -> f64 {
     let cf = grow_lane(l, d, baseline);
-    // sigma - sigma0 = (target - sigma0) phi; the numerator
-    // R(1 - sigma) - sigma O is C (sigma0 - sigma).
-    let moved_share = l.dsigma[d] * phi;
-    let sigma = sigma0 + moved_share;
-    let numerator = -cf * moved_share;
-    let denominator = 1.0 - sigma * l.one_minus_rbar[d];
-    let m = if numerator > 0.0 && denominator > 0.0 {
-        numerator / denominator
-    } else {
-        0.0
-    };
-    l.shift[d] = m * l.one_minus_rbar[d];
-    l.post[d] = cf - l.shift[d];
+    let omr = l.one_minus_rbar[d];
+    // f64 division never fails.
+    let m = shift::spend_moved(&cf, &sigma0, &l.dsigma[d], &phi, &omr).unwrap_or(0.0);
+    l.shift[d] = shift::shift_saving(&m, &omr);
+    l.post[d] = shift::post_shift(&cf, &l.shift[d]);
     l.post[d]
 }
 
@@ -1408,11 +1412,27 @@ fn add_assign(a: &mut Part, b: &Part) {
     }
 }
 
-/// a += k b.
+/// a += a partner's contribution from a service: c(0) x volume.
 #[inline(always)]
-fn axpy(a: &mut Part, k: f64, b: &Part) {
+fn add_contribution(a: &mut Part, c0: f64, volume: &Part) {
     for d in 0..PART {
-        a[d] += k * b[d];
+        a[d] += growth::contribution(&c0, &volume[d]);
+    }
+}
+
+/// npv += discount factor x net savings.
+#[inline(always)]
+fn add_discounted(npv: &mut Part, factor: f64, net: &Part) {
+    for d in 0..PART {
+        npv[d] += growth::discounted(&net[d], &factor);
+    }
+}
+
+/// a += share x variance (a variance shared by rule, no cap).
+#[inline(always)]
+fn add_rule_part(a: &mut Part, share: f64, variance: &Part) {
+    for d in 0..PART {
+        a[d] += risk_share::rule_part(&share, &variance[d]);
     }
 }
 
@@ -1420,7 +1440,7 @@ fn axpy(a: &mut Part, k: f64, b: &Part) {
 #[inline(always)]
 fn add_product(a: &mut Part, size: &Part, base: &Part, phase: f64) {
     for d in 0..PART {
-        a[d] += size[d] * phase * base[d];
+        a[d] += savings::rate_saving(&size[d], &phase, &base[d]);
     }
 }
 
@@ -1428,14 +1448,16 @@ fn add_product(a: &mut Part, size: &Part, base: &Part, phase: f64) {
 #[inline(always)]
 fn add_staff_cost(a: &mut Part, fewer: &Part, per_head: &Part, prices: &Part, phi: f64) {
     for d in 0..PART {
-        a[d] += fewer[d] * phi * per_head[d] * prices[d];
+        a[d] += savings::staff_cost(&fewer[d], &phi, &per_head[d], &prices[d]);
     }
 }
 
+/// row = a service's spend in the scenario.
 #[inline(always)]
-fn add_gross(row: &mut Part, shift: &Part, eff: &Part, wf: &Part) {
-    for d in 0..PART {
-        row[d] += shift[d] + eff[d] + wf[d];
+fn scenario_spend(row: &mut Part, l: &ServiceLanes) {
+    for (d, out) in row.iter_mut().enumerate() {
+        let gross = savings::gross_savings(&l.shift[d], &l.eff[d], &l.wf[d]);
+        *out = savings::scenario_spend(&l.cf[d], &gross);
     }
 }
 
@@ -1469,7 +1491,7 @@ fn pro_rata(
             add_assign(total, base(l));
         }
     }
-    let equal = 1.0 / scope.len().max(1) as f64;
+    let equal: f64 = savings::equal_part(scope.len()).unwrap_or(0.0);
     for &k in scope {
         let Some(l) = services.get_mut(k) else {
             continue;
@@ -1477,100 +1499,8 @@ fn pro_rata(
         let b = *base(l);
         let target = into(l);
         for d in 0..PART {
-            let a = amount[d] * phase;
-            target[d] += if total[d] != 0.0 {
-                a * b[d] / total[d]
-            } else {
-                a * equal
-            };
+            let a = savings::phased(&amount[d], &phase);
+            target[d] += savings::pro_rata_part(&a, &b[d], &total[d], &equal).unwrap_or(0.0);
         }
     }
-}
-
-/// Water-filling of one draw's overspend over capped partners, as the
-/// exact engine's `risk_share::share_variance`. Returns the unallocated
-/// remainder; `portions` receives each partner's part.
-fn share_variance(
-    variance: f64,
-    shares: &[f64],
-    caps: &[Option<f64>],
-    portions: &mut [f64],
-) -> f64 {
-    if variance <= 0.0 {
-        for (p, s) in portions.iter_mut().zip(shares) {
-            *p = s * variance;
-        }
-        return 0.0;
-    }
-    portions.fill(0.0);
-    // Fast path: the first round of water-filling binds no cap.
-    let weight: f64 = shares.iter().filter(|s| **s > 0.0).sum();
-    if weight > 0.0 {
-        let fits = shares.iter().zip(caps).all(|(s, c)| match c {
-            Some(cap) if *s > 0.0 => variance * s / weight <= *cap,
-            _ => true,
-        });
-        if fits {
-            let last = shares.iter().rposition(|s| *s > 0.0).unwrap_or(0);
-            let mut given = 0.0;
-            for (i, (p, s)) in portions.iter_mut().zip(shares).enumerate() {
-                if *s > 0.0 {
-                    *p = if i == last {
-                        variance - given
-                    } else {
-                        variance * s / weight
-                    };
-                    given += *p;
-                }
-            }
-            return 0.0;
-        }
-    }
-    // Partner sets are bit masks of a u64: one bit a partner.
-    const _: () = assert!(crate::limits::MAX_PARTNERS <= u64::BITS as usize);
-    let mut remaining = variance;
-    let mut active: u64 = shares
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| **s > 0.0 && *i < 64)
-        .fold(0, |m, (i, _)| m | (1 << i));
-    loop {
-        let weight: f64 = (0..shares.len())
-            .filter(|i| active & (1 << i) != 0)
-            .map(|i| shares[i])
-            .sum();
-        if active == 0 || weight <= 0.0 || remaining <= 0.0 {
-            break;
-        }
-        let mut capped = 0u64;
-        for i in (0..shares.len()).filter(|i| active & (1 << i) != 0) {
-            if let Some(cap) = caps[i] {
-                if remaining * shares[i] / weight > cap {
-                    capped |= 1 << i;
-                }
-            }
-        }
-        if capped == 0 {
-            let last = 63 - active.leading_zeros() as usize;
-            let mut given = 0.0;
-            for i in (0..shares.len()).filter(|i| active & (1 << i) != 0) {
-                let portion = if i == last {
-                    remaining - given
-                } else {
-                    remaining * shares[i] / weight
-                };
-                given += portion;
-                portions[i] = portion;
-            }
-            remaining = 0.0;
-            break;
-        }
-        for i in (0..shares.len()).filter(|i| capped & (1 << i) != 0) {
-            let cap = caps[i].unwrap_or(0.0);
-            portions[i] = cap;
-            remaining -= cap;
-        }
-        active &= !capped;
-    }
-    remaining.max(0.0)
 }

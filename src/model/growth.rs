@@ -1,0 +1,84 @@
+//! The counterfactual (SPEC 3.1) and discounting (SPEC 3.4, NPV).
+//!
+//! C(t) = C(0) x ((1 + g)(1 + p))^t, carried from year to year as a
+//! volume index: volume(t) = volume(t - 1) x (1 + g)(1 + p), so no power
+//! is taken in the year loop.
+
+use super::{Number, Overflow};
+
+/// (1 + g)(1 + p): one year's growth of a service's spend, volume growth
+/// `g` and inflation `p`.
+#[inline(always)]
+pub fn growth_factor<N: Number>(g: &N, p: &N) -> N {
+    (N::one() + g) * (N::one() + p)
+}
+
+/// 1 + p: one year's rise in prices (unit costs, pay).
+#[inline(always)]
+pub fn price_factor<N: Number>(p: &N) -> N {
+    N::one() + p
+}
+
+/// An index carried one year on: `index(t) = index(t - 1) x factor`.
+#[inline(always)]
+pub fn next_year<N: Number>(index: &N, factor: &N) -> N {
+    index.clone() * factor
+}
+
+/// C(t) = C(0) x volume(t).
+#[inline(always)]
+pub fn counterfactual<N: Number>(baseline: &N, volume: &N) -> N {
+    baseline.clone() * volume
+}
+
+/// A partner's counterfactual contribution: its year-0 contribution grown
+/// as the service is, c(0) x volume(t).
+#[inline(always)]
+pub fn contribution<N: Number>(c0: &N, volume: &N) -> N {
+    c0.clone() * volume
+}
+
+/// 1 / (1 + d)^t: the discount factor of year `t` at rate `d`.
+#[inline]
+pub fn discount_factor<N: Number>(d: &N, t: u32) -> Result<N, Overflow> {
+    N::one().over(&(N::one() + d).powi(t))
+}
+
+/// A year's figure discounted: factor x value (summed over t = 1..H for
+/// the NPV).
+#[inline(always)]
+pub fn discounted<N: Number>(value: &N, factor: &N) -> N {
+    factor.clone() * value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Exact;
+    use rust_decimal::Decimal;
+
+    fn e(s: &str) -> Exact {
+        Exact::new(s.parse::<Decimal>().unwrap())
+    }
+
+    #[test]
+    fn growth_compounds_volume_and_prices() {
+        let g = growth_factor(&e("0.02"), &e("0.03"));
+        assert_eq!(g, e("1.0506"));
+        let mut volume = Exact::one();
+        for _ in 0..2 {
+            volume = next_year(&volume, &g);
+        }
+        assert_eq!(counterfactual(&e("100"), &volume), e("110.376036"));
+        assert_eq!(price_factor(&e("0.03")), e("1.03"));
+    }
+
+    #[test]
+    fn discounting_matches_the_green_book_rate() {
+        let f = discount_factor(&e("0.035"), 2).unwrap();
+        assert_eq!(f, Exact::one().div(&e("1.071225")).unwrap());
+        assert_eq!(discounted(&e("1.071225"), &f), Exact::one());
+        let float = discount_factor(&0.035_f64, 2).unwrap();
+        assert_eq!(float, 1.0 / 1.035_f64.powi(2));
+    }
+}

@@ -4,7 +4,7 @@
 use pool_model::engine::project;
 use pool_model::scenario::{Scenario, Values, load, load_str};
 use pool_model::source::SourceMap;
-use pool_model::uncertainty::kernel::{BLOCK, Kernel, Quantity, Row};
+use pool_model::uncertainty::kernel::{BLOCK, Kernel, Quantity, Row, every_row};
 use pool_model::uncertainty::sample::{self, Sampler};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -16,34 +16,6 @@ fn scenario(path: &str) -> Scenario {
         &mut sources,
     )
     .unwrap()
-}
-
-/// Every quantity the kernel computes, for every year.
-fn all_rows(s: &Scenario) -> Vec<Row> {
-    let mut rows = vec![Row {
-        quantity: Quantity::Npv,
-        year: 0,
-    }];
-    for year in 1..=s.horizon as usize {
-        let mut qs = vec![
-            Quantity::Counterfactual,
-            Quantity::Scenario,
-            Quantity::ShiftSavings,
-            Quantity::EfficiencySavings,
-            Quantity::WorkforceSavings,
-            Quantity::GrossSavings,
-            Quantity::Costs,
-            Quantity::NetSavings,
-            Quantity::CumulativeNetSavings,
-            Quantity::Variances,
-            Quantity::Unallocated,
-        ];
-        qs.extend((0..s.services.len()).map(Quantity::Spend));
-        qs.extend((0..s.partners.len()).map(Quantity::Contribution));
-        qs.extend((0..s.partners.len()).map(Quantity::NetContribution));
-        rows.extend(qs.into_iter().map(|quantity| Row { quantity, year }));
-    }
-    rows
 }
 
 /// Runs one block of random draws through the kernel and each draw through
@@ -60,7 +32,7 @@ fn kernel_agrees(s: &Scenario, seed: u64) {
             lanes
         })
         .collect();
-    let rows = all_rows(s);
+    let rows = every_row(s);
     let kernel = Kernel::new(s, rows.clone());
     let mut scratch = kernel.scratch();
     let mut out = vec![[0.0; BLOCK]; rows.len()];
@@ -121,7 +93,7 @@ fn scratch_carries_nothing_over(s: &Scenario) {
             })
             .collect()
     };
-    let rows = all_rows(s);
+    let rows = every_row(s);
     let kernel = Kernel::new(s, rows.clone());
     let (first, second) = (block(11), block(12));
     let mut used = kernel.scratch();
@@ -759,7 +731,7 @@ fn rows_the_kernel_computes_alike_are_found_and_alike_to_the_bit() {
         late,
         capped(),
     ] {
-        let rows = all_rows(&s);
+        let rows = every_row(&s);
         let kernel = Kernel::new(&s, rows.clone());
         let aliases = kernel.aliases();
         assert!(aliases.iter().any(Option::is_some), "{}", s.name);

@@ -214,23 +214,60 @@ struct KService {
     inflation: usize,
     /// Year-0 contribution of each partner.
     contributions: Vec<f64>,
-    /// Rule share of each partner.
-    shares: Vec<f64>,
-    caps: Vec<Option<f64>>,
-    capped: bool,
+    /// How its variances are shared.
+    sharing: Sharing,
     /// Partner contribution per unit of counterfactual spend (c_i / C0).
     per_spend: Vec<f64>,
     /// Whether every partner's rule share equals its contribution share
     /// (proportional rule), so contribution - savings share is
     /// share x (counterfactual - net).
     proportional: bool,
+    shift: Option<KShift>,
+}
+
+/// How a service's variances are shared between partners, compiled for
+/// [`capped_shares`].
+#[derive(Clone, Debug)]
+struct Sharing {
+    /// Rule share of each partner.
+    shares: Vec<f64>,
+    caps: Vec<Option<f64>>,
+    capped: bool,
     /// The largest overspend no cap binds on (water-filling's first round
     /// suffices), and the partner that takes the exact remainder.
     fits_below: f64,
     last_active: usize,
     /// Sum of the positive rule shares.
     weight: f64,
-    shift: Option<KShift>,
+}
+
+impl Sharing {
+    fn new(shares: Vec<f64>, caps: Vec<Option<f64>>) -> Sharing {
+        let weight: f64 = shares.iter().filter(|s| **s > 0.0).sum();
+        let fits_below = shares
+            .iter()
+            .zip(&caps)
+            .filter_map(|(s, c)| match c {
+                Some(cap) if *s > 0.0 => Some(cap * weight / s),
+                _ => None,
+            })
+            .fold(
+                if weight > 0.0 {
+                    f64::INFINITY
+                } else {
+                    f64::NEG_INFINITY
+                },
+                f64::min,
+            );
+        Sharing {
+            fits_below,
+            last_active: shares.iter().rposition(|s| *s > 0.0).unwrap_or(0),
+            weight,
+            capped: caps.iter().any(Option::is_some),
+            shares,
+            caps,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -403,6 +440,75 @@ impl ServiceLanes {
 }
 
 #[cfg(test)]
+mod fast_path {
+    use super::*;
+    use crate::uncertainty::sample::{splitmix64, unit_of};
+
+    /// [`capped_shares`] (vector pass where no cap binds, water-filling
+    /// elsewhere) gives what the model's [`risk_share::share_variance`]
+    /// gives lane by lane, on random shares, caps and variances.
+    #[test]
+    fn capped_shares_agree_with_the_model_s_water_filling() {
+        let mut state = 42u64;
+        let mut unit = || {
+            state = splitmix64(state);
+            unit_of(state)
+        };
+        for _ in 0..3000 {
+            let n = 1 + (unit() * 5.0) as usize;
+            let raw: Vec<f64> = (0..n)
+                .map(|_| if unit() < 0.2 { 0.0 } else { unit() })
+                .collect();
+            let total: f64 = raw.iter().sum();
+            if total == 0.0 {
+                continue;
+            }
+            let shares: Vec<f64> = raw.iter().map(|r| r / total).collect();
+            let caps: Vec<Option<f64>> = (0..n)
+                .map(|_| (unit() < 0.5).then(|| unit() * 40.0))
+                .collect();
+            if caps.iter().all(Option::is_none) {
+                continue;
+            }
+            let sharing = Sharing::new(shares.clone(), caps.clone());
+            let mut l = ServiceLanes::new();
+            for d in 0..PART {
+                l.var[d] = (unit() - 0.3) * 100.0;
+            }
+            let mut partner_var = vec![[0.0; PART]; n];
+            let mut portions = vec![0.0; n];
+            let mut given = [0.0; PART];
+            capped_shares(
+                &sharing,
+                &mut l,
+                &mut partner_var,
+                &mut portions,
+                &mut given,
+            );
+            for d in 0..PART {
+                let mut want = vec![0.0; n];
+                let unallocated =
+                    risk_share::share_variance(&l.var[d], &shares, &caps, &mut want).unwrap();
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * l.var[d].abs().max(1.0);
+                assert!(
+                    close(l.unalloc[d], unallocated),
+                    "lane {d}: {} vs {unallocated}",
+                    l.unalloc[d]
+                );
+                for (i, (got, want)) in partner_var.iter().zip(&want).enumerate() {
+                    assert!(
+                        close(got[d], *want),
+                        "lane {d}, partner {i}: {} vs {want} (shares {shares:?}, caps {caps:?}, variance {})",
+                        got[d],
+                        l.var[d]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
 mod layout {
     #[test]
     fn a_service_s_arrays_are_staggered_by_one_cache_line() {
@@ -500,35 +606,14 @@ impl Kernel {
                         }
                     })
                     .collect();
-                let weight: f64 = shares.iter().filter(|s| **s > 0.0).sum();
-                let fits_below = shares
-                    .iter()
-                    .zip(&caps)
-                    .filter_map(|(s, c)| match c {
-                        Some(cap) if *s > 0.0 => Some(cap * weight / s),
-                        _ => None,
-                    })
-                    .fold(
-                        if weight > 0.0 {
-                            f64::INFINITY
-                        } else {
-                            f64::NEG_INFINITY
-                        },
-                        f64::min,
-                    );
                 KService {
-                    fits_below,
-                    last_active: shares.iter().rposition(|s| *s > 0.0).unwrap_or(0),
-                    weight,
                     proportional: sv.risk_share.rule == crate::scenario::RuleKind::Proportional,
                     per_spend,
                     baseline: f(sv.baseline),
                     growth: sv.growth.0,
                     inflation: sv.inflation.0,
                     contributions: sv.contributions.iter().map(|c| f(*c)).collect(),
-                    capped: caps.iter().any(Option::is_some),
-                    shares,
-                    caps,
+                    sharing: Sharing::new(shares, caps),
                     shift: sv.shift.as_ref().map(|sh| KShift {
                         sigma0: sv.settings.get(sh.from).map_or(0.0, |k| f(k.share)),
                         target: sh.target_share.0,
@@ -847,7 +932,7 @@ impl Kernel {
             }
             if self.variances_in[k].any() {
                 l.var = [0.0; PART];
-                if sv.capped {
+                if sv.sharing.capped {
                     l.unalloc = [0.0; PART];
                 }
             }
@@ -999,15 +1084,21 @@ impl Kernel {
             let variances = &self.variances_in[k];
             if !variances.at(t) {
                 // No variance this year: every partner's part is zero.
-                if sv.capped && variances.clear(t) {
+                if sv.sharing.capped && variances.clear(t) {
                     l.unalloc = [0.0; PART];
                 }
                 continue;
             }
-            if sv.capped {
-                capped_shares(sv, l, &mut x.partner_var, &mut x.portions, &mut x.tmp);
+            if sv.sharing.capped {
+                capped_shares(
+                    &sv.sharing,
+                    l,
+                    &mut x.partner_var,
+                    &mut x.portions,
+                    &mut x.tmp,
+                );
             } else {
-                for (pv, &share) in x.partner_var.iter_mut().zip(&sv.shares) {
+                for (pv, &share) in x.partner_var.iter_mut().zip(&sv.sharing.shares) {
                     if share != 0.0 {
                         add_rule_part(pv, share, &l.var);
                     }
@@ -1067,6 +1158,34 @@ impl Kernel {
     }
 }
 
+/// Every quantity the kernel computes, for every year 1..=H, and the NPV.
+pub fn every_row(s: &Scenario) -> Vec<Row> {
+    let mut rows = vec![Row {
+        quantity: Quantity::Npv,
+        year: 0,
+    }];
+    for year in 1..=s.horizon as usize {
+        let mut qs = vec![
+            Quantity::Counterfactual,
+            Quantity::Scenario,
+            Quantity::ShiftSavings,
+            Quantity::EfficiencySavings,
+            Quantity::WorkforceSavings,
+            Quantity::GrossSavings,
+            Quantity::Costs,
+            Quantity::NetSavings,
+            Quantity::CumulativeNetSavings,
+            Quantity::Variances,
+            Quantity::Unallocated,
+        ];
+        qs.extend((0..s.services.len()).map(Quantity::Spend));
+        qs.extend((0..s.partners.len()).map(Quantity::Contribution));
+        qs.extend((0..s.partners.len()).map(Quantity::NetContribution));
+        rows.extend(qs.into_iter().map(|quantity| Row { quantity, year }));
+    }
+    rows
+}
+
 /// Rows by year (index t = 0..=horizon) and the NPV rows.
 fn row_plan(rows: &[Row], horizon: usize) -> (Vec<Vec<(usize, Quantity)>>, Vec<usize>) {
     let mut by_year = vec![Vec::new(); horizon + 1];
@@ -1104,7 +1223,7 @@ struct Term {
 fn net_terms(services: &[KService], i: usize) -> Vec<Term> {
     let mut terms = Vec::new();
     for (k, sv) in services.iter().enumerate() {
-        let share = sv.shares.get(i).copied().unwrap_or(0.0);
+        let share = sv.sharing.shares.get(i).copied().unwrap_or(0.0);
         let per_spend = sv.per_spend.get(i).copied().unwrap_or(0.0);
         let mut term = |coefficient: f64, source: Source| {
             if coefficient != 0.0 {
@@ -1202,7 +1321,7 @@ fn grow_and_save<const SHIFTED: bool>(
 /// are underspends) in vector form, the rest by full water-filling.
 #[inline(always)]
 fn capped_shares(
-    sv: &KService,
+    sv: &Sharing,
     l: &mut ServiceLanes,
     partner_var: &mut [Part],
     portions: &mut [f64],

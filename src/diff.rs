@@ -1,11 +1,16 @@
 //! Comparing two scenarios: the inputs that differ, key by key, and the
 //! results that differ, by metric and year (SPEC 4.3 `diff`).
 //!
-//! Inputs are compared on the merged, validated scenarios, value by value
-//! after parsing, so `"£140m"` and `140000000` are the same input. Keys are
+//! Inputs are compared on the merged, validated scenarios (the [`Scenario`]
+//! the engine runs on, never the file's raw form), value by value, so
+//! `"£140m"` and `140000000` are the same input, and so are a default
+//! written out (`discount_rate = "3.5%"`) and one left out: validation
+//! fills in every default. An uncertain value shows as it was written (a
+//! point, `"low to high"` or `{ low, central, high, dist }`). Keys are
 //! named with `--set` paths (`shift.learning_disability.by`), so any line
-//! can be pasted back into `--set`. Results are compared as printed (money
-//! to pence, fractions to 6 dp), matched by metric name and financial year.
+//! can be pasted back into `--set`; an entry only one side has (a partner,
+//! a saving) is one line. Results are compared as printed (money to pence,
+//! fractions to 6 dp), matched by metric name and financial year.
 
 use std::collections::BTreeMap;
 
@@ -14,9 +19,8 @@ use rust_decimal::Decimal;
 use crate::engine::Projection;
 use crate::metric::{Metric, Unit, catalogue};
 use crate::report::numbers::round;
-use crate::scenario::raw::*;
-use crate::scenario::values::{Dist, Uncertain};
-use crate::scenario::{Loaded, RuleKind, Scenario};
+use crate::scenario::values::Uncertain;
+use crate::scenario::{CostRatio, Loaded, ParamId, Profile, RuleKind, SavingSize, Scenario};
 use crate::uncertainty::{Ranges, standard_metrics};
 
 /// One input that differs; `None` where a side does not have it.
@@ -207,7 +211,7 @@ pub struct Side<'a> {
 /// Compares two scenarios: inputs, central results, and the percentiles
 /// both sides report (when both have ranges).
 pub fn compare(a: &Side<'_>, b: &Side<'_>) -> Comparison {
-    let inputs = compare_inputs(&a.loaded.raw, &b.loaded.raw);
+    let inputs = compare_inputs(&a.loaded.scenario, &b.loaded.scenario);
     let mut av = result_values(&a.loaded.scenario, a.central, "central");
     let mut bv = result_values(&b.loaded.scenario, b.central, "central");
     if let (Some(ra), Some(rb)) = (a.ranges, b.ranges) {
@@ -224,27 +228,26 @@ pub fn compare(a: &Side<'_>, b: &Side<'_>) -> Comparison {
     }
 }
 
-/// The inputs that differ between two raw scenarios: entries only one side
-/// has as one line each, and key-level changes for entries both have.
-pub fn compare_inputs(a: &RawScenario, b: &RawScenario) -> Vec<InputChange> {
+/// The inputs that differ between two validated scenarios: entries only
+/// one side has as one line each, and key-level changes for entries both
+/// have.
+pub fn compare_inputs(a: &Scenario, b: &Scenario) -> Vec<InputChange> {
     let fa = flatten(a);
     let fb = flatten(b);
-    let entities = |f: &[(String, String, String)]| -> Vec<String> {
+    let entities = |f: &[Input]| -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
-        for (entity, _, _) in f {
-            if !seen.contains(entity) {
-                seen.push(entity.clone());
+        for i in f {
+            if !seen.contains(&i.entity) {
+                seen.push(i.entity.clone());
             }
         }
         seen
     };
     let (ea, eb) = (entities(&fa), entities(&fb));
     let mut out = Vec::new();
-    let value_of = |f: &[(String, String, String)], entity: &str, key: &str| {
-        f.iter()
-            .find(|(e, k, _)| e == entity && k == key)
-            .map(|(_, _, v)| v.clone())
-    };
+    fn find<'f>(f: &'f [Input], entity: &str, key: &str) -> Option<&'f Input> {
+        f.iter().find(|i| i.entity == entity && i.key == key)
+    }
     for entity in &ea {
         if !eb.contains(entity) && is_entry(entity) {
             out.push(InputChange {
@@ -256,9 +259,9 @@ pub fn compare_inputs(a: &RawScenario, b: &RawScenario) -> Vec<InputChange> {
         }
         let keys: Vec<&String> = fa
             .iter()
-            .filter(|(e, _, _)| e == entity)
-            .map(|(_, k, _)| k)
-            .chain(fb.iter().filter(|(e, _, _)| e == entity).map(|(_, k, _)| k))
+            .chain(&fb)
+            .filter(|i| &i.entity == entity)
+            .map(|i| &i.key)
             .collect();
         let mut done: Vec<&String> = Vec::new();
         for key in keys {
@@ -266,12 +269,17 @@ pub fn compare_inputs(a: &RawScenario, b: &RawScenario) -> Vec<InputChange> {
                 continue;
             }
             done.push(key);
-            let (va, vb) = (value_of(&fa, entity, key), value_of(&fb, entity, key));
-            if va != vb {
+            let (ia, ib) = (find(&fa, entity, key), find(&fb, entity, key));
+            let same = match (ia, ib) {
+                (Some(x), Some(y)) => x.value == y.value,
+                (Some(only), None) | (None, Some(only)) => only.is_unset(),
+                (None, None) => true,
+            };
+            if !same {
                 out.push(InputChange {
                     key: join(entity, key),
-                    a: va,
-                    b: vb,
+                    a: ia.map(|i| i.value.clone()),
+                    b: ib.map(|i| i.value.clone()),
                 });
             }
         }
@@ -285,11 +293,11 @@ pub fn compare_inputs(a: &RawScenario, b: &RawScenario) -> Vec<InputChange> {
                     b: Some("present".into()),
                 });
             } else {
-                for (_, key, value) in fb.iter().filter(|(e, _, _)| e == entity) {
+                for i in fb.iter().filter(|i| &i.entity == entity) {
                     out.push(InputChange {
-                        key: join(entity, key),
+                        key: join(entity, &i.key),
                         a: None,
-                        b: Some(value.clone()),
+                        b: Some(i.value.clone()),
                     });
                 }
             }
@@ -310,296 +318,206 @@ fn join(entity: &str, key: &str) -> String {
     }
 }
 
-/// (entity, key, value) for every input, with documented defaults filled in.
-/// Entities are `scenario`, `assumptions`, `partner.ID`, `service.ID`,
-/// `service.ID.setting.ID`, `shift.SERVICE`, `saving.NAME`, ...
-fn flatten(r: &RawScenario) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let mut put = |entity: &str, key: &str, value: Option<String>| {
-        if let Some(v) = value {
-            out.push((entity.to_string(), key.to_string(), v));
+/// One input as `diff` shows it.
+struct Input {
+    /// `scenario`, `assumptions`, `partner.ID`, `service.ID`,
+    /// `service.ID.setting.ID`, `shift.SERVICE`, `saving.NAME`, ...
+    entity: String,
+    key: String,
+    value: String,
+    /// What the key counts as on a side without it, if anything (a partner
+    /// a scenario does not have contributes nothing to its services): a
+    /// key one side lacks and the other shows at this value is no
+    /// difference.
+    unset: Option<String>,
+}
+
+impl Input {
+    fn is_unset(&self) -> bool {
+        self.unset.as_ref() == Some(&self.value)
+    }
+}
+
+/// Collects the inputs of one scenario, in the order they are shown.
+#[derive(Default)]
+struct Inputs(Vec<Input>);
+
+impl Inputs {
+    fn put(&mut self, entity: &str, key: &str, value: Option<String>) {
+        if let Some(value) = value {
+            self.0.push(Input {
+                entity: entity.to_string(),
+                key: key.to_string(),
+                value,
+                unset: None,
+            });
         }
+    }
+
+    /// [`Inputs::put`] a key that counts as `unset` on a side without it.
+    fn put_or(&mut self, entity: &str, key: &str, value: String, unset: String) {
+        self.0.push(Input {
+            entity: entity.to_string(),
+            key: key.to_string(),
+            value,
+            unset: Some(unset),
+        });
+    }
+}
+
+/// Every input of a validated scenario, as it is run: the defaults are
+/// the ones validation filled in, and an uncertain value shows as it was
+/// written (a range or a distribution).
+fn flatten(s: &Scenario) -> Vec<Input> {
+    let mut out = Inputs::default();
+    let param =
+        |id: ParamId, show: fn(Decimal) -> String| s.param(id).map(|p| uncertain(&p.value, show));
+    let params = |ids: &[ParamId], show: fn(Decimal) -> String| {
+        list(ids.iter().filter_map(|&id| param(id, show)))
     };
-    if let Some(h) = &r.header {
-        put("scenario", "name", h.name.as_ref().map(|v| quote(&v.value)));
-        put(
-            "scenario",
-            "description",
-            h.description.as_ref().map(|v| quote(&v.value)),
-        );
-        put(
-            "scenario",
-            "start",
-            h.start.as_ref().map(|v| v.value.to_string()),
-        );
-        put(
-            "scenario",
-            "horizon",
-            h.horizon.as_ref().map(|v| v.value.to_string()),
-        );
-        put(
-            "scenario",
-            "discount_rate",
-            Some(
-                h.discount_rate
-                    .as_ref()
-                    .map_or("3.5%".into(), |v| percent(v.value)),
-            ),
-        );
-        put(
-            "scenario",
-            "draws",
-            Some(
-                h.draws
-                    .as_ref()
-                    .map_or("10000".into(), |v| v.value.to_string()),
-            ),
-        );
-        put(
-            "scenario",
-            "seed",
-            Some(h.seed.as_ref().map_or("1".into(), |v| v.value.to_string())),
-        );
-        put(
-            "scenario",
-            "percentiles",
-            Some(h.percentiles.as_ref().map_or("[10, 50, 90]".into(), |v| {
-                format!(
-                    "[{}]",
-                    v.value
-                        .iter()
-                        .map(|p| p.value.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })),
-        );
-    }
-    put(
-        "assumptions",
-        "inflation",
-        Some(
-            r.assumptions
-                .inflation
-                .as_ref()
-                .map_or("0%".into(), |v| uncertain(&v.value, percent)),
-        ),
+    let partner = |i: usize| s.partners.get(i).map(|p| p.id.clone());
+    let service = |i: usize| s.services.get(i).map(|x| x.id.clone());
+    let services = |scope: &[usize]| list(scope.iter().filter_map(|&i| service(i)));
+    let year = |t: u32| Some(s.year(t).to_string());
+
+    let e = "scenario";
+    out.put(e, "name", Some(quote(&s.name)));
+    out.put(e, "description", s.description.as_deref().map(quote));
+    out.put(e, "start", Some(s.start.to_string()));
+    out.put(e, "horizon", Some(s.horizon.to_string()));
+    out.put(e, "discount_rate", Some(percent(s.discount_rate)));
+    out.put(e, "draws", Some(s.draws.to_string()));
+    out.put(e, "seed", Some(s.seed.to_string()));
+    out.put(
+        e,
+        "percentiles",
+        Some(list(s.percentiles.iter().map(u8::to_string))),
     );
-    put(
-        "assumptions",
-        "growth",
-        Some(
-            r.assumptions
-                .growth
-                .as_ref()
-                .map_or("0%".into(), |v| uncertain(&v.value, percent)),
-        ),
-    );
-    for p in &r.partners {
-        let e = format!(
-            "partner.{}",
-            p.id.as_ref().map_or("?", |v| v.value.as_str())
-        );
-        put(&e, "name", p.name.as_ref().map(|v| quote(&v.value)));
-        put(
-            &e,
-            "kind",
-            p.kind.as_ref().map(|v| v.value.name().to_string()),
-        );
+    out.put("assumptions", "inflation", param(s.inflation, percent));
+    out.put("assumptions", "growth", param(s.growth, percent));
+    for p in &s.partners {
+        let e = format!("partner.{}", p.id);
+        out.put(&e, "name", Some(quote(&p.name)));
+        out.put(&e, "kind", Some(p.kind.name().to_string()));
     }
-    for s in &r.services {
-        let id = s.id.as_ref().map_or("?", |v| v.value.as_str());
-        let e = format!("service.{id}");
-        put(&e, "name", s.name.as_ref().map(|v| quote(&v.value)));
-        put(&e, "lead", s.lead.as_ref().map(|v| v.value.clone()));
-        if let Some(c) = &s.contributions {
-            for (pid, amount) in &c.value {
-                put(
-                    &e,
-                    &format!("contributions.{}", pid.value),
-                    Some(money(amount.value)),
-                );
-            }
-        }
-        put(
-            &e,
-            "inflation",
-            s.inflation.as_ref().map(|v| uncertain(&v.value, percent)),
-        );
-        put(
-            &e,
-            "growth",
-            s.growth.as_ref().map(|v| uncertain(&v.value, percent)),
-        );
-        let rule = s
-            .risk_share
-            .as_ref()
-            .and_then(|r| r.rule.as_ref())
-            .map_or(RuleKind::Proportional, |r| r.value);
-        put(&e, "risk_share.rule", Some(rule.name().to_string()));
-        if let Some(rs) = &s.risk_share {
-            for (pid, share) in rs.shares.iter().flat_map(|m| &m.value) {
-                put(
-                    &e,
-                    &format!("risk_share.shares.{}", pid.value),
-                    Some(percent(share.value)),
-                );
-            }
-            for (pid, cap) in rs.cap.iter().flat_map(|m| &m.value) {
-                put(
-                    &e,
-                    &format!("risk_share.cap.{}", pid.value),
-                    Some(money(cap.value)),
-                );
-            }
-        }
-        for k in &s.settings {
-            let ke = format!(
-                "{e}.setting.{}",
-                k.id.as_ref().map_or("?", |v| v.value.as_str())
+    for sv in &s.services {
+        let e = format!("service.{}", sv.id);
+        out.put(&e, "name", Some(quote(&sv.name)));
+        out.put(&e, "lead", partner(sv.lead));
+        for (p, amount) in s.partners.iter().zip(&sv.contributions) {
+            out.put_or(
+                &e,
+                &format!("contributions.{}", p.id),
+                money(*amount),
+                money(Decimal::ZERO),
             );
-            put(&ke, "name", k.name.as_ref().map(|v| quote(&v.value)));
-            put(&ke, "share", k.share.as_ref().map(|v| percent(v.value)));
-            put(
+        }
+        // A service without its own rate shares the [assumptions] param
+        // (one draw for all such services); one with its own has another.
+        if sv.inflation != s.inflation {
+            out.put(&e, "inflation", param(sv.inflation, percent));
+        }
+        if sv.growth != s.growth {
+            out.put(&e, "growth", param(sv.growth, percent));
+        }
+        let rs = &sv.risk_share;
+        out.put(&e, "risk_share.rule", Some(rs.rule.name().to_string()));
+        if rs.rule == RuleKind::Fixed {
+            for (i, p) in s.partners.iter().enumerate() {
+                out.put_or(
+                    &e,
+                    &format!("risk_share.shares.{}", p.id),
+                    percent(rs.share(i)),
+                    percent(Decimal::ZERO),
+                );
+            }
+        }
+        for (p, cap) in s.partners.iter().zip(&rs.caps) {
+            out.put(&e, &format!("risk_share.cap.{}", p.id), cap.map(money));
+        }
+        for k in sv.settings.iter().filter(|k| !k.implicit) {
+            let ke = format!("{e}.setting.{}", k.id);
+            out.put(&ke, "name", Some(quote(&k.name)));
+            out.put(&ke, "share", Some(percent(k.share)));
+            out.put(
                 &ke,
                 "unit_cost",
-                k.unit_cost.as_ref().map(|v| uncertain(&v.value, money)),
+                k.unit_cost.and_then(|id| param(id, money)),
             );
         }
     }
-    for sh in &r.shifts {
-        let e = format!(
-            "shift.{}",
-            sh.service.as_ref().map_or("?", |v| v.value.as_str())
-        );
-        put(&e, "name", sh.name.as_ref().map(|v| quote(&v.value)));
-        put(&e, "from", sh.from.as_ref().map(|v| v.value.clone()));
-        for (k, w) in sh.to.iter().flat_map(|m| &m.value) {
-            put(&e, &format!("to.{}", k.value), Some(percent(w.value)));
+    for sv in &s.services {
+        let Some(sh) = &sv.shift else {
+            continue;
+        };
+        let setting = |k: usize| sv.settings.get(k).map(|x| x.id.clone());
+        let e = format!("shift.{}", sv.id);
+        out.put(&e, "name", Some(quote(&sh.name)));
+        out.put(&e, "from", setting(sh.from));
+        for &(k, w) in &sh.to {
+            if let Some(id) = setting(k) {
+                out.put(&e, &format!("to.{id}"), Some(percent(w)));
+            }
         }
-        put(
-            &e,
-            "target_share",
-            sh.target_share
-                .as_ref()
-                .map(|v| uncertain(&v.value, percent)),
-        );
-        put(&e, "by", sh.by.as_ref().map(|v| v.value.to_string()));
-        put(
-            &e,
-            "profile",
-            Some(
-                sh.profile
-                    .as_ref()
-                    .map_or("linear".into(), |p| profile(&p.value)),
-            ),
-        );
-        put(
-            &e,
-            "cost_ratio",
-            sh.cost_ratio.as_ref().map(|v| uncertain(&v.value, percent)),
-        );
+        out.put(&e, "target_share", param(sh.target_share, percent));
+        out.put(&e, "by", year(sh.by));
+        out.put(&e, "profile", Some(profile(&sh.profile)));
+        if let CostRatio::Given(id) = sh.cost_ratio {
+            out.put(&e, "cost_ratio", param(id, percent));
+        }
     }
-    for sv in &r.savings {
-        let e = format!(
-            "saving.{}",
-            sv.name.as_ref().map_or("?", |v| v.value.as_str())
-        );
-        put(&e, "services", sv.services.as_ref().map(|v| ids(&v.value)));
-        put(
-            &e,
-            "rate",
-            sv.rate.as_ref().map(|v| uncertain(&v.value, percent)),
-        );
-        put(
-            &e,
-            "amount",
-            sv.amount.as_ref().map(|v| uncertain(&v.value, money)),
-        );
-        put(
+    for sv in &s.savings {
+        let e = format!("saving.{}", sv.name);
+        out.put(&e, "services", Some(services(&sv.services)));
+        match sv.size {
+            SavingSize::Rate(id) => out.put(&e, "rate", param(id, percent)),
+            SavingSize::Amount(id) => out.put(&e, "amount", param(id, money)),
+        }
+        out.put(
             &e,
             "phase_in",
-            Some(sv.phase_in.as_ref().map_or("[100%]".into(), |v| {
-                list(v.value.iter().map(|p| percent(p.value)))
-            })),
+            Some(list(sv.phase_in.iter().map(|&p| percent(p)))),
         );
     }
-    for c in &r.costs {
-        let e = format!("cost.{}", c.name.as_ref().map_or("?", |v| v.value.as_str()));
-        put(&e, "services", c.services.as_ref().map(|v| ids(&v.value)));
-        put(
-            &e,
-            "amounts",
-            c.amounts
-                .as_ref()
-                .map(|v| list(v.value.iter().map(|a| uncertain(&a.value, money)))),
-        );
+    for c in &s.costs {
+        let e = format!("cost.{}", c.name);
+        out.put(&e, "services", Some(services(&c.services)));
+        out.put(&e, "amounts", Some(params(&c.amounts, money)));
     }
-    for v in &r.variances {
-        let e = format!(
-            "variance.{}",
-            v.name.as_ref().map_or("?", |x| x.value.as_str())
-        );
-        put(&e, "service", v.service.as_ref().map(|x| x.value.clone()));
-        put(
-            &e,
-            "amounts",
-            v.amounts
-                .as_ref()
-                .map(|x| list(x.value.iter().map(|a| uncertain(&a.value, money)))),
-        );
+    for v in &s.variances {
+        let e = format!("variance.{}", v.name);
+        out.put(&e, "service", service(v.service));
+        out.put(&e, "amounts", Some(params(&v.amounts, money)));
     }
-    for w in &r.workforce {
-        let e = format!(
-            "workforce.{}",
-            w.name.as_ref().map_or("?", |x| x.value.as_str())
-        );
-        put(&e, "service", w.service.as_ref().map(|x| x.value.clone()));
-        put(&e, "employer", w.employer.as_ref().map(|x| x.value.clone()));
-        put(
-            &e,
-            "staff",
-            w.staff.as_ref().map(|x| x.value.normalize().to_string()),
-        );
-        put(
-            &e,
-            "cost_per_head",
-            w.cost_per_head.as_ref().map(|x| uncertain(&x.value, money)),
-        );
-        put(
-            &e,
-            "transfer_to",
-            w.transfer_to.as_ref().map(|x| x.value.clone()),
-        );
-        put(
-            &e,
-            "transfer_in",
-            w.transfer_in.as_ref().map(|x| x.value.to_string()),
-        );
-        put(
-            &e,
-            "reduction",
-            w.reduction.as_ref().map(|x| uncertain(&x.value, number)),
-        );
-        put(
-            &e,
-            "reduction_by",
-            w.reduction_by.as_ref().map(|x| x.value.to_string()),
-        );
-        put(
-            &e,
-            "reduction_profile",
-            w.reduction_profile.as_ref().map(|p| profile(&p.value)),
-        );
-        put(
+    for w in &s.workforce {
+        let e = format!("workforce.{}", w.name);
+        out.put(&e, "service", service(w.service));
+        out.put(&e, "employer", partner(w.employer));
+        out.put(&e, "staff", Some(number(w.staff)));
+        out.put(&e, "cost_per_head", param(w.cost_per_head, money));
+        if let Some(t) = &w.transfer {
+            out.put(&e, "transfer_to", partner(t.to));
+            out.put(&e, "transfer_in", year(t.year));
+        }
+        if let Some(r) = &w.reduction {
+            out.put(&e, "reduction", param(r.heads, number));
+            out.put(&e, "reduction_by", year(r.by));
+            // Where the other side has no reduction, the profile it would
+            // take is no news.
+            out.put_or(
+                &e,
+                "reduction_profile",
+                profile(&r.profile),
+                profile(&Profile::DEFAULT),
+            );
+        }
+        out.put(
             &e,
             "redundancy_cost",
-            w.redundancy_cost
-                .as_ref()
-                .map(|x| uncertain(&x.value, money)),
+            w.redundancy_cost.and_then(|id| param(id, money)),
         );
     }
-    out
+    out.0
 }
 
 /// A text value as a TOML basic string, so a line can be pasted into
@@ -611,7 +529,12 @@ fn quote(s: &str) -> String {
 }
 
 fn percent(v: Decimal) -> String {
-    format!("{}%", (v * Decimal::ONE_HUNDRED).normalize())
+    // A validated percent was read as a number of hundredths, so it has
+    // room for them; the fraction is shown should one not.
+    match v.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        None => v.normalize().to_string(),
+    }
 }
 
 fn number(v: Decimal) -> String {
@@ -646,8 +569,7 @@ fn uncertain(u: &Uncertain, show: fn(Decimal) -> String) -> String {
     match u {
         Uncertain::Point(v) => show(*v),
         Uncertain::Range(r) => {
-            let midpoint = (r.low + r.high) / Decimal::TWO;
-            if r.dist == Dist::Uniform && r.central == midpoint {
+            if r.is_plain() {
                 format!("{} to {}", show(r.low), show(r.high))
             } else {
                 format!(
@@ -662,10 +584,10 @@ fn uncertain(u: &Uncertain, show: fn(Decimal) -> String) -> String {
     }
 }
 
-fn profile(p: &RawProfile) -> String {
+fn profile(p: &Profile) -> String {
     match p {
-        RawProfile::Shape(s) => s.name().to_string(),
-        RawProfile::List(values) => list(values.iter().map(|v| percent(v.value))),
+        Profile::Shape(s) => s.name().to_string(),
+        Profile::List(values) => list(values.iter().map(|&v| percent(v))),
     }
 }
 
@@ -673,6 +595,129 @@ fn list(items: impl Iterator<Item = String>) -> String {
     format!("[{}]", items.collect::<Vec<_>>().join(", "))
 }
 
-fn ids(v: &[Located<String>]) -> String {
-    list(v.iter().map(|i| i.value.clone()))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+    use crate::source::SourceMap;
+
+    /// Writes out several defaults (`discount_rate = "3.5%"`, `draws`,
+    /// `percentiles`, a `proportional` rule, a `linear` profile).
+    const BIRMINGHAM: &str = include_str!("../scenarios/birmingham.toml");
+
+    /// `text` with every `from` replaced by `to`; `from` must be there.
+    fn edit(text: &str, from: &str, to: &str) -> String {
+        assert!(text.contains(from), "{from:?} is not in the scenario");
+        text.replace(from, to)
+    }
+
+    fn scenario(text: &str) -> Scenario {
+        match load_str("test.toml", text, &mut SourceMap::new()) {
+            Ok(s) => s,
+            Err(d) => panic!("invalid test scenario: {d:?}"),
+        }
+    }
+
+    /// The inputs that differ, both ways round.
+    fn both_ways(a: &str, b: &str) -> (Vec<InputChange>, Vec<InputChange>) {
+        let (a, b) = (scenario(a), scenario(b));
+        (compare_inputs(&a, &b), compare_inputs(&b, &a))
+    }
+
+    fn change(key: &str, a: Option<&str>, b: Option<&str>) -> InputChange {
+        InputChange {
+            key: key.into(),
+            a: a.map(String::from),
+            b: b.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_default_written_out_is_no_difference() {
+        let mut left_out = BIRMINGHAM.to_string();
+        for written in [
+            "discount_rate = \"3.5%\"",
+            "draws = 10000",
+            "percentiles = [10, 50, 90]",
+            "rule = \"proportional\", ",
+            "profile = \"linear\"",
+        ] {
+            left_out = edit(&left_out, written, "");
+        }
+        let more_written = edit(
+            BIRMINGHAM,
+            "reduction_by = \"2011/12\"",
+            "reduction_by = \"2011/12\"\nreduction_profile = \"linear\"",
+        );
+        assert_eq!(both_ways(BIRMINGHAM, &left_out), (vec![], vec![]));
+        assert_eq!(both_ways(&left_out, &more_written), (vec![], vec![]));
+    }
+
+    #[test]
+    fn another_discount_rate_is_a_difference_named_by_its_set_path() {
+        let left_out = edit(BIRMINGHAM, "discount_rate = \"3.5%\"", "");
+        let other = edit(
+            BIRMINGHAM,
+            "discount_rate = \"3.5%\"",
+            "discount_rate = \"5%\"",
+        );
+        let (ab, _) = both_ways(&left_out, &other);
+        assert_eq!(
+            ab,
+            vec![change("scenario.discount_rate", Some("3.5%"), Some("5%"))]
+        );
+    }
+
+    #[test]
+    fn values_written_differently_are_no_difference() {
+        let written = edit(BIRMINGHAM, "\"£140m\"", "140000000");
+        assert_eq!(both_ways(BIRMINGHAM, &written), (vec![], vec![]));
+        let written = edit(&written, "\"£250k\"", "\"£250,000\"");
+        let written = edit(&written, "\"0.5% to 1.5%\"", "\"0.50% to 1.500%\"");
+        assert_eq!(both_ways(BIRMINGHAM, &written), (vec![], vec![]));
+    }
+
+    #[test]
+    fn a_partner_left_out_of_contributions_gives_nothing() {
+        let zero = edit(BIRMINGHAM, "sb = \"£16m\" }", "sb = \"£0\" }");
+        let left_out = edit(BIRMINGHAM, ", sb = \"£16m\" }", " }");
+        assert_eq!(both_ways(&zero, &left_out), (vec![], vec![]));
+        let (ab, _) = both_ways(&left_out, BIRMINGHAM);
+        assert_eq!(
+            ab,
+            vec![change(
+                "service.learning_disability.contributions.sb",
+                Some("£0"),
+                Some("£16,000,000")
+            )]
+        );
+    }
+
+    #[test]
+    fn an_entry_on_one_side_only_is_one_present_line() {
+        let more = format!("{BIRMINGHAM}\n[[cost]]\nname = \"Training\"\namounts = [\"£2m\"]\n");
+        let (ab, ba) = both_ways(BIRMINGHAM, &more);
+        assert_eq!(ab, vec![change("cost.Training", None, Some("present"))]);
+        assert_eq!(ba, vec![change("cost.Training", Some("present"), None)]);
+    }
+
+    #[test]
+    fn a_range_shows_as_it_was_written() {
+        let target = "target_share = \"40%\"";
+        let plain = edit(BIRMINGHAM, target, "target_share = \"35% to 45%\"");
+        let table = edit(
+            BIRMINGHAM,
+            target,
+            "target_share = { low = \"35%\", central = \"40%\", high = \"45%\", dist = \"pert\" }",
+        );
+        let (ab, _) = both_ways(&plain, &table);
+        assert_eq!(
+            ab,
+            vec![change(
+                "shift.learning_disability.target_share",
+                Some("35% to 45%"),
+                Some("{ low = 35%, central = 40%, high = 45%, dist = pert }")
+            )]
+        );
+    }
 }

@@ -59,11 +59,11 @@ pub fn add_bytes(name: &str, bytes: &[u8], sources: &mut SourceMap) -> Result<Fi
     }
 }
 
-/// A valid scenario with the raw (typed, located) form it was read from.
+/// A scenario as loaded: valid. The raw form it was read from stays in
+/// this module; downstream code sees only the validated model.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub scenario: Scenario,
-    pub raw: raw::RawScenario,
 }
 
 /// Reads one scenario file: its `extends` chain merged, `--set` overrides
@@ -91,7 +91,7 @@ pub fn load_from(
     let raw = raw::read(&root, top, &mut diags);
     let scenario = validate::validate(&raw, sources, &mut diags);
     match scenario {
-        Some(scenario) if diags.is_empty() => Ok(Loaded { scenario, raw }),
+        Some(scenario) if diags.is_empty() => Ok(Loaded { scenario }),
         _ => Err(diags.finish()),
     }
 }

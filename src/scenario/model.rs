@@ -179,6 +179,11 @@ pub enum Profile {
     List(Vec<Decimal>),
 }
 
+impl Profile {
+    /// The profile of a shift or reduction that names none: linear.
+    pub const DEFAULT: Profile = Profile::Shape(Shape::Linear);
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CostRatio {
     /// `cost_ratio` given: r_j is this for every target.

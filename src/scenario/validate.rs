@@ -800,7 +800,7 @@ impl Validator<'_> {
         key: &str,
     ) -> Profile {
         let Some(raw) = raw else {
-            return Profile::Shape(Shape::Linear);
+            return Profile::DEFAULT;
         };
         match &raw.value {
             RawProfile::Shape(s) => Profile::Shape(*s),

@@ -361,6 +361,13 @@ impl Range {
             dist,
         })
     }
+
+    /// Whether the range reads as `"low to high"`: uniform, with its
+    /// central value at the exact midpoint (else it takes the table form,
+    /// `{ low, central, high, dist }`).
+    pub fn is_plain(&self) -> bool {
+        self.dist == Dist::Uniform && midpoint(self.low, self.high).ok() == Some(self.central)
+    }
 }
 
 /// The exact midpoint of a range's ends, or an error when it cannot be
@@ -611,5 +618,28 @@ mod tests {
         assert_eq!(y.to_string(), "0000/01");
         assert_eq!(FinancialYear::new(1).to_string(), "0001/02");
         assert_eq!(FinancialYear::new(1999).to_string(), "1999/00");
+    }
+
+    #[test]
+    fn a_range_is_plain_only_when_uniform_and_centred() {
+        let plain = |text: &str, kind: Kind| match parse_uncertain(text, kind).unwrap() {
+            Uncertain::Range(r) => r.is_plain(),
+            Uncertain::Point(_) => panic!("{text} is not a range"),
+        };
+        assert!(plain("3% to 7%", Kind::Percent));
+        assert!(plain("£1.5m to £3m", Kind::Money));
+        let range = |c: &str, dist| Range::new(d("1"), Some(d(c)), d("3"), dist).unwrap();
+        assert!(range("2", Some(Dist::Uniform)).is_plain());
+        assert!(!range("2", None).is_plain(), "triangular");
+        assert!(!range("2.5", Some(Dist::Uniform)).is_plain());
+        // Ends whose sum overflows have no midpoint: not plain, no panic.
+        let huge = Range::new(
+            d("50000000000000000000000000000"),
+            Some(d("60000000000000000000000000000")),
+            d("70000000000000000000000000000"),
+            Some(Dist::Uniform),
+        )
+        .unwrap();
+        assert!(!huge.is_plain());
     }
 }

@@ -4,20 +4,28 @@
 //! from residential settings to community ones, expect "3 to 7%" savings and
 //! agree who bears an overspend. This crate models that, to the penny.
 //!
-//! Data flows one way (see `STYLE.md`):
+//! One call runs a scenario: [`scenario::load_str`] (or [`scenario::load`])
+//! reads and validates a file, and [`run`] gives its [`Results`], which
+//! serialise as the JSON of `pool-model project --format json`.
+//!
+//! Data flows one way (docs/architecture.md):
 //!
 //! ```text
 //! file -> scenario::document (located TOML) -> scenario::raw (typed, located)
-//!      -> scenario::validate -> Scenario -> engine::project -> Projection -> report
+//!      -> scenario::validate -> Scenario -> model (one), run by a driver:
+//!         engine (exact) or uncertainty (Monte Carlo) -> results -> report
 //! ```
 //!
 //! * [`scenario`]: the file format of SPEC 2, read and validated;
-//! * [`engine`]: the exact model of SPEC 3 on a validated scenario;
+//! * [`model`]: each formula of SPEC 3 once, generic over the number;
+//! * [`engine`]: the exact driver; [`uncertainty`]: Monte Carlo and
+//!   sensitivity;
 //! * [`metric`]: the metric names of SPEC 4.2;
-//! * [`report`]: one module per output format;
-//! * [`chart`]: SVG charts, one module per kind;
-//! * [`display`]: the one rule that makes a user's text safe to show;
-//! * [`cli`] and [`commands`]: the command-line tool over the library.
+//! * [`report`]: one module per output format; [`chart`]: SVG charts;
+//! * [`diff`] and [`expectations`]: comparing scenarios, checking
+//!   `[[expect]]`;
+//! * [`cli`]: the command-line tool over the library (its one public item
+//!   is `main`).
 
 // No panics on anything a user's input can reach: no unwrap or expect, no
 // panic!, no indexing that can go out of bounds (tests may do all four).
@@ -33,9 +41,9 @@
 
 pub mod chart;
 pub mod cli;
-pub mod commands;
+mod commands;
 pub mod diff;
-pub mod display;
+mod display;
 pub mod engine;
 pub mod error;
 pub mod expectations;
@@ -44,14 +52,16 @@ pub mod harness;
 pub mod limits;
 pub mod model;
 pub use scenario::metric;
-pub mod output;
-pub mod progress;
+mod output;
+mod progress;
 pub mod report;
+mod run;
 pub mod scenario;
 pub mod source;
 pub mod uncertainty;
 
 pub use engine::{Projection, project};
 pub use error::{Diagnostic, Diagnostics};
+pub use run::{Results, RunError, RunOptions, run};
 pub use scenario::{Scenario, Values};
 pub use source::SourceMap;

@@ -55,13 +55,13 @@ fn init_never_overwrites() {
 #[test]
 fn init_dash_prints_the_starter() {
     let ran = run_in_root(&["init", "-"]).status(0);
-    assert_eq!(ran.stdout, pool_model::commands::init::STARTER);
+    assert_eq!(ran.stdout, include_str!("../src/commands/starter.toml"));
 }
 
 /// Every key the reader accepts is in the starter, explained.
 #[test]
 fn the_starter_uses_every_key() {
-    let starter = pool_model::commands::init::STARTER;
+    let starter = include_str!("../src/commands/starter.toml");
     let tables: [(&str, &[&str]); 12] = [
         ("", keys::ROOT),
         ("scenario", keys::SCENARIO),

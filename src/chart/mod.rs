@@ -272,7 +272,7 @@ pub fn year_ticks(from: u32, to: u32, most: u32) -> Vec<f64> {
     let span = to.saturating_sub(from) + 1;
     let stride = span.div_ceil(most.max(1)).max(1);
     (from..=to)
-        .filter(|t| (t - from) % stride == 0)
+        .filter(|t| (t - from).is_multiple_of(stride))
         .map(f64::from)
         .collect()
 }

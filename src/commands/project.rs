@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use crate::commands::{
-    Outcome, central, emit, load, monte_carlo_options, refuse_output_over_inputs,
+    Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs,
 };
+use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, ProjectionReport, printer};
 use crate::scenario::Override;
-use crate::uncertainty;
+use crate::{RunError, RunOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,21 +45,28 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
-    let projection = central(&loaded, &sources)?;
-    let ranges = if args.no_ranges {
-        None
-    } else {
-        let options = monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
-        Some(uncertainty::ranges(
-            &loaded.scenario,
-            &projection,
-            &options,
-        )?)
+    let options = RunOptions {
+        monte_carlo: if args.no_ranges {
+            None
+        } else {
+            Some(monte_carlo_options(
+                &loaded.scenario,
+                args.draws,
+                args.seed,
+            )?)
+        },
     };
+    let results = crate::run(&loaded.scenario, &options).map_err(|e| match e {
+        RunError::Engine(e) => anyhow::Error::from(Rejected::new(
+            &Diagnostics::from(Diagnostic::from(e)),
+            &sources,
+        )),
+        RunError::MonteCarlo(e) => anyhow::Error::from(e),
+    })?;
     let report = ProjectionReport {
         scenario: &loaded.scenario,
-        central: &projection,
-        ranges: ranges.as_ref(),
+        central: &results.central,
+        ranges: results.ranges.as_ref(),
     };
     let format = Format::resolve(args.format, output);
     emit(&printer(format).projection(&report), output)?;

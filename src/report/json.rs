@@ -26,9 +26,7 @@ pub struct JsonPrinter;
 
 impl Printer for JsonPrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        let mut doc = document(r.scenario, r.central);
-        doc.ranges = r.ranges.map(|x| ranges_out(r.scenario, r.central, x));
-        pretty(&doc)
+        pretty(&projection_document(r.scenario, r.central, r.ranges))
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {
@@ -505,6 +503,13 @@ pub struct WorkforceYearOut {
     pub savings: Number,
     /// Redundancy costs of workforce reductions, part of costs (pounds).
     pub redundancy_costs: Number,
+}
+
+/// The JSON document of a projection, with its ranges when there are some.
+pub fn projection_document(s: &Scenario, p: &Projection, ranges: Option<&Ranges>) -> Document {
+    let mut doc = document(s, p);
+    doc.ranges = ranges.map(|x| ranges_out(s, p, x));
+    doc
 }
 
 /// Builds the JSON document of a central projection.

@@ -493,10 +493,7 @@ impl<'a> Tally<'a> {
     fn add(&mut self, windows: &Windows, values: &[f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("popcnt")
-                && windows.keys.len() <= MAX_EDGES
-            {
+            if super::simd::avx2_popcnt() && windows.keys.len() <= MAX_EDGES {
                 // SAFETY: the CPU has AVX2 and POPCNT (checked just above).
                 unsafe { self.add_avx2(windows, values) };
                 return;
@@ -565,39 +562,33 @@ impl<'a> Tally<'a> {
     /// into the region, or into a staging buffer when the region is nearly
     /// full. Specialised by the number of windows so the loops unroll.
     ///
-    /// # Safety
-    ///
-    /// The CPU must support AVX2 and POPCNT: callers check both at run
-    /// time (`is_x86_feature_detected!`) before calling.
+    /// Runs only where the CPU has AVX2 and POPCNT: callers check both
+    /// ([`super::simd::avx2_popcnt`]) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    unsafe fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
-        // SAFETY: `add_windows` needs AVX2 and POPCNT, which this
-        // function's own target features (and its caller's check) give.
-        unsafe {
-            match windows.keys.len() {
-                2 => self.add_windows::<1>(windows, values),
-                4 => self.add_windows::<2>(windows, values),
-                6 => self.add_windows::<3>(windows, values),
-                8 => self.add_windows::<4>(windows, values),
-                10 => self.add_windows::<5>(windows, values),
-                12 => self.add_windows::<6>(windows, values),
-                14 => self.add_windows::<7>(windows, values),
-                16 => self.add_windows::<8>(windows, values),
-                _ => self.add_generic(windows, values),
-            }
+    fn add_avx2(&mut self, windows: &Windows, values: &[f64]) {
+        // `add_windows` needs AVX2 and POPCNT, which this function's own
+        // target features give.
+        match windows.keys.len() {
+            2 => self.add_windows::<1>(windows, values),
+            4 => self.add_windows::<2>(windows, values),
+            6 => self.add_windows::<3>(windows, values),
+            8 => self.add_windows::<4>(windows, values),
+            10 => self.add_windows::<5>(windows, values),
+            12 => self.add_windows::<6>(windows, values),
+            14 => self.add_windows::<7>(windows, values),
+            16 => self.add_windows::<8>(windows, values),
+            _ => self.add_generic(windows, values),
         }
     }
 
     /// The tally of [`Self::add_avx2`] for `W` windows.
     ///
-    /// # Safety
-    ///
-    /// The CPU must support AVX2 and POPCNT: callers check both at run
-    /// time (`is_x86_feature_detected!`) before calling.
+    /// Runs only where the CPU has AVX2 and POPCNT: callers check both
+    /// ([`super::simd::avx2_popcnt`]) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    unsafe fn add_windows<const W: usize>(&mut self, windows: &Windows, values: &[f64]) {
+    fn add_windows<const W: usize>(&mut self, windows: &Windows, values: &[f64]) {
         use std::arch::x86_64::*;
         let mut edges = [[_mm256_setzero_ps(); 2]; W];
         for (slot, pair) in edges.iter_mut().zip(windows.keys.chunks_exact(2)) {
@@ -795,7 +786,7 @@ fn place(spans: &[(usize, usize)], r: usize) -> Option<usize> {
 fn window_sizes(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the CPU has AVX2 (checked just above).
             return unsafe { window_sizes_avx2(lists, windows) };
         }
@@ -805,13 +796,11 @@ fn window_sizes(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
 
 /// [`window_sizes`] compiled for AVX2 (eight keys a compare).
 ///
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn window_sizes_avx2(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
+fn window_sizes_avx2(lists: &[&[f64]], windows: &Windows) -> Option<Vec<usize>> {
     window_sizes_generic(lists, windows)
 }
 

@@ -870,7 +870,7 @@ impl Kernel {
         };
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if super::simd::avx2() {
                 // SAFETY: the CPU has AVX2 (checked just above).
                 unsafe { self.run_avx2(params, x, out) };
                 return;
@@ -881,13 +881,11 @@ impl Kernel {
 
     /// The same code compiled for AVX2: wider lanes, identical IEEE
     /// arithmetic (no fused multiply-add), so identical results.
-    /// # Safety
-    ///
-    /// The CPU must support AVX2: callers check it at run time
-    /// (`is_x86_feature_detected!`) before calling.
+    /// Runs only where the CPU has AVX2: callers check it
+    /// ([`super::simd::avx2`]) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
+    fn run_avx2(&self, params: &[Lanes], x: &mut Scratch, out: &mut Out) {
         self.run_generic(params, x, out);
     }
 

@@ -9,14 +9,25 @@
 //! machine and with any number of threads. Sensitivity ([`sensitivity`])
 //! uses the exact engine.
 
+// The Monte Carlo driver's parts are public for the tests and benchmarks
+// only; the library's surface is `Options`, `ranges`, `Ranges`,
+// `sensitivity` and `progress`.
+#[doc(hidden)]
 pub mod collect;
+#[doc(hidden)]
 pub mod kernel;
+#[doc(hidden)]
 pub mod memory;
+#[doc(hidden)]
 pub mod percentile;
+#[doc(hidden)]
 pub mod portable;
 pub mod progress;
+#[doc(hidden)]
 pub mod sample;
 pub mod sensitivity;
+#[doc(hidden)]
+pub mod simd;
 
 use std::collections::HashMap;
 
@@ -254,6 +265,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
 }
 
 /// The raw f64 percentiles of `rows` (for tests and benchmarks).
+#[doc(hidden)]
 pub fn monte_carlo(
     s: &Scenario,
     rows: Vec<Row>,

@@ -116,7 +116,7 @@ impl Histogram {
     fn of(lists: &[&[f64]]) -> Option<Histogram> {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if super::simd::avx2() {
                 // SAFETY: the CPU has AVX2 (checked just above).
                 return unsafe { Histogram::of_avx2(lists) };
             }
@@ -126,13 +126,11 @@ impl Histogram {
 
     /// [`Histogram::of`] compiled for AVX2: four lanes a vector instead of
     /// two, the same IEEE arithmetic, so the same histogram.
-    /// # Safety
-    ///
-    /// The CPU must support AVX2: callers check it at run time
-    /// (`is_x86_feature_detected!`) before calling.
+    /// Runs only where the CPU has AVX2: callers check it
+    /// ([`super::simd::avx2`]) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn of_avx2(lists: &[&[f64]]) -> Option<Histogram> {
+    fn of_avx2(lists: &[&[f64]]) -> Option<Histogram> {
         Histogram::of_generic(lists)
     }
 
@@ -306,7 +304,7 @@ struct Gathering<'a> {
 fn gather(g: Gathering) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the CPU has AVX2 (checked just above).
             unsafe { gather_avx2(g) };
             return;
@@ -316,13 +314,11 @@ fn gather(g: Gathering) {
 }
 
 /// [`gather`] compiled for AVX2 (the same comparisons, so the same values).
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn gather_avx2(g: Gathering) {
+fn gather_avx2(g: Gathering) {
     gather_generic(g);
 }
 

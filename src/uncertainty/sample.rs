@@ -105,7 +105,7 @@ impl Generator {
     fn steps(&mut self, out: &mut [u64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if super::simd::avx2() {
                 // SAFETY: the CPU has AVX2 (checked just above).
                 unsafe { steps_avx2(&mut self.state, out) };
                 return;
@@ -140,13 +140,11 @@ impl Generator {
 
 /// [`Generator::step`] over `out.len() / 4` steps with the state in four
 /// AVX2 registers (the same integer arithmetic, so the same outputs).
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn steps_avx2(state: &mut [[u64; STREAMS]; 4], out: &mut [u64]) {
+fn steps_avx2(state: &mut [[u64; STREAMS]; 4], out: &mut [u64]) {
     use std::arch::x86_64::*;
     let [w0, w1, w2, w3] = state;
     // SAFETY: each word is four u64s, 32 readable bytes.
@@ -463,7 +461,7 @@ pub fn fill_block(
 ) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the CPU has AVX2 (checked just above).
             unsafe { fill_block_avx2(samplers, ranged, rng, params) };
             return;
@@ -474,13 +472,11 @@ pub fn fill_block(
 
 /// The same code compiled for AVX2: wider lanes for the conversions,
 /// identical IEEE arithmetic, so identical values.
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn fill_block_avx2(
+fn fill_block_avx2(
     samplers: &[ParamSampler],
     ranged: &[usize],
     rng: &mut Generator,
@@ -628,7 +624,7 @@ fn ln_grid() -> &'static [f64] {
 fn ln_in_place(xs: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the CPU has AVX2 (checked just above).
             unsafe { ln_in_place_avx2(xs) };
             return;
@@ -639,13 +635,11 @@ fn ln_in_place(xs: &mut [f64]) {
 
 /// [`ln_in_place`] compiled for AVX2 (the same arithmetic, so the same values).
 ///
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn ln_in_place_avx2(xs: &mut [f64]) {
+fn ln_in_place_avx2(xs: &mut [f64]) {
     ln_in_place_generic(xs);
 }
 
@@ -663,7 +657,7 @@ fn ln_in_place_generic(xs: &mut [f64]) {
 fn densities(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if super::simd::avx2() {
             // SAFETY: the CPU has AVX2 (checked just above).
             unsafe { densities_avx2(out, xs, rest, a, b) };
             return;
@@ -674,13 +668,11 @@ fn densities(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
 
 /// [`densities`] compiled for AVX2 (the same arithmetic, so the same values).
 ///
-/// # Safety
-///
-/// The CPU must support AVX2: callers check it at run time
-/// (`is_x86_feature_detected!`) before calling.
+/// Runs only where the CPU has AVX2: callers check it
+/// ([`super::simd::avx2`]) before calling.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn densities_avx2(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
+fn densities_avx2(out: &mut [f64], xs: &[f64], rest: &[f64], a: f64, b: f64) {
     densities_generic(out, xs, rest, a, b);
 }
 
@@ -885,7 +877,7 @@ impl PertTable {
     pub fn quantiles(&self, us: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") && self.pairs.len() == Self::KNOTS + 1 {
+            if super::simd::avx2() && self.pairs.len() == Self::KNOTS + 1 {
                 // SAFETY: the CPU has AVX2 and the table has every knot
                 // (both checked just above).
                 unsafe { self.quantiles_avx2(us) };
@@ -897,12 +889,20 @@ impl PertTable {
         }
     }
 
-    /// # Safety
-    /// The CPU must have AVX2 and `pairs` must hold `KNOTS + 1` knots.
+    /// [`PertTable::quantiles`] four at a time. Runs only where the CPU
+    /// has AVX2: callers check it ([`super::simd::avx2`]) before calling.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn quantiles_avx2(&self, us: &mut [f64]) {
+    fn quantiles_avx2(&self, us: &mut [f64]) {
         use std::arch::x86_64::*;
+        // The loads below read knots through a raw pointer: the table must
+        // have every knot.
+        if self.pairs.len() != Self::KNOTS + 1 {
+            for u in us.iter_mut() {
+                *u = self.quantile(*u);
+            }
+            return;
+        }
         let base: *const f64 = self.pairs.as_ptr().cast();
         let scale = _mm256_set1_pd(Self::KNOTS as f64);
         let last = _mm_set1_epi32(Self::KNOTS as i32 - 1);

@@ -93,7 +93,8 @@ pub fn cost_ratio<N: Number>(unit_cost: &N, unit_cost_from: &N) -> Result<N, Ove
 }
 
 /// r̄ = sum_j w_j r_j with every r_j the unit costs' ratio:
-/// (sum_j w_j unit_cost_j) / unit_cost_from. (A given cost ratio is r̄
+/// (sum_j w_j unit_cost_j) / unit_cost_from, summed from zero in the
+/// order of the split by [`weighted_unit_cost`]. (A given cost ratio is r̄
 /// itself: the splits sum to one.)
 #[inline]
 pub fn rbar_of_unit_costs<'a, N: Number + 'a>(
@@ -102,7 +103,20 @@ pub fn rbar_of_unit_costs<'a, N: Number + 'a>(
 ) -> Result<N, Overflow> {
     let sum = splits_and_unit_costs
         .into_iter()
-        .fold(N::zero(), |acc, (w, uc)| acc + w.clone() * uc);
+        .fold(N::zero(), |acc, (w, uc)| weighted_unit_cost(acc, w, uc));
+    rbar_of_weighted(&sum, unit_cost_from)
+}
+
+/// One target's term of r̄'s numerator added to the sum so far:
+/// sum + w_j x unit_cost_j.
+#[inline(always)]
+pub fn weighted_unit_cost<N: Number>(sum: N, w: &N, unit_cost: &N) -> N {
+    sum + w.clone() * unit_cost
+}
+
+/// r̄ from its numerator: sum_j w_j unit_cost_j / unit_cost_from.
+#[inline(always)]
+pub fn rbar_of_weighted<N: Number>(sum: &N, unit_cost_from: &N) -> Result<N, Overflow> {
     sum.over(unit_cost_from)
 }
 

@@ -1467,10 +1467,17 @@ fn one_minus(out: &mut Part, rbar: &Part) {
 /// lane.
 #[inline(always)]
 fn one_minus_unit_cost_ratio(out: &mut Part, to: &[(f64, usize)], params: Params, from: usize) {
+    // As `shift::rbar_of_unit_costs`, a target at a time over the lanes.
+    let mut sum = [0.0; PART];
+    for (w, uc) in to {
+        let uc = params.get(*uc);
+        for d in 0..PART {
+            sum[d] = shift::weighted_unit_cost(sum[d], w, &uc[d]);
+        }
+    }
     let from = params.get(from);
     for d in 0..PART {
-        let splits = to.iter().map(|(w, uc)| (w, &params.get(*uc)[d]));
-        let rbar = shift::rbar_of_unit_costs(splits, &from[d]).unwrap_or(0.0);
+        let rbar = shift::rbar_of_weighted(&sum[d], &from[d]).unwrap_or(0.0);
         out[d] = shift::one_minus_rbar(&rbar);
     }
 }

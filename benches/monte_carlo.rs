@@ -30,6 +30,8 @@ fn run(s: &Scenario, draws: u64) -> Vec<Vec<f64>> {
 fn benches(c: &mut Criterion) {
     let birmingham = scenario("scenarios/birmingham.toml");
     let large = scenario("scenarios/bench/large.toml");
+    // The same pool with caps that bind in most draws (water-filling).
+    let capped = scenario("scenarios/bench/capped.toml");
 
     let mut exact = c.benchmark_group("exact");
     exact.bench_function("birmingham central", |b| {
@@ -51,6 +53,7 @@ fn benches(c: &mut Criterion) {
     mc.bench_function("large 10k draws", |b| b.iter(|| run(&large, 10_000)));
     mc.bench_function("large 100k draws", |b| b.iter(|| run(&large, 100_000)));
     mc.bench_function("large 1M draws", |b| b.iter(|| run(&large, 1_000_000)));
+    mc.bench_function("capped 1M draws", |b| b.iter(|| run(&capped, 1_000_000)));
     mc.finish();
 
     // The main pass's three parts, each alone on data that stays in cache,
@@ -67,6 +70,21 @@ fn benches(c: &mut Criterion) {
     let mut out = vec![[0.0; BLOCK]; kernel.rows().len()];
     parts.bench_function("kernel, a block of 64 draws", |b| {
         b.iter(|| kernel.run(&params, &mut scratch, &mut out))
+    });
+    // The capped file's kernel on one of its own blocks of draws.
+    let capped_kernel = Kernel::new(&capped, standard_rows(&capped));
+    let capped_samplers = sample::samplers(&capped);
+    let (mut capped_params, capped_ranged) = sample::block_params(&capped_samplers);
+    sample::fill_block(
+        &capped_samplers,
+        &capped_ranged,
+        &mut rng,
+        &mut capped_params,
+    );
+    let mut capped_scratch = capped_kernel.scratch();
+    let mut capped_out = vec![[0.0; BLOCK]; capped_kernel.rows().len()];
+    parts.bench_function("kernel, a block of 64 draws, caps binding", |b| {
+        b.iter(|| capped_kernel.run(&capped_params, &mut capped_scratch, &mut capped_out))
     });
     // 8,192 values spread evenly, five windows holding about 7% of them.
     let values: Vec<f64> = (0..8192u32)

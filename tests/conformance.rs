@@ -14,7 +14,7 @@ use pool_model::engine::project;
 use pool_model::scenario::values::Uncertain;
 use pool_model::scenario::{Scenario, Values, load, load_str};
 use pool_model::source::SourceMap;
-use pool_model::uncertainty::kernel::{BLOCK, Kernel, every_row};
+use pool_model::uncertainty::kernel::{BLOCK, Kernel, LaneBuffer, every_row};
 use pool_model::uncertainty::{self, Options, sample};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -22,17 +22,13 @@ use rust_decimal::prelude::ToPrimitive;
 
 mod generate;
 
-/// One block of draws of every param (a seeded stream).
-fn block(s: &Scenario, seed: u64) -> Vec<[f64; BLOCK]> {
+/// One block of draws of every param, as Monte Carlo draws its first.
+fn block(s: &Scenario, seed: u64) -> LaneBuffer {
+    let samplers = sample::samplers(s);
+    let (mut params, ranged) = sample::block_params(&samplers);
     let mut rng = sample::chunk_generator(seed, 0);
-    sample::samplers(s)
-        .iter()
-        .map(|ps| {
-            let mut lanes = [0.0; BLOCK];
-            ps.fill(&mut rng, &mut lanes);
-            lanes
-        })
-        .collect()
+    sample::fill_block(&samplers, &ranged, &mut rng, &mut params);
+    params
 }
 
 /// The first disagreement between the kernel's block and the exact engine
@@ -113,6 +109,7 @@ fn shipped() -> Vec<std::path::PathBuf> {
         .collect();
     paths.sort();
     paths.push(root.join("scenarios/bench/large.toml"));
+    paths.push(root.join("scenarios/bench/capped.toml"));
     paths.push(root.join("tests/data/worked_example.toml"));
     paths
 }

@@ -1,7 +1,7 @@
 //! The portable (non-AVX2) paths of Monte Carlo give the same bytes as the
-//! AVX2 ones: every shipped scenario's JSON and CSV, and the benchmark file
-//! at a million draws (where percentiles are found by the tally), with and
-//! without `POOL_MODEL_PORTABLE=1` (src/uncertainty/simd.rs).
+//! AVX2 ones: every shipped scenario's JSON and CSV, and the benchmark files
+//! at up to a million draws (where percentiles are found by the tally), with
+//! and without `POOL_MODEL_PORTABLE=1` (src/uncertainty/simd.rs).
 
 use std::path::Path;
 use std::process::Command;
@@ -58,6 +58,15 @@ fn portable_paths_give_the_same_bytes_at_a_million_draws() {
         "scenarios/bench/large.toml",
         "--draws",
         "1000000",
+        "--format",
+        "json",
+    ]);
+    // Caps that bind in most draws: the water-filling lanes.
+    same_bytes(&[
+        "project",
+        "scenarios/bench/capped.toml",
+        "--draws",
+        "200000",
         "--format",
         "json",
     ]);

@@ -55,11 +55,7 @@ pub fn discounted<N: Number>(value: &N, factor: &N) -> N {
 mod tests {
     use super::*;
     use crate::model::Exact;
-    use rust_decimal::Decimal;
-
-    fn e(s: &str) -> Exact {
-        Exact::new(s.parse::<Decimal>().unwrap())
-    }
+    use crate::model::testing::e;
 
     #[test]
     fn growth_compounds_volume_and_prices() {

@@ -29,3 +29,19 @@ pub mod shift;
 
 pub use exact::{Exact, Overflow};
 pub use number::Number;
+
+/// Test helpers: decimals and exact numbers from text.
+#[cfg(test)]
+pub(crate) mod testing {
+    use rust_decimal::Decimal;
+
+    use super::Exact;
+
+    pub fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    pub fn e(s: &str) -> Exact {
+        Exact::new(d(s))
+    }
+}

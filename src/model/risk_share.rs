@@ -116,11 +116,8 @@ pub fn share_variance<N: Number>(
 #[cfg(test)]
 mod tests {
     use crate::model::Exact;
+    use crate::model::testing::d;
     use rust_decimal::Decimal;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
 
     /// share_variance on decimals, its results as decimals.
     fn share_variance(

@@ -113,14 +113,7 @@ pub fn scenario_spend<N: Number>(counterfactual: &N, gross: &N) -> N {
 mod tests {
     use super::*;
     use crate::model::Exact;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    fn e(s: &str) -> Exact {
-        Exact::new(d(s))
-    }
+    use crate::model::testing::{d, e};
 
     #[test]
     fn phase_in_holds_its_last_value() {
@@ -169,6 +162,8 @@ mod tests {
     fn heads_fall_along_the_profile() {
         let h = |phi: &str| heads(&e("907"), &e("300"), &e(phi));
         assert_eq!(h("0"), e("907"));
+        // No reduction: the staff stay, whatever the year.
+        assert_eq!(heads(&e("907"), &Exact::zero(), &Exact::one()), e("907"));
         assert_eq!(h("1").to_decimal().unwrap(), d("607"));
         let third = Exact::one().div(&e("3")).unwrap();
         assert_eq!(heads(&e("907"), &e("300"), &third), e("807"));

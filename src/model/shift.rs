@@ -198,14 +198,7 @@ pub fn setting_share<N: Number>(spend: &N, post_shift: &N) -> Result<N, Overflow
 mod tests {
     use super::*;
     use crate::model::Exact;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    fn e(s: &str) -> Exact {
-        Exact::new(d(s))
-    }
+    use crate::model::testing::{d, e};
 
     fn value(r: Ratio) -> Decimal {
         r.value::<Exact>().unwrap().to_decimal().unwrap()

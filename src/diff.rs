@@ -20,7 +20,9 @@ use crate::engine::Projection;
 use crate::metric::{Metric, Unit, catalogue};
 use crate::report::numbers::round;
 use crate::scenario::values::Uncertain;
-use crate::scenario::{CostRatio, Loaded, ParamId, Profile, RuleKind, SavingSize, Scenario};
+use crate::scenario::{
+    CostRatio, DiscountRate, Loaded, ParamId, Profile, RuleKind, SavingSize, Scenario,
+};
 use crate::uncertainty::{Ranges, standard_metrics};
 
 /// One input that differs; `None` where a side does not have it.
@@ -385,7 +387,14 @@ fn flatten(s: &Scenario) -> Vec<Input> {
     out.put(e, "description", s.description.as_deref().map(quote));
     out.put(e, "start", Some(s.start.to_string()));
     out.put(e, "horizon", Some(s.horizon.to_string()));
-    out.put(e, "discount_rate", Some(percent(s.discount_rate)));
+    out.put(
+        e,
+        "discount_rate",
+        Some(match s.discount_rate {
+            DiscountRate::GreenBook => "green_book".into(),
+            DiscountRate::Flat(r) => percent(r),
+        }),
+    );
     out.put(e, "draws", Some(s.draws.to_string()));
     out.put(e, "seed", Some(s.seed.to_string()));
     out.put(

@@ -589,15 +589,32 @@ fn check_o_naming_the_base_of_an_invalid_file_is_refused() {
 /// Spawns the binary in `t`'s directory, with extra environment.
 #[cfg(unix)]
 fn spawn(t: &Test, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"))
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("pool-model"));
+    command
         .current_dir(t.path())
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .args(args)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap()
+        .stderr(std::process::Stdio::null());
+    // The three signals at their default action, as a shell starts a
+    // command: tests run under `nohup` inherit SIGHUP ignored, and the
+    // child would then run on through it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec the closure makes only signal(2)
+        // calls, which are async-signal-safe, and allocates nothing.
+        unsafe {
+            command.pre_exec(|| {
+                for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGTERM] {
+                    libc::signal(signal, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
+    }
+    command.spawn().unwrap()
 }
 
 #[cfg(unix)]

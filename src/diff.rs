@@ -645,7 +645,7 @@ mod tests {
     fn a_default_written_out_is_no_difference() {
         let mut left_out = BIRMINGHAM.to_string();
         for written in [
-            "discount_rate = \"3.5%\"",
+            "discount_rate = \"green_book\"",
             "draws = 10000",
             "percentiles = [10, 50, 90]",
             "rule = \"proportional\", ",
@@ -664,16 +664,20 @@ mod tests {
 
     #[test]
     fn another_discount_rate_is_a_difference_named_by_its_set_path() {
-        let left_out = edit(BIRMINGHAM, "discount_rate = \"3.5%\"", "");
+        let left_out = edit(BIRMINGHAM, "discount_rate = \"green_book\"", "");
         let other = edit(
             BIRMINGHAM,
-            "discount_rate = \"3.5%\"",
+            "discount_rate = \"green_book\"",
             "discount_rate = \"5%\"",
         );
         let (ab, _) = both_ways(&left_out, &other);
         assert_eq!(
             ab,
-            vec![change("scenario.discount_rate", Some("3.5%"), Some("5%"))]
+            vec![change(
+                "scenario.discount_rate",
+                Some("green_book"),
+                Some("5%")
+            )]
         );
     }
 

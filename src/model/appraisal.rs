@@ -118,14 +118,19 @@ mod tests {
             index = price_index(&index, &deflator);
             factor = discount_factor(&factor, &Exact::new(green_book_rate(t))).unwrap();
             let saving = e("50000") * &index;
-            pv_s = pv_s + present_value(&biased_saving(&saving, &Exact::zero()), &index, &factor).unwrap();
-            pv_c = pv_c + present_value(&biased_cost(&e(cost), &e("0.2")), &index, &factor).unwrap();
+            pv_s = pv_s
+                + present_value(&biased_saving(&saving, &Exact::zero()), &index, &factor).unwrap();
+            pv_c =
+                pv_c + present_value(&biased_cost(&e(cost), &e("0.2")), &index, &factor).unwrap();
         }
         let pence = |x: &Exact| x.to_decimal().unwrap().round_dp(2);
         assert_eq!(pence(&pv_s), "140081.85".parse().unwrap());
         assert_eq!(pence(&pv_c), "65833.92".parse().unwrap());
         let ratio = bcr(&pv_s, &pv_c).unwrap().unwrap();
-        assert_eq!(ratio.to_decimal().unwrap().round_dp(6), "2.127807".parse().unwrap());
+        assert_eq!(
+            ratio.to_decimal().unwrap().round_dp(6),
+            "2.127807".parse().unwrap()
+        );
         assert_eq!(bcr(&pv_s, &Exact::zero()).unwrap(), None);
     }
 }

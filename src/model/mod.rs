@@ -21,8 +21,8 @@
 //! * [`risk_share`]: partners' shares, caps and contributions (3.5).
 //! * [`appraisal`]: real terms, discounting and optimism bias (3.7).
 
-pub mod exact;
 pub mod appraisal;
+pub mod exact;
 pub mod growth;
 pub mod number;
 pub mod risk_share;

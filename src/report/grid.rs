@@ -221,11 +221,11 @@ pub fn subtitle(s: &Scenario) -> String {
 /// The NPV sentence that closes a projection.
 pub fn npv_line(s: &Scenario, p: &Projection) -> String {
     format!(
-        "Net present value, {} to {}: {} ({})",
+        "Net present value, {} to {} ({}): {}",
         s.year(1),
         s.year(s.horizon),
-        millions(p.npv),
-        appraisal_basis(s)
+        appraisal_basis(s),
+        millions(p.npv)
     )
 }
 

@@ -133,16 +133,16 @@ pub fn percent(value: Decimal) -> String {
 /// How the appraisal discounts (SPEC 3.7), in words.
 pub fn discounting(rate: DiscountRate) -> String {
     match rate {
-        DiscountRate::GreenBook => "Green Book discounting (3.5% a year, 3% from year 31)".into(),
+        DiscountRate::GreenBook => "Green Book discounting".into(),
         DiscountRate::Flat(r) => format!("discounted at {} a year", percent_exact(r)),
     }
 }
 
-/// What the appraisal's figures are (SPEC 3.7): "real terms, 2009/10
-/// prices, Green Book discounting (...), after optimism bias".
+/// What the appraisal's figures are (SPEC 3.7): "real, 2009/10 prices,
+/// Green Book discounting, after optimism bias".
 pub fn appraisal_basis(s: &Scenario) -> String {
     format!(
-        "real terms, {} prices, {}, after optimism bias",
+        "real, {} prices, {}, after optimism bias",
         s.start,
         discounting(s.discount_rate)
     )

@@ -815,7 +815,12 @@ impl Reader<'_> {
             discount_rate: self.opt(t, "discount_rate", Self::discount_rate),
             optimism_bias: self.opt(t, "optimism_bias", |r, n| {
                 let table = r.table(n, "optimism_bias")?;
-                r.check_keys(table, keys::OPTIMISM_BIAS, "[scenario] optimism_bias", n.loc);
+                r.check_keys(
+                    table,
+                    keys::OPTIMISM_BIAS,
+                    "[scenario] optimism_bias",
+                    n.loc,
+                );
                 Some(RawOptimismBias {
                     loc: n.loc,
                     costs: r.opt(table, "costs", |r, n| r.uncertain(n, Kind::Percent)),

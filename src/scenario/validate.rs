@@ -284,8 +284,11 @@ impl Validator<'_> {
             Bias::Shortfall => {
                 if low < Decimal::ZERO || high > Decimal::ONE {
                     self.error(
-                        Diagnostic::at(v.loc, "`optimism_bias` of savings must be between 0% and 100%")
-                            .help("it is a shortfall: a saving's amounts become x (1 - bias)"),
+                        Diagnostic::at(
+                            v.loc,
+                            "`optimism_bias` of savings must be between 0% and 100%",
+                        )
+                        .help("it is a shortfall: a saving's amounts become x (1 - bias)"),
                     );
                 }
                 (Decimal::ZERO, Decimal::ONE)

@@ -1230,8 +1230,9 @@ impl BiasLines {
     /// The lines, unless every optimism bias is a point 0%.
     fn of(s: &Scenario) -> Option<BiasLines> {
         let zero = |p: crate::scenario::ParamId| {
-            s.param(p)
-                .is_some_and(|x| x.value == crate::scenario::values::Uncertain::Point(Decimal::ZERO))
+            s.param(p).is_some_and(|x| {
+                x.value == crate::scenario::values::Uncertain::Point(Decimal::ZERO)
+            })
         };
         let shifts: Vec<(usize, usize)> = s
             .services
@@ -1296,7 +1297,9 @@ impl Kernel {
                     sv.scope
                         .iter()
                         .filter_map(|&k| x.services.get(k))
-                        .fold(0.0, |sum, l| sum + savings::rate_saving(&size[d], &phase, &l.base()[d]))
+                        .fold(0.0, |sum, l| {
+                            sum + savings::rate_saving(&size[d], &phase, &l.base()[d])
+                        })
                 } else {
                     savings::phased(&size[d], &phase)
                 };
@@ -1313,7 +1316,8 @@ impl Kernel {
         }
         let (ob_savings, ob_costs) = (p(lines.workforce_savings), p(lines.workforce_costs));
         for w in &self.workforce {
-            let (Some((reduction, phi)), Some(l)) = (&w.reduction, x.services.get(w.service)) else {
+            let (Some((reduction, phi)), Some(l)) = (&w.reduction, x.services.get(w.service))
+            else {
                 continue;
             };
             let (fewer, cph) = (p(*reduction), p(w.cost_per_head));
@@ -1325,7 +1329,8 @@ impl Kernel {
             if let (Some(rc), true) = (w.redundancy, now != before) {
                 let rc = p(rc);
                 for d in 0..PART {
-                    let cost = savings::staff_cost(&fewer[d], &(now - before), &rc[d], &l.prices[d]);
+                    let cost =
+                        savings::staff_cost(&fewer[d], &(now - before), &rc[d], &l.prices[d]);
                     acc[d] -= appraisal::biased_cost(&cost, &ob_costs[d]);
                 }
             }

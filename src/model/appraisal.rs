@@ -53,11 +53,14 @@ pub fn biased_cost<N: Number>(amount: &N, ob: &N) -> N {
 /// saves), so the adjustment never flatters the case.
 #[inline(always)]
 pub fn biased_saving<N: Number>(amount: &N, ob: &N) -> N {
-    if *amount >= N::zero() {
-        amount.clone() * &(N::one() - ob)
+    // One multiplication either way (1 + (-ob) is 1 - ob exactly), so
+    // over lanes it is a select, not a branch.
+    let signed = if *amount >= N::zero() {
+        -ob.clone()
     } else {
-        amount.clone() * &(N::one() + ob)
-    }
+        ob.clone()
+    };
+    amount.clone() * &(N::one() + &signed)
 }
 
 /// A year's nominal amount in real terms, discounted: x / I(t) x D(t).

@@ -1292,18 +1292,23 @@ impl Kernel {
                 continue;
             };
             let (size, ob, phase) = (p(sv.param), p(ob), sv.phase[t]);
+            // The line's total: over its services in order (a service at a
+            // time over the lanes, so the loops vectorise), or its amount.
+            let mut line = [0.0; PART];
+            if sv.rate {
+                for l in sv.scope.iter().filter_map(|&k| x.services.get(k)) {
+                    let base = l.base();
+                    for d in 0..PART {
+                        line[d] += savings::rate_saving(&size[d], &phase, &base[d]);
+                    }
+                }
+            } else {
+                for d in 0..PART {
+                    line[d] = savings::phased(&size[d], &phase);
+                }
+            }
             for d in 0..PART {
-                let line = if sv.rate {
-                    sv.scope
-                        .iter()
-                        .filter_map(|&k| x.services.get(k))
-                        .fold(0.0, |sum, l| {
-                            sum + savings::rate_saving(&size[d], &phase, &l.base()[d])
-                        })
-                } else {
-                    savings::phased(&size[d], &phase)
-                };
-                acc[d] += appraisal::biased_saving(&line, &ob[d]);
+                acc[d] += appraisal::biased_saving(&line[d], &ob[d]);
             }
         }
         for &(i, ob) in &lines.costs {

@@ -20,7 +20,9 @@ use crate::engine::Projection;
 use crate::metric::{Metric, Unit, catalogue};
 use crate::report::numbers::round;
 use crate::scenario::values::Uncertain;
-use crate::scenario::{CostRatio, Loaded, ParamId, Profile, RuleKind, SavingSize, Scenario};
+use crate::scenario::{
+    CostRatio, DiscountRate, Loaded, ParamId, Profile, RuleKind, SavingSize, Scenario,
+};
 use crate::uncertainty::{Ranges, standard_metrics};
 
 /// One input that differs; `None` where a side does not have it.
@@ -385,7 +387,14 @@ fn flatten(s: &Scenario) -> Vec<Input> {
     out.put(e, "description", s.description.as_deref().map(quote));
     out.put(e, "start", Some(s.start.to_string()));
     out.put(e, "horizon", Some(s.horizon.to_string()));
-    out.put(e, "discount_rate", Some(percent(s.discount_rate)));
+    out.put(
+        e,
+        "discount_rate",
+        Some(match s.discount_rate {
+            DiscountRate::GreenBook => "green_book".into(),
+            DiscountRate::Flat(r) => percent(r),
+        }),
+    );
     out.put(e, "draws", Some(s.draws.to_string()));
     out.put(e, "seed", Some(s.seed.to_string()));
     out.put(
@@ -636,7 +645,7 @@ mod tests {
     fn a_default_written_out_is_no_difference() {
         let mut left_out = BIRMINGHAM.to_string();
         for written in [
-            "discount_rate = \"3.5%\"",
+            "discount_rate = \"green_book\"",
             "draws = 10000",
             "percentiles = [10, 50, 90]",
             "rule = \"proportional\", ",
@@ -655,16 +664,20 @@ mod tests {
 
     #[test]
     fn another_discount_rate_is_a_difference_named_by_its_set_path() {
-        let left_out = edit(BIRMINGHAM, "discount_rate = \"3.5%\"", "");
+        let left_out = edit(BIRMINGHAM, "discount_rate = \"green_book\"", "");
         let other = edit(
             BIRMINGHAM,
-            "discount_rate = \"3.5%\"",
+            "discount_rate = \"green_book\"",
             "discount_rate = \"5%\"",
         );
         let (ab, _) = both_ways(&left_out, &other);
         assert_eq!(
             ab,
-            vec![change("scenario.discount_rate", Some("3.5%"), Some("5%"))]
+            vec![change(
+                "scenario.discount_rate",
+                Some("green_book"),
+                Some("5%")
+            )]
         );
     }
 

@@ -131,14 +131,15 @@ fn the_shares_chart_marks_the_target() {
 fn the_tornado_chart_draws_the_sensitivity_table() {
     let svg = chart("scenarios/birmingham.toml", "tornado");
     let doc = valid_svg(&svg);
-    // Rank 1 of `pool-model sensitivity`: NPV £79.1m at low, £50.9m at high.
+    // Rank 1 of `pool-model sensitivity`: NPV £73.8m at low, £47.4m at high
+    // (real terms, 2009/10 prices, Green Book discounting).
     has_texts(
         &doc,
         &[
-            "£79.1m",
-            "£50.9m",
+            "£73.8m",
+            "£47.4m",
             "£47,000 to £65,000",
-            "NPV (central case £64.4m)",
+            "NPV (central case £60.0m)",
         ],
     );
     let t = texts(&doc);

@@ -505,7 +505,7 @@ fn diff_set_applies_to_b_only() {
         .status(1);
     let doc: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(doc["inputs"][0]["key"], "scenario.discount_rate");
-    assert_eq!(doc["inputs"][0]["a"], "3.5%");
+    assert_eq!(doc["inputs"][0]["a"], "green_book");
     assert_eq!(doc["inputs"][0]["b"], "5%");
     assert_eq!(
         doc["results"].as_array().unwrap().len(),
@@ -548,7 +548,7 @@ fn diff_csv_has_the_documented_header() {
     );
     assert_eq!(
         lines.next(),
-        Some(",input.scenario.discount_rate,,,,,3.5%,5%,")
+        Some(",input.scenario.discount_rate,,,,,green_book,5%,")
     );
 }
 

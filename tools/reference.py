@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reference implementation of SPEC 3.1-3.5 (central case).
+"""An independent reference implementation of SPEC 3.1-3.5 and 3.7 (central case).
 
 Written separately from the Rust engine, in exact rational arithmetic
 (fractions.Fraction), to cross-check it: it reads a (valid) scenario file,
@@ -10,6 +10,13 @@ computes every figure of the JSON document, and compares it with
 
 It does no validation and does not follow `extends`; it exits 1 on any
 difference. See docs/model.md.
+
+The appraisal (SPEC 3.7) is computed line by line: each [[shift]] (one per
+service), each [[saving]] (its total over its scope), each [[workforce]]
+line's saving, with the sign rule x*(1-ob) / x*(1+ob); each [[cost]] (its
+amount that year) and each [[workforce]] line's redundancy cost times
+(1+ob). Per year, present value = (savings - costs) / I(t) * D(t). The JSON
+layout assumed for `appraisal` lives in one function, appraisal_layout().
 """
 
 import json
@@ -59,6 +66,26 @@ def year(s):
     return int(s.split("/")[0])
 
 
+def label(y):
+    return f"{y}/{(y + 1) % 100:02d}"
+
+
+def discount_rates(v, H):
+    """r_t for t = 1..H (SPEC 3.7): the Green Book schedule or a flat rate."""
+    if v == "green_book":
+        return [F(35, 1000) if t <= 30 else F(30, 1000) for t in range(1, H + 1)]
+    return [pct(v)] * H
+
+
+def ob_saving(x, ob):
+    """A benefit line after optimism bias: never flatters the case."""
+    return x * (1 - ob) if x >= 0 else x * (1 + ob)
+
+
+def ob_cost(x, ob):
+    return x * (1 + ob)
+
+
 def phi(profile, t, T):
     if t == 0:
         return F(0)
@@ -78,10 +105,29 @@ def phi(profile, t, T):
 def project(doc):
     sc = doc["scenario"]
     start, H = year(sc["start"]), sc["horizon"]
-    d = pct(sc.get("discount_rate", "3.5%"))
+    rate_spec = sc.get("discount_rate", "green_book")
     asm = doc.get("assumptions", {})
     a_inf = central(asm.get("inflation", "0%"), pct)
     a_gro = central(asm.get("growth", "0%"), pct)
+    deflator = central(asm["deflator"], pct) if "deflator" in asm else a_inf
+    sc_ob = sc.get("optimism_bias", {})
+    ob_costs = central(sc_ob.get("costs", "0%"), pct)
+    ob_savings = central(sc_ob.get("savings", "0%"), pct)
+
+    def line_ob(line, default):
+        return central(line["optimism_bias"], pct) if "optimism_bias" in line else default
+
+    # appraisal lines per year, after optimism bias and before it (index t)
+    ap_sav, ap_cost = [F(0)] * (H + 1), [F(0)] * (H + 1)
+    raw_sav, raw_cost = [F(0)] * (H + 1), [F(0)] * (H + 1)
+
+    def add_saving(t, x, ob):
+        ap_sav[t] += ob_saving(x, ob)
+        raw_sav[t] += x
+
+    def add_cost(t, x, ob):
+        ap_cost[t] += ob_cost(x, ob)
+        raw_cost[t] += x
     partners = [p["id"] for p in doc.get("partner", [])]
     services = doc["service"]
     sids = [s["id"] for s in services]
@@ -112,7 +158,7 @@ def project(doc):
 
     out_years, out_services = [], {s["id"]: [] for s in S}
     out_partners = {p: [] for p in partners}
-    cum, npv = F(0), F(0)
+    cum = F(0)
     for t in range(H + 1):
         rows = {}
         for s in S:
@@ -142,6 +188,8 @@ def project(doc):
                 saving = moved * (1 - rbar)
                 if frm in s["uc"]:
                     people_moved = moved / (s["uc"][frm] * P)
+                if t > 0:
+                    add_saving(t, saving, line_ob(sh, ob_savings))
             E = C - saving
             rows[s["id"]] = dict(C=C, P=P, spend=spend, E=E, moved=moved, shift=saving,
                                  people_moved=people_moved, eff=F(0), wf=F(0), costs=F(0),
@@ -152,12 +200,16 @@ def project(doc):
                 ph = sv.get("phase_in", ["100%"])
                 phase = pct(ph[t - 1] if t - 1 < len(ph) else ph[-1])
                 base = sum(rows[i]["E"] for i in scope)
+                line = F(0)
                 for i in scope:
                     if "rate" in sv:
-                        rows[i]["eff"] += central(sv["rate"], pct) * phase * rows[i]["E"]
+                        x = central(sv["rate"], pct) * phase * rows[i]["E"]
                     else:
                         amt = central(sv["amount"], money) * phase
-                        rows[i]["eff"] += amt * rows[i]["E"] / base if base else amt / len(scope)
+                        x = amt * rows[i]["E"] / base if base else amt / len(scope)
+                    rows[i]["eff"] += x
+                    line += x
+                add_saving(t, line, line_ob(sv, ob_savings))
             for c in doc.get("cost", []):
                 scope = c.get("services", sids)
                 amts = c["amounts"]
@@ -165,6 +217,7 @@ def project(doc):
                 base = sum(rows[i]["C"] for i in scope)
                 for i in scope:
                     rows[i]["costs"] += amt * rows[i]["C"] / base
+                add_cost(t, amt, line_ob(c, ob_costs))
             for v in doc.get("variance", []):
                 amts = v["amounts"]
                 rows[v["service"]]["var"] += central(amts[t - 1], money) if t - 1 < len(amts) else F(0)
@@ -189,9 +242,13 @@ def project(doc):
             ppay[emp] += h * cph * row["P"]
             row["staff"] += h
             if t > 0:
-                row["wf"] += (staff - h) * cph * row["P"]
+                wf = (staff - h) * cph * row["P"]
+                row["wf"] += wf
                 red = central(wk["redundancy_cost"], money) if "redundancy_cost" in wk else F(0)
-                row["costs"] += (heads(t - 1) - h) * red * row["P"]
+                rc = (heads(t - 1) - h) * red * row["P"]
+                row["costs"] += rc
+                add_saving(t, wf, ob_savings)
+                add_cost(t, rc, ob_costs)
         psav = {p: F(0) for p in partners}
         pvar = {p: F(0) for p in partners}
         pcon = {p: F(0) for p in partners}
@@ -234,7 +291,6 @@ def project(doc):
         net = tot("net")
         if t > 0:
             cum += net
-            npv += net / (1 + d) ** t
         out_years.append(dict(
             counterfactual=tot("C"), scenario=tot("C") - tot("gross"), shift_savings=tot("shift"),
             efficiency_savings=tot("eff"), workforce_savings=tot("wf"), gross_savings=tot("gross"),
@@ -259,7 +315,33 @@ def project(doc):
                 contribution=pcon[p], savings_share=psav[p], variance_share=pvar[p],
                 net_contribution=pcon[p] - psav[p] + pvar[p], staff=pstaff[p], pay=ppay[p],
             ))
-    return dict(years=out_years, services=out_services, partners=out_partners, npv=npv)
+    # SPEC 3.7: the appraisal, real terms at year-0 prices, discounted.
+    # Hand check (one service £1m, inflation 2% = deflator, saving 5%, costs
+    # £30k/£20k/£10k with optimism_bias 20%, horizon 3, green_book): real
+    # savings are £50,000 a year, so pv_savings = 50,000 (1/1.035 + 1/1.035^2
+    # + 1/1.035^3) = 140,081.85; pv_costs = 36,000/(1.02 x 1.035) +
+    # 24,000/(1.02 x 1.035)^2 + 12,000/(1.02 x 1.035)^3 = 65,833.92; npv
+    # 74,247.93; before optimism bias 85,220.25; bcr 2.127807.
+    rates = discount_rates(rate_spec, H)
+    D, ap_years = F(1), []
+    pv_s = pv_c = pv_raw = F(0)
+    for t in range(1, H + 1):
+        D = D / (1 + rates[t - 1])
+        I = (1 + deflator) ** t
+        pv_s += ap_sav[t] / I * D
+        pv_c += ap_cost[t] / I * D
+        pv_raw += (raw_sav[t] - raw_cost[t]) / I * D
+        ap_years.append(dict(year=t, label=label(start + t), deflator_index=I, discount_factor=D,
+                             savings=ap_sav[t], costs=ap_cost[t],
+                             present_value=(ap_sav[t] - ap_cost[t]) / I * D))
+    appraisal = dict(
+        price_base=label(start),
+        discount_rate="green_book" if rate_spec == "green_book" else pct(rate_spec),
+        years=ap_years, pv_savings=pv_s, pv_costs=pv_c, npv=pv_s - pv_c,
+        npv_before_optimism_bias=pv_raw, bcr=pv_s / pv_c if pv_c > 0 else None,
+    )
+    return dict(years=out_years, services=out_services, partners=out_partners,
+                npv=appraisal["npv"], appraisal=appraisal)
 
 
 def rnd(x, dp):
@@ -274,24 +356,75 @@ def rnd(x, dp):
     return Decimal(whole).scaleb(-dp)
 
 
+MISSING = object()
+
+
+def appraisal_layout(got, labels):
+    """THE one place that knows the JSON layout of `appraisal` (SPEC 4.1).
+    Returns it normalised: {key: value} for the whole-horizon keys and
+    "years": {t: {key: value}} for t = 1..H, MISSING where absent.
+
+    Assumed layout:
+      "appraisal": {"price_base": "2009/10", "discount_rate": "green_book" | 0.035,
+                    "years": [{"year": 1, "label": "2010/11", "deflator_index": ...,
+                               "discount_factor": ..., "savings": ..., "costs": ...,
+                               "present_value": ...}, ...],          # years 1..H
+                    "pv_savings": ..., "pv_costs": ..., "npv": ...,
+                    "npv_before_optimism_bias": ..., "bcr": ... | null}
+    `labels` are the financial-year labels of years 1..H. A year entry is
+    matched by its "year" number, else by its "label" (or a label in
+    "year"), else by position; a year-0 entry, if listed, is skipped."""
+    H = len(labels)
+    t_of = {lab: t for t, lab in enumerate(labels, 1)}
+    app = got.get("appraisal", MISSING)
+    if not isinstance(app, dict):
+        return None
+    out = {k: app.get(k, MISSING) for k in
+           ["price_base", "discount_rate", "pv_savings", "pv_costs", "npv",
+            "npv_before_optimism_bias", "bcr"]}
+    entries = app.get("years", [])
+    def key(e):
+        y = e.get("year") if isinstance(e, dict) else None
+        if isinstance(y, int) and not isinstance(y, bool):
+            return y
+        lab = y if isinstance(y, str) else e.get("label") if isinstance(e, dict) else None
+        return t_of.get(lab, 0 if lab is not None else None)
+    if entries and all(key(e) is not None for e in entries):
+        by_year = {key(e): e for e in entries}
+    else:
+        first = 0 if len(entries) == H + 1 else 1
+        by_year = {first + i: e for i, e in enumerate(entries)}
+    out["years"] = {t: {k: by_year[t].get(k, MISSING) if t in by_year else MISSING
+                        for k in ["deflator_index", "discount_factor", "savings", "costs",
+                                  "present_value"]}
+                    for t in range(1, H + 1)}
+    return out
+
+
 def compare(path, binary):
     import decimal
     decimal.getcontext().prec = 60
     with open(path, "rb") as f:
         doc = tomllib.load(f)
     ref = project(doc)
-    text = subprocess.run([binary, "project", path, "--format", "json", "--no-ranges"],
-                          check=True, capture_output=True, text=True).stdout
-    got = json.loads(text, parse_float=Decimal)
+    run = subprocess.run([binary, "project", path, "--format", "json", "--no-ranges"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        first = (run.stderr.strip().splitlines() or ["(no message)"])[0]
+        return [f"pool-model exited {run.returncode}: {first}"]
+    got = json.loads(run.stdout, parse_float=Decimal)
     diffs = []
 
     def check(where, expected, actual, dp):
+        if actual is MISSING:
+            diffs.append(f"{where}: missing from pool-model's JSON")
+            return
         if expected is None:
             if actual is not None:
                 diffs.append(f"{where}: expected null, got {actual}")
             return
         e = rnd(expected, dp)
-        if Decimal(actual) != e:
+        if actual is None or isinstance(actual, (str, bool)) or Decimal(actual) != e:
             diffs.append(f"{where}: reference {e}, pool-model {actual}")
 
     money_keys = ["counterfactual", "scenario", "shift_savings", "efficiency_savings",
@@ -318,7 +451,30 @@ def compare(path, binary):
             for k in ["contribution", "savings_share", "variance_share", "net_contribution", "pay"]:
                 check(f"{p['id']}[{t}].{k}", y[k], p["years"][t][k], 2)
             check(f"{p['id']}[{t}].staff", y["staff"], p["years"][t]["staff"], 2)
-    check("npv", ref["npv"], got["npv"], 2)
+    check("npv", ref["npv"], got.get("npv", MISSING), 2)
+    ra = ref["appraisal"]
+    ga = appraisal_layout(got, [y["label"] for y in ra["years"]])
+    if ga is None:
+        diffs.append("appraisal: missing from pool-model's JSON (SPEC 3.7, 4.1)")
+        return diffs
+    if ga["price_base"] != ra["price_base"]:
+        diffs.append(f"appraisal.price_base: reference {ra['price_base']}, pool-model "
+                     f"{'missing' if ga['price_base'] is MISSING else ga['price_base']}")
+    if ra["discount_rate"] == "green_book" or isinstance(ga["discount_rate"], str):
+        if ga["discount_rate"] != ra["discount_rate"]:
+            want = ra["discount_rate"] if isinstance(ra["discount_rate"], str) else rnd(ra["discount_rate"], 6)
+            diffs.append(f"appraisal.discount_rate: reference {want}, pool-model "
+                         f"{'missing' if ga['discount_rate'] is MISSING else ga['discount_rate']}")
+    else:
+        check("appraisal.discount_rate", ra["discount_rate"], ga["discount_rate"], 6)
+    for y in ra["years"]:
+        g = ga["years"][y["year"]]
+        for k, dp in [("deflator_index", 6), ("discount_factor", 6), ("savings", 2),
+                      ("costs", 2), ("present_value", 2)]:
+            check(f"appraisal[{y['label']}].{k}", y[k], g[k], dp)
+    for k in ["pv_savings", "pv_costs", "npv", "npv_before_optimism_bias"]:
+        check(f"appraisal.{k}", ra[k], ga[k], 2)
+    check("appraisal.bcr", ra["bcr"], ga["bcr"], 6)
     return diffs
 
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::axis::{self, Axis, Scale, Unit};
 use super::style::{self, BLUE, GRID, INK, MUTED, ORANGE};
 use super::{ChartError, Heading, Swatch, corners, key, key_height, render, shorten_middle};
-use crate::report::numbers::{input_for_people, millions, percent_exact};
+use crate::report::numbers::{appraisal_basis, input_for_people, millions};
 use crate::scenario::Scenario;
 use crate::scenario::values::Kind;
 use crate::uncertainty::sensitivity::Tornado;
@@ -38,10 +38,10 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
     let n = shown.len();
     let more = t.bars.len() - n;
     let subtitle = format!(
-        "NPV of net savings {} to {} discounted at {}: each ranged value alone at the low and the high end of its range, the rest central{}.",
+        "NPV {} to {} ({}): each ranged value alone at the low and the high end of its range, the rest central{}.",
         s.year(1),
         s.year(s.horizon),
-        percent_exact(s.discount_rate),
+        appraisal_basis(s),
         if more > 0 {
             format!(". {more} smaller swing(s) not shown: see `pool-model sensitivity`")
         } else {

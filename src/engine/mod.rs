@@ -13,9 +13,9 @@
 use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
-use crate::model::{Exact, Overflow, growth, risk_share, savings, shift};
+use crate::model::{Exact, Overflow, appraisal, growth, risk_share, savings, shift};
 use crate::scenario::metric::Metric;
-use crate::scenario::{CostRatio, SavingSize, Scenario, Service, Values};
+use crate::scenario::{CostRatio, ParamId, SavingSize, Scenario, Service, Values};
 use crate::source::Loc;
 
 /// Totals for one year across the pool.
@@ -118,6 +118,37 @@ pub struct WorkforceProjection {
     pub years: Vec<WorkforceYear>,
 }
 
+/// One year (1..=H) of the appraisal (SPEC 3.7).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppraisalYear {
+    /// I(t) = (1 + deflator)^t.
+    pub deflator_index: Decimal,
+    /// D(t) = D(t - 1) / (1 + r_t).
+    pub discount_factor: Decimal,
+    /// Every line's savings after optimism bias, nominal.
+    pub savings: Decimal,
+    /// Every cost line and redundancy after optimism bias, nominal.
+    pub costs: Decimal,
+    /// (savings - costs) / I(t) x D(t): real, discounted.
+    pub present_value: Decimal,
+}
+
+/// The appraisal (SPEC 3.7): real terms at year-0 prices, after optimism
+/// bias, discounted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Appraisal {
+    /// Years 1..=H.
+    pub years: Vec<AppraisalYear>,
+    pub pv_savings: Decimal,
+    pub pv_costs: Decimal,
+    /// pv_savings - pv_costs.
+    pub npv: Decimal,
+    /// The NPV with every optimism bias 0%.
+    pub npv_before_optimism_bias: Decimal,
+    /// pv_savings / pv_costs, when pv_costs > 0.
+    pub bcr: Option<Decimal>,
+}
+
 /// Every figure of one run, for years 0..=H.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Projection {
@@ -125,8 +156,9 @@ pub struct Projection {
     pub services: Vec<ServiceProjection>,
     pub partners: Vec<PartnerProjection>,
     pub workforce: Vec<WorkforceProjection>,
-    /// sum over t = 1..H of net(t) / (1 + d)^t.
+    /// The appraisal's NPV (SPEC 3.7), as `appraisal.npv`.
     pub npv: Decimal,
+    pub appraisal: Appraisal,
 }
 
 impl Projection {
@@ -326,6 +358,7 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
         partners: vec![PartnerProjection::default(); s.partners.len()],
         workforce: vec![WorkforceProjection::default(); s.workforce.len()],
         npv: Decimal::ZERO,
+        appraisal: Appraisal::default(),
     };
     let mut runs = Vec::with_capacity(s.services.len());
     for service in &s.services {
@@ -334,8 +367,7 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
         })?);
     }
     let mut cumulative = Exact::zero();
-    let mut npv = Exact::zero();
-    let d = Exact::new(s.discount_rate);
+    let mut real = RealTerms::new(s, values);
     for t in 0..=s.horizon {
         let label = s.year(t);
         if t > 0 {
@@ -344,21 +376,117 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
                 run.prices = growth::next_year(&run.prices, &run.price_factor);
             }
         }
-        let (mut year, net) = project_year(s, values, &runs, t, &mut out)?;
+        let (mut year, net, lines) = project_year(s, values, &runs, t, &mut out)?;
         if t > 0 {
             cumulative = cumulative + &net;
-            let factor = at(growth::discount_factor(&d, t), s.loc, || {
-                format!("the discount factor in {label}")
+            let appraised = at(real.year(s, values, t, &lines), s.loc, || {
+                format!("the appraisal in {label}")
             })?;
-            npv = npv + growth::discounted(&net, &factor);
+            out.appraisal.years.push(appraised);
         }
         year.cumulative_net_savings = dec(&cumulative, s.loc, || {
             format!("cumulative net savings in {label}")
         })?;
         out.years.push(year);
     }
-    out.npv = dec(&npv, s.loc, || "the NPV".into())?;
+    let totals = at(real.finish(), s.loc, || "the appraisal".into())?;
+    out.appraisal.pv_savings = totals.pv_savings;
+    out.appraisal.pv_costs = totals.pv_costs;
+    out.appraisal.npv = totals.npv;
+    out.appraisal.npv_before_optimism_bias = totals.npv_before_optimism_bias;
+    out.appraisal.bcr = totals.bcr;
+    out.npv = totals.npv;
     Ok(out)
+}
+
+/// One year's savings and costs, line by line, with each line's optimism
+/// bias (SPEC 3.7).
+#[derive(Default)]
+struct Lines {
+    savings: Vec<(Exact, ParamId)>,
+    costs: Vec<(Exact, ParamId)>,
+}
+
+/// The appraisal carried from year to year (SPEC 3.7).
+struct RealTerms {
+    deflator: Exact,
+    /// I(t) and D(t).
+    index: Exact,
+    factor: Exact,
+    pv_savings: Exact,
+    pv_costs: Exact,
+    /// Present values with every optimism bias 0%.
+    pv_savings_before: Exact,
+    pv_costs_before: Exact,
+}
+
+impl RealTerms {
+    fn new(s: &Scenario, values: &Values) -> RealTerms {
+        RealTerms {
+            deflator: Exact::new(values.get(s.deflator)),
+            index: Exact::one(),
+            factor: Exact::one(),
+            pv_savings: Exact::zero(),
+            pv_costs: Exact::zero(),
+            pv_savings_before: Exact::zero(),
+            pv_costs_before: Exact::zero(),
+        }
+    }
+
+    /// Year `t` (1..=H): index, factor, the lines after optimism bias and
+    /// their present value.
+    fn year(
+        &mut self,
+        s: &Scenario,
+        values: &Values,
+        t: u32,
+        lines: &Lines,
+    ) -> Result<AppraisalYear, Overflow> {
+        self.index = appraisal::price_index(&self.index, &self.deflator);
+        let rate = Exact::new(appraisal::rate_in_year(s.discount_rate, t));
+        self.factor = appraisal::discount_factor(&self.factor, &rate)?;
+        let ob = |p: ParamId| Exact::new(values.get(p));
+        let (mut savings, mut costs) = (Exact::zero(), Exact::zero());
+        let (mut savings_before, mut costs_before) = (Exact::zero(), Exact::zero());
+        for (x, p) in &lines.savings {
+            savings = savings + appraisal::biased_saving(x, &ob(*p));
+            savings_before = savings_before + x;
+        }
+        for (x, p) in &lines.costs {
+            costs = costs + appraisal::biased_cost(x, &ob(*p));
+            costs_before = costs_before + x;
+        }
+        let pv = |x: &Exact| appraisal::present_value(x, &self.index, &self.factor);
+        let (pv_savings, pv_costs) = (pv(&savings)?, pv(&costs)?);
+        self.pv_savings_before = &self.pv_savings_before + pv(&savings_before)?;
+        self.pv_costs_before = &self.pv_costs_before + pv(&costs_before)?;
+        let present_value = &pv_savings - &pv_costs;
+        self.pv_savings = &self.pv_savings + pv_savings;
+        self.pv_costs = &self.pv_costs + pv_costs;
+        Ok(AppraisalYear {
+            deflator_index: self.index.to_decimal()?,
+            discount_factor: self.factor.to_decimal()?,
+            savings: savings.to_decimal()?,
+            costs: costs.to_decimal()?,
+            present_value: present_value.to_decimal()?,
+        })
+    }
+
+    /// The totals over years 1..=H.
+    fn finish(&self) -> Result<Appraisal, Overflow> {
+        let npv = &self.pv_savings - &self.pv_costs;
+        let before = &self.pv_savings_before - &self.pv_costs_before;
+        Ok(Appraisal {
+            years: Vec::new(),
+            pv_savings: self.pv_savings.to_decimal()?,
+            pv_costs: self.pv_costs.to_decimal()?,
+            npv: npv.to_decimal()?,
+            npv_before_optimism_bias: before.to_decimal()?,
+            bcr: appraisal::bcr(&self.pv_savings, &self.pv_costs)?
+                .map(|b| b.to_decimal())
+                .transpose()?,
+        })
+    }
 }
 
 /// One setting of a service in one year, exactly (see [`SettingYear`]).
@@ -522,14 +650,21 @@ fn project_year(
     runs: &[ServiceRun],
     t: u32,
     out: &mut Projection,
-) -> Result<(YearSummary, Exact), EngineError> {
+) -> Result<(YearSummary, Exact, Lines), EngineError> {
     let label = s.year(t);
     let mut services: Vec<ServiceWork> = Vec::with_capacity(s.services.len());
+    let mut lines = Lines::default();
 
     // 3.1 and 3.3: counterfactual and the shift, service by service.
     for (service, run) in s.services.iter().zip(runs) {
         let ctx = || format!("service `{}` in {label}", service.id);
-        services.push(shift_year(service, run, t, &ctx)?);
+        let year = shift_year(service, run, t, &ctx)?;
+        if let Some(shift) = &service.shift {
+            lines
+                .savings
+                .push((year.shift_savings.clone(), shift.optimism_bias));
+        }
+        services.push(year);
     }
 
     // 3.4: efficiency savings on the post-shift base, and costs.
@@ -537,15 +672,18 @@ fn project_year(
         for saving in &s.savings {
             let ctx = || format!("saving \"{}\" in {label}", saving.name);
             let phase = Exact::new(savings::phase(&saving.phase_in, t));
-            match saving.size {
+            let line = match saving.size {
                 SavingSize::Rate(p) => {
                     let rate = Exact::new(values.get(p));
+                    let mut line = Exact::zero();
                     for &i in &saving.services {
                         if let Some(y) = services.get_mut(i) {
                             let amount = savings::rate_saving(&rate, &phase, &y.post_shift);
+                            line = line + &amount;
                             y.efficiency_savings = &y.efficiency_savings + amount;
                         }
                     }
+                    line
                 }
                 SavingSize::Amount(p) => {
                     let total = savings::phased(&Exact::new(values.get(p)), &phase);
@@ -557,20 +695,24 @@ fn project_year(
                         |y| &mut y.efficiency_savings,
                     );
                     at(added, saving.loc, ctx)?;
+                    total
                 }
-            }
+            };
+            lines.savings.push((line, saving.optimism_bias));
         }
         for cost in &s.costs {
             let ctx = || format!("cost \"{}\" in {label}", cost.name);
             if let Some(p) = savings::in_year(&cost.amounts, t) {
+                let amount = Exact::new(values.get(p));
                 let added = add_pro_rata(
                     &mut services,
                     &cost.services,
-                    &Exact::new(values.get(p)),
+                    &amount,
                     |y| &y.counterfactual,
                     |y| &mut y.costs,
                 );
                 at(added, cost.loc, ctx)?;
+                lines.costs.push((amount, cost.optimism_bias));
             }
         }
     }
@@ -606,6 +748,14 @@ fn project_year(
         } else {
             (Exact::zero(), Exact::zero())
         };
+        if t > 0 {
+            lines
+                .savings
+                .push((saving.clone(), s.optimism_bias.savings));
+            lines
+                .costs
+                .push((redundancy.clone(), s.optimism_bias.costs));
+        }
         let employer = line.employer_in(t);
         if let Some(y) = services.get_mut(line.service) {
             y.workforce_savings = &y.workforce_savings + &saving;
@@ -720,5 +870,5 @@ fn project_year(
         let ctx = || format!("service `{}` in {label}", service.id);
         projection.years.push(y.finish(service.loc, &ctx)?);
     }
-    Ok((summary, net))
+    Ok((summary, net, lines))
 }

@@ -19,7 +19,9 @@
 //! * [`shift`]: the profile, the target share and the shift solve (3.2-3.3);
 //! * [`savings`]: efficiency savings, costs, the workforce, totals (3.4);
 //! * [`risk_share`]: partners' shares, caps and contributions (3.5).
+//! * [`appraisal`]: real terms, discounting and optimism bias (3.7).
 
+pub mod appraisal;
 pub mod exact;
 pub mod growth;
 pub mod number;

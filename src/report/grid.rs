@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::numbers::{count, millions, percent, percent_exact};
+use super::numbers::{appraisal_basis, count, millions, percent};
 use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
@@ -221,10 +221,10 @@ pub fn subtitle(s: &Scenario) -> String {
 /// The NPV sentence that closes a projection.
 pub fn npv_line(s: &Scenario, p: &Projection) -> String {
     format!(
-        "Net present value of net savings, {} to {}, discounted at {} a year: {}",
+        "Net present value, {} to {} ({}): {}",
         s.year(1),
         s.year(s.horizon),
-        percent_exact(s.discount_rate),
+        appraisal_basis(s),
         millions(p.npv)
     )
 }

@@ -15,7 +15,7 @@ use super::numbers::{fixed, fraction, pounds};
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
 use crate::metric::Metric;
-use crate::scenario::Scenario;
+use crate::scenario::{DiscountRate, Scenario};
 use crate::uncertainty::Ranges;
 
 /// Bumped when a field is removed or renamed or its meaning changes; adding
@@ -265,8 +265,11 @@ pub struct Document {
     pub partners: Vec<PartnerOut>,
     /// Each [[workforce]] line in file order.
     pub workforce: Vec<WorkforceOut>,
-    /// Net savings of years 1..H discounted at the discount rate (pounds).
+    /// The appraisal's NPV (SPEC 3.7): real terms at year-0 prices, after
+    /// optimism bias, discounted (pounds); as `appraisal.npv`.
     pub npv: Number,
+    /// The appraisal (SPEC 3.7).
+    pub appraisal: AppraisalOut,
     /// Monte Carlo percentiles; absent with `--no-ranges`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<RangesOut>,
@@ -377,8 +380,92 @@ pub struct ScenarioInfo {
     pub end: String,
     /// H: years projected after the baseline.
     pub horizon: u32,
-    /// As a fraction, e.g. 0.035.
-    pub discount_rate: Number,
+    /// `"green_book"`, or a flat rate as a fraction, e.g. 0.035.
+    pub discount_rate: RateOut,
+}
+
+/// A discount rate: the Green Book's schedule or a flat rate.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RateOut {
+    /// `"green_book"`: 3.5% a year to year 30, then 3%.
+    Schedule(String),
+    /// A flat rate as a fraction to 6 dp.
+    Flat(Number),
+}
+
+impl RateOut {
+    fn of(rate: DiscountRate) -> RateOut {
+        match rate {
+            DiscountRate::GreenBook => RateOut::Schedule("green_book".into()),
+            DiscountRate::Flat(r) => RateOut::Flat(Number::fraction(r)),
+        }
+    }
+}
+
+/// The appraisal of SPEC 3.7: real terms at `price_base` prices, after
+/// optimism bias, discounted.
+#[derive(Serialize, JsonSchema)]
+pub struct AppraisalOut {
+    /// The price base: the baseline year, e.g. "2009/10".
+    pub price_base: String,
+    pub discount_rate: RateOut,
+    /// Years 1..H.
+    pub years: Vec<AppraisalYearOut>,
+    /// Present value of savings after optimism bias (pounds).
+    pub pv_savings: Number,
+    /// Present value of costs after optimism bias (pounds).
+    pub pv_costs: Number,
+    /// pv_savings - pv_costs (pounds).
+    pub npv: Number,
+    /// The NPV with every optimism bias 0% (pounds).
+    pub npv_before_optimism_bias: Number,
+    /// pv_savings / pv_costs to 6 dp; null when there are no costs.
+    pub bcr: Option<Number>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct AppraisalYearOut {
+    /// Years after the baseline, 1..H.
+    pub year: u32,
+    pub label: String,
+    /// I(t) = (1 + deflator)^t, to 6 dp.
+    pub deflator_index: Number,
+    /// D(t), to 6 dp.
+    pub discount_factor: Number,
+    /// Every line's savings after optimism bias, nominal (pounds).
+    pub savings: Number,
+    /// Every cost line and redundancy after optimism bias, nominal (pounds).
+    pub costs: Number,
+    /// (savings - costs) / I(t) x D(t): real, discounted (pounds).
+    pub present_value: Number,
+}
+
+fn appraisal_out(s: &Scenario, p: &Projection) -> AppraisalOut {
+    let a = &p.appraisal;
+    AppraisalOut {
+        price_base: s.start.to_string(),
+        discount_rate: RateOut::of(s.discount_rate),
+        years: a
+            .years
+            .iter()
+            .zip(1u32..)
+            .map(|(y, t)| AppraisalYearOut {
+                year: t,
+                label: s.year(t).to_string(),
+                deflator_index: Number::fraction(y.deflator_index),
+                discount_factor: Number::fraction(y.discount_factor),
+                savings: Number::money(y.savings),
+                costs: Number::money(y.costs),
+                present_value: Number::money(y.present_value),
+            })
+            .collect(),
+        pv_savings: Number::money(a.pv_savings),
+        pv_costs: Number::money(a.pv_costs),
+        npv: Number::money(a.npv),
+        npv_before_optimism_bias: Number::money(a.npv_before_optimism_bias),
+        bcr: a.bcr.map(Number::fraction),
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -525,7 +612,7 @@ pub fn document(s: &Scenario, p: &Projection) -> Document {
             start: s.start.to_string(),
             end: s.year(s.horizon).to_string(),
             horizon: s.horizon,
-            discount_rate: Number::fraction(s.discount_rate),
+            discount_rate: RateOut::of(s.discount_rate),
         },
         years: p
             .years
@@ -644,6 +731,7 @@ pub fn document(s: &Scenario, p: &Projection) -> Document {
             })
             .collect(),
         npv: m(p.npv),
+        appraisal: appraisal_out(s, p),
         ranges: None,
     }
 }

@@ -7,6 +7,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::metric::Unit;
+use crate::scenario::{DiscountRate, Scenario};
 
 /// `value` rounded half away from zero to `dp` places, with no negative zero
 /// and exactly `dp` digits after the point.
@@ -129,6 +130,24 @@ pub fn percent(value: Decimal) -> String {
 }
 
 /// A fraction as a percent with as many places as it needs: `0.035` -> `3.5%`.
+/// How the appraisal discounts (SPEC 3.7), in words.
+pub fn discounting(rate: DiscountRate) -> String {
+    match rate {
+        DiscountRate::GreenBook => "Green Book discounting".into(),
+        DiscountRate::Flat(r) => format!("discounted at {} a year", percent_exact(r)),
+    }
+}
+
+/// What the appraisal's figures are (SPEC 3.7): "real, 2009/10 prices,
+/// Green Book discounting, after optimism bias".
+pub fn appraisal_basis(s: &Scenario) -> String {
+    format!(
+        "real, {} prices, {}, after optimism bias",
+        s.start,
+        discounting(s.discount_rate)
+    )
+}
+
 pub fn percent_exact(value: Decimal) -> String {
     format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
 }

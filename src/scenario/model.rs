@@ -67,8 +67,14 @@ pub struct Scenario {
     pub start: FinancialYear,
     /// Years projected after the baseline (1..=50).
     pub horizon: u32,
-    /// Fraction, e.g. 0.035.
-    pub discount_rate: Decimal,
+    /// The appraisal's discount rate (SPEC 3.7).
+    pub discount_rate: DiscountRate,
+    /// General inflation (the GDP deflator) for real terms: the
+    /// `[assumptions] inflation` param itself unless given (SPEC 3.7).
+    pub deflator: ParamId,
+    /// Optimism bias of lines without their own, and of workforce savings
+    /// and redundancy costs.
+    pub optimism_bias: OptimismBias,
     pub draws: u64,
     pub seed: u64,
     pub percentiles: Vec<u8>,
@@ -204,6 +210,8 @@ pub struct Shift {
     pub by: u32,
     pub profile: Profile,
     pub cost_ratio: CostRatio,
+    /// Shortfall of its savings (SPEC 3.7): its own or the scenario's.
+    pub optimism_bias: ParamId,
     pub loc: Loc,
 }
 
@@ -223,6 +231,8 @@ pub struct Saving {
     pub size: SavingSize,
     /// Fraction achieved in years 1, 2, ...; the last holds after.
     pub phase_in: Vec<Decimal>,
+    /// Shortfall of its savings (SPEC 3.7): its own or the scenario's.
+    pub optimism_bias: ParamId,
     pub loc: Loc,
 }
 
@@ -232,6 +242,8 @@ pub struct Cost {
     pub services: Vec<usize>,
     /// Nominal amounts for years 1, 2, ...
     pub amounts: Vec<ParamId>,
+    /// Uplift of its amounts (SPEC 3.7): its own or the scenario's.
+    pub optimism_bias: ParamId,
     pub loc: Loc,
 }
 
@@ -292,6 +304,23 @@ pub struct Expect {
     pub max: Option<Decimal>,
     pub case: Case,
     pub loc: Loc,
+}
+
+/// The appraisal's discount rate (SPEC 3.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiscountRate {
+    /// The Green Book's schedule: 3.5% to year 30, then 3.0%.
+    GreenBook,
+    /// The same rate every year, as a fraction (above -1).
+    Flat(Decimal),
+}
+
+/// The scenario's optimism bias (SPEC 3.7): the uplift of costs and the
+/// shortfall of savings for lines without their own.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OptimismBias {
+    pub costs: ParamId,
+    pub savings: ParamId,
 }
 
 // The vocabulary of the format, shared by the raw reading (which parses

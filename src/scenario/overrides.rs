@@ -51,7 +51,7 @@ impl fmt::Display for Override {
     }
 }
 
-const PATH_FORMS: &str = "paths are scenario.KEY, assumptions.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
+const PATH_FORMS: &str = "paths are scenario.KEY, scenario.optimism_bias.costs|savings, assumptions.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
 
 /// Applies overrides to a merged document, in order.
 pub fn apply(
@@ -162,6 +162,39 @@ fn set(root: &mut Table, ov: &Override, path_loc: Loc, value: Node) -> Result<()
                 }
                 _ => Err(usage(
                     format!("[{section}] is not a table in this scenario"),
+                    path_loc,
+                )),
+            }
+        }
+        ("scenario", ["optimism_bias", key]) => {
+            let Some(NodeKind::Table(scenario)) =
+                root.entry_mut("scenario").map(|e| &mut e.value.kind)
+            else {
+                return Err(usage(
+                    "[scenario] is not a table in this scenario".into(),
+                    path_loc,
+                ));
+            };
+            if scenario.get("optimism_bias").is_none() {
+                scenario.entries.push(Entry {
+                    key: "optimism_bias".into(),
+                    key_loc: path_loc,
+                    value: Node {
+                        kind: NodeKind::Table(Table::default()),
+                        loc: path_loc,
+                    },
+                });
+            }
+            match scenario
+                .entry_mut("optimism_bias")
+                .map(|e| &mut e.value.kind)
+            {
+                Some(NodeKind::Table(t)) => {
+                    t.insert(new_entry(key));
+                    Ok(())
+                }
+                _ => Err(usage(
+                    "`optimism_bias` is not a table in this scenario".into(),
                     path_loc,
                 )),
             }

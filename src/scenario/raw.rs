@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 
 use super::document::{Node, NodeKind, Table};
-use super::model::{Case, PartnerKind, RuleKind, Shape};
+use super::model::{Case, DiscountRate, PartnerKind, RuleKind, Shape};
 use super::values::{self, Dist, FinancialYear, Kind, Range, Uncertain, ValueError};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
 use crate::limits::{
@@ -58,7 +58,8 @@ pub struct RawHeader {
     pub description: Option<Located<String>>,
     pub start: Option<Located<FinancialYear>>,
     pub horizon: Option<Located<i64>>,
-    pub discount_rate: Option<Located<Decimal>>,
+    pub discount_rate: Option<Located<DiscountRate>>,
+    pub optimism_bias: Option<RawOptimismBias>,
     pub draws: Option<Located<i64>>,
     pub seed: Option<Located<i64>>,
     pub percentiles: Option<Located<Vec<Located<i64>>>>,
@@ -68,6 +69,15 @@ pub struct RawHeader {
 pub struct RawAssumptions {
     pub inflation: Option<Located<Uncertain>>,
     pub growth: Option<Located<Uncertain>>,
+    pub deflator: Option<Located<Uncertain>>,
+}
+
+/// `[scenario] optimism_bias`: the defaults for cost and saving lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawOptimismBias {
+    pub loc: Loc,
+    pub costs: Option<Located<Uncertain>>,
+    pub savings: Option<Located<Uncertain>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,6 +138,7 @@ pub struct RawShift {
     pub by: Option<Located<FinancialYear>>,
     pub profile: Option<Located<RawProfile>>,
     pub cost_ratio: Option<Located<Uncertain>>,
+    pub optimism_bias: Option<Located<Uncertain>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -138,6 +149,7 @@ pub struct RawSaving {
     pub rate: Option<Located<Uncertain>>,
     pub amount: Option<Located<Uncertain>>,
     pub phase_in: Option<Located<Vec<Located<Decimal>>>>,
+    pub optimism_bias: Option<Located<Uncertain>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +158,7 @@ pub struct RawCost {
     pub name: Option<Located<String>>,
     pub services: Option<Located<Vec<Located<String>>>>,
     pub amounts: Option<Located<Vec<Located<Uncertain>>>>,
+    pub optimism_bias: Option<Located<Uncertain>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -211,11 +224,13 @@ pub mod keys {
         "start",
         "horizon",
         "discount_rate",
+        "optimism_bias",
         "draws",
         "seed",
         "percentiles",
     ];
-    pub const ASSUMPTIONS: &[&str] = &["inflation", "growth"];
+    pub const ASSUMPTIONS: &[&str] = &["inflation", "growth", "deflator"];
+    pub const OPTIMISM_BIAS: &[&str] = &["costs", "savings"];
     pub const PARTNER: &[&str] = &["id", "name", "kind"];
     pub const SERVICE: &[&str] = &[
         "id",
@@ -238,9 +253,17 @@ pub mod keys {
         "by",
         "profile",
         "cost_ratio",
+        "optimism_bias",
     ];
-    pub const SAVING: &[&str] = &["name", "services", "rate", "amount", "phase_in"];
-    pub const COST: &[&str] = &["name", "services", "amounts"];
+    pub const SAVING: &[&str] = &[
+        "name",
+        "services",
+        "rate",
+        "amount",
+        "phase_in",
+        "optimism_bias",
+    ];
+    pub const COST: &[&str] = &["name", "services", "amounts", "optimism_bias"];
     pub const VARIANCE: &[&str] = &["name", "service", "amounts"];
     pub const WORKFORCE: &[&str] = &[
         "name",
@@ -280,6 +303,7 @@ pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
             raw.assumptions = RawAssumptions {
                 inflation: r.opt(t, "inflation", |r, n| r.uncertain(n, Kind::Percent)),
                 growth: r.opt(t, "growth", |r, n| r.uncertain(n, Kind::Percent)),
+                deflator: r.opt(t, "deflator", |r, n| r.uncertain(n, Kind::Percent)),
             };
         }
     }
@@ -548,6 +572,31 @@ impl Reader<'_> {
         }
     }
 
+    /// `discount_rate`: `"green_book"` or a flat percent.
+    fn discount_rate(&mut self, node: &Node) -> Option<Located<DiscountRate>> {
+        if let NodeKind::Str(s) = &node.kind {
+            if s == "green_book" {
+                return Some(Located::new(DiscountRate::GreenBook, node.loc));
+            }
+            if !s.trim_end().ends_with('%') {
+                self.value_error(
+                    node.loc,
+                    ValueError {
+                        message: format!(
+                            "`{s}` is not a discount rate: give \"green_book\" or a percent"
+                        ),
+                        help: Some(
+                            "\"green_book\" is the Green Book's schedule (3.5% to year 30, then 3%); a flat rate is a percent such as \"3.5%\"".into(),
+                        ),
+                    },
+                );
+                return None;
+            }
+        }
+        self.scalar(node, Kind::Percent)
+            .map(|v| Located::new(DiscountRate::Flat(v.value), v.loc))
+    }
+
     /// A single (not ranged) value of `kind`.
     fn scalar(&mut self, node: &Node, kind: Kind) -> Option<Located<Decimal>> {
         let parsed = match &node.kind {
@@ -763,7 +812,21 @@ impl Reader<'_> {
             }),
             start: self.req(t, "start", loc, cx, Self::year),
             horizon: self.req(t, "horizon", loc, cx, Self::integer),
-            discount_rate: self.opt(t, "discount_rate", |r, n| r.scalar(n, Kind::Percent)),
+            discount_rate: self.opt(t, "discount_rate", Self::discount_rate),
+            optimism_bias: self.opt(t, "optimism_bias", |r, n| {
+                let table = r.table(n, "optimism_bias")?;
+                r.check_keys(
+                    table,
+                    keys::OPTIMISM_BIAS,
+                    "[scenario] optimism_bias",
+                    n.loc,
+                );
+                Some(RawOptimismBias {
+                    loc: n.loc,
+                    costs: r.opt(table, "costs", |r, n| r.uncertain(n, Kind::Percent)),
+                    savings: r.opt(table, "savings", |r, n| r.uncertain(n, Kind::Percent)),
+                })
+            }),
             draws: self.opt(t, "draws", Self::integer),
             seed: self.opt(t, "seed", Self::integer),
             percentiles: self.opt(t, "percentiles", |r, n| {
@@ -887,6 +950,7 @@ impl Reader<'_> {
             by: self.req(t, "by", loc, &cx, Self::year),
             profile: self.opt(t, "profile", Self::profile),
             cost_ratio: self.opt(t, "cost_ratio", |r, n| r.uncertain(n, Kind::Percent)),
+            optimism_bias: self.opt(t, "optimism_bias", |r, n| r.uncertain(n, Kind::Percent)),
             name,
         }
     }
@@ -903,6 +967,7 @@ impl Reader<'_> {
             phase_in: self.opt(t, "phase_in", |r, n| {
                 r.percent_list(n, MAX_PHASE_IN, "`phase_in` values")
             }),
+            optimism_bias: self.opt(t, "optimism_bias", |r, n| r.uncertain(n, Kind::Percent)),
             name,
         }
     }
@@ -915,6 +980,7 @@ impl Reader<'_> {
             loc,
             services: self.opt(t, "services", Self::id_list),
             amounts: self.req(t, "amounts", loc, &cx, Self::amounts),
+            optimism_bias: self.opt(t, "optimism_bias", |r, n| r.uncertain(n, Kind::Percent)),
             name,
         }
     }

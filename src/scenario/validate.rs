@@ -34,6 +34,7 @@ pub fn validate(
         params: Vec::new(),
         frame: None,
         bad_unit_costs: Vec::new(),
+        optimism_bias: None,
     };
     let header = v.header(raw.header.as_ref(), top);
     let inflation = v.rate_param(
@@ -48,6 +49,27 @@ pub fn validate(
         "growth",
         header.loc,
     );
+    let deflator = match &raw.assumptions.deflator {
+        Some(d) => v.rate_param(Some(d), "assumptions.deflator", "deflator", header.loc),
+        // The very same param: the same sampled value in every draw.
+        None => inflation,
+    };
+    let bias = raw.header.as_ref().and_then(|h| h.optimism_bias.as_ref());
+    let optimism_bias = OptimismBias {
+        costs: v.bias_param(
+            bias.and_then(|b| b.costs.as_ref()),
+            "scenario.optimism_bias.costs".into(),
+            Bias::Uplift,
+            header.loc,
+        ),
+        savings: v.bias_param(
+            bias.and_then(|b| b.savings.as_ref()),
+            "scenario.optimism_bias.savings".into(),
+            Bias::Shortfall,
+            header.loc,
+        ),
+    };
+    v.optimism_bias = Some(optimism_bias);
     let partners = v.partners(&raw.partners, top);
     let mut services = v.services(&raw.services, &partners, inflation, growth, top);
     for shift in &raw.shifts {
@@ -71,6 +93,8 @@ pub fn validate(
         start: header.start,
         horizon: header.horizon,
         discount_rate: header.discount_rate,
+        deflator,
+        optimism_bias,
         draws: header.draws,
         seed: header.seed,
         percentiles: header.percentiles,
@@ -101,7 +125,7 @@ struct Header {
     description: Option<String>,
     start: FinancialYear,
     horizon: u32,
-    discount_rate: Decimal,
+    discount_rate: DiscountRate,
     draws: u64,
     seed: u64,
     percentiles: Vec<u8>,
@@ -116,6 +140,18 @@ struct Validator<'d> {
     /// (service id, setting id) of settings whose unit cost was written but
     /// is invalid: already reported, so a missing cost ratio is not.
     bad_unit_costs: Vec<(String, String)>,
+    /// The scenario's optimism bias, once read: lines without their own
+    /// take it.
+    optimism_bias: Option<OptimismBias>,
+}
+
+/// Which way optimism bias adjusts a line (SPEC 3.7).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bias {
+    /// Costs: an uplift, at least 0%.
+    Uplift,
+    /// Savings: a shortfall, 0% to 100%.
+    Shortfall,
 }
 
 fn pct(fraction: Decimal) -> String {
@@ -215,6 +251,52 @@ impl Validator<'_> {
         }
     }
 
+    /// An optimism bias: its own value checked against its domain (an
+    /// uplift of costs is at least 0%, a shortfall of savings 0% to 100%),
+    /// or, when not given, the scenario's (0% for the scenario's own).
+    fn bias_param(
+        &mut self,
+        value: Option<&Located<Uncertain>>,
+        name: String,
+        bias: Bias,
+        default_loc: Loc,
+    ) -> ParamId {
+        let Some(v) = value else {
+            let inherited = self.optimism_bias.map(|o| match bias {
+                Bias::Uplift => o.costs,
+                Bias::Shortfall => o.savings,
+            });
+            return inherited.unwrap_or_else(|| {
+                self.point_param(name, Decimal::ZERO, Kind::Percent, default_loc)
+            });
+        };
+        let (low, high) = (v.value.low(), v.value.high());
+        let clamp = match bias {
+            Bias::Uplift => {
+                if low < Decimal::ZERO {
+                    self.error(
+                        Diagnostic::at(v.loc, "`optimism_bias` of costs must be at least 0%")
+                            .help("it is an uplift: a cost line's amounts become x (1 + bias); the Green Book's supplementary guidance gives e.g. \"10% to 66%\" for standard buildings"),
+                    );
+                }
+                (Decimal::ZERO, Decimal::MAX)
+            }
+            Bias::Shortfall => {
+                if low < Decimal::ZERO || high > Decimal::ONE {
+                    self.error(
+                        Diagnostic::at(
+                            v.loc,
+                            "`optimism_bias` of savings must be between 0% and 100%",
+                        )
+                        .help("it is a shortfall: a saving's amounts become x (1 - bias)"),
+                    );
+                }
+                (Decimal::ZERO, Decimal::ONE)
+            }
+        };
+        self.add_param(name, v, Kind::Percent, Some(clamp))
+    }
+
     /// A money value that must not be negative.
     fn money_param(
         &mut self,
@@ -267,7 +349,7 @@ impl Validator<'_> {
             description: None,
             start: FinancialYear::new(2000),
             horizon: 1,
-            discount_rate: Decimal::new(35, 3),
+            discount_rate: DiscountRate::GreenBook,
             draws: 10_000,
             seed: 1,
             percentiles: vec![10, 50, 90],
@@ -304,13 +386,12 @@ impl Validator<'_> {
             frame_ok = false;
         }
         if let Some(rate) = &raw.discount_rate {
-            if rate.value <= -Decimal::ONE {
-                self.error(
+            match rate.value {
+                DiscountRate::Flat(r) if r <= -Decimal::ONE => self.error(
                     Diagnostic::at(rate.loc, "`discount_rate` must be above -100%")
-                        .help("the Green Book rate is \"3.5%\""),
-                );
-            } else {
-                h.discount_rate = rate.value;
+                        .help("\"green_book\" (the default) is the Green Book's schedule: 3.5% to year 30, then 3%"),
+                ),
+                value => h.discount_rate = value,
             }
         }
         if let Some(draws) = &raw.draws {
@@ -987,6 +1068,12 @@ impl Validator<'_> {
             }
         };
         self.check_shift_leaves_spend(raw, from, services.get(si));
+        let optimism_bias = self.bias_param(
+            raw.optimism_bias.as_ref(),
+            format!("{prefix}.optimism_bias"),
+            Bias::Shortfall,
+            raw.loc,
+        );
         if let (Some(from), Some(by), Some(service)) = (from, by, services.get_mut(si)) {
             service.shift = Some(Shift {
                 name,
@@ -996,6 +1083,7 @@ impl Validator<'_> {
                 by,
                 profile,
                 cost_ratio,
+                optimism_bias,
                 loc: raw.loc,
             });
         }
@@ -1095,11 +1183,18 @@ impl Validator<'_> {
             }
             None => vec![Decimal::ONE],
         };
+        let optimism_bias = self.bias_param(
+            raw.optimism_bias.as_ref(),
+            format!("saving \"{name}\".optimism_bias"),
+            Bias::Shortfall,
+            raw.loc,
+        );
         Saving {
             name,
             services: scope,
             size,
             phase_in,
+            optimism_bias,
             loc: raw.loc,
         }
     }
@@ -1148,10 +1243,17 @@ impl Validator<'_> {
             .unwrap_or_default();
         let scope = self.service_list(raw.services.as_ref(), services);
         let amounts = self.amounts(raw.amounts.as_ref(), &format!("cost \"{name}\""), false);
+        let optimism_bias = self.bias_param(
+            raw.optimism_bias.as_ref(),
+            format!("cost \"{name}\".optimism_bias"),
+            Bias::Uplift,
+            raw.loc,
+        );
         Cost {
             name,
             services: scope,
             amounts,
+            optimism_bias,
             loc: raw.loc,
         }
     }

@@ -27,7 +27,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::metric::Metric;
-use crate::model::{growth, risk_share, savings, shift};
+use crate::model::{appraisal, growth, risk_share, savings, shift};
 use crate::scenario::{CostRatio, Profile, SavingSize, Scenario};
 
 /// Draws per block: sampled together and reported together.
@@ -305,8 +305,14 @@ pub struct Kernel {
     costs: Vec<KYearly>,
     variances: Vec<KYearly>,
     workforce: Vec<KWorkforce>,
-    /// 1 / (1 + d)^t for t = 0..=H.
+    /// D(t) for t = 0..=H (SPEC 3.7).
     discount: Vec<f64>,
+    /// The deflator's param: I(t) = (1 + deflator)^t.
+    deflator: usize,
+    /// The lines the appraisal adjusts for optimism bias, when any bias
+    /// can be other than 0% (else the appraisal's savings less costs are
+    /// net savings).
+    bias: Option<BiasLines>,
     rows: Vec<Row>,
     /// Rows by year (index t), and the NPV rows.
     by_year: Vec<Vec<(usize, Quantity)>>,
@@ -568,6 +574,9 @@ impl Out<'_> {
 pub struct Scratch {
     cumulative: Part,
     npv: Part,
+    /// I(t), and the year's appraised savings less costs.
+    index: Part,
+    appraised: Part,
     net: Part,
     gross: Part,
     cf: Part,
@@ -744,9 +753,15 @@ impl Kernel {
                 })
                 .collect()
         });
-        let d = f(s.discount_rate);
+        let mut factor = 1.0;
         let discount = (0..=h)
-            .map(|t| growth::discount_factor(&d, t).unwrap_or(0.0))
+            .map(|t| {
+                if t > 0 {
+                    let rate = f(appraisal::rate_in_year(s.discount_rate, t));
+                    factor = appraisal::discount_factor(&factor, &rate).unwrap_or(0.0);
+                }
+                factor
+            })
             .collect();
         let (by_year, npv_rows) = row_plan(&rows, h as usize);
         Kernel {
@@ -759,6 +774,8 @@ impl Kernel {
             variances,
             workforce,
             discount,
+            deflator: s.deflator.0,
+            bias: BiasLines::of(s),
             rows,
             by_year,
             npv_rows,
@@ -838,6 +855,8 @@ impl Kernel {
             portions: vec![0.0; self.partners],
             cumulative: [0.0; PART],
             npv: [0.0; PART],
+            index: [1.0; PART],
+            appraised: [0.0; PART],
             net: [0.0; PART],
             gross: [0.0; PART],
             cf: [0.0; PART],
@@ -947,6 +966,7 @@ impl Kernel {
         // NPV is summed from zero. The cumulative sum needs no clearing:
         // year 1 copies net savings into it (see `year`).
         x.npv = [0.0; PART];
+        x.index = [1.0; PART];
         for t in 1..=self.horizon {
             self.year(t, params, x, out);
         }
@@ -1111,7 +1131,16 @@ impl Kernel {
         } else {
             add_assign(&mut x.cumulative, &x.net);
         }
-        add_discounted(&mut x.npv, self.discount[t], &x.net);
+        // SPEC 3.7: the year's savings less costs after optimism bias, in
+        // real terms, discounted.
+        next_index(&mut x.index, params.get(self.deflator));
+        match &self.bias {
+            Some(lines) => {
+                self.appraised(lines, t, params, x);
+                add_present_value(&mut x.npv, &x.appraised, &x.index, self.discount[t]);
+            }
+            None => add_present_value(&mut x.npv, &x.net, &x.index, self.discount[t]),
+        }
         for &(r, q) in &self.by_year[t] {
             let Some(row) = out.row(r) else {
                 continue;
@@ -1182,6 +1211,137 @@ pub fn every_row(s: &Scenario) -> Vec<Row> {
         rows.extend(qs.into_iter().map(|quantity| Row { quantity, year }));
     }
     rows
+}
+
+/// The lines of SPEC 3.7 with their optimism bias params.
+#[derive(Clone, Debug)]
+struct BiasLines {
+    /// (service, bias) of each shift.
+    shifts: Vec<(usize, usize)>,
+    /// (saving, bias) and (cost, bias): indices into the kernel's lists.
+    savings: Vec<(usize, usize)>,
+    costs: Vec<(usize, usize)>,
+    /// The scenario's biases of workforce savings and redundancy costs.
+    workforce_savings: usize,
+    workforce_costs: usize,
+}
+
+impl BiasLines {
+    /// The lines, unless every optimism bias is a point 0%.
+    fn of(s: &Scenario) -> Option<BiasLines> {
+        let zero = |p: crate::scenario::ParamId| {
+            s.param(p).is_some_and(|x| {
+                x.value == crate::scenario::values::Uncertain::Point(Decimal::ZERO)
+            })
+        };
+        let shifts: Vec<(usize, usize)> = s
+            .services
+            .iter()
+            .enumerate()
+            .filter_map(|(k, sv)| sv.shift.as_ref().map(|sh| (k, sh.optimism_bias)))
+            .map(|(k, p)| (k, p.0))
+            .collect();
+        let every = s
+            .services
+            .iter()
+            .filter_map(|sv| sv.shift.as_ref().map(|sh| sh.optimism_bias))
+            .chain(s.savings.iter().map(|x| x.optimism_bias))
+            .chain(s.costs.iter().map(|x| x.optimism_bias))
+            .chain([s.optimism_bias.savings, s.optimism_bias.costs]);
+        if every.into_iter().all(zero) {
+            return None;
+        }
+        Some(BiasLines {
+            shifts,
+            savings: s
+                .savings
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i, x.optimism_bias.0))
+                .collect(),
+            costs: s
+                .costs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i, x.optimism_bias.0))
+                .collect(),
+            workforce_savings: s.optimism_bias.savings.0,
+            workforce_costs: s.optimism_bias.costs.0,
+        })
+    }
+}
+
+impl Kernel {
+    /// SPEC 3.7 in year `t`: every line's savings less costs after
+    /// optimism bias, line by line as the exact engine, into
+    /// `x.appraised`.
+    #[inline(always)]
+    fn appraised(&self, lines: &BiasLines, t: usize, params: Params, x: &mut Scratch) {
+        let p = |id: usize| params.get(id);
+        let mut acc = [0.0; PART];
+        for &(k, ob) in &lines.shifts {
+            if let Some(l) = x.services.get(k) {
+                let ob = p(ob);
+                for d in 0..PART {
+                    acc[d] += appraisal::biased_saving(&l.shift[d], &ob[d]);
+                }
+            }
+        }
+        for &(i, ob) in &lines.savings {
+            let Some(sv) = self.savings.get(i) else {
+                continue;
+            };
+            let (size, ob, phase) = (p(sv.param), p(ob), sv.phase[t]);
+            // The line's total: over its services in order (a service at a
+            // time over the lanes, so the loops vectorise), or its amount.
+            let mut line = [0.0; PART];
+            if sv.rate {
+                for l in sv.scope.iter().filter_map(|&k| x.services.get(k)) {
+                    let base = l.base();
+                    for d in 0..PART {
+                        line[d] += savings::rate_saving(&size[d], &phase, &base[d]);
+                    }
+                }
+            } else {
+                for d in 0..PART {
+                    line[d] = savings::phased(&size[d], &phase);
+                }
+            }
+            for d in 0..PART {
+                acc[d] += appraisal::biased_saving(&line[d], &ob[d]);
+            }
+        }
+        for &(i, ob) in &lines.costs {
+            if let Some(Some(a)) = self.costs.get(i).and_then(|c| c.amounts.get(t)) {
+                let (a, ob) = (p(*a), p(ob));
+                for d in 0..PART {
+                    acc[d] -= appraisal::biased_cost(&a[d], &ob[d]);
+                }
+            }
+        }
+        let (ob_savings, ob_costs) = (p(lines.workforce_savings), p(lines.workforce_costs));
+        for w in &self.workforce {
+            let (Some((reduction, phi)), Some(l)) = (&w.reduction, x.services.get(w.service))
+            else {
+                continue;
+            };
+            let (fewer, cph) = (p(*reduction), p(w.cost_per_head));
+            let (now, before) = (phi[t], phi[t - 1]);
+            for d in 0..PART {
+                let saving = savings::staff_cost(&fewer[d], &now, &cph[d], &l.prices[d]);
+                acc[d] += appraisal::biased_saving(&saving, &ob_savings[d]);
+            }
+            if let (Some(rc), true) = (w.redundancy, now != before) {
+                let rc = p(rc);
+                for d in 0..PART {
+                    let cost =
+                        savings::staff_cost(&fewer[d], &(now - before), &rc[d], &l.prices[d]);
+                    acc[d] -= appraisal::biased_cost(&cost, &ob_costs[d]);
+                }
+            }
+        }
+        x.appraised = acc;
+    }
 }
 
 /// Rows by year (index t = 0..=horizon) and the NPV rows.
@@ -1544,11 +1704,19 @@ fn add_contribution(a: &mut Part, c0: f64, volume: &Part) {
     }
 }
 
-/// npv += discount factor x net savings.
+/// index = I(t) from I(t - 1), lane by lane.
 #[inline(always)]
-fn add_discounted(npv: &mut Part, factor: f64, net: &Part) {
+fn next_index(index: &mut Part, deflator: &Part) {
     for d in 0..PART {
-        npv[d] += growth::discounted(&net[d], &factor);
+        index[d] = appraisal::price_index(&index[d], &deflator[d]);
+    }
+}
+
+/// npv += amount / I(t) x D(t).
+#[inline(always)]
+fn add_present_value(npv: &mut Part, amount: &Part, index: &Part, factor: f64) {
+    for d in 0..PART {
+        npv[d] += appraisal::present_value(&amount[d], &index[d], &factor).unwrap_or(0.0);
     }
 }
 

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::engine::{EngineError, Projection, project};
-use crate::scenario::{ParamId, Scenario, Values};
+use crate::scenario::{DiscountRate, ParamId, Scenario, Values};
 
 /// Cumulative net savings over the horizon and NPV of one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +109,11 @@ fn compounding_digits(s: &Scenario) -> u64 {
     s.services
         .iter()
         .map(|x| ends(x.growth).max(ends(x.inflation)))
-        .chain([digits(s.discount_rate)])
+        .chain(match s.discount_rate {
+            // 3.5% and 3%.
+            DiscountRate::GreenBook => [3],
+            DiscountRate::Flat(r) => [digits(r)],
+        })
         .max()
         .unwrap_or(0)
 }

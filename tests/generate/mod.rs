@@ -24,6 +24,44 @@ pub struct Gen {
     pub workforce: Vec<GenWorkforce>,
     /// Which kinds of value are ranges (bits of [`Ranged`]).
     pub ranged: u8,
+    pub appraisal: GenAppraisal,
+}
+
+/// SPEC 3.7's inputs.
+#[derive(Debug, Clone)]
+pub struct GenAppraisal {
+    /// 0: left out (the Green Book schedule), 1: "green_book", 2: flat.
+    pub discount: u8,
+    /// The flat rate in basis points.
+    pub flat: i32,
+    /// The deflator in basis points (else the inflation assumption).
+    pub deflator: Option<i32>,
+    /// The scenario's optimism bias of costs and of savings, in percent.
+    pub costs: Option<u32>,
+    pub savings: Option<u32>,
+    /// Lines with their own optimism bias: bit 0 shifts, 1 savings, 2 costs.
+    pub own: u8,
+}
+
+fn appraisal() -> impl Strategy<Value = GenAppraisal> {
+    (
+        0u8..3,
+        -200i32..800,
+        prop::option::of(-100i32..600),
+        prop::option::of(0u32..=150),
+        prop::option::of(0u32..=100),
+        0u8..8,
+    )
+        .prop_map(
+            |(discount, flat, deflator, costs, savings, own)| GenAppraisal {
+                discount,
+                flat,
+                deflator,
+                costs,
+                savings,
+                own,
+            },
+        )
 }
 
 /// The kinds of value a generated scenario may give as ranges.
@@ -35,6 +73,7 @@ pub enum Ranged {
     Costs = 8,
     Variances = 16,
     Workforce = 32,
+    Appraisal = 64,
 }
 
 impl Gen {
@@ -151,11 +190,12 @@ pub fn scenario() -> impl Strategy<Value = Gen> {
                     ),
                     0..3,
                 ),
-                prop_oneof![Just(0u8), 0u8..64],
+                prop_oneof![Just(0u8), 0u8..128],
+                appraisal(),
             )
         })
         .prop_map(
-            |(horizon, partners, services, savings, costs, variances, workforce, ranged)| Gen {
+            |(
                 horizon,
                 partners,
                 services,
@@ -164,6 +204,19 @@ pub fn scenario() -> impl Strategy<Value = Gen> {
                 variances,
                 workforce,
                 ranged,
+                appraisal,
+            )| {
+                Gen {
+                    horizon,
+                    partners,
+                    services,
+                    savings,
+                    costs,
+                    variances,
+                    workforce,
+                    ranged,
+                    appraisal,
+                }
             },
         )
 }
@@ -189,11 +242,44 @@ fn money(v: i64, suffix: &str, spread: Option<i64>) -> String {
     }
 }
 
+/// An optimism bias of `v` percent, or a range from half of it to it.
+fn bias(g: &Gen, v: u32) -> String {
+    let v = i64::from(v) * 100;
+    match g.ranged(Ranged::Appraisal) && v > 0 {
+        true => percent(v / 2, Some(v - v / 2)),
+        false => bp(v),
+    }
+}
+
 pub fn render(g: &Gen) -> String {
+    let a = &g.appraisal;
     let mut t = format!(
-        "[scenario]\nname = \"Generated\"\nstart = \"2010/11\"\nhorizon = {}\n\n",
+        "[scenario]\nname = \"Generated\"\nstart = \"2010/11\"\nhorizon = {}\n",
         g.horizon
     );
+    match a.discount {
+        1 => t += "discount_rate = \"green_book\"\n",
+        2 => t += &format!("discount_rate = {}\n", bp(i64::from(a.flat))),
+        _ => {}
+    }
+    let mut defaults = Vec::new();
+    if let Some(c) = a.costs {
+        defaults.push(format!("costs = {}", bias(g, c)));
+    }
+    if let Some(s) = a.savings {
+        defaults.push(format!("savings = {}", bias(g, s)));
+    }
+    if !defaults.is_empty() {
+        t += &format!("optimism_bias = {{ {} }}\n", defaults.join(", "));
+    }
+    t += "\n";
+    if let Some(d) = a.deflator {
+        let spread = g.ranged(Ranged::Appraisal).then_some(150);
+        t += &format!(
+            "[assumptions]\ndeflator = {}\n\n",
+            percent(i64::from(d), spread)
+        );
+    }
     for p in 0..g.partners {
         t += &format!("[[partner]]\nid = \"p{p}\"\nname = \"Partner {p}\"\nkind = \"other\"\n\n");
     }
@@ -304,6 +390,9 @@ pub fn render(g: &Gen) -> String {
                 let r = i64::from(r) * 100;
                 t += &format!("cost_ratio = {}\n", percent(r, shift_range.then_some(1500)));
             }
+            if a.own & 1 != 0 {
+                t += &format!("optimism_bias = {}\n", bias(g, 30));
+            }
         }
         t += "\n";
     }
@@ -313,6 +402,9 @@ pub fn render(g: &Gen) -> String {
             "[[saving]]\nname = \"Saving {n}\"\nphase_in = [{}]\n",
             phase.join(", ")
         );
+        if a.own & 2 != 0 {
+            t += &format!("optimism_bias = {}\n", bias(g, 10 * n as u32 + 5));
+        }
         let spread = g.ranged(Ranged::Savings);
         match (rate, amount) {
             (Some(r), _) => {
@@ -337,9 +429,13 @@ pub fn render(g: &Gen) -> String {
             .map(|a| money(i64::from(*a), "k", spread))
             .collect();
         t += &format!(
-            "[[cost]]\nname = \"Cost {n}\"\namounts = [{}]\n\n",
+            "[[cost]]\nname = \"Cost {n}\"\namounts = [{}]\n",
             a.join(", ")
         );
+        if g.appraisal.own & 4 != 0 {
+            t += &format!("optimism_bias = {}\n", bias(g, 40));
+        }
+        t += "\n";
     }
     let services = g.services.len();
     for (n, (s, amounts)) in g.variances.iter().enumerate() {

@@ -170,6 +170,7 @@ pub fn compare_results(
         Unit::Money => 0,
         Unit::Fraction => 1,
         Unit::Count => 2,
+        Unit::Ratio => 3,
     };
     changes.sort_by(|x, y| {
         rank(x.unit).cmp(&rank(y.unit)).then_with(|| {

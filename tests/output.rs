@@ -210,7 +210,7 @@ fn markdown_tables_have_captions_and_right_aligned_numbers() {
         .args(&["project", "b.toml", "--format", "markdown"])
         .run()
         .status(0);
-    assert!(ran.stdout.contains("**Table 1. Summary by year.** Birmingham learning disability and mental health pool, base year 2009/10."));
+    assert!(ran.stdout.contains("**Table 1. Summary by year (cash).** Birmingham learning disability and mental health pool, base year 2009/10."));
     assert!(ran.stdout.contains("| :------ | -------------: |"));
     assert!(ran.stdout.contains("| 2009/10 |        £315.0m |"));
 }

@@ -395,6 +395,48 @@ fn check_passes_with_exit_0() {
 }
 
 #[test]
+fn expectations_check_the_appraisal_and_the_bcr_is_a_plain_number() {
+    // BASE: a £1m cost, optimism bias raising it by 41% (HM Treasury's
+    // upper bound for equipment and development projects).
+    let text = BASE.replace(
+        "[[cost]]",
+        "[[expect]]\nmetric = \"bcr\"\nmin = \"10\"\nmax = \"13.678435\"\n\n\
+         [[expect]]\nmetric = \"npv_before_optimism_bias\"\nmin = \"£12,249,695.56\"\nmax = \"£12,249,695.56\"\n\n\
+         [[expect]]\nmetric = \"pv_costs\"\nmin = \"£1,362,318.84\"\nmax = \"£1,362,318.84\"\n\n[[cost]]",
+    )
+    // The first `amounts` is the cost's.
+    .replacen("amounts = [", "optimism_bias = \"41%\"\namounts = [", 1);
+    Test::new()
+        .file("s.toml", &text)
+        .args(&["check", "s.toml"])
+        .run()
+        .status(1)
+        // 13,215,879.14 / (966,183.57 x 1.41) = 9.701018, below the minimum.
+        .stdout_has("FAILED bcr in years 1 to the horizon (central): 9.701018 is below the minimum 10.000000")
+        .stdout_has("1 with failed expectations");
+    // At the BCR as printed, every expectation holds.
+    Test::new()
+        .file(
+            "s.toml",
+            &text.replace("min = \"10\"", "min = \"9.701018\""),
+        )
+        .args(&["check", "s.toml"])
+        .run()
+        .status(0)
+        .stdout_has("s.toml: ok (4 expectation(s) passed)");
+    let bad = BASE.replace(
+        "[[cost]]",
+        "[[expect]]\nmetric = \"bcr\"\nyear = \"2010/11\"\nmin = \"1\"\n\n[[cost]]",
+    );
+    Test::new()
+        .file("s.toml", &bad)
+        .args(&["check", "s.toml"])
+        .run()
+        .status(2)
+        .stderr_has("takes no `year`");
+}
+
+#[test]
 fn a_failed_expectation_exits_1_with_its_value_and_bound() {
     let text = BASE.replace("max = \"40%\"", "max = \"39%\"");
     Test::new()
@@ -507,12 +549,25 @@ fn diff_set_applies_to_b_only() {
     assert_eq!(doc["inputs"][0]["key"], "scenario.discount_rate");
     assert_eq!(doc["inputs"][0]["a"], "green_book");
     assert_eq!(doc["inputs"][0]["b"], "5%");
-    assert_eq!(
-        doc["results"].as_array().unwrap().len(),
-        1,
-        "only the NPV changes"
+    // Only the appraisal changes: the NPV and its parts, never a cash figure.
+    let metrics: Vec<&str> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["metric"].as_str().unwrap())
+        .collect();
+    assert!(metrics.contains(&"npv"), "{metrics:?}");
+    let appraisal = [
+        "npv",
+        "pv_savings",
+        "pv_costs",
+        "npv_before_optimism_bias",
+        "bcr",
+    ];
+    assert!(
+        metrics.iter().all(|m| appraisal.contains(m)),
+        "only the appraisal changes: {metrics:?}"
     );
-    assert_eq!(doc["results"][0]["metric"], "npv");
 }
 
 #[test]

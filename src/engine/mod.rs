@@ -165,8 +165,14 @@ impl Projection {
     /// The exact value of the metric in year `t` (ignored for NPV).
     pub fn metric(&self, m: Metric, t: usize) -> Option<Decimal> {
         let p = self;
-        if m == Metric::Npv {
-            return Some(p.npv);
+        let a = &p.appraisal;
+        match m {
+            Metric::Npv => return Some(p.npv),
+            Metric::PvSavings => return Some(a.pv_savings),
+            Metric::PvCosts => return Some(a.pv_costs),
+            Metric::NpvBeforeOptimismBias => return Some(a.npv_before_optimism_bias),
+            Metric::Bcr => return a.bcr,
+            _ => {}
         }
         let y = p.years.get(t)?;
         let service = |i: usize| p.services.get(i).and_then(|s| s.years.get(t));
@@ -182,7 +188,11 @@ impl Projection {
             Metric::Costs => y.costs,
             Metric::NetSavings => y.net_savings,
             Metric::CumulativeNetSavings => y.cumulative_net_savings,
-            Metric::Npv => p.npv,
+            Metric::Npv
+            | Metric::PvSavings
+            | Metric::PvCosts
+            | Metric::NpvBeforeOptimismBias
+            | Metric::Bcr => return None,
             Metric::Variances => y.variances,
             Metric::Unallocated => y.unallocated,
             Metric::Spend(i) => service(i)?.spend,

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::numbers::{appraisal_basis, count, millions, percent};
+use super::numbers::{appraisal_basis, count, fixed, millions, percent};
 use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
@@ -75,6 +75,7 @@ pub fn projection_tables(
         grids.push(workforce_table(s, p));
     }
     grids.push(partner_table(s, p));
+    grids.push(appraisal_table(s, p));
     let mut closing = npv_line(s, p);
     if let Some(r) = ranges {
         grids.extend(range_tables(s, p, r));
@@ -260,12 +261,58 @@ fn summary_table(s: &Scenario, p: &Projection) -> Grid {
     let cols = summary_columns(s);
     let mut header = vec!["Year".to_string()];
     header.extend(cols.iter().map(|(h, _)| h.to_string()));
-    let mut t = Grid::new("Summary by year", header, 1);
+    let mut t = Grid::new("Summary by year (cash)", header, 1);
     for (year, y) in p.years.iter().enumerate() {
         let mut row = vec![s.year(year as u32).to_string()];
         row.extend(cols.iter().map(|(_, f)| millions(f(y))));
         t.rows.push(row);
     }
+    t
+}
+
+/// The appraisal (SPEC 3.7), year by year, then its totals.
+fn appraisal_table(s: &Scenario, p: &Projection) -> Grid {
+    let a = &p.appraisal;
+    let header = [
+        "Year",
+        "Price\nindex",
+        "Discount\nfactor",
+        "Savings after\noptimism bias\n(cash)",
+        "Costs after\noptimism bias\n(cash)",
+        "Present\nvalue\n(real)",
+    ];
+    let mut t = Grid::new(
+        format!("Appraisal ({})", appraisal_basis(s)),
+        header.iter().map(|h| h.to_string()).collect(),
+        1,
+    );
+    for (y, year) in a.years.iter().zip(1u32..) {
+        t.rows.push(vec![
+            s.year(year).to_string(),
+            fixed(y.deflator_index, 4),
+            fixed(y.discount_factor, 4),
+            millions(y.savings),
+            millions(y.costs),
+            millions(y.present_value),
+        ]);
+    }
+    let total = |label: &str, value: String| {
+        let mut row = vec![label.to_string(), String::new(), String::new()];
+        row.extend([String::new(), String::new(), value]);
+        row
+    };
+    t.rows.push(total("PV of savings", millions(a.pv_savings)));
+    t.rows.push(total("PV of costs", millions(a.pv_costs)));
+    t.rows.push(total("NPV", millions(a.npv)));
+    t.rows.push(total(
+        "NPV before optimism bias",
+        millions(a.npv_before_optimism_bias),
+    ));
+    t.rows.push(total(
+        "Benefit-cost ratio",
+        a.bcr
+            .map_or_else(|| "none (no costs)".into(), |b| fixed(b, 2)),
+    ));
     t
 }
 

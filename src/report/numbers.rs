@@ -80,6 +80,7 @@ pub fn exact_for_people(value: Decimal, unit: Unit) -> String {
         Unit::Money => pounds_grouped(value),
         Unit::Fraction => format!("{}%", round(value * Decimal::ONE_HUNDRED, 4)),
         Unit::Count => group(&round(value, 2).to_string()),
+        Unit::Ratio => round(value, 6).to_string(),
     }
 }
 

@@ -24,6 +24,12 @@ pub enum Metric {
     Npv,
     Variances,
     Unallocated,
+    /// The appraisal (SPEC 3.7), like `npv` one value for the run.
+    PvSavings,
+    PvCosts,
+    NpvBeforeOptimismBias,
+    /// The benefit-cost ratio: none when there are no costs.
+    Bcr,
     /// `spend.<service>`: counterfactual minus gross savings.
     Spend(usize),
     /// `spend.<service>.<setting>`: post-shift spend.
@@ -51,6 +57,8 @@ pub enum Unit {
     Fraction,
     /// People or staff, printed to 2 dp.
     Count,
+    /// A plain ratio (the BCR), printed to 6 dp.
+    Ratio,
 }
 
 impl Unit {
@@ -58,12 +66,12 @@ impl Unit {
     pub fn dp(self) -> u32 {
         match self {
             Unit::Money | Unit::Count => 2,
-            Unit::Fraction => 6,
+            Unit::Fraction | Unit::Ratio => 6,
         }
     }
 }
 
-const TOTALS: [(&str, Metric); 12] = [
+const TOTALS: [(&str, Metric); 16] = [
     ("counterfactual", Metric::Counterfactual),
     ("scenario", Metric::Scenario),
     ("shift_savings", Metric::ShiftSavings),
@@ -76,6 +84,10 @@ const TOTALS: [(&str, Metric); 12] = [
     ("npv", Metric::Npv),
     ("variances", Metric::Variances),
     ("unallocated", Metric::Unallocated),
+    ("pv_savings", Metric::PvSavings),
+    ("pv_costs", Metric::PvCosts),
+    ("npv_before_optimism_bias", Metric::NpvBeforeOptimismBias),
+    ("bcr", Metric::Bcr),
 ];
 
 const FAMILIES: [&str; 9] = [
@@ -101,6 +113,7 @@ impl Metric {
     pub fn unit(self) -> Unit {
         match self {
             Metric::Share(..) => Unit::Fraction,
+            Metric::Bcr => Unit::Ratio,
             Metric::People(..)
             | Metric::PeopleMoved(_)
             | Metric::PartnerStaff(_)
@@ -123,13 +136,24 @@ impl Metric {
                 | Metric::ServiceStaff(_)
                 | Metric::Moved(_)
                 | Metric::PeopleMoved(_)
+                | Metric::PvSavings
+                | Metric::PvCosts
+                | Metric::NpvBeforeOptimismBias
+                | Metric::Bcr
         )
     }
 
     /// Whether the metric is one value for the whole run (NPV) rather than
     /// one per year.
     pub fn is_whole_run(self) -> bool {
-        self == Metric::Npv
+        matches!(
+            self,
+            Metric::Npv
+                | Metric::PvSavings
+                | Metric::PvCosts
+                | Metric::NpvBeforeOptimismBias
+                | Metric::Bcr
+        )
     }
 
     /// The years this metric has a value for, with their labels: each of
@@ -282,7 +306,7 @@ impl Metric {
                 names.extend(FAMILIES.iter().copied());
                 let help = match did_you_mean(family, names.iter().copied()) {
                     Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
-                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
+                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
                 };
                 Err(MetricError {
                     message: format!("unknown metric `{text}`"),

@@ -1540,6 +1540,7 @@ impl Validator<'_> {
             Unit::Money => (Kind::Money, "money, e.g. \"£2m\""),
             Unit::Fraction => (Kind::Percent, "a percent, e.g. \"40%\""),
             Unit::Count => (Kind::Number, "a number, e.g. 150"),
+            Unit::Ratio => (Kind::Number, "a plain number, e.g. \"1.5\""),
         };
         let result = match &raw.value {
             RawBound::Str(s) => kind.parse(s),

@@ -1292,15 +1292,17 @@ impl Kernel {
                 continue;
             };
             let (size, ob, phase) = (p(sv.param), p(ob), sv.phase[t]);
-            // The line's total: over its services in order (a service at a
-            // time over the lanes, so the loops vectorise), or its amount.
+            // The line's total: a rate saving is linear in its base, so it
+            // is the rate saving on its services' bases summed (a service
+            // at a time over the lanes); an amount saving is its amount.
             let mut line = [0.0; PART];
             if sv.rate {
+                let mut bases = [0.0; PART];
                 for l in sv.scope.iter().filter_map(|&k| x.services.get(k)) {
-                    let base = l.base();
-                    for d in 0..PART {
-                        line[d] += savings::rate_saving(&size[d], &phase, &base[d]);
-                    }
+                    add_assign(&mut bases, l.base());
+                }
+                for d in 0..PART {
+                    line[d] = savings::rate_saving(&size[d], &phase, &bases[d]);
                 }
             } else {
                 for d in 0..PART {

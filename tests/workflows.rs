@@ -396,8 +396,7 @@ fn check_passes_with_exit_0() {
 
 #[test]
 fn expectations_check_the_appraisal_and_the_bcr_is_a_plain_number() {
-    // BASE: a £1m cost, optimism bias raising it by 41% (HM Treasury's
-    // upper bound for equipment and development projects).
+    // BASE: a £1m cost, optimism bias raising it by 41%.
     let text = BASE.replace(
         "[[cost]]",
         "[[expect]]\nmetric = \"bcr\"\nmin = \"10\"\nmax = \"13.678435\"\n\n\

@@ -276,7 +276,7 @@ impl Validator<'_> {
                 if low < Decimal::ZERO {
                     self.error(
                         Diagnostic::at(v.loc, "`optimism_bias` of costs must be at least 0%")
-                            .help("it is an uplift: a cost line's amounts become x (1 + bias); the Green Book's supplementary guidance gives e.g. \"10% to 66%\" for standard buildings"),
+                            .help("it is an uplift: a cost line's amounts become x (1 + bias); the Green Book's supplementary guidance gives upper bounds by type of project"),
                     );
                 }
                 (Decimal::ZERO, Decimal::MAX)

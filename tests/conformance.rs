@@ -15,7 +15,7 @@ use pool_model::scenario::values::Uncertain;
 use pool_model::scenario::{Scenario, Values, load, load_str};
 use pool_model::source::SourceMap;
 use pool_model::uncertainty::kernel::{BLOCK, Kernel, LaneBuffer, every_row};
-use pool_model::uncertainty::{self, Options, sample};
+use pool_model::uncertainty::{self, Options, collect, sample};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -126,6 +126,32 @@ fn collapsed_monte_carlo_is_the_exact_central_case_to_the_penny() {
             seed: 7,
             percentiles: vec![1, 50, 99],
         };
+        // The mean of every draw, and the share below zero, of the rows that
+        // report them are the central value's (summed chunk by chunk, 100
+        // draws of one value).
+        let c = collapsed(&s);
+        let kernel = Kernel::new(&c, rows.clone());
+        let summaries = collect::summaries(&kernel, &c, 100, 7, &[50]);
+        for (row, summary) in rows.iter().zip(&summaries) {
+            if !uncertainty::has_moments(row.quantity) {
+                continue;
+            }
+            let want = central.metric(row.quantity.metric(), row.year).unwrap();
+            let mean = Decimal::from_f64_retain(summary.mean).unwrap();
+            assert!(
+                (mean - want).abs() < Decimal::new(5, 3),
+                "{}: {:?} in year {}: mean {mean} vs central {want}",
+                path.display(),
+                row.quantity,
+                row.year
+            );
+            let below = if summary.percentiles[0] < 0.0 {
+                1.0
+            } else {
+                0.0
+            };
+            assert_eq!(summary.below_zero, below, "{}: {:?}", path.display(), row);
+        }
         // Through the whole Monte Carlo path: samplers, kernel, percentiles.
         let found = uncertainty::monte_carlo(&collapsed(&s), rows.clone(), &options, &[]).unwrap();
         for (row, percentiles) in rows.iter().zip(found) {

@@ -184,11 +184,19 @@ fn csv_is_tidy_with_one_value_per_row() {
     );
     assert!(find("2010/11", "staff", "", "", "bcc").is_some());
     assert!(find("2010/11", "people_moved", "learning_disability", "", "").is_some());
-    // The central case, and Monte Carlo percentiles as cases p10, p50, p90.
+    // The central case, and Monte Carlo percentiles as cases p10, p50,
+    // p90, and the mean of the draws.
     let mut cases: Vec<&str> = rows.iter().map(|r| &r[5]).collect();
     cases.sort_unstable();
     cases.dedup();
-    assert_eq!(cases, ["central", "p10", "p50", "p90"]);
+    assert_eq!(cases, ["central", "mean", "p10", "p50", "p90"]);
+    // The chance of a loss: a fraction.
+    let loss = rows
+        .iter()
+        .find(|r| &r[1] == "loss_probability")
+        .map(|r| r[6].parse::<f64>().unwrap())
+        .unwrap();
+    assert!((0.0..=1.0).contains(&loss), "{loss}");
     assert!(find("2012/13", "net_savings", "", "", "").is_some());
     let p10 = rows
         .iter()

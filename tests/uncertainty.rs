@@ -381,7 +381,7 @@ fn clamped_shares_stay_within_0_and_100_percent() {
 
 // --- percentiles: strategies, collapsed ranges ----------------------------------------
 
-use pool_model::uncertainty::collect::{Strategy, percentiles_with};
+use pool_model::uncertainty::collect::{Strategy, percentiles_with, summaries_with};
 use pool_model::uncertainty::{Options, standard_rows};
 
 #[test]
@@ -778,5 +778,39 @@ fn rows_computed_alike_take_the_percentiles_of_the_row_they_equal() {
         assert!(alone.aliases().iter().all(Option::is_none));
         let found = percentiles_with(&alone, &s, draws, 9, &ps, Strategy::KeepAll);
         assert_eq!(found[0], together[i], "{:?}", kernel.rows()[i]);
+    }
+}
+
+#[test]
+fn means_and_chances_of_a_loss_are_the_same_whichever_way_percentiles_are_found() {
+    // 200,000 draws: past the pilot, so the windowed strategy tallies most
+    // chunks and keeps all of the pilot's; the moments are summed chunk
+    // by chunk in chunk order either way.
+    let s = scenario("scenarios/bench/large.toml");
+    let kernel = Kernel::new(&s, standard_rows(&s));
+    let draws = 200_000;
+    let ps = [5, 50, 95];
+    let all = summaries_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
+    let windowed = summaries_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(7.0));
+    let rows = kernel.rows();
+    assert!(
+        rows.iter()
+            .any(|r| pool_model::uncertainty::has_moments(r.quantity))
+    );
+    for ((a, w), row) in all.iter().zip(&windowed).zip(rows) {
+        assert_eq!(a.mean.to_bits(), w.mean.to_bits());
+        if !pool_model::uncertainty::has_moments(row.quantity) {
+            continue;
+        }
+        assert_eq!(a.below_zero, w.below_zero);
+        assert_eq!(a.percentiles, w.percentiles);
+        // A mean lies between the 5th and 95th percentiles here (no row is
+        // that skewed), and a chance is a fraction.
+        let slack = 1e-9 * a.mean.abs().max(1.0);
+        assert!(
+            a.percentiles[0] - slack <= a.mean && a.mean <= a.percentiles[2] + slack,
+            "{a:?}"
+        );
+        assert!((0.0..=1.0).contains(&a.below_zero));
     }
 }

@@ -150,7 +150,8 @@ pub const SENSITIVITY_HEADER: [&str; 10] = [
 ];
 
 /// The Monte Carlo rows: for every metric with percentiles, each
-/// percentile (case `pNN`) for years 0..H (NPV once, no year).
+/// percentile (case `pNN`) and the mean (case `mean`) for years 0..H (NPV
+/// once, no year); then `loss_probability`, the chance that NPV < 0.
 pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[String; 7]> {
     let mut out = Vec::new();
     for metric in standard_metrics(s) {
@@ -171,6 +172,33 @@ pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[St
                 ]);
             }
         }
+        // The mean of the draws (case `mean`).
+        for (t, year) in metric.years(s, p.years.len()) {
+            if let Some(value) = ranges.mean(metric, t) {
+                out.push([
+                    year,
+                    c.metric.to_string(),
+                    c.service.to_string(),
+                    c.setting.to_string(),
+                    c.partner.to_string(),
+                    "mean".to_string(),
+                    machine(value, metric.unit()),
+                ]);
+            }
+        }
+    }
+    // The chance of a loss: NPV below zero (SPEC 4.2 `loss_probability`),
+    // a fraction.
+    if let Some(value) = ranges.below_zero(crate::metric::Metric::Npv, 0) {
+        out.push([
+            String::new(),
+            "loss_probability".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "mean".to_string(),
+            machine(value, crate::metric::Unit::Fraction),
+        ]);
     }
     out
 }

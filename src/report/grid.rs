@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::numbers::{appraisal_basis, count, fixed, millions, percent};
+use super::numbers::{appraisal_basis, count, fixed, millions, percent, round};
 use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
@@ -167,13 +167,21 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
     }
     let mut header = vec!["Year".to_string()];
     header.extend(r.percentiles.iter().map(|p| format!("p{p}")));
+    header.extend(["Mean".to_string(), "Chance\nbelow zero".to_string()]);
     let mut detail = Grid::new("Percentiles of cumulative net savings, and NPV", header, 1);
+    let moments = |m: Metric, t: usize| {
+        [
+            r.mean(m, t).map_or(String::new(), millions),
+            r.below_zero(m, t).map_or(String::new(), chance),
+        ]
+    };
     for t in 0..p.years.len() {
         let mut row = vec![s.year(t as u32).to_string()];
         row.extend(r.percentiles.iter().map(|&q| {
             r.value(Metric::CumulativeNetSavings, t, q)
                 .map_or(String::new(), millions)
         }));
+        row.extend(moments(Metric::CumulativeNetSavings, t));
         detail.rows.push(row);
     }
     let mut row = vec!["NPV".to_string()];
@@ -182,6 +190,7 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
             .iter()
             .map(|&q| r.value(Metric::Npv, 0, q).map_or(String::new(), millions)),
     );
+    row.extend(moments(Metric::Npv, 0));
     detail.rows.push(row);
     vec![pool, partners, detail]
 }
@@ -196,10 +205,31 @@ fn npv_range(r: &Ranges) -> String {
                 .map(|v| format!("p{q} {}", millions(v)))
         })
         .collect();
-    if parts.is_empty() {
+    let mut out = if parts.is_empty() {
         String::new()
     } else {
         format!(" ({})", parts.join(", "))
+    };
+    if let (Some(mean), Some(loss)) = (r.mean(Metric::Npv, 0), r.below_zero(Metric::Npv, 0)) {
+        out.push_str(&format!(
+            "; expected {}; {} chance NPV < 0",
+            millions(mean),
+            chance(loss)
+        ));
+    }
+    out
+}
+
+/// A chance as a percent: `23%`, `<1%` for a chance that is small but not
+/// nothing, `>99%` likewise near certainty.
+fn chance(p: Decimal) -> String {
+    let pct = p * Decimal::ONE_HUNDRED;
+    if pct > Decimal::ZERO && pct < Decimal::ONE {
+        "<1%".into()
+    } else if pct < Decimal::ONE_HUNDRED && pct > Decimal::from(99) {
+        ">99%".into()
+    } else {
+        format!("{}%", round(pct, 0))
     }
 }
 

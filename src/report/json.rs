@@ -275,16 +275,29 @@ pub struct Document {
     pub ranges: Option<RangesOut>,
 }
 
-/// Percentiles by name, in ascending order: `{ "p10": 1.00, "p50": 2.00 }`.
+/// Percentiles by name, in ascending order, then the mean of the draws
+/// and, for cumulative net savings and NPV, the chance of a value below
+/// zero: `{ "p10": 1.00, "p50": 2.00, "mean": 2.10, "probability_negative":
+/// 0.023000 }`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Percentiles(pub Vec<(u8, Number)>);
+pub struct Percentiles {
+    pub values: Vec<(u8, Number)>,
+    pub mean: Option<Number>,
+    pub probability_negative: Option<Number>,
+}
 
 impl Serialize for Percentiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (p, v) in &self.0 {
+        let mut map = serializer.serialize_map(None)?;
+        for (p, v) in &self.values {
             map.serialize_entry(&format!("p{p}"), v)?;
+        }
+        if let Some(mean) = &self.mean {
+            map.serialize_entry("mean", mean)?;
+        }
+        if let Some(chance) = &self.probability_negative {
+            map.serialize_entry("probability_negative", chance)?;
         }
         map.end()
     }
@@ -297,9 +310,9 @@ impl JsonSchema for Percentiles {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Percentiles by name (p1 to p99), money in pounds to 2 dp.",
+            "description": "Percentiles by name (p1 to p99) and the mean of the draws, money in pounds to 2 dp; for cumulative net savings and NPV, `probability_negative`: the share of draws below zero, a fraction to 6 dp.",
             "type": "object",
-            "propertyNames": { "pattern": "^p[1-9][0-9]?$" },
+            "propertyNames": { "pattern": "^(p[1-9][0-9]?|mean|probability_negative)$" },
             "additionalProperties": { "type": "number" }
         })
     }
@@ -334,13 +347,16 @@ pub struct PartnerRangeOut {
 }
 
 fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
-    let pct = |metric: Metric, t: usize| {
-        Percentiles(
-            r.percentiles
-                .iter()
-                .filter_map(|&q| r.value(metric, t, q).map(|v| (q, Number::money(v))))
-                .collect(),
-        )
+    let pct = |metric: Metric, t: usize| Percentiles {
+        values: r
+            .percentiles
+            .iter()
+            .filter_map(|&q| r.value(metric, t, q).map(|v| (q, Number::money(v))))
+            .collect(),
+        mean: r.mean(metric, t).map(Number::money),
+        probability_negative: matches!(metric, Metric::CumulativeNetSavings | Metric::Npv)
+            .then(|| r.below_zero(metric, t).map(Number::fraction))
+            .flatten(),
     };
     RangesOut {
         draws: r.draws,

@@ -113,6 +113,109 @@ pub enum Strategy {
     NarrowedAt(f64, &'static [usize]),
 }
 
+/// A row's sum over draws and how many draws were below zero: its mean
+/// and its chance of a loss (SPEC 3.6).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Moments {
+    pub sum: f64,
+    pub negative: u64,
+}
+
+/// Lanes of the sum: independent running sums, so a row's values are
+/// added four at a time, always in the same order.
+const SUM_LANES: usize = 8;
+
+impl Moments {
+    /// Adds values in order: each to the running sum of its lane (its
+    /// position modulo [`SUM_LANES`]), the lanes then summed in order, so
+    /// the result depends only on the values and their order.
+    fn of(values: &[f64]) -> Moments {
+        let mut lanes = [0.0; SUM_LANES];
+        let mut negative = [0u64; SUM_LANES];
+        let mut groups = values.chunks_exact(SUM_LANES);
+        for group in &mut groups {
+            for ((sum, below), &v) in lanes.iter_mut().zip(negative.iter_mut()).zip(group) {
+                *sum += v;
+                *below += u64::from(v < 0.0);
+            }
+        }
+        for ((sum, below), &v) in lanes
+            .iter_mut()
+            .zip(negative.iter_mut())
+            .zip(groups.remainder())
+        {
+            *sum += v;
+            *below += u64::from(v < 0.0);
+        }
+        Moments {
+            sum: lanes.iter().sum(),
+            negative: negative.iter().sum(),
+        }
+    }
+
+    fn merge(&mut self, other: &Moments) {
+        self.sum += other.sum;
+        self.negative += other.negative;
+    }
+}
+
+/// Each chunk's moments of each row, set once by the thread that draws the
+/// chunk and summed in chunk order, so that the totals do not depend on
+/// which thread ran which chunk.
+struct ChunkMoments {
+    chunks: Vec<std::sync::OnceLock<Vec<Moments>>>,
+    /// By kernel row: whether its moments are reported (net and
+    /// cumulative net savings, NPV); the others are left at zero, which
+    /// saves most of the cost.
+    wanted: Vec<bool>,
+}
+
+impl ChunkMoments {
+    fn new(chunks: usize, kernel: &Kernel) -> ChunkMoments {
+        ChunkMoments {
+            chunks: (0..chunks).map(|_| std::sync::OnceLock::new()).collect(),
+            wanted: kernel
+                .rows()
+                .iter()
+                .map(|r| super::has_moments(r.quantity))
+                .collect(),
+        }
+    }
+
+    /// Adds a group of draws of kernel row `r` to its moments, if wanted.
+    fn add(&self, m: &mut Moments, r: usize, values: &[f64]) {
+        if self.wanted.get(r).copied().unwrap_or(false) {
+            m.merge(&Moments::of(values));
+        }
+    }
+
+    fn set(&self, chunk: usize, moments: Vec<Moments>) {
+        if let Some(slot) = self.chunks.get(chunk) {
+            let _ = slot.set(moments);
+        }
+    }
+
+    /// Every row's moments over every chunk, in chunk order.
+    fn totals(&self, rows: usize) -> Vec<Moments> {
+        let mut out = vec![Moments::default(); rows];
+        for chunk in self.chunks.iter().filter_map(std::sync::OnceLock::get) {
+            for (total, m) in out.iter_mut().zip(chunk) {
+                total.merge(m);
+            }
+        }
+        out
+    }
+}
+
+/// A row's percentiles, mean and chance of a value below zero.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub percentiles: Vec<f64>,
+    pub mean: f64,
+    /// The share of draws below zero.
+    pub below_zero: f64,
+}
+
 /// The percentiles `ps` of every kernel row over `draws` draws.
 pub fn percentiles(
     kernel: &Kernel,
@@ -139,6 +242,34 @@ pub fn percentiles_with(
     ps: &[u8],
     strategy: Strategy,
 ) -> Vec<Vec<f64>> {
+    summaries_with(kernel, s, draws, seed, ps, strategy)
+        .into_iter()
+        .map(|x| x.percentiles)
+        .collect()
+}
+
+/// The percentiles, mean and chance of a loss of every kernel row.
+pub fn summaries(
+    kernel: &Kernel,
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    ps: &[u8],
+) -> Vec<Summary> {
+    summaries_with(kernel, s, draws, seed, ps, Strategy::Auto)
+}
+
+/// [`summaries`] with a chosen strategy; every strategy gives the same
+/// values (the moments are summed chunk by chunk in chunk order whatever
+/// the strategy).
+pub fn summaries_with(
+    kernel: &Kernel,
+    s: &Scenario,
+    draws: usize,
+    seed: u64,
+    ps: &[u8],
+    strategy: Strategy,
+) -> Vec<Summary> {
     let aliases = kernel.aliases();
     let reduced;
     let kernel = if aliases.iter().all(Option::is_none) {
@@ -178,8 +309,10 @@ pub fn percentiles_with(
     // memory stays within budget however many outputs there are.
     let all: Vec<usize> = (0..rows).collect();
     let mut values = Vec::with_capacity(rows);
+    let mut moments: Vec<Moments> = Vec::with_capacity(rows);
     progress::start((draws as u64).saturating_mul(rows.div_ceil(group.max(1)) as u64));
     for group in all.chunks(group.max(1)) {
+        let sums = ChunkMoments::new(chunks(draws), kernel);
         if let Some(z) = z {
             let run = Run {
                 kernel,
@@ -190,29 +323,39 @@ pub fn percentiles_with(
                 ranks: &ranks,
                 z,
                 trace: None,
+                moments: Some(&sums),
             };
             values.extend(windowed(&run, stops));
         } else {
-            let mut kept = keep_all(kernel, &samplers, seed, draws, group, 0, chunks(draws), 0);
+            let every = 0..chunks(draws);
+            let mut kept = keep_all(kernel, &samplers, seed, draws, group, every, 0, Some(&sums));
             values.extend(
                 kept.rows_mut()
                     .map(|v| select_ranks(v, &ranks))
                     .collect::<Vec<_>>(),
             );
         }
+        moments.extend(sums.totals(group.len()));
     }
     progress::finish();
-    let mut found = values
-        .iter()
-        .map(|found| interpolate(ps, draws, &ranks, found));
-    // Each aliased row takes the percentiles of the earlier row it equals.
-    let mut all: Vec<Vec<f64>> = Vec::with_capacity(aliases.len());
+    let n = draws.max(1) as f64;
+    let mut found = values.iter().zip(&moments).map(|(found, m)| Summary {
+        percentiles: interpolate(ps, draws, &ranks, found),
+        mean: m.sum / n,
+        below_zero: m.negative as f64 / n,
+    });
+    // Each aliased row takes the summary of the earlier row it equals.
+    let mut all: Vec<Summary> = Vec::with_capacity(aliases.len());
     for alias in aliases {
-        let values = match alias.and_then(|j| all.get(j)) {
+        let summary = match alias.and_then(|j| all.get(j)) {
             Some(earlier) => earlier.clone(),
-            None => found.next().unwrap_or_default(),
+            None => found.next().unwrap_or(Summary {
+                percentiles: Vec::new(),
+                mean: f64::NAN,
+                below_zero: f64::NAN,
+            }),
         };
-        all.push(values);
+        all.push(summary);
     }
     all
 }
@@ -248,7 +391,8 @@ impl Kept {
 }
 
 /// Every value of the chosen rows over chunks `from..to`, per row, in a
-/// buffer of at least `at_least` values.
+/// buffer of at least `at_least` values; each chunk's moments go to
+/// `moments` when given.
 #[allow(clippy::too_many_arguments)]
 fn keep_all(
     kernel: &Kernel,
@@ -256,10 +400,11 @@ fn keep_all(
     seed: u64,
     draws: usize,
     rows: &[usize],
-    from: usize,
-    to: usize,
+    chunks_drawn: std::ops::Range<usize>,
     at_least: usize,
+    moments: Option<&ChunkMoments>,
 ) -> Kept {
+    let (from, to) = (chunks_drawn.start, chunks_drawn.end);
     // Each chunk writes its draws into its own slice of every row's
     // buffer, so nothing is copied twice.
     let first = from * CHUNK;
@@ -286,6 +431,7 @@ fn keep_all(
         || ChunkBuffers::new(kernel, samplers),
         |buffers, (i, mut pieces)| {
             let mut filled = 0;
+            let mut sums = vec![Moments::default(); rows.len()];
             run_chunk(kernel, samplers, seed, from + i, draws, buffers, |out| {
                 let len = out.len();
                 for (piece, &r) in pieces.iter_mut().zip(rows) {
@@ -293,8 +439,18 @@ fn keep_all(
                         dst.copy_from_slice(out.row(r));
                     }
                 }
+                if let Some(all) = moments {
+                    // As the tally adds them (see `tally_chunks`), so
+                    // every strategy gives the same moments.
+                    for (m, &r) in sums.iter_mut().zip(rows) {
+                        all.add(m, r, out.row(r));
+                    }
+                }
                 filled += len;
             });
+            if let Some(all) = moments {
+                all.set(from + i, sums);
+            }
         },
     );
     all
@@ -1044,9 +1200,9 @@ fn windowed(run: &Run, stops: Option<&[usize]>) -> Vec<Vec<f64>> {
         seed,
         draws,
         &all_rows,
-        0,
-        pilot_chunks,
+        0..pilot_chunks,
         expected,
+        run.moments,
     );
     if trace {
         eprintln!("pilot run {:?}", clock.elapsed());
@@ -1118,15 +1274,16 @@ fn windowed(run: &Run, stops: Option<&[usize]>) -> Vec<Vec<f64>> {
             .iter()
             .filter_map(|&i| rows.get(i).copied())
             .collect();
+        // Every chunk's moments are known already.
         keep_all(
             kernel,
             samplers,
             seed,
             draws,
             &missed_rows,
+            0..chunks(draws),
             0,
-            chunks(draws),
-            0,
+            None,
         )
     };
     resolved
@@ -1157,6 +1314,8 @@ struct Run<'k> {
     rows: &'k [usize],
     ranks: &'k [usize],
     z: f64,
+    /// Where each chunk's moments go.
+    moments: Option<&'k ChunkMoments>,
     /// `POOL_MODEL_TRACE`: when the run began.
     trace: Option<std::time::Instant>,
 }
@@ -1299,11 +1458,20 @@ fn tally_chunks<'a>(
                 if c >= range.end {
                     break;
                 }
+                let mut sums = vec![Moments::default(); rows.len()];
                 run_chunk(kernel, samplers, seed, c, draws, &mut buffers, |out| {
                     for ((tally, w), &r) in t.iter_mut().zip(windows).zip(rows) {
                         tally.add(w, out.row(r));
                     }
+                    if let Some(all) = run.moments {
+                        for (m, &r) in sums.iter_mut().zip(rows) {
+                            all.add(m, r, out.row(r));
+                        }
+                    }
                 });
+                if let Some(all) = run.moments {
+                    all.set(c, sums);
+                }
             }
             t
         })

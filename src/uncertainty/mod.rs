@@ -121,9 +121,29 @@ pub struct Ranges {
     /// Percentiles of each (quantity, year), as exact decimals of the f64
     /// values (rounded only when printed). Year 0 holds the central value.
     values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>>,
+    /// The mean of the draws, and the share of them below zero, of each
+    /// (quantity, year).
+    moments: HashMap<(Quantity, usize), (Decimal, Decimal)>,
 }
 
 impl Ranges {
+    /// The mean of `metric`'s draws in year `t` (ignored for NPV).
+    pub fn mean(&self, metric: Metric, t: usize) -> Option<Decimal> {
+        self.moments_of(metric, t).map(|m| m.0)
+    }
+
+    /// The share of `metric`'s draws below zero in year `t`: for NPV, the
+    /// chance of a loss.
+    pub fn below_zero(&self, metric: Metric, t: usize) -> Option<Decimal> {
+        self.moments_of(metric, t).map(|m| m.1)
+    }
+
+    fn moments_of(&self, metric: Metric, t: usize) -> Option<(Decimal, Decimal)> {
+        let quantity = Quantity::of(metric)?;
+        let year = if quantity == Quantity::Npv { 0 } else { t };
+        self.moments.get(&(quantity, year)).copied()
+    }
+
     /// Percentile `p` of `metric` in year `t` (ignored for NPV).
     pub fn value(&self, metric: Metric, t: usize, p: u8) -> Option<Decimal> {
         let quantity = Quantity::of(metric)?;
@@ -139,6 +159,15 @@ impl Ranges {
     pub fn has(&self, metric: Metric) -> bool {
         Quantity::of(metric).is_some_and(|q| self.values.keys().any(|(k, _)| *k == q))
     }
+}
+
+/// Whether Monte Carlo reports the mean and the chance of a value below
+/// zero of a quantity (SPEC 4.1): net and cumulative net savings, NPV.
+pub fn has_moments(q: Quantity) -> bool {
+    matches!(
+        q,
+        Quantity::NetSavings | Quantity::CumulativeNetSavings | Quantity::Npv
+    )
 }
 
 /// The metrics every run reports percentiles of, in report order: net,
@@ -221,18 +250,36 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
     percentiles.sort_unstable();
     percentiles.dedup();
     let mut values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>> = HashMap::new();
+    let mut moments: HashMap<(Quantity, usize), (Decimal, Decimal)> = HashMap::new();
+    // A value every draw shares: its own mean, below zero in all or none.
+    let point = |v: Decimal| {
+        let below = if v < Decimal::ZERO {
+            Decimal::ONE
+        } else {
+            Decimal::ZERO
+        };
+        (v, below)
+    };
     if s.has_ranges() {
         check_work(s, rows.len(), options.draws)?;
         let kernel = Kernel::new(s, rows.clone());
         let draws = usize::try_from(options.draws).unwrap_or(usize::MAX);
-        let found = collect::percentiles(&kernel, s, draws, options.seed, &percentiles);
-        for (row, ps) in rows.iter().zip(found) {
+        let found = collect::summaries(&kernel, s, draws, options.seed, &percentiles);
+        for (row, summary) in rows.iter().zip(found) {
             let v = percentiles
                 .iter()
-                .zip(ps)
-                .filter_map(|(&p, x)| Decimal::from_f64_retain(x).map(|d| (p, d)))
+                .zip(&summary.percentiles)
+                .filter_map(|(&p, &x)| Decimal::from_f64_retain(x).map(|d| (p, d)))
                 .collect();
             values.insert((row.quantity, row.year), v);
+            if let (Some(mean), Some(below)) = (
+                Decimal::from_f64_retain(summary.mean),
+                Decimal::from_f64_retain(summary.below_zero),
+            ) {
+                if has_moments(row.quantity) {
+                    moments.insert((row.quantity, row.year), (mean, below));
+                }
+            }
         }
     } else {
         for row in &rows {
@@ -241,6 +288,9 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
                     (row.quantity, row.year),
                     percentiles.iter().map(|&p| (p, v)).collect(),
                 );
+                if has_moments(row.quantity) {
+                    moments.insert((row.quantity, row.year), point(v));
+                }
             }
         }
     }
@@ -253,6 +303,9 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
                     (row.quantity, 0),
                     percentiles.iter().map(|&p| (p, v)).collect(),
                 );
+                if has_moments(row.quantity) {
+                    moments.insert((row.quantity, 0), point(v));
+                }
             }
         }
     }
@@ -261,6 +314,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
         seed: options.seed,
         percentiles: options.percentiles.clone(),
         values,
+        moments,
     })
 }
 

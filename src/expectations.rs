@@ -29,7 +29,7 @@ impl CaseValues for CentralOnly<'_> {
             Case::Central => self
                 .0
                 .metric(expect.metric, expect.year.unwrap_or(0) as usize),
-            Case::Percentile(_) => None,
+            Case::Mean | Case::Percentile(_) => None,
         }
     }
 }
@@ -45,6 +45,11 @@ impl CaseValues for WithRanges<'_> {
         let t = expect.year.unwrap_or(0) as usize;
         match case {
             Case::Central => self.central.metric(expect.metric, t),
+            // The chance of a loss: of NPV's draws, the share below zero.
+            Case::Mean if expect.metric == crate::metric::Metric::LossProbability => {
+                self.ranges?.below_zero(crate::metric::Metric::Npv, 0)
+            }
+            Case::Mean => self.ranges?.mean(expect.metric, t),
             Case::Percentile(p) => self.ranges?.value(expect.metric, t, p),
         }
     }

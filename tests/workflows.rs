@@ -436,6 +436,51 @@ fn expectations_check_the_appraisal_and_the_bcr_is_a_plain_number() {
 }
 
 #[test]
+fn expectations_read_the_mean_of_the_draws_and_the_chance_of_a_loss() {
+    // A cost of £1m to £30m in the first year (the first `amounts`): NPV
+    // is negative in part of the draws.
+    let risky = BASE.replacen("amounts = [\"£1m\"]", "amounts = [\"£1m to £30m\"]", 1);
+    let with = |expects: &str| format!("{risky}\n{expects}");
+    Test::new()
+        .file(
+            "s.toml",
+            &with("[[expect]]\nmetric = \"loss_probability\"\nmax = \"0%\"\n"),
+        )
+        .args(&["check", "s.toml"])
+        .run()
+        .status(1)
+        .stdout_has("FAILED loss_probability in years 1 to the horizon (mean): ")
+        .stdout_has("is above the maximum 0.0000%");
+    Test::new()
+        .file(
+            "s.toml",
+            &with(
+                "[[expect]]\nmetric = \"loss_probability\"\nmin = \"10%\"\nmax = \"90%\"\n\n\
+                 [[expect]]\nmetric = \"npv\"\ncase = \"mean\"\nmax = \"£12m\"\n\n\
+                 [[expect]]\nmetric = \"cumulative_net_savings\"\nyear = \"2012/13\"\ncase = \"mean\"\nmax = \"£30m\"\n",
+            ),
+        )
+        .args(&["check", "s.toml"])
+        .run()
+        .status(0)
+        .stdout_has("ok (4 expectation(s) passed)");
+    // A mean only where Monte Carlo reports one; no percentiles of a chance.
+    Test::new()
+        .file(
+            "s.toml",
+            &with(
+                "[[expect]]\nmetric = \"spend.ld\"\nyear = \"2012/13\"\ncase = \"mean\"\nmax = \"£1bn\"\n\n\
+                 [[expect]]\nmetric = \"loss_probability\"\ncase = \"p10\"\nmax = \"5%\"\n",
+            ),
+        )
+        .args(&["check", "s.toml"])
+        .run()
+        .status(2)
+        .stderr_has("has no Monte Carlo mean")
+        .stderr_has("has no percentiles");
+}
+
+#[test]
 fn a_failed_expectation_exits_1_with_its_value_and_bound() {
     let text = BASE.replace("max = \"40%\"", "max = \"39%\"");
     Test::new()

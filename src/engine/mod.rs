@@ -172,6 +172,8 @@ impl Projection {
             Metric::PvCosts => return Some(a.pv_costs),
             Metric::NpvBeforeOptimismBias => return Some(a.npv_before_optimism_bias),
             Metric::Bcr => return a.bcr,
+            // Monte Carlo's alone.
+            Metric::LossProbability => return None,
             _ => {}
         }
         let y = p.years.get(t)?;
@@ -192,7 +194,8 @@ impl Projection {
             | Metric::PvSavings
             | Metric::PvCosts
             | Metric::NpvBeforeOptimismBias
-            | Metric::Bcr => return None,
+            | Metric::Bcr
+            | Metric::LossProbability => return None,
             Metric::Variances => y.variances,
             Metric::Unallocated => y.unallocated,
             Metric::Spend(i) => service(i)?.spend,

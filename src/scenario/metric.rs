@@ -30,6 +30,8 @@ pub enum Metric {
     NpvBeforeOptimismBias,
     /// The benefit-cost ratio: none when there are no costs.
     Bcr,
+    /// The chance that NPV is below zero (Monte Carlo; no year).
+    LossProbability,
     /// `spend.<service>`: counterfactual minus gross savings.
     Spend(usize),
     /// `spend.<service>.<setting>`: post-shift spend.
@@ -112,7 +114,7 @@ pub struct MetricError {
 impl Metric {
     pub fn unit(self) -> Unit {
         match self {
-            Metric::Share(..) => Unit::Fraction,
+            Metric::Share(..) | Metric::LossProbability => Unit::Fraction,
             Metric::Bcr => Unit::Ratio,
             Metric::People(..)
             | Metric::PeopleMoved(_)
@@ -153,6 +155,17 @@ impl Metric {
                 | Metric::PvCosts
                 | Metric::NpvBeforeOptimismBias
                 | Metric::Bcr
+                | Metric::LossProbability
+        )
+    }
+
+    /// Whether Monte Carlo reports the mean of this metric's draws (SPEC
+    /// 4.1: net savings, cumulative net savings, NPV), so `case = "mean"`
+    /// can name it.
+    pub fn has_mean(self) -> bool {
+        matches!(
+            self,
+            Metric::NetSavings | Metric::CumulativeNetSavings | Metric::Npv
         )
     }
 
@@ -183,6 +196,7 @@ impl Metric {
             return (*name).to_string();
         }
         match self {
+            Metric::LossProbability => "loss_probability".to_string(),
             Metric::Spend(i) => format!("spend.{}", service(i)),
             Metric::SettingSpend(i, k) => format!("spend.{}.{}", service(i), setting(i, k)),
             Metric::Share(i, k) => format!("share.{}.{}", service(i), setting(i, k)),
@@ -202,6 +216,9 @@ impl Metric {
     pub fn parse(text: &str, s: &Scenario) -> Result<Metric, MetricError> {
         if let Some((_, m)) = TOTALS.iter().find(|(name, _)| *name == text) {
             return Ok(*m);
+        }
+        if text == "loss_probability" {
+            return Ok(Metric::LossProbability);
         }
         let parts: Vec<&str> = text.split('.').collect();
         let family = parts.first().copied().unwrap_or("");
@@ -306,7 +323,7 @@ impl Metric {
                 names.extend(FAMILIES.iter().copied());
                 let help = match did_you_mean(family, names.iter().copied()) {
                     Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
-                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
+                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, loss_probability, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
                 };
                 Err(MetricError {
                     message: format!("unknown metric `{text}`"),
@@ -352,6 +369,10 @@ impl Metric {
             };
         }
         match self {
+            Metric::LossProbability => Columns {
+                metric: "loss_probability",
+                ..none
+            },
             Metric::Spend(i) => Columns {
                 metric: "spend",
                 service: service(i),

@@ -390,6 +390,8 @@ impl Shape {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Case {
     Central,
+    /// The mean of the Monte Carlo draws (SPEC 4.2).
+    Mean,
     Percentile(u8),
 }
 
@@ -397,6 +399,7 @@ impl std::fmt::Display for Case {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Case::Central => f.write_str("central"),
+            Case::Mean => f.write_str("mean"),
             Case::Percentile(p) => write!(f, "p{p}"),
         }
     }

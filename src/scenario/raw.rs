@@ -1044,7 +1044,7 @@ impl Reader<'_> {
                     None => {
                         r.error(
                             Diagnostic::at(n.loc, format!("unknown case `{}`", s.value)).help(
-                                "use \"central\" or a percentile \"p1\" to \"p99\", e.g. \"p10\"",
+                                "use \"central\", \"mean\" or a percentile \"p1\" to \"p99\", e.g. \"p10\"",
                             ),
                         );
                         None
@@ -1059,6 +1059,9 @@ impl Reader<'_> {
 pub fn parse_case(text: &str) -> Option<Case> {
     if text == "central" {
         return Some(Case::Central);
+    }
+    if text == "mean" {
+        return Some(Case::Mean);
     }
     let digits = text.strip_prefix('p')?;
     if digits.is_empty()
@@ -1176,6 +1179,7 @@ mod tests {
     #[test]
     fn cases_are_central_or_a_percentile() {
         assert_eq!(parse_case("central"), Some(Case::Central));
+        assert_eq!(parse_case("mean"), Some(Case::Mean));
         assert_eq!(parse_case("p10"), Some(Case::Percentile(10)));
         assert_eq!(parse_case("p99"), Some(Case::Percentile(99)));
         assert_eq!(parse_case("p0"), None);

@@ -1514,7 +1514,29 @@ impl Validator<'_> {
                 return None;
             }
         }
-        let case = raw.case.as_ref().map_or(Case::Central, |c| c.value);
+        let mut case = raw.case.as_ref().map_or(Case::Central, |c| c.value);
+        if metric == Metric::LossProbability {
+            // A probability over the draws: Monte Carlo's, not the central
+            // case's.
+            match (case, &raw.case) {
+                (Case::Percentile(_), Some(c)) => {
+                    self.error(
+                        Diagnostic::at(c.loc, "`loss_probability` is one chance over all the draws: it has no percentiles")
+                            .help("leave `case` out (or write case = \"mean\")"),
+                    );
+                    return None;
+                }
+                _ => case = Case::Mean,
+            }
+        } else if let (Case::Mean, Some(c)) = (case, &raw.case) {
+            if !metric.has_mean() {
+                self.error(
+                    Diagnostic::at(c.loc, format!("`{}` has no Monte Carlo mean: means are reported for net_savings, cumulative_net_savings and npv", metric_text.value))
+                        .help("use case = \"central\" or a percentile for this metric"),
+                );
+                return None;
+            }
+        }
         if let (Case::Percentile(_), Some(c)) = (case, &raw.case) {
             if !metric.sampled() {
                 self.error(

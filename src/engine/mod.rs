@@ -402,13 +402,12 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
         })?;
         out.years.push(year);
     }
-    let totals = at(real.finish(), s.loc, || "the appraisal".into())?;
-    out.appraisal.pv_savings = totals.pv_savings;
-    out.appraisal.pv_costs = totals.pv_costs;
-    out.appraisal.npv = totals.npv;
-    out.appraisal.npv_before_optimism_bias = totals.npv_before_optimism_bias;
-    out.appraisal.bcr = totals.bcr;
-    out.npv = totals.npv;
+    let years = std::mem::take(&mut out.appraisal.years);
+    out.appraisal = Appraisal {
+        years,
+        ..at(real.finish(), s.loc, || "the appraisal".into())?
+    };
+    out.npv = out.appraisal.npv;
     Ok(out)
 }
 

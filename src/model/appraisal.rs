@@ -101,6 +101,19 @@ mod tests {
     }
 
     #[test]
+    fn a_flat_rate_discounts_the_same_in_exact_numbers_and_f64() {
+        let rate = rate_in_year(DiscountRate::Flat(Decimal::new(35, 3)), 40);
+        let mut d = Exact::one();
+        let mut float = 1.0_f64;
+        for _ in 0..2 {
+            d = discount_factor(&d, &Exact::new(rate)).unwrap();
+            float = discount_factor(&float, &0.035).unwrap();
+        }
+        assert_eq!(d, Exact::one().div(&e("1.071225")).unwrap());
+        assert!((float - 1.0 / 1.071225).abs() < 1e-15);
+    }
+
+    #[test]
     fn optimism_bias_never_flatters_the_case() {
         assert_eq!(biased_cost(&e("100"), &e("0.2")), e("120"));
         assert_eq!(biased_saving(&e("100"), &e("0.2")), e("80"));

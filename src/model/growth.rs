@@ -1,10 +1,11 @@
-//! The counterfactual (SPEC 3.1) and discounting (SPEC 3.4, NPV).
+//! The counterfactual (SPEC 3.1); discounting is the appraisal's
+//! ([`super::appraisal`]).
 //!
 //! C(t) = C(0) x ((1 + g)(1 + p))^t, carried from year to year as a
 //! volume index: volume(t) = volume(t - 1) x (1 + g)(1 + p), so no power
 //! is taken in the year loop.
 
-use super::{Number, Overflow};
+use super::Number;
 
 /// (1 + g)(1 + p): one year's growth of a service's spend, volume growth
 /// `g` and inflation `p`.
@@ -38,19 +39,6 @@ pub fn contribution<N: Number>(c0: &N, volume: &N) -> N {
     c0.clone() * volume
 }
 
-/// 1 / (1 + d)^t: the discount factor of year `t` at rate `d`.
-#[inline]
-pub fn discount_factor<N: Number>(d: &N, t: u32) -> Result<N, Overflow> {
-    N::one().over(&(N::one() + d).powi(t))
-}
-
-/// A year's figure discounted: factor x value (summed over t = 1..H for
-/// the NPV).
-#[inline(always)]
-pub fn discounted<N: Number>(value: &N, factor: &N) -> N {
-    factor.clone() * value
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,14 +55,5 @@ mod tests {
         }
         assert_eq!(counterfactual(&e("100"), &volume), e("110.376036"));
         assert_eq!(price_factor(&e("0.03")), e("1.03"));
-    }
-
-    #[test]
-    fn discounting_matches_the_green_book_rate() {
-        let f = discount_factor(&e("0.035"), 2).unwrap();
-        assert_eq!(f, Exact::one().div(&e("1.071225")).unwrap());
-        assert_eq!(discounted(&e("1.071225"), &f), Exact::one());
-        let float = discount_factor(&0.035_f64, 2).unwrap();
-        assert_eq!(float, 1.0 / 1.035_f64.powi(2));
     }
 }

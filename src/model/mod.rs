@@ -15,7 +15,7 @@
 //! function serves both, and changing a formula here changes both drivers
 //! (docs/architecture.md: "to add a formula, change this one place").
 //!
-//! * [`growth`]: the counterfactual and discounting (SPEC 3.1, 3.4 NPV);
+//! * [`growth`]: the counterfactual and partners' contributions (SPEC 3.1);
 //! * [`shift`]: the profile, the target share and the shift solve (3.2-3.3);
 //! * [`savings`]: efficiency savings, costs, the workforce, totals (3.4);
 //! * [`risk_share`]: partners' shares, caps and contributions (3.5).

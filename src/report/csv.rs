@@ -7,10 +7,12 @@
 //! empty year. Written with the `csv` crate, so names with commas or quotes
 //! are quoted properly.
 
+use rust_decimal::Decimal;
+
 use super::numbers::machine;
 use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
-use crate::metric::catalogue;
+use crate::metric::{Metric, catalogue};
 use crate::scenario::Scenario;
 use crate::uncertainty::{Ranges, standard_metrics};
 
@@ -154,51 +156,42 @@ pub const SENSITIVITY_HEADER: [&str; 10] = [
 /// once, no year); then `loss_probability`, the chance that NPV < 0.
 pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[String; 7]> {
     let mut out = Vec::new();
-    for metric in standard_metrics(s) {
+    let row = |year: String, metric: Metric, case: String, value: Decimal| {
         let c = metric.columns(s);
+        [
+            year,
+            c.metric.to_string(),
+            c.service.to_string(),
+            c.setting.to_string(),
+            c.partner.to_string(),
+            case,
+            machine(value, metric.unit()),
+        ]
+    };
+    for metric in standard_metrics(s) {
         for &pct in &ranges.percentiles {
             for (t, year) in metric.years(s, p.years.len()) {
-                let Some(value) = ranges.value(metric, t, pct) else {
-                    continue;
-                };
-                out.push([
-                    year,
-                    c.metric.to_string(),
-                    c.service.to_string(),
-                    c.setting.to_string(),
-                    c.partner.to_string(),
-                    format!("p{pct}"),
-                    machine(value, metric.unit()),
-                ]);
+                if let Some(value) = ranges.value(metric, t, pct) {
+                    out.push(row(year, metric, format!("p{pct}"), value));
+                }
             }
         }
         // The mean of the draws (case `mean`).
         for (t, year) in metric.years(s, p.years.len()) {
             if let Some(value) = ranges.mean(metric, t) {
-                out.push([
-                    year,
-                    c.metric.to_string(),
-                    c.service.to_string(),
-                    c.setting.to_string(),
-                    c.partner.to_string(),
-                    "mean".to_string(),
-                    machine(value, metric.unit()),
-                ]);
+                out.push(row(year, metric, "mean".into(), value));
             }
         }
     }
     // The chance of a loss: NPV below zero (SPEC 4.2 `loss_probability`),
     // a fraction.
-    if let Some(value) = ranges.below_zero(crate::metric::Metric::Npv, 0) {
-        out.push([
+    if let Some(value) = ranges.below_zero(Metric::Npv, 0) {
+        out.push(row(
             String::new(),
-            "loss_probability".to_string(),
-            String::new(),
-            String::new(),
-            String::new(),
-            "mean".to_string(),
-            machine(value, crate::metric::Unit::Fraction),
-        ]);
+            Metric::LossProbability,
+            "mean".into(),
+            value,
+        ));
     }
     out
 }

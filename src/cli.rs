@@ -20,6 +20,7 @@ Examples:
   pool-model diff scenarios/birmingham.toml scenarios/birmingham-fast.toml
   pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%
   pool-model sensitivity scenarios/birmingham.toml
+  pool-model appraise scenarios/options/*.toml
   pool-model chart scenarios/birmingham.toml --kind fan -o fan.svg";
 
 /// Model pooled health and social care budgets exactly.
@@ -48,8 +49,10 @@ pub enum Command {
     Check(commands::check::Args),
     /// Show the inputs and results that differ between two scenarios.
     Diff(commands::diff::Args),
-    /// Tornado: which ranged value moves net savings most (exact).
+    /// Tornado: which ranged value moves NPV most, with switching values (exact).
     Sensitivity(commands::sensitivity::Args),
+    /// Appraise options side by side (a Green Book shortlist).
+    Appraise(commands::appraise::Args),
     /// Draw an SVG chart: fan, shares, tornado or partners.
     Chart(commands::chart::Args),
     /// Write a commented starter scenario to FILE (never overwrites).
@@ -96,6 +99,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sensitivity(args) => commands::sensitivity::run(&args),
+        Command::Appraise(args) => commands::appraise::run(&args),
         Command::Chart(args) => commands::chart::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Completions(args) => commands::completions::run(&args),

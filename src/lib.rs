@@ -57,6 +57,7 @@ mod progress;
 pub mod report;
 mod run;
 pub mod scenario;
+pub mod shortlist;
 pub mod source;
 pub mod uncertainty;
 

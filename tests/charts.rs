@@ -84,6 +84,49 @@ fn every_kind_of_every_shipped_scenario_is_valid_and_snapshotted() {
     }
 }
 
+/// The Birmingham options set, in order (docs/appraisal.md).
+const OPTIONS: [&str; 4] = [
+    "scenarios/birmingham-option-1-business-as-usual.toml",
+    "scenarios/birmingham-option-2-do-minimum.toml",
+    "scenarios/birmingham-option-3-preferred.toml",
+    "scenarios/birmingham-option-4-further-and-faster.toml",
+];
+
+fn options_chart() -> String {
+    let mut args = vec!["chart", "--kind", "options"];
+    args.extend(OPTIONS);
+    run_in_root(&args).status(0).stdout
+}
+
+#[test]
+fn the_options_chart_says_what_appraise_says() {
+    let svg = options_chart();
+    let doc = valid_svg(&svg);
+    // NPVs, ranges and chances as `pool-model appraise` prints them.
+    has_texts(
+        &doc,
+        &[
+            "1. Business as usual",
+            "£0.0m",
+            "£21.1m",
+            "£48.8m",
+            "£47.3m",
+            "p10 £34.9m to p90 £61.9m; 0% chance < 0",
+        ],
+    );
+    // One bar for each option that saves anything, and an expected-NPV
+    // ring for each option (and the key's two swatches).
+    let bars = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#0072B2"));
+    assert_eq!(bars.count(), 3 + 1);
+    let rings = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle") && n.attribute("r") == Some("6"));
+    assert_eq!(rings.count(), 4);
+    insta::assert_snapshot!("chart_birmingham_options", svg);
+}
+
 #[test]
 fn the_fan_says_what_the_tables_say() {
     let svg = chart("scenarios/birmingham.toml", "fan");
@@ -140,13 +183,59 @@ fn the_tornado_chart_draws_the_sensitivity_table() {
             "£47.4m",
             "£47,000 to £65,000",
             "NPV (central case £60.0m)",
+            // Its switching value (`pool-model sensitivity`), and a value
+            // whose NPV never reaches zero.
+            "Switching value",
+            "£106,782",
+            "+90.7% from central",
+            "none",
+            "NPV stays one side of 0",
         ],
     );
     let t = texts(&doc);
+    // No bar reaches NPV = 0, so no zero line.
+    assert!(!t.iter().any(|x| x == "NPV = 0"), "{t:?}");
     assert!(
         t.iter().any(|x| x.contains("5 smaller swing(s) not shown")),
         "{t:?}"
     );
+}
+
+#[test]
+fn a_tornado_whose_bars_cross_zero_marks_npv_zero() {
+    // A 2% saving on £10m for three years against a £0.6m cost in the
+    // first: NPV near zero, and each range takes it across.
+    let text = format!(
+        "{PLAIN}
+[[saving]]
+name = \"Efficiency\"
+rate = \"1% to 3%\"
+
+[[cost]]
+name = \"Set-up\"
+amounts = [\"£0.3m to £0.9m\"]
+"
+    );
+    let test = Test::new().file("near.toml", &text);
+    let svg = test
+        .run_with(&["chart", "near.toml", "--kind", "tornado"])
+        .status(0)
+        .stdout;
+    let doc = valid_svg(&svg);
+    has_texts(&doc, &["NPV = 0", "Switching value"]);
+    let table = test
+        .run_with(&["sensitivity", "near.toml", "--format", "csv"])
+        .status(0)
+        .stdout;
+    // Both values switch NPV inside their ranges; the chart prints each.
+    for line in table.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let value: f64 = fields[9].parse().unwrap();
+        let (low, high): (f64, f64) = (fields[2].parse().unwrap(), fields[3].parse().unwrap());
+        assert!(low < value && value < high, "{line}");
+    }
+    let t = texts(&doc);
+    assert!(t.iter().any(|x| x.ends_with("% from central")), "{t:?}");
 }
 
 #[test]
@@ -315,8 +404,13 @@ fn the_documentation_images_are_current() {
         ("birmingham", "shares"),
         ("birmingham", "tornado"),
         ("plymouth", "partners"),
+        ("birmingham", "options"),
     ] {
-        let svg = chart(&format!("scenarios/{scenario}.toml"), kind);
+        let svg = if kind == "options" {
+            options_chart()
+        } else {
+            chart(&format!("scenarios/{scenario}.toml"), kind)
+        };
         let path = root().join(format!("docs/img/{scenario}-{kind}.svg"));
         if std::env::var_os("UPDATE_IMAGES").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -120,14 +120,14 @@ fn sensitivity_ranks_the_ranged_values() {
     assert_eq!(
         lines.next(),
         Some(
-            "rank,value,low,high,cumulative_net_savings_at_low,cumulative_net_savings_at_high,npv_at_low,npv_at_high,npv_swing,unit"
+            "rank,value,low,high,cumulative_net_savings_at_low,cumulative_net_savings_at_high,npv_at_low,npv_at_high,npv_swing,switching_value,switching_change,unit"
         )
     );
     let swings: Vec<f64> = ran
         .stdout
         .lines()
         .skip(1)
-        .map(|l| l.rsplit(',').nth(1).unwrap().parse().unwrap())
+        .map(|l| l.rsplit(',').nth(3).unwrap().parse().unwrap())
         .collect();
     assert!(
         swings.windows(2).all(|w| w[0] >= w[1]),

@@ -20,6 +20,35 @@ fn every_format_of_every_shipped_scenario() {
 }
 
 #[test]
+fn sensitivity_of_every_shipped_scenario_in_every_format() {
+    for name in shipped_scenarios() {
+        let stem = name.trim_end_matches(".toml");
+        for format in FORMATS {
+            let path = format!("scenarios/{name}");
+            let ran = run_in_root(&["sensitivity", &path, "--format", format]).status(0);
+            insta::assert_snapshot!(format!("sensitivity_{stem}_{format}"), ran.stdout);
+        }
+    }
+}
+
+#[test]
+fn appraise_of_the_birmingham_options_in_every_format() {
+    let mut options: Vec<String> = shipped_scenarios()
+        .into_iter()
+        .filter(|n| n.starts_with("birmingham-option-"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    options.sort();
+    assert_eq!(options.len(), 4);
+    for format in FORMATS {
+        let mut args = vec!["appraise", "--format", format];
+        args.extend(options.iter().map(String::as_str));
+        let ran = run_in_root(&args).status(0);
+        insta::assert_snapshot!(format!("appraise_birmingham_options_{format}"), ran.stdout);
+    }
+}
+
+#[test]
 fn diff_of_birmingham_and_its_fast_variant_in_every_format() {
     for format in FORMATS {
         let ran = run_in_root(&[

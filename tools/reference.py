@@ -9,7 +9,22 @@ computes every figure of the JSON document, and compares it with
     python3 tools/reference.py scenarios/birmingham.toml [more.toml ...]
 
 It does no validation and does not follow `extends`; it exits 1 on any
-difference. See docs/model.md.
+difference. See docs/model.md. The binary is --binary=PATH, else
+$POOL_MODEL, else target/release/pool-model.
+
+    python3 tools/reference.py --switching FILE [more.toml ...]
+
+checks the switching values of `pool-model sensitivity FILE --format json`
+(SPEC 3.6) instead: each bar's name is mapped to its input in the file (see
+locate()); where a switching value is given, the reference NPV with that
+input at it (all else central) must be within £1 of zero, the value inside
+the key's domain, `change` = (value - central)/|central| to 6 dp (null for a
+zero central), and NPV must keep central's sign at 7 points between central
+and it and as far on the other side (nothing nearer crosses zero); where it
+is null, NPV must keep central's sign at the range's ends and at points
+across the key's domain. Every bar's at_low/at_high NPV and cumulative net
+savings and the central ones must agree to the penny, and every ranged value
+of the file must have exactly one bar. Exit 1 on any failure.
 
 The appraisal (SPEC 3.7) is computed line by line: each [[shift]] (one per
 service), each [[saving]] (its total over its scope), each [[workforce]]
@@ -20,6 +35,8 @@ layout assumed for `appraisal` lives in one function, appraisal_layout().
 """
 
 import json
+import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -30,6 +47,8 @@ MULT = {"k": 10**3, "m": 10**6, "bn": 10**9}
 
 
 def money(v):
+    if isinstance(v, F):  # an exact value injected by the switching check
+        return v
     if isinstance(v, int):
         return F(v)
     s = v.strip()
@@ -45,11 +64,13 @@ def money(v):
 
 
 def pct(v):
+    if isinstance(v, F):
+        return v
     return F(Decimal(v.strip()[:-1])) / 100
 
 
 def num(v):
-    return F(v) if isinstance(v, int) else F(Decimal(v))
+    return v if isinstance(v, F) else F(v) if isinstance(v, int) else F(Decimal(v))
 
 
 def central(v, parse):
@@ -478,12 +499,343 @@ def compare(path, binary):
     return diffs
 
 
+# ---------------------------------------------------------------------------
+# Switching values (SPEC 3.6), checked on the engine above: `--switching`.
+#
+# `pool-model sensitivity FILE --format json` gives, per ranged value (a
+# "bar"), the value of that one input, all else central, at which NPV is zero
+# (within £1), nearest to its central value within the key's domain, or null.
+# Each bar's display name is mapped to the input in the parsed TOML (a name
+# that cannot be mapped is a failure), the input is set to an exact point (a
+# Fraction, which money/pct/num pass through) and project() gives the NPV.
+
+class Unmapped(Exception):
+    pass
+
+
+# Domains as (low end, closed?, high end, closed?), None = no end. These are
+# the values a key may take (SPEC 2.4, 3.7; docs/appraisal.md "Where it
+# looks"); the switching value must lie in its key's domain.
+UNIT = (F(0), True, F(1), True)           # shares, rates, savings' optimism bias
+ABOVE_MINUS_ONE = (F(-1), False, None, False)  # growth, inflation, deflator
+POSITIVE = (F(0), False, None, False)     # unit costs
+NON_NEGATIVE = (F(0), True, None, False)  # amounts, redundancy, cost ratio, costs' optimism bias
+ANY = (None, False, None, False)          # variance amounts
+
+PARSE = {"money": money, "percent": pct, "number": num}
+
+LINE_NAME = re.compile(r'(saving|cost|variance|workforce) "(.*)"\.([a-z_]+)(?:\[([0-9]{4}/[0-9]{2})\])?')
+
+LINE_KEYS = {  # (kind of line, key) -> (unit, domain)
+    ("saving", "rate"): ("percent", UNIT),
+    ("saving", "amount"): ("money", NON_NEGATIVE),
+    ("saving", "optimism_bias"): ("percent", UNIT),
+    ("cost", "optimism_bias"): ("percent", NON_NEGATIVE),
+    ("workforce", "cost_per_head"): ("money", None),   # domain depends on the line
+    ("workforce", "reduction"): ("number", None),      # domain depends on the line
+    ("workforce", "redundancy_cost"): ("money", NON_NEGATIVE),
+}
+
+
+def is_range(v):
+    return isinstance(v, dict) or (isinstance(v, str) and " to " in v)
+
+
+def range_ends(v, parse):
+    if isinstance(v, dict):
+        return parse(v["low"]), parse(v["high"])
+    lo, hi = v.split(" to ")
+    return parse(lo), parse(hi)
+
+
+def ranged_inputs(doc):
+    """The display name of every ranged value in the file, built from the
+    file alone (to check the binary gives one bar to each)."""
+    start = year(doc["scenario"]["start"])
+    names = []
+
+    def add(name, v):
+        if is_range(v):
+            names.append(name)
+    ob = doc["scenario"].get("optimism_bias", {})
+    for k in ("costs", "savings"):
+        add(f"scenario.optimism_bias.{k}", ob.get(k))
+    for k in ("inflation", "growth", "deflator"):
+        add(f"assumptions.{k}", doc.get("assumptions", {}).get(k))
+    for s in doc["service"]:
+        for k in ("inflation", "growth"):
+            add(f"service.{s['id']}.{k}", s.get(k))
+        for k in s.get("setting", []):
+            add(f"service.{s['id']}.setting.{k['id']}.unit_cost", k.get("unit_cost"))
+    for sh in doc.get("shift", []):
+        for k in ("target_share", "cost_ratio", "optimism_bias"):
+            add(f"shift.{sh['service']}.{k}", sh.get(k))
+    for sv in doc.get("saving", []):
+        for k in ("rate", "amount", "optimism_bias"):
+            add(f'saving "{sv["name"]}".{k}', sv.get(k))
+    for kind in ("cost", "variance"):
+        for c in doc.get(kind, []):
+            for i, a in enumerate(c["amounts"]):
+                add(f'{kind} "{c["name"]}".amounts[{label(start + i + 1)}]', a)
+            add(f'{kind} "{c["name"]}".optimism_bias', c.get("optimism_bias"))
+    for w in doc.get("workforce", []):
+        for k in ("cost_per_head", "reduction", "redundancy_cost"):
+            add(f'workforce "{w["name"]}".{k}', w.get(k))
+    return names
+
+
+def get_at(doc, path):
+    x = doc
+    for k in path:
+        x = x[k]
+    return x
+
+
+def one(items, key, want, what):
+    hits = [i for i, x in enumerate(items) if x.get(key) == want]
+    if len(hits) != 1:
+        raise Unmapped(f"{len(hits)} {what} with {key} = {want!r}")
+    return hits[0]
+
+
+def locate(doc, name):
+    """Map a bar's display name to (path into doc, unit, domain).
+
+    scenario.optimism_bias.costs|savings; assumptions.inflation|growth|deflator
+    (services without their own value inherit it, and the deflator, when not
+    given, is inflation: project() follows both); service.ID.growth|inflation;
+    service.ID.setting.ID.unit_cost; shift.SERVICE.target_share|cost_ratio|
+    optimism_bias (the [[shift]] whose `service` is SERVICE); saving "NAME".
+    rate|amount|optimism_bias; cost "NAME".amounts[YYYY/YY]|optimism_bias;
+    variance "NAME".amounts[YYYY/YY]; workforce "NAME".cost_per_head|
+    reduction|redundancy_cost. An amounts[LABEL] is element k (0-based) of
+    the list, LABEL the financial year start + k + 1."""
+    start = year(doc["scenario"]["start"])
+    m = LINE_NAME.fullmatch(name)
+    if m:
+        kind, line_name, key, lab = m.groups()
+        i = one(doc.get(kind, []), "name", line_name, f"[[{kind}]] entries")
+        line = doc[kind][i]
+        if key == "amounts" and kind in ("cost", "variance"):
+            if lab is None or label(year(lab)) != lab:
+                raise Unmapped(f"amounts needs a financial year, got {lab!r}")
+            k = year(lab) - start - 1
+            if not 0 <= k < len(line["amounts"]):
+                raise Unmapped(f"{lab} is not a year of its amounts list")
+            return (kind, i, "amounts", k), "money", NON_NEGATIVE if kind == "cost" else ANY
+        if lab is not None or (kind, key) not in LINE_KEYS:
+            raise Unmapped(f"no ranged key {key!r}{'[' + lab + ']' if lab else ''} on a [[{kind}]]")
+        unit, dom = LINE_KEYS[(kind, key)]
+        if key == "reduction":
+            dom = (F(0), True, num(line["staff"]), True)
+        elif key == "cost_per_head":
+            # year-0 pay (staff x cost_per_head) may not exceed its service's year-0 spend
+            s = doc["service"][one(doc["service"], "id", line["service"], "services")]
+            c0 = sum(money(v) for v in s["contributions"].values())
+            dom = (F(0), True, c0 / num(line["staff"]), True)
+        return (kind, i, key), unit, dom
+    parts = name.split(".")
+    if name in ("scenario.optimism_bias.costs", "scenario.optimism_bias.savings"):
+        return ("scenario", "optimism_bias", parts[2]), "percent", \
+            NON_NEGATIVE if parts[2] == "costs" else UNIT
+    if len(parts) == 2 and parts[0] == "assumptions" and parts[1] in ("inflation", "growth", "deflator"):
+        return ("assumptions", parts[1]), "percent", ABOVE_MINUS_ONE
+    if parts[0] == "service" and len(parts) >= 3:
+        i = one(doc["service"], "id", parts[1], "services")
+        if len(parts) == 3 and parts[2] in ("inflation", "growth"):
+            return ("service", i, parts[2]), "percent", ABOVE_MINUS_ONE
+        if len(parts) == 5 and parts[2] == "setting" and parts[4] == "unit_cost":
+            j = one(doc["service"][i].get("setting", []), "id", parts[3], "settings")
+            return ("service", i, "setting", j, "unit_cost"), "money", POSITIVE
+    if parts[0] == "shift" and len(parts) == 3:
+        i = one(doc.get("shift", []), "service", parts[1], "[[shift]] entries")
+        if parts[2] == "target_share" or parts[2] == "optimism_bias":
+            return ("shift", i, parts[2]), "percent", UNIT
+        if parts[2] == "cost_ratio":
+            return ("shift", i, parts[2]), "percent", NON_NEGATIVE
+    raise Unmapped("not a name of a ranged input")
+
+
+def in_domain(x, dom):
+    lo, lo_closed, hi, hi_closed = dom
+    return ((lo is None or x > lo or (lo_closed and x == lo))
+            and (hi is None or x < hi or (hi_closed and x == hi)))
+
+
+def domain_probes(c, lo, hi, dom):
+    """Points across the key's domain on both sides of central: toward a
+    finite end at 1/2, 15/16 and 1023/1024 of the way (and the end itself
+    when closed); toward no end out to 100 times the larger of |central| and
+    the range's width (well inside the 1,000 times the search goes to)."""
+    out = []
+    reach = 100 * max(abs(c), hi - lo)
+    for end, closed, sign in ((dom[0], dom[1], -1), (dom[2], dom[3], 1)):
+        if end is None:
+            out += [c + sign * reach * f for f in (F(1, 100), F(1, 10), F(1, 2), F(1))]
+        else:
+            out += [c + (end - c) * f for f in (F(1, 2), F(15, 16), F(1023, 1024))]
+            if closed:
+                out.append(end)
+    return out
+
+
+def side(npv):
+    """The sign of an NPV, 0 within £1 of zero (the search's tolerance)."""
+    return 0 if abs(npv) <= 1 else 1 if npv > 0 else -1
+
+
+def to_f(x):
+    return F(Decimal(str(x)))
+
+
+def show(x, dp=2):
+    return f"{rnd(x, dp)}"
+
+
+def switching(path, binary, grid=8):
+    """Check every bar of `pool-model sensitivity FILE --format json`.
+    Returns (failures, summary line)."""
+    import decimal
+    decimal.getcontext().prec = 60
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    run = subprocess.run([binary, "sensitivity", path, "--format", "json"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        first = (run.stderr.strip().splitlines() or ["(no message)"])[0]
+        return [f"pool-model sensitivity exited {run.returncode}: {first}"], f"{path}: not checked"
+    got = json.loads(run.stdout, parse_float=Decimal)
+    fails = []
+    base = project(doc)
+    c_npv = base["npv"]
+    central_got = got.get("central", {})
+    for k, want in (("npv", c_npv), ("cumulative_net_savings", base["years"][-1]["cumulative_net_savings"])):
+        g = central_got.get(k, MISSING)
+        if g is MISSING or g is None or Decimal(g) != rnd(want, 2):
+            fails.append(f"central.{k}: reference {rnd(want, 2)}, pool-model {g}")
+    bars = got.get("bars", [])
+    names = [b.get("value") for b in bars]
+    expected = ranged_inputs(doc)
+    for n in sorted(set(names)):
+        if names.count(n) > 1:
+            fails.append(f"{n}: {names.count(n)} bars")
+    for n in expected:
+        if n not in names:
+            fails.append(f"{n}: a ranged value of the file has no bar")
+    n_switch = n_none = n_eval = 0
+
+    def npv_at(p, x):
+        """NPV and final cumulative net savings with the input at p set to x."""
+        nonlocal n_eval
+        n_eval += 1
+        parent, key = get_at(doc, p[:-1]), p[-1]
+        old = parent[key]
+        parent[key] = x
+        try:
+            r = project(doc)
+        finally:
+            parent[key] = old
+        return r["npv"], r["years"][-1]["cumulative_net_savings"]
+
+    for b in bars:
+        name = b.get("value")
+        where = f"bar {name}"
+        try:
+            p, unit, dom = locate(doc, name)
+            raw = get_at(doc, p)
+        except (Unmapped, KeyError, IndexError, TypeError) as e:
+            fails.append(f"{where}: cannot be mapped to an input of the file ({e})")
+            continue
+        if not is_range(raw):
+            fails.append(f"{where}: maps to {raw!r}, which is not a range")
+            continue
+        if b.get("kind") != unit:
+            fails.append(f"{where}: kind {b.get('kind')}, the key is {unit}")
+        parse = PARSE[unit]
+        lo, hi = range_ends(raw, parse)
+        c = central(raw, parse)
+        for k, want in (("low", lo), ("high", hi)):
+            g = b.get(k)
+            if g is None or abs(to_f(g) - want) > F(Decimal(1).scaleb(Decimal(str(g)).as_tuple().exponent)) / 2:
+                fails.append(f"{where}: {k} {g}, the file says {rnd(want, 6)}")
+        # The tornado's ends, to the penny (they are computed anyway).
+        for k, x in (("at_low", lo), ("at_high", hi)):
+            n, cum = npv_at(p, x)
+            g = b.get(k, {})
+            for kk, want in (("npv", n), ("cumulative_net_savings", cum)):
+                if g.get(kk) is None or Decimal(g[kk]) != rnd(want, 2):
+                    fails.append(f"{where}: {k}.{kk}: reference {rnd(want, 2)}, pool-model {g.get(kk)}")
+            if side(n) * side(c_npv) < 0 and b.get("switching") is None:
+                fails.append(f"{where}: switching none, but NPV at {k} ({float(x)}) is {show(n)} "
+                             f"against {show(c_npv)} at central: it crosses zero in the range")
+        sw = b.get("switching", MISSING)
+        if sw is MISSING:
+            fails.append(f"{where}: no `switching` key")
+        elif sw is None:
+            # Weak check: nowhere across the domain does NPV have the other
+            # sign (continuity would put a switching value between).
+            n_none += 1
+            for x in domain_probes(c, lo, hi, dom):
+                n, _ = npv_at(p, x)
+                if side(n) * side(c_npv) < 0:
+                    fails.append(f"{where}: switching none, but NPV at {float(x)} is {show(n)} "
+                                 f"against {show(c_npv)} at central {float(c)}")
+                    break
+        else:
+            n_switch += 1
+            v = to_f(sw["value"])
+            if not in_domain(v, dom):
+                fails.append(f"{where}: switching value {sw['value']} is outside the key's domain")
+            n, _ = npv_at(p, v)
+            if abs(n) > F(101, 100):
+                fails.append(f"{where}: at switching value {sw['value']} the reference NPV is "
+                             f"{show(n, 4)} (not within £1 of zero; central {float(c)}, NPV {show(c_npv)})")
+            want = None if c == 0 else rnd((v - c) / abs(c), 6)
+            g = sw.get("change", MISSING)
+            if (want is None) != (g is None) or (want is not None and (g is MISSING or Decimal(g) != want)):
+                fails.append(f"{where}: change {g}, reference (value - central)/|central| = {want}")
+            # Nearest: no other-signed NPV at `grid` - 1 points between central
+            # and the switching value, nor as far on the other side.
+            d = v - c
+            for s_ in (1, -1):
+                for k in range(1, grid):
+                    x = c + s_ * d * k / grid
+                    if not in_domain(x, dom):
+                        continue
+                    n, _ = npv_at(p, x)
+                    if side(n) * side(c_npv) < 0:
+                        fails.append(f"{where}: NPV at {float(x)} is {show(n)} (central {show(c_npv)}): "
+                                     f"zero is crossed nearer central {float(c)} than the switching value {sw['value']}")
+                        break
+    summary = (f"{path}: {len(bars)} bars; {n_switch} switching values checked (NPV within £1, "
+               f"change, domain, nothing nearer), {n_none} none checked across the domain; "
+               f"{n_eval} reference runs")
+    return fails, summary
+
+
 def main():
-    binary = "target/release/pool-model"
-    paths = [a for a in sys.argv[1:] if not a.startswith("--binary=")]
+    # The binary: --binary=PATH, else $POOL_MODEL, else the release build.
+    binary = os.environ.get("POOL_MODEL") or "target/release/pool-model"
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
     for a in sys.argv[1:]:
         if a.startswith("--binary="):
             binary = a.split("=", 1)[1]
+        elif a.startswith("--") and a != "--switching":
+            sys.exit(f"unknown option {a}")
+    if "--switching" in sys.argv[1:]:
+        failed = False
+        # Files in parallel (one process per core), reported in order.
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as ex:
+            results = list(ex.map(switching, paths, [binary] * len(paths)))
+        for path, (fails, summary) in zip(paths, results):
+            print(summary)
+            if fails:
+                failed = True
+                print(f"{path}: {len(fails)} switching failures")
+                for line in fails[:20]:
+                    print("  " + line)
+        sys.exit(1 if failed else 0)
     failed = False
     for path in paths:
         diffs = compare(path, binary)

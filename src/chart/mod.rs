@@ -17,6 +17,7 @@
 
 pub mod axis;
 pub mod fan;
+pub mod options;
 pub mod partners;
 pub mod shares;
 pub mod style;
@@ -38,6 +39,8 @@ pub enum Kind {
     Tornado,
     /// Net contribution by partner by year, stacked.
     Partners,
+    /// Each option's NPV with its range (`appraise`), of several files.
+    Options,
 }
 
 impl Kind {
@@ -47,6 +50,7 @@ impl Kind {
             Kind::Shares => "shares",
             Kind::Tornado => "tornado",
             Kind::Partners => "partners",
+            Kind::Options => "options",
         }
     }
 }

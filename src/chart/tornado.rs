@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::axis::{self, Axis, Scale, Unit};
 use super::style::{self, BLUE, GRID, INK, MUTED, ORANGE};
 use super::{ChartError, Heading, Swatch, corners, key, key_height, render, shorten_middle};
-use crate::report::numbers::{appraisal_basis, input_for_people, millions};
+use crate::report::numbers::{appraisal_basis, found_for_people, input_for_people, millions};
 use crate::scenario::Scenario;
 use crate::scenario::values::Kind;
 use crate::uncertainty::sensitivity::Tornado;
@@ -21,6 +21,8 @@ const ROW: u32 = 40;
 const NAME: usize = 58;
 /// Width of the names left of the bars.
 const NAMES: u32 = 420;
+/// Width of the switching values right of the bars.
+const SWITCHING: u32 = 130;
 
 /// Draws the tornado chart.
 pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
@@ -38,7 +40,7 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
     let n = shown.len();
     let more = t.bars.len() - n;
     let subtitle = format!(
-        "NPV {} to {} ({}): each ranged value alone at the low and the high end of its range, the rest central{}.",
+        "NPV {} to {} ({}): each ranged value alone at the low and the high end of its range, the rest central; right, its switching value, where NPV is zero{}.",
         s.year(1),
         s.year(s.horizon),
         appraisal_basis(s),
@@ -66,7 +68,7 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
 
     render(height, |root| {
         let body = heading.draw(root)?;
-        let items = [
+        let mut items = vec![
             (
                 Swatch::Block(BLUE),
                 "Value at the low end of its range".to_string(),
@@ -76,12 +78,16 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
                 "Value at the high end of its range".to_string(),
             ),
         ];
+        let zero_shown = x.low < 0.0 && x.high > 0.0;
+        if zero_shown {
+            items.push((Swatch::Dashed(MUTED), "NPV = 0".to_string()));
+        }
         let rows = key(&body, &items, (24, 10))?;
         let body = body.split_vertically(key_height(rows)).1;
         let top = n as f64;
         let mut chart = ChartBuilder::on(&body)
             .margin(12)
-            .margin_right(40)
+            .margin_right(40 + SWITCHING)
             .x_label_area_size(52)
             .y_label_area_size(NAMES)
             .build_cartesian_2d(Scale::of(&x), Scale::new(0.0, top, Vec::new()))?;
@@ -99,6 +105,22 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
 
         let c = axis::to_f64(central);
         let left = chart.backend_coord(&(x.low, 0.0)).0;
+        let right = i32::try_from(super::WIDTH).unwrap_or(i32::MAX) - 16;
+        // Where NPV is zero, if the bars reach near it.
+        if zero_shown {
+            chart.draw_series(DashedLineSeries::new(
+                [(0.0, 0.0), (0.0, top)],
+                5,
+                4,
+                MUTED.stroke_width(1),
+            ))?;
+        }
+        let (_, header) = chart.backend_coord(&(c, top));
+        root.draw(&Text::new(
+            "Switching value",
+            (right, header - 10),
+            style::anchored(style::SMALL, HPos::Right, VPos::Bottom).color(&MUTED),
+        ))?;
         for (i, bar) in shown.iter().enumerate() {
             let y0 = top - i as f64 - 0.78;
             let y1 = top - i as f64 - 0.22;
@@ -138,6 +160,31 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
                     input_for_people(bar.high, kind)
                 ),
                 (left - 10, py + 8),
+                style::anchored(style::SMALL, HPos::Right, VPos::Center).color(&MUTED),
+            ))?;
+            // Its switching value and how far that is from central.
+            let (value, change) = match bar.switching {
+                Some(v) => (
+                    found_for_people(v.value, kind),
+                    v.change.map_or(String::new(), |c| {
+                        let p = crate::report::numbers::percent(c);
+                        if c > Decimal::ZERO {
+                            format!("+{p} from central")
+                        } else {
+                            format!("{p} from central")
+                        }
+                    }),
+                ),
+                None => ("none".to_string(), "NPV stays one side of 0".to_string()),
+            };
+            root.draw(&Text::new(
+                value,
+                (right, py - 8),
+                style::anchored(style::SMALL, HPos::Right, VPos::Center),
+            ))?;
+            root.draw(&Text::new(
+                change,
+                (right, py + 8),
                 style::anchored(style::SMALL, HPos::Right, VPos::Center).color(&MUTED),
             ))?;
         }

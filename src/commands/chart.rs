@@ -14,8 +14,10 @@ use crate::uncertainty::{self, sensitivity::TornadoError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The scenario file (TOML).
-    pub file: PathBuf,
+    /// The scenario file (TOML); several for `--kind options`, business
+    /// as usual first.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
 
     /// Which chart to draw.
     #[arg(long, short = 'k', value_enum)]
@@ -39,17 +41,40 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let shown_files = args
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     if args.output.is_none() && std::io::stdout().is_terminal() {
         anyhow::bail!(
             "a chart is an SVG file: give -o OUT.svg (or redirect stdout), e.g.\n  pool-model chart {} --kind {} -o {}.svg",
-            args.file.display(),
+            shown_files,
             args.kind.name(),
             args.kind.name()
         );
     }
     let output = args.output.as_deref();
-    refuse_output_over_inputs(output, &[&args.file], &[])?;
-    let (loaded, sources) = load(&args.file, &args.set)?;
+    if args.kind == Kind::Options {
+        let sampling = super::appraise::Sampling {
+            no_ranges: false,
+            draws: args.draws,
+            seed: args.seed,
+        };
+        let list = super::appraise::shortlist(&args.files, &args.set, output, sampling)?;
+        emit(&chart::options::chart(&list)?, output)?;
+        return Ok(Outcome::Success);
+    }
+    let [file] = args.files.as_slice() else {
+        anyhow::bail!(
+            "`--kind {}` draws one scenario, not {}: give one file (`--kind options` compares several)",
+            args.kind.name(),
+            args.files.len()
+        );
+    };
+    refuse_output_over_inputs(output, &[file], &[])?;
+    let (loaded, sources) = load(file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
     let s = &loaded.scenario;
     let drawn = match args.kind {
@@ -70,11 +95,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             }
             Err(e) => return Err(e.into()),
         },
+        Kind::Options => unreachable!("drawn above"),
     };
     let svg = match drawn {
         Ok(svg) => svg,
         Err(ChartError::Nothing { message, help }) => {
-            anyhow::bail!("{}: {message}\n  = help: {help}", args.file.display())
+            anyhow::bail!("{}: {message}\n  = help: {help}", file.display())
         }
         Err(e) => return Err(e.into()),
     };

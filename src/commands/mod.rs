@@ -4,6 +4,7 @@
 //! print the report. Errors in the user's input are rendered here, with the
 //! run's [`SourceMap`], into a [`Rejected`] error that exits with code 2.
 
+pub mod appraise;
 pub mod chart;
 pub mod check;
 pub mod completions;

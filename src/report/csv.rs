@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 
 use super::numbers::machine;
-use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
 use crate::metric::{Metric, catalogue};
 use crate::scenario::Scenario;
@@ -42,8 +42,11 @@ impl Printer for CsvPrinter {
         finish(w)
     }
 
-    /// One row per ranged value, largest swing first; `low` and `high` in
-    /// the value's own unit (pounds, fraction or number).
+    /// One row per ranged value, largest swing first; `low`, `high` and
+    /// `switching_value` in the value's own unit (pounds, fraction or
+    /// number), the switching value with every digit the search found and
+    /// empty where there is none; `switching_change` a fraction, empty
+    /// where there is none or the central value is zero.
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
         use crate::scenario::values::Kind;
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -66,8 +69,90 @@ impl Printer for CsvPrinter {
                 money(bar.at_low.npv),
                 money(bar.at_high.npv),
                 money(bar.swing),
+                bar.switching
+                    .map_or(String::new(), |v| v.value.normalize().to_string()),
+                bar.switching
+                    .and_then(|v| v.change)
+                    .map_or(String::new(), |c| machine(c, crate::metric::Unit::Fraction)),
                 unit.to_string(),
             ]);
+        }
+        finish(w)
+    }
+
+    /// One row per option, in the order given: the appraisal, then the
+    /// NPV's mean, chance of a loss and percentiles (a column for every
+    /// percentile any option reports, empty where this one does not), then
+    /// the value that moves NPV most with its switching value.
+    fn appraise(&self, r: &AppraiseReport<'_>) -> String {
+        use crate::metric::Unit;
+        use crate::shortlist::Largest;
+        let list = r.shortlist;
+        let mut percentiles: Vec<u8> = list
+            .options
+            .iter()
+            .filter_map(|o| o.ranges.as_ref())
+            .flat_map(|r| r.percentiles.iter().copied())
+            .collect();
+        percentiles.sort_unstable();
+        percentiles.dedup();
+        let mut header: Vec<String> = APPRAISE_HEADER_START.map(String::from).to_vec();
+        header.extend(percentiles.iter().map(|p| format!("npv_p{p}")));
+        header.extend(APPRAISE_HEADER_END.map(String::from));
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(&header);
+        let money = |v: Decimal| machine(v, Unit::Money);
+        let blank = String::new;
+        for (i, o) in list.options.iter().enumerate() {
+            let a = &o.central.appraisal;
+            let mut row = vec![
+                (i + 1).to_string(),
+                o.file.clone(),
+                o.scenario.name.clone(),
+                list.comparable(i).to_string(),
+                money(a.pv_savings),
+                money(a.pv_costs),
+                money(o.central.npv),
+                money(a.npv_before_optimism_bias),
+                a.bcr.map_or_else(blank, |b| machine(b, Unit::Ratio)),
+            ];
+            let ranges = o.ranges.as_ref();
+            row.push(
+                ranges
+                    .and_then(|r| r.mean(Metric::Npv, 0))
+                    .map_or_else(blank, money),
+            );
+            row.push(
+                ranges
+                    .and_then(|r| r.below_zero(Metric::Npv, 0))
+                    .map_or_else(blank, |v| machine(v, Unit::Fraction)),
+            );
+            for &p in &percentiles {
+                row.push(
+                    ranges
+                        .and_then(|r| r.value(Metric::Npv, 0, p))
+                        .map_or_else(blank, money),
+                );
+            }
+            match &o.largest {
+                Largest::Bar(bar) => {
+                    row.push(bar.name.clone());
+                    row.push(money(bar.swing));
+                    row.push(
+                        bar.switching
+                            .map_or_else(blank, |v| v.value.normalize().to_string()),
+                    );
+                    row.push(
+                        bar.switching
+                            .and_then(|v| v.change)
+                            .map_or_else(blank, |c| machine(c, Unit::Fraction)),
+                    );
+                }
+                Largest::Nothing | Largest::TooMuchWork => {
+                    row.extend([blank(), blank(), blank(), blank()]);
+                }
+            }
+            let _ = w.write_record(&row);
         }
         finish(w)
     }
@@ -137,8 +222,31 @@ pub fn rows(s: &Scenario, p: &Projection, case: &str) -> Vec<[String; 7]> {
     out
 }
 
+/// The header of `appraise --format csv` before the NPV's percentiles.
+pub const APPRAISE_HEADER_START: [&str; 11] = [
+    "option",
+    "file",
+    "name",
+    "comparable",
+    "pv_savings",
+    "pv_costs",
+    "npv",
+    "npv_before_optimism_bias",
+    "bcr",
+    "npv_mean",
+    "loss_probability",
+];
+
+/// The header of `appraise --format csv` after the NPV's percentiles.
+pub const APPRAISE_HEADER_END: [&str; 4] = [
+    "largest_swing_value",
+    "largest_swing",
+    "switching_value",
+    "switching_change",
+];
+
 /// The header of `sensitivity --format csv`: one row per ranged value.
-pub const SENSITIVITY_HEADER: [&str; 10] = [
+pub const SENSITIVITY_HEADER: [&str; 12] = [
     "rank",
     "value",
     "low",
@@ -148,6 +256,8 @@ pub const SENSITIVITY_HEADER: [&str; 10] = [
     "npv_at_low",
     "npv_at_high",
     "npv_swing",
+    "switching_value",
+    "switching_change",
     "unit",
 ];
 

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::numbers::{appraisal_basis, count, fixed, millions, percent, round};
+use super::numbers::{appraisal_basis, chance, count, fixed, millions, percent, round};
 use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
@@ -218,19 +218,6 @@ fn npv_range(r: &Ranges) -> String {
         ));
     }
     out
-}
-
-/// A chance as a percent: `23%`, `<1%` for a chance that is small but not
-/// nothing, `>99%` likewise near certainty.
-fn chance(p: Decimal) -> String {
-    let pct = p * Decimal::ONE_HUNDRED;
-    if pct > Decimal::ZERO && pct < Decimal::ONE {
-        "<1%".into()
-    } else if pct < Decimal::ONE_HUNDRED && pct > Decimal::from(99) {
-        ">99%".into()
-    } else {
-        format!("{}%", round(pct, 0))
-    }
 }
 
 /// Base year, years projected and which case is shown.
@@ -607,7 +594,7 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
 
 /// The tornado table: one row per ranged value, largest swing first.
 pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables {
-    use super::numbers::input_for_people;
+    use super::numbers::{found_for_people, group, input_for_people};
     let s = r.scenario;
     let t = r.tornado;
     let last = s.year(s.horizon);
@@ -623,6 +610,8 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             "NPV\nat low",
             "NPV\nat high",
             "NPV\nswing",
+            "Switching\nvalue",
+            "Change from\ncentral",
         ]
         .map(String::from)
         .to_vec(),
@@ -642,6 +631,21 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             millions(bar.at_low.npv),
             millions(bar.at_high.npv),
             millions(bar.swing),
+            bar.switching
+                .map_or("none".into(), |v| found_for_people(v.value, kind)),
+            bar.switching
+                .and_then(|v| v.change)
+                .map_or(String::new(), |c| {
+                    let p = format!(
+                        "{}%",
+                        group(&round(c * Decimal::ONE_HUNDRED, 1).to_string())
+                    );
+                    if c > Decimal::ZERO {
+                        format!("+{p}")
+                    } else {
+                        p
+                    }
+                }),
         ]);
     }
     let subtitle = format!(
@@ -652,7 +656,11 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
     let closing = if t.bars.is_empty() {
         "The scenario has no ranged values: there is nothing to vary.".to_string()
     } else {
-        format!("{} ranged value(s).", t.bars.len())
+        format!(
+            "{} ranged value(s). Switching value: the value, everything else central, at which NPV ({}) is zero, nearest to central (within £1 of NPV); none where NPV is not zero anywhere the value may lie.",
+            t.bars.len(),
+            super::numbers::appraisal_basis(s)
+        )
     };
     ProjectionTables {
         name: shown(&s.name),
@@ -663,5 +671,153 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             vec![grid]
         },
         closing,
+    }
+}
+
+/// The options appraisal (SPEC 4.3): the appraisal of each option, then its
+/// uncertainty, one row per option in the order given.
+pub fn appraise_tables(r: &super::AppraiseReport<'_>) -> ProjectionTables {
+    use super::numbers::{found_for_people, group};
+    use crate::metric::Metric;
+    use crate::shortlist::Largest;
+    let list = r.shortlist;
+    let option = |i: usize, o: &crate::shortlist::Appraised| {
+        format!("{}. {}", i + 1, shown(&o.scenario.name))
+    };
+    let mut appraisal = Grid::new(
+        "Appraisal: each option against its own counterfactual (central case)",
+        [
+            "Option",
+            "File",
+            "PV of\nsavings",
+            "PV of\ncosts",
+            "NPV",
+            "NPV before\noptimism bias",
+            "Benefit-cost\nratio",
+        ]
+        .map(String::from)
+        .to_vec(),
+        2,
+    );
+    let mut uncertainty = Grid::new(
+        "Uncertainty: Monte Carlo, and the value that moves NPV most with its switching value",
+        [
+            "Option",
+            "Value that moves NPV most",
+            "Expected\nNPV",
+            "Chance\nNPV < 0",
+            "NPV range",
+            "NPV swing\nof that value",
+            "Its switching value\n(change from central)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        2,
+    );
+    for (i, o) in list.options.iter().enumerate() {
+        let a = &o.central.appraisal;
+        appraisal.rows.push(vec![
+            option(i, o),
+            shown(&o.file),
+            millions(a.pv_savings),
+            millions(a.pv_costs),
+            millions(o.central.npv),
+            millions(a.npv_before_optimism_bias),
+            a.bcr.map_or("none".into(), |b| fixed(b, 2)),
+        ]);
+        let (expected, loss, range) = match &o.ranges {
+            Some(ranges) => {
+                let (lo, hi) = (
+                    ranges.percentiles.first().copied().unwrap_or(10),
+                    ranges.percentiles.last().copied().unwrap_or(90),
+                );
+                let at = |p| ranges.value(Metric::Npv, 0, p).map_or("-".into(), millions);
+                (
+                    ranges.mean(Metric::Npv, 0).map_or("-".into(), millions),
+                    ranges.below_zero(Metric::Npv, 0).map_or("-".into(), chance),
+                    format!("p{lo} {} to p{hi} {}", at(lo), at(hi)),
+                )
+            }
+            None => ("-".into(), "-".into(), "no ranges".into()),
+        };
+        let (largest, swing, switching) = match &o.largest {
+            Largest::Nothing => (
+                "no ranged value moves NPV".into(),
+                String::new(),
+                String::new(),
+            ),
+            Largest::TooMuchWork => (
+                "too many ranged values to vary (docs/limits.md)".into(),
+                String::new(),
+                String::new(),
+            ),
+            Largest::Bar(bar) => {
+                let kind = o
+                    .scenario
+                    .param(bar.param)
+                    .map_or(crate::scenario::values::Kind::Number, |p| p.kind);
+                let switching = bar.switching.map_or("none".into(), |v| {
+                    let value = found_for_people(v.value, kind);
+                    match v.change {
+                        Some(c) => {
+                            let p = format!(
+                                "{}%",
+                                group(&round(c * Decimal::ONE_HUNDRED, 1).to_string())
+                            );
+                            let sign = if c > Decimal::ZERO { "+" } else { "" };
+                            format!("{value} ({sign}{p})")
+                        }
+                        None => value,
+                    }
+                });
+                (shown(&bar.name), millions(bar.swing), switching)
+            }
+        };
+        uncertainty.rows.push(vec![
+            option(i, o),
+            largest,
+            expected,
+            loss,
+            range,
+            swing,
+            switching,
+        ]);
+    }
+    let basis = list
+        .options
+        .first()
+        .map_or(String::new(), |o| appraisal_basis(&o.scenario));
+    let mut closing = Vec::new();
+    for w in list.warnings() {
+        closing.push(format!("Warning: {w}."));
+    }
+    if let Some(best) = list
+        .highest_npv()
+        .and_then(|i| list.options.get(i).map(|o| (i, o)))
+    {
+        closing.push(format!(
+            "Highest NPV: option {}, {} ({}).",
+            best.0 + 1,
+            shown(&best.1.scenario.name),
+            millions(best.1.central.npv)
+        ));
+    }
+    if list.options.len() == 1 {
+        closing.push(
+            "One option only: a Green Book shortlist compares several, business as usual among them."
+                .into(),
+        );
+    }
+    closing.push(
+        "Expected NPV is the mean of the draws; the central case takes each range at its central value (the mode of a triangular or PERT range). Switching value: where NPV is zero with that value alone moved (docs/appraisal.md)."
+            .into(),
+    );
+    ProjectionTables {
+        name: format!("Options appraisal: {} option(s)", list.options.len()),
+        subtitle: format!(
+            "NPV {basis}; each option against its own counterfactual (business as usual)."
+        ),
+        grids: vec![appraisal, uncertainty],
+        closing: closing.join("\n"),
     }
 }

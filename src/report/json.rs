@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::numbers::{fixed, fraction, pounds};
-use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
 use crate::metric::Metric;
 use crate::scenario::{DiscountRate, Scenario};
@@ -35,6 +35,113 @@ impl Printer for JsonPrinter {
 
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
         pretty(&sensitivity_document(r))
+    }
+
+    fn appraise(&self, r: &AppraiseReport<'_>) -> String {
+        pretty(&appraise_document(r))
+    }
+}
+
+/// The result of `pool-model appraise --format json`.
+#[derive(Serialize)]
+pub struct AppraiseDocument {
+    pub format_version: u32,
+    /// One per option, in the order given.
+    pub options: Vec<OptionOut>,
+    /// Options whose NPVs cannot be compared with option 1's, in words.
+    pub warnings: Vec<String>,
+    /// The number (from 1) of the comparable option with the highest NPV.
+    pub highest_npv: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct OptionOut {
+    /// Its number, from 1, in the order given.
+    pub option: usize,
+    /// The file as given on the command line.
+    pub file: String,
+    pub name: String,
+    /// False when its counterfactual, discounting or deflator differs from
+    /// option 1's: its NPV is then not comparable.
+    pub comparable: bool,
+    pub price_base: String,
+    pub discount_rate: RateOut,
+    pub pv_savings: Number,
+    pub pv_costs: Number,
+    pub npv: Number,
+    pub npv_before_optimism_bias: Number,
+    pub bcr: Option<Number>,
+    /// Monte Carlo of NPV; null without ranged values or with --no-ranges.
+    pub ranges: Option<OptionRangesOut>,
+    /// The value that moves NPV most, with its switching value; null when
+    /// no ranged value moves NPV or there are too many to vary.
+    pub largest_swing: Option<SwingOut>,
+}
+
+#[derive(Serialize)]
+pub struct OptionRangesOut {
+    pub draws: u64,
+    pub seed: u64,
+    pub percentiles: Vec<u8>,
+    /// The NPV's percentiles, mean and chance of being below zero.
+    pub npv: Percentiles,
+}
+
+#[derive(Serialize)]
+pub struct SwingOut {
+    /// How to find the value in the file, as `sensitivity` names it.
+    pub value: String,
+    /// "money" (pounds), "percent" (a fraction) or "number".
+    pub kind: String,
+    /// |NPV at high - NPV at low|.
+    pub swing: Number,
+    pub switching: Option<SwitchingOut>,
+}
+
+fn appraise_document(r: &AppraiseReport<'_>) -> AppraiseDocument {
+    use crate::shortlist::Largest;
+    let list = r.shortlist;
+    AppraiseDocument {
+        format_version: FORMAT_VERSION,
+        options: list
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let s = &o.scenario;
+                let a = &o.central.appraisal;
+                OptionOut {
+                    option: i + 1,
+                    file: o.file.clone(),
+                    name: s.name.clone(),
+                    comparable: list.comparable(i),
+                    price_base: s.start.to_string(),
+                    discount_rate: RateOut::of(s.discount_rate),
+                    pv_savings: Number::money(a.pv_savings),
+                    pv_costs: Number::money(a.pv_costs),
+                    npv: Number::money(o.central.npv),
+                    npv_before_optimism_bias: Number::money(a.npv_before_optimism_bias),
+                    bcr: a.bcr.map(Number::fraction),
+                    ranges: o.ranges.as_ref().map(|r| OptionRangesOut {
+                        draws: r.draws,
+                        seed: r.seed,
+                        percentiles: r.percentiles.clone(),
+                        npv: percentiles(r, Metric::Npv, 0),
+                    }),
+                    largest_swing: match &o.largest {
+                        Largest::Bar(b) => Some(SwingOut {
+                            value: b.name.clone(),
+                            kind: kind_name(s, b.param).to_string(),
+                            swing: Number::money(b.swing),
+                            switching: b.switching.map(switching_out),
+                        }),
+                        Largest::Nothing | Largest::TooMuchWork => None,
+                    },
+                }
+            })
+            .collect(),
+        warnings: list.warnings(),
+        highest_npv: list.highest_npv().map(|i| i + 1),
     }
 }
 
@@ -68,6 +175,19 @@ pub struct BarOut {
     pub at_high: OutcomeOut,
     /// |NPV at high - NPV at low|.
     pub swing: Number,
+    /// Where NPV is zero with this value alone moved, nearest to central
+    /// (SPEC 3.6); null where NPV is not zero anywhere the value may lie.
+    pub switching: Option<SwitchingOut>,
+}
+
+#[derive(Serialize)]
+pub struct SwitchingOut {
+    /// The value, in the value's unit, with every digit the search found
+    /// (NPV is within £1 of zero there).
+    pub value: Number,
+    /// (value - central) / |central| as a fraction to 6 dp; null when the
+    /// central value is zero.
+    pub change: Option<Number>,
 }
 
 fn sensitivity_document(r: &SensitivityReport<'_>) -> SensitivityDocument {
@@ -87,23 +207,42 @@ fn sensitivity_document(r: &SensitivityReport<'_>) -> SensitivityDocument {
             .enumerate()
             .map(|(i, b)| {
                 let kind = r.scenario.param(b.param).map_or(Kind::Number, |p| p.kind);
-                let (number, name): (fn(Decimal) -> Number, &str) = match kind {
-                    Kind::Money => (Number::money, "money"),
-                    Kind::Percent => (Number::fraction, "percent"),
-                    Kind::Number => (Number::count, "number"),
+                let number: fn(Decimal) -> Number = match kind {
+                    Kind::Money => Number::money,
+                    Kind::Percent => Number::fraction,
+                    Kind::Number => Number::count,
                 };
                 BarOut {
                     rank: i + 1,
                     value: b.name.clone(),
-                    kind: name.to_string(),
+                    kind: kind_name(r.scenario, b.param).to_string(),
                     low: number(b.low),
                     high: number(b.high),
                     at_low: outcome(&b.at_low),
                     at_high: outcome(&b.at_high),
                     swing: Number::money(b.swing),
+                    switching: b.switching.map(switching_out),
                 }
             })
             .collect(),
+    }
+}
+
+/// How a param's values print: "money" (pounds), "percent" (a fraction)
+/// or "number".
+fn kind_name(s: &Scenario, id: crate::scenario::ParamId) -> &'static str {
+    use crate::scenario::values::Kind;
+    match s.param(id).map_or(Kind::Number, |p| p.kind) {
+        Kind::Money => "money",
+        Kind::Percent => "percent",
+        Kind::Number => "number",
+    }
+}
+
+fn switching_out(v: crate::uncertainty::switching::SwitchingValue) -> SwitchingOut {
+    SwitchingOut {
+        value: Number::exact(v.value),
+        change: v.change.map(Number::fraction),
     }
 }
 
@@ -217,6 +356,11 @@ impl Number {
 
     pub fn count(value: Decimal) -> Number {
         Number(fixed(value, 2))
+    }
+
+    /// Every digit of the value (a switching value).
+    pub fn exact(value: Decimal) -> Number {
+        Number(value.normalize().to_string())
     }
 }
 
@@ -346,8 +490,10 @@ pub struct PartnerRangeOut {
     pub net_contribution: Percentiles,
 }
 
-fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
-    let pct = |metric: Metric, t: usize| Percentiles {
+/// A metric's percentiles in year `t`, its mean, and (for cumulative net
+/// savings and NPV) its chance of being below zero.
+fn percentiles(r: &Ranges, metric: Metric, t: usize) -> Percentiles {
+    Percentiles {
         values: r
             .percentiles
             .iter()
@@ -357,7 +503,11 @@ fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
         probability_negative: matches!(metric, Metric::CumulativeNetSavings | Metric::Npv)
             .then(|| r.below_zero(metric, t).map(Number::fraction))
             .flatten(),
-    };
+    }
+}
+
+fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
+    let pct = |metric: Metric, t: usize| percentiles(r, metric, t);
     RangesOut {
         draws: r.draws,
         seed: r.seed,

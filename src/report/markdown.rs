@@ -12,9 +12,10 @@
 //! strikethrough, maths or a heading's closing hashes.
 
 use super::grid::{
-    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown, shown_lines,
+    Grid, ProjectionTables, appraise_tables, diff_tables, projection_tables, sensitivity_tables,
+    shown, shown_lines,
 };
-use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct MarkdownPrinter;
 
@@ -43,6 +44,11 @@ impl Printer for MarkdownPrinter {
             r.scenario.start
         );
         render(&sensitivity_tables(r), &context)
+    }
+
+    fn appraise(&self, r: &AppraiseReport<'_>) -> String {
+        let context = "options appraisal";
+        render(&appraise_tables(r), context)
     }
 }
 

@@ -87,11 +87,17 @@ pub struct SensitivityReport<'a> {
     pub tornado: &'a crate::uncertainty::sensitivity::Tornado,
 }
 
+/// What `pool-model appraise` prints: the options side by side.
+pub struct AppraiseReport<'a> {
+    pub shortlist: &'a crate::shortlist::Shortlist,
+}
+
 /// One output format: renders each kind of report to text.
 pub trait Printer {
     fn projection(&self, report: &ProjectionReport<'_>) -> String;
     fn diff(&self, report: &DiffReport<'_>) -> String;
     fn sensitivity(&self, report: &SensitivityReport<'_>) -> String;
+    fn appraise(&self, report: &AppraiseReport<'_>) -> String;
 }
 
 /// The printer of a format.

@@ -130,7 +130,6 @@ pub fn percent(value: Decimal) -> String {
     format!("{}%", round(value * Decimal::ONE_HUNDRED, 1))
 }
 
-/// A fraction as a percent with as many places as it needs: `0.035` -> `3.5%`.
 /// How the appraisal discounts (SPEC 3.7), in words.
 pub fn discounting(rate: DiscountRate) -> String {
     match rate {
@@ -149,8 +148,49 @@ pub fn appraisal_basis(s: &Scenario) -> String {
     )
 }
 
+/// A fraction as a percent with as many places as it needs: `0.035` -> `3.5%`.
 pub fn percent_exact(value: Decimal) -> String {
     format!("{}%", (value * Decimal::ONE_HUNDRED).normalize())
+}
+
+/// A value the search found (a switching value, SPEC 3.6) for people:
+/// money to the pound under £1m and in £m to 2 dp from £1m, a percent to
+/// 2 dp, a number to 1 dp.
+pub fn found_for_people(value: Decimal, kind: crate::scenario::values::Kind) -> String {
+    use crate::scenario::values::Kind;
+    match kind {
+        Kind::Money if value.abs() >= Decimal::from(1_000_000) => {
+            let m = round(value / Decimal::from(1_000_000), 2);
+            if m.is_sign_negative() {
+                format!("-£{}m", group(&(-m).to_string()))
+            } else {
+                format!("£{}m", group(&m.to_string()))
+            }
+        }
+        Kind::Money => {
+            let p = round(value, 0);
+            if p.is_sign_negative() {
+                format!("-£{}", group(&(-p).to_string()))
+            } else {
+                format!("£{}", group(&p.to_string()))
+            }
+        }
+        Kind::Percent => format!("{}%", round(value * Decimal::ONE_HUNDRED, 2)),
+        Kind::Number => group(&round(value, 1).to_string()),
+    }
+}
+
+/// A chance as a percent: `23%`, `<1%` for a chance that is small but not
+/// nothing, `>99%` likewise near certainty.
+pub fn chance(p: Decimal) -> String {
+    let pct = p * Decimal::ONE_HUNDRED;
+    if pct > Decimal::ZERO && pct < Decimal::ONE {
+        "<1%".into()
+    } else if pct < Decimal::ONE_HUNDRED && pct > Decimal::from(99) {
+        ">99%".into()
+    } else {
+        format!("{}%", round(pct, 0))
+    }
 }
 
 /// People or staff for people: whole numbers plain, others to 1 dp, grouped.
@@ -200,5 +240,18 @@ mod tests {
         assert_eq!(count(d("1234.96")), "1,235");
         assert_eq!(percent(d("0.55")), "55.0%");
         assert_eq!(percent_exact(d("0.035")), "3.5%");
+    }
+
+    #[test]
+    fn values_found_for_people() {
+        use crate::scenario::values::Kind;
+        assert_eq!(found_for_people(d("65630326.9"), Kind::Money), "£65.63m");
+        assert_eq!(found_for_people(d("-1250000"), Kind::Money), "-£1.25m");
+        assert_eq!(found_for_people(d("42043.96526"), Kind::Money), "£42,044");
+        assert_eq!(
+            found_for_people(d("-0.6709298558"), Kind::Percent),
+            "-67.09%"
+        );
+        assert_eq!(found_for_people(d("1297.222505"), Kind::Number), "1,297.2");
     }
 }

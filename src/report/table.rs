@@ -7,9 +7,10 @@
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 use super::grid::{
-    Grid, ProjectionTables, diff_tables, projection_tables, sensitivity_tables, shown, shown_lines,
+    Grid, ProjectionTables, appraise_tables, diff_tables, projection_tables, sensitivity_tables,
+    shown, shown_lines,
 };
-use super::{DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
 
 pub struct TablePrinter;
 
@@ -24,6 +25,10 @@ impl Printer for TablePrinter {
 
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
         render(&sensitivity_tables(r))
+    }
+
+    fn appraise(&self, r: &AppraiseReport<'_>) -> String {
+        render(&appraise_tables(r))
     }
 }
 

@@ -28,6 +28,55 @@ pub struct Param {
     pub loc: Loc,
     /// The interval a sampled value is clamped to (shares and rates).
     pub clamp: Option<(Decimal, Decimal)>,
+    /// The values the key may take (SPEC 2.4): where the switching-value
+    /// search looks (SPEC 3.6).
+    pub domain: Domain,
+}
+
+/// The values a key may take: each end open, closed or absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Domain {
+    pub low: End,
+    pub high: End,
+}
+
+/// One end of a [`Domain`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// No bound on this side.
+    Unbounded,
+    /// The value itself is allowed (a share of 0%).
+    Closed(Decimal),
+    /// Only values beyond it are (a growth rate above -100%).
+    Open(Decimal),
+}
+
+impl Domain {
+    /// Any value.
+    pub const ANY: Domain = Domain {
+        low: End::Unbounded,
+        high: End::Unbounded,
+    };
+    /// At least zero.
+    pub const NOT_NEGATIVE: Domain = Domain {
+        low: End::Closed(Decimal::ZERO),
+        high: End::Unbounded,
+    };
+    /// Above zero.
+    pub const POSITIVE: Domain = Domain {
+        low: End::Open(Decimal::ZERO),
+        high: End::Unbounded,
+    };
+    /// 0% to 100%.
+    pub const SHARE: Domain = Domain {
+        low: End::Closed(Decimal::ZERO),
+        high: End::Closed(Decimal::ONE),
+    };
+    /// Above -100%: a growth, inflation or deflator rate.
+    pub const RATE: Domain = Domain {
+        low: End::Open(Decimal::NEGATIVE_ONE),
+        high: End::Unbounded,
+    };
 }
 
 /// One value per param: the inputs of one run of the engine.

@@ -200,6 +200,7 @@ impl Validator<'_> {
         value: &Located<Uncertain>,
         kind: Kind,
         clamp: Option<(Decimal, Decimal)>,
+        domain: Domain,
     ) -> ParamId {
         self.params.push(Param {
             name,
@@ -207,6 +208,7 @@ impl Validator<'_> {
             kind,
             loc: value.loc,
             clamp,
+            domain,
         });
         ParamId(self.params.len() - 1)
     }
@@ -217,6 +219,7 @@ impl Validator<'_> {
             &Located::new(Uncertain::Point(value), loc),
             kind,
             None,
+            Domain::ANY,
         )
     }
 
@@ -245,7 +248,7 @@ impl Validator<'_> {
                         )),
                     );
                 }
-                self.add_param(name.to_string(), v, Kind::Percent, None)
+                self.add_param(name.to_string(), v, Kind::Percent, None, Domain::RATE)
             }
             None => self.point_param(name.to_string(), Decimal::ZERO, Kind::Percent, default_loc),
         }
@@ -271,7 +274,7 @@ impl Validator<'_> {
             });
         };
         let (low, high) = (v.value.low(), v.value.high());
-        let clamp = match bias {
+        let (clamp, domain) = match bias {
             Bias::Uplift => {
                 if low < Decimal::ZERO {
                     self.error(
@@ -279,7 +282,7 @@ impl Validator<'_> {
                             .help("it is an uplift: a cost line's amounts become x (1 + bias); the Green Book's supplementary guidance gives upper bounds by type of project"),
                     );
                 }
-                (Decimal::ZERO, Decimal::MAX)
+                ((Decimal::ZERO, Decimal::MAX), Domain::NOT_NEGATIVE)
             }
             Bias::Shortfall => {
                 if low < Decimal::ZERO || high > Decimal::ONE {
@@ -291,10 +294,10 @@ impl Validator<'_> {
                         .help("it is a shortfall: a saving's amounts become x (1 - bias)"),
                     );
                 }
-                (Decimal::ZERO, Decimal::ONE)
+                ((Decimal::ZERO, Decimal::ONE), Domain::SHARE)
             }
         };
-        self.add_param(name, v, Kind::Percent, Some(clamp))
+        self.add_param(name, v, Kind::Percent, Some(clamp), domain)
     }
 
     /// A money value that must not be negative.
@@ -317,7 +320,12 @@ impl Validator<'_> {
                     .help("only [[variance]] amounts may be negative"),
             );
         }
-        self.add_param(name, value, Kind::Money, None)
+        let domain = if positive {
+            Domain::POSITIVE
+        } else {
+            Domain::NOT_NEGATIVE
+        };
+        self.add_param(name, value, Kind::Money, None, domain)
     }
 
     /// A share-like percent between 0% and 100%.
@@ -328,6 +336,7 @@ impl Validator<'_> {
             value,
             Kind::Percent,
             Some((Decimal::ZERO, Decimal::ONE)),
+            Domain::SHARE,
         )
     }
 
@@ -1040,6 +1049,7 @@ impl Validator<'_> {
                     c,
                     Kind::Percent,
                     None,
+                    Domain::NOT_NEGATIVE,
                 ))
             }
             None => {
@@ -1145,6 +1155,7 @@ impl Validator<'_> {
                     rate,
                     Kind::Percent,
                     Some((Decimal::ZERO, Decimal::ONE)),
+                    Domain::SHARE,
                 ))
             }
             (None, Some(amount)) => SavingSize::Amount(self.money_param(
@@ -1227,7 +1238,7 @@ impl Validator<'_> {
                 );
                 let name = format!("{label}.amounts[{year}]");
                 if negative_ok {
-                    self.add_param(name, v, Kind::Money, None)
+                    self.add_param(name, v, Kind::Money, None, Domain::ANY)
                 } else {
                     self.money_param(v, name, "amounts", false)
                 }
@@ -1318,6 +1329,15 @@ impl Validator<'_> {
         };
         if let (Some(si), Some(s), Some(c)) = (service, &raw.staff, &raw.cost_per_head) {
             let baseline = services.get(si).map_or(Decimal::ZERO, |x| x.baseline);
+            // Year-0 pay may not exceed the service's spend (below).
+            if let (Some(most), Some(p)) = (
+                baseline.checked_div(s.value),
+                self.params.get_mut(cost_per_head.0),
+            ) {
+                if baseline > Decimal::ZERO {
+                    p.domain.high = End::Closed(most);
+                }
+            }
             match s.value.checked_mul(c.value.central()) {
                 Some(pay) if pay > baseline && baseline > Decimal::ZERO => self.error(
                     Diagnostic::at(s.loc, format!("year-0 pay of {label} ({} staff at {} = £{}) exceeds the year-0 spend of service `{}` (£{})", s.value.normalize(), money_text(c.value.central()), pay.round_dp(2).normalize(), services.get(si).map_or("", |x| x.id.as_str()), baseline.normalize()))
@@ -1370,8 +1390,21 @@ impl Validator<'_> {
                         .help("a reduction cannot remove more staff than there are"),
                     );
                 }
-                let heads_id =
-                    self.add_param(format!("{label}.reduction"), heads, Kind::Number, None);
+                let most = if raw.staff.is_some() {
+                    End::Closed(staff)
+                } else {
+                    End::Unbounded
+                };
+                let heads_id = self.add_param(
+                    format!("{label}.reduction"),
+                    heads,
+                    Kind::Number,
+                    None,
+                    Domain {
+                        low: End::Closed(Decimal::ZERO),
+                        high: most,
+                    },
+                );
                 let by = self.year_in_horizon(by, "reduction_by");
                 let profile = self.profile(raw.reduction_profile.as_ref(), by, "reduction_profile");
                 by.map(|by| Reduction {

@@ -28,6 +28,7 @@ pub mod sample;
 pub mod sensitivity;
 #[doc(hidden)]
 pub mod simd;
+pub mod switching;
 
 use std::collections::HashMap;
 

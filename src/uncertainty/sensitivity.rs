@@ -1,15 +1,17 @@
 //! The sensitivity tornado (SPEC 3.6): each ranged value alone at its low
 //! and at its high end, everything else central, in exact decimals.
 //!
-//! For each ranged param the exact engine runs twice (the runs spread over
-//! every core); the table reports
-//! cumulative net savings over the horizon and NPV at each end, and the
-//! swing (|NPV at high - NPV at low|), sorted by swing, largest first (ties
-//! in file order).
+//! For each ranged param the exact engine runs twice, and then as often as
+//! its switching value's search needs ([`super::switching`]); the params
+//! spread over every core. The table reports cumulative net savings over
+//! the horizon and NPV at each end, the swing (|NPV at high - NPV at
+//! low|) and the switching value, sorted by swing, largest first (ties in
+//! file order).
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use super::switching::{SwitchingValue, switching_value};
 use crate::engine::{EngineError, Projection, project};
 use crate::scenario::{DiscountRate, ParamId, Scenario, Values};
 
@@ -45,6 +47,10 @@ pub struct Bar {
     pub at_high: Outcome,
     /// |NPV at high - NPV at low|.
     pub swing: Decimal,
+    /// Where NPV is zero with this value alone moved (the Green Book's
+    /// switching value); none where it is not zero anywhere in the key's
+    /// domain.
+    pub switching: Option<SwitchingValue>,
 }
 
 /// The tornado of a scenario: the central outcome and one bar per ranged
@@ -66,7 +72,12 @@ pub enum TornadoError {
     TooMuchWork { ranged: usize },
 }
 
-/// The work of a tornado: exact runs (two a ranged value, plus one) x
+/// Exact runs the switching-value search of one value takes at most, as
+/// measured on the shipped and benchmark files (docs/limits.md).
+pub const SEARCH_RUNS: u64 = 24;
+
+/// The work of a tornado: exact runs (two a ranged value and its
+/// switching-value search, plus one) x
 /// model size x (10 + horizon) / 10 x ((d + 4) / 8)^2, where d is the most
 /// significant digits of any factor compounded year on year (1 + growth,
 /// 1 + inflation, 1 + the discount rate, at any end of its range). The
@@ -75,7 +86,12 @@ pub enum TornadoError {
 /// squared, and a 28-digit growth rate costs many times a "2.5%" one
 /// (docs/limits.md).
 pub fn work(s: &Scenario) -> u64 {
-    let runs = 2 * s.ranged_params().count() as u64 + 1;
+    work_searching(s, s.ranged_params().count() as u64)
+}
+
+/// [`work`] with switching values searched for `searched` values only.
+fn work_searching(s: &Scenario, searched: u64) -> u64 {
+    let runs = 2 * s.ranged_params().count() as u64 + SEARCH_RUNS * searched + 1;
     let d = compounding_digits(s) + 4;
     runs.saturating_mul(super::model_size(s))
         .saturating_mul(10 + u64::from(s.horizon))
@@ -118,6 +134,7 @@ fn compounding_digits(s: &Scenario) -> u64 {
         .unwrap_or(0)
 }
 
+/// The tornado: every ranged value at its ends, with its switching value.
 pub fn tornado(s: &Scenario) -> Result<Tornado, TornadoError> {
     let ranged = s.ranged_params().count();
     if work(s) > crate::limits::MAX_SENSITIVITY_WORK {
@@ -125,37 +142,80 @@ pub fn tornado(s: &Scenario) -> Result<Tornado, TornadoError> {
     }
     let central_values = Values::central(s);
     let central = Outcome::of(&project(s, &central_values)?);
-    // Each bar is two exact runs, independent of every other: they run on
-    // every core, and are collected in file order (the same bytes for any
-    // number of threads).
+    // Each bar is independent of every other: they run on every core, and
+    // are collected in file order (the same bytes for any number of
+    // threads).
     let ids: Vec<ParamId> = s.ranged_params().collect();
     let bars: Vec<Option<Bar>> = ids
         .par_iter()
-        .map(|&id| -> Result<Option<Bar>, EngineError> {
-            let Some(param) = s.param(id) else {
-                return Ok(None);
-            };
-            let run = |v: Decimal| -> Result<Outcome, EngineError> {
-                let mut values = central_values.clone();
-                values.set(id, v);
-                Ok(Outcome::of(&project(s, &values)?))
-            };
-            let (low, high) = (param.value.low(), param.value.high());
-            let (at_low, at_high) = (run(low)?, run(high)?);
-            Ok(Some(Bar {
-                param: id,
-                name: param.name.clone(),
-                low,
-                high,
-                swing: (at_high.npv - at_low.npv).abs(),
-                at_low,
-                at_high,
-            }))
+        .map(|&id| {
+            let bar = ends(s, &central_values, id)?;
+            Ok(bar.map(|b| searched(s, &central_values, &central, b)))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, EngineError>>()?;
     let mut bars: Vec<Bar> = bars.into_iter().flatten().collect();
     bars.sort_by_key(|b| std::cmp::Reverse(b.swing));
     Ok(Tornado { central, bars })
+}
+
+/// The tornado's first bar alone, with its switching value: the value that
+/// moves NPV most (`pool-model appraise`). None without ranged values.
+pub fn largest_swing(s: &Scenario) -> Result<Option<Bar>, TornadoError> {
+    if work_searching(s, 1) > crate::limits::MAX_SENSITIVITY_WORK {
+        return Err(TornadoError::TooMuchWork {
+            ranged: s.ranged_params().count(),
+        });
+    }
+    let central_values = Values::central(s);
+    let central = Outcome::of(&project(s, &central_values)?);
+    let ids: Vec<ParamId> = s.ranged_params().collect();
+    let bars: Vec<Option<Bar>> = ids
+        .par_iter()
+        .map(|&id| ends(s, &central_values, id))
+        .collect::<Result<_, EngineError>>()?;
+    // The first of the largest, in file order, as the tornado sorts.
+    let top = bars.into_iter().flatten().rev().max_by_key(|b| b.swing);
+    Ok(top.map(|b| searched(s, &central_values, &central, b)))
+}
+
+/// NPV with one value moved, everything else central.
+fn run(s: &Scenario, central: &Values, id: ParamId, v: Decimal) -> Result<Outcome, EngineError> {
+    let mut values = central.clone();
+    values.set(id, v);
+    Ok(Outcome::of(&project(s, &values)?))
+}
+
+/// One bar at its range's ends, before its switching value is searched.
+fn ends(s: &Scenario, central: &Values, id: ParamId) -> Result<Option<Bar>, EngineError> {
+    let Some(param) = s.param(id) else {
+        return Ok(None);
+    };
+    let (low, high) = (param.value.low(), param.value.high());
+    let (at_low, at_high) = (run(s, central, id, low)?, run(s, central, id, high)?);
+    Ok(Some(Bar {
+        param: id,
+        name: param.name.clone(),
+        low,
+        high,
+        swing: (at_high.npv - at_low.npv).abs(),
+        switching: None,
+        at_low,
+        at_high,
+    }))
+}
+
+/// The bar with its switching value.
+fn searched(s: &Scenario, values: &Values, central: &Outcome, mut bar: Bar) -> Bar {
+    if let Some(param) = s.param(bar.param) {
+        bar.switching = switching_value(
+            |v| run(s, values, bar.param, v).ok().map(|o| o.npv),
+            param.value.central(),
+            central.npv,
+            bar.high - bar.low,
+            param.domain,
+        );
+    }
+    bar
 }
 
 #[cfg(test)]
@@ -194,7 +254,14 @@ contributions = {{ council = "£80m" }}
     #[test]
     fn work_grows_with_the_horizon_and_the_digits_compounded() {
         let plain = work(&scenario("2.5%", 10));
-        assert_eq!(plain, 3 * model_size(&scenario("2.5%", 10)) * 20 * 64 / 640);
+        assert_eq!(
+            plain,
+            (2 + SEARCH_RUNS + 1) * model_size(&scenario("2.5%", 10)) * 20 * 64 / 640
+        );
+        assert_eq!(
+            work_searching(&scenario("2.5%", 10), 0),
+            3 * model_size(&scenario("2.5%", 10)) * 20 * 64 / 640
+        );
         assert!(work(&scenario("2.5%", 50)) > 5 * plain);
         let long = scenario("2.45236523359355868821576745%", 10);
         // 1.0245236523359355868821576745 has 29 digits: (33/8)^2 = 17 times.

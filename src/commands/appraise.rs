@@ -1,0 +1,149 @@
+//! `pool-model appraise A.toml B.toml ...`: the options appraisal of SPEC
+//! 4.3, a Green Book shortlist side by side ([`crate::shortlist`]).
+//!
+//! Every file is read before any is reported, so one run shows the errors
+//! of all of them (exit 2, nothing written). `-o FILE.svg` draws the
+//! options chart instead of a table.
+
+use std::path::PathBuf;
+
+use crate::commands::{
+    Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs,
+};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::report::{AppraiseReport, Format, printer};
+use crate::scenario::Override;
+use crate::shortlist::{Appraised, Largest, Shortlist};
+use crate::uncertainty::sensitivity::{TornadoError, largest_swing};
+use crate::{RunError, RunOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The options' scenario files (TOML), business as usual first.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format [default: from -o's extension (.csv, .json, .md, .svg for the chart), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the results to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Leave out Monte Carlo: no expected NPV, chance of a loss or range.
+    #[arg(long)]
+    pub no_ranges: bool,
+
+    /// Monte Carlo draws for every option [default: each scenario's `draws`, else 10000].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+
+    /// Random seed for every option [default: each scenario's `seed`, else 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Override one value in every option, e.g. --set scenario.discount_rate=1.5%.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let output = args.output.as_deref();
+    let shortlist = shortlist(
+        &args.files,
+        &args.set,
+        output,
+        Sampling {
+            no_ranges: args.no_ranges,
+            draws: args.draws,
+            seed: args.seed,
+        },
+    )?;
+    let report = AppraiseReport {
+        shortlist: &shortlist,
+    };
+    let chart = args.format.is_none()
+        && output.is_some_and(|o| o.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")));
+    let text = if chart {
+        crate::chart::options::chart(&shortlist)?
+    } else {
+        printer(Format::resolve(args.format, output)).appraise(&report)
+    };
+    emit(&text, output)?;
+    Ok(Outcome::Success)
+}
+
+/// How each option's Monte Carlo runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sampling {
+    pub no_ranges: bool,
+    pub draws: Option<u64>,
+    pub seed: Option<u64>,
+}
+
+/// Reads every option (all of them before reporting any error, so one run
+/// shows the errors of all), runs each, and warns on stderr of options
+/// that cannot be compared. `output` is refused if it names an input.
+pub fn shortlist(
+    files: &[PathBuf],
+    set: &[Override],
+    output: Option<&std::path::Path>,
+    sampling: Sampling,
+) -> anyhow::Result<Shortlist> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(output, &paths, &[])?;
+    let mut loaded = Vec::new();
+    let mut rejected = Vec::new();
+    for path in files {
+        match load(path, set) {
+            Ok(ok) => loaded.push((path, ok)),
+            Err(e) => rejected.push(e),
+        }
+    }
+    if let Some(last) = rejected.pop() {
+        for e in &rejected {
+            anstream::eprint!("{}", e.rendered);
+            eprintln!();
+        }
+        return Err(last.into());
+    }
+    let sources: Vec<_> = loaded.iter().map(|(_, (_, s))| s).collect();
+    refuse_output_over_inputs(output, &[], &sources)?;
+
+    let mut options = Vec::new();
+    for (path, (l, sources)) in loaded {
+        let s = &l.scenario;
+        let run_options = RunOptions {
+            monte_carlo: if sampling.no_ranges || !s.has_ranges() {
+                None
+            } else {
+                Some(monte_carlo_options(s, sampling.draws, sampling.seed)?)
+            },
+        };
+        let rejected = |e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources);
+        let results = crate::run(s, &run_options).map_err(|e| match e {
+            RunError::Engine(e) => anyhow::Error::from(rejected(e)),
+            RunError::MonteCarlo(e) => anyhow::Error::from(e),
+        })?;
+        let largest = match largest_swing(s) {
+            Ok(Some(bar)) if !bar.swing.is_zero() => Largest::Bar(Box::new(bar)),
+            Ok(_) => Largest::Nothing,
+            Err(TornadoError::TooMuchWork { .. }) => Largest::TooMuchWork,
+            Err(TornadoError::Engine(e)) => return Err(rejected(e).into()),
+        };
+        let (central, ranges) = (results.central, results.ranges);
+        options.push(Appraised {
+            file: path.display().to_string(),
+            scenario: l.scenario,
+            central,
+            ranges,
+            largest,
+        });
+    }
+    let shortlist = Shortlist::new(options);
+    for w in shortlist.warnings() {
+        eprintln!("warning: {}", crate::display::escape_lines(&w));
+    }
+    Ok(shortlist)
+}

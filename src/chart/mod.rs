@@ -111,6 +111,39 @@ pub fn year_chart<'a, 'b>(
     Ok(chart)
 }
 
+/// A chart of values across (in £m) and `rows` rows of bars down.
+pub type RowChart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Scale, Scale>>;
+
+/// Builds a chart of the value axis `x` across and `rows` rows down (row
+/// 0 at the top), names in `names` pixels on the left and `right` pixels
+/// of notes on the right, and draws its grid and the axis labelled `desc`.
+pub fn row_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    x: &Axis,
+    rows: usize,
+    (names, right): (u32, u32),
+    desc: &str,
+) -> Result<RowChart<'a, 'b>, ChartError> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .margin_right(right)
+        .x_label_area_size(52)
+        .y_label_area_size(names)
+        .build_cartesian_2d(Scale::of(x), Scale::new(0.0, rows as f64, Vec::new()))?;
+    let x_label = |v: &f64| x.label(*v);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(style::GRID)
+        .axis_style(style::INK)
+        .label_style(style::font(style::LABEL))
+        .x_label_formatter(&x_label)
+        .x_desc(desc)
+        .axis_desc_style(style::font(style::LABEL))
+        .draw()?;
+    Ok(chart)
+}
+
 /// Draws a chart of `height` pixels into an SVG string.
 pub fn render(
     height: u32,

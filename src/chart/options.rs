@@ -7,9 +7,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::Decimal;
 
-use super::axis::{self, Axis, Scale, Unit};
-use super::style::{self, BLUE, GRID, INK, MUTED, ORANGE};
-use super::{ChartError, Heading, Swatch, corners, key, key_height, render, shorten_middle};
+use super::axis::{self, Axis, Unit};
+use super::style::{self, BLUE, INK, MUTED, ORANGE};
+use super::{
+    ChartError, Heading, Swatch, corners, key, key_height, render, row_chart, shorten_middle,
+};
 use crate::metric::Metric;
 use crate::report::numbers::{appraisal_basis, chance, millions};
 use crate::shortlist::Shortlist;
@@ -85,23 +87,7 @@ pub fn chart(list: &Shortlist) -> Result<String, ChartError> {
         let rows = key(&body, &items, (24, 10))?;
         let body = body.split_vertically(key_height(rows)).1;
         let top = n as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(12)
-            .margin_right(24 + RANGES)
-            .x_label_area_size(52)
-            .y_label_area_size(NAMES)
-            .build_cartesian_2d(Scale::of(&x), Scale::new(0.0, top, Vec::new()))?;
-        let x_label = |v: &f64| x.label(*v);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .label_style(style::font(style::LABEL))
-            .x_label_formatter(&x_label)
-            .x_desc("NPV")
-            .axis_desc_style(style::font(style::LABEL))
-            .draw()?;
+        let mut chart = row_chart(&body, &x, n, (NAMES, 24 + RANGES), "NPV")?;
         let left = chart.backend_coord(&(x.low, 0.0)).0;
         let right = i32::try_from(super::WIDTH).unwrap_or(i32::MAX) - 16;
         for (i, o) in list.options.iter().enumerate() {

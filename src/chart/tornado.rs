@@ -5,9 +5,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use rust_decimal::Decimal;
 
-use super::axis::{self, Axis, Scale, Unit};
-use super::style::{self, BLUE, GRID, INK, MUTED, ORANGE};
-use super::{ChartError, Heading, Swatch, corners, key, key_height, render, shorten_middle};
+use super::axis::{self, Axis, Unit};
+use super::style::{self, BLUE, INK, MUTED, ORANGE};
+use super::{
+    ChartError, Heading, Swatch, corners, key, key_height, render, row_chart, shorten_middle,
+};
 use crate::report::numbers::{appraisal_basis, found_for_people, input_for_people, millions};
 use crate::scenario::Scenario;
 use crate::scenario::values::Kind;
@@ -85,23 +87,8 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
         let rows = key(&body, &items, (24, 10))?;
         let body = body.split_vertically(key_height(rows)).1;
         let top = n as f64;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(12)
-            .margin_right(40 + SWITCHING)
-            .x_label_area_size(52)
-            .y_label_area_size(NAMES)
-            .build_cartesian_2d(Scale::of(&x), Scale::new(0.0, top, Vec::new()))?;
-        let x_label = |v: &f64| x.label(*v);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .label_style(style::font(style::LABEL))
-            .x_label_formatter(&x_label)
-            .x_desc(format!("NPV (central case {})", millions(t.central.npv)))
-            .axis_desc_style(style::font(style::LABEL))
-            .draw()?;
+        let desc = format!("NPV (central case {})", millions(t.central.npv));
+        let mut chart = row_chart(&body, &x, n, (NAMES, 40 + SWITCHING), &desc)?;
 
         let c = axis::to_f64(central);
         let left = chart.backend_coord(&(x.low, 0.0)).0;

@@ -584,6 +584,9 @@ pub struct Scratch {
     services: Vec<ServiceLanes>,
     partner_var: Vec<Part>,
     portions: Vec<f64>,
+    /// Whether every value of this part of the block lies in its key's
+    /// domain (see [`BiasLines`]).
+    in_domain: bool,
 }
 
 impl Kernel {
@@ -857,6 +860,7 @@ impl Kernel {
             npv: [0.0; PART],
             index: [1.0; PART],
             appraised: [0.0; PART],
+            in_domain: true,
             net: [0.0; PART],
             gross: [0.0; PART],
             cf: [0.0; PART],
@@ -967,6 +971,9 @@ impl Kernel {
         // year 1 copies net savings into it (see `year`).
         x.npv = [0.0; PART];
         x.index = [1.0; PART];
+        if let Some(lines) = &self.bias {
+            x.in_domain = lines.in_domain(params);
+        }
         for t in 1..=self.horizon {
             self.year(t, params, x, out);
         }
@@ -1214,33 +1221,81 @@ pub fn every_row(s: &Scenario) -> Vec<Row> {
 }
 
 /// The lines of SPEC 3.7 with their optimism bias params.
+///
+/// Most lines take the scenario's biases: their savings and costs are
+/// summed from the pool's totals ([`appraisal::biased_savings`]), and only
+/// lines with a bias of their own, and shifts (which may be negative), are
+/// taken one by one. That holds while every saving line is at least zero
+/// bar shifts, which validation ensures for every value in its key's
+/// domain; a block in which a value drawn from a normal range leaves its
+/// domain (a growth rate below -100%, a negative amount) is appraised line
+/// by line, as the exact engine does.
 #[derive(Clone, Debug)]
 struct BiasLines {
+    /// The scenario's biases of savings and of costs.
+    savings_ob: usize,
+    costs_ob: usize,
     /// (service, bias) of each shift.
     shifts: Vec<(usize, usize)>,
-    /// (saving, bias) and (cost, bias): indices into the kernel's lists.
+    /// The services whose shift takes the scenario's bias and may cost
+    /// more than it saves (r̄ above 1 somewhere in its ranges), and the
+    /// shifts with a bias of their own.
+    negative_shifts: Vec<usize>,
+    own_shifts: Vec<(usize, usize)>,
+    /// (saving, bias) and (cost, bias) of every line, and of those with a
+    /// bias of their own: indices into the kernel's lists.
     savings: Vec<(usize, usize)>,
     costs: Vec<(usize, usize)>,
-    /// The scenario's biases of workforce savings and redundancy costs.
-    workforce_savings: usize,
-    workforce_costs: usize,
+    own_savings: Vec<(usize, usize)>,
+    own_costs: Vec<(usize, usize)>,
+    /// Params drawn from a normal range (unbounded), with the domain the
+    /// sums above need them in.
+    guards: Vec<(usize, Bounds)>,
+}
+
+/// A key's domain in f64: each end and whether it is open.
+#[derive(Clone, Copy, Debug)]
+struct Bounds {
+    low: Option<(f64, bool)>,
+    high: Option<(f64, bool)>,
+}
+
+impl Bounds {
+    fn of(d: crate::scenario::Domain) -> Bounds {
+        use crate::scenario::End;
+        let end = |e: End| match e {
+            End::Unbounded => None,
+            End::Closed(b) => Some((f(b), false)),
+            End::Open(b) => Some((f(b), true)),
+        };
+        Bounds {
+            low: end(d.low),
+            high: end(d.high),
+        }
+    }
+
+    #[inline(always)]
+    fn holds(&self, v: f64) -> bool {
+        let above = match self.low {
+            None => true,
+            Some((b, open)) => v > b || (!open && v == b),
+        };
+        let below = match self.high {
+            None => true,
+            Some((b, open)) => v < b || (!open && v == b),
+        };
+        above && below
+    }
 }
 
 impl BiasLines {
     /// The lines, unless every optimism bias is a point 0%.
     fn of(s: &Scenario) -> Option<BiasLines> {
+        use crate::scenario::values::{Dist, Uncertain};
         let zero = |p: crate::scenario::ParamId| {
-            s.param(p).is_some_and(|x| {
-                x.value == crate::scenario::values::Uncertain::Point(Decimal::ZERO)
-            })
+            s.param(p)
+                .is_some_and(|x| x.value == Uncertain::Point(Decimal::ZERO))
         };
-        let shifts: Vec<(usize, usize)> = s
-            .services
-            .iter()
-            .enumerate()
-            .filter_map(|(k, sv)| sv.shift.as_ref().map(|sh| (k, sh.optimism_bias)))
-            .map(|(k, p)| (k, p.0))
-            .collect();
         let every = s
             .services
             .iter()
@@ -1251,32 +1306,199 @@ impl BiasLines {
         if every.into_iter().all(zero) {
             return None;
         }
+        let (on_savings, on_costs) = (s.optimism_bias.savings, s.optimism_bias.costs);
+        let savings: Vec<(usize, usize)> = s
+            .savings
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (i, x.optimism_bias.0))
+            .collect();
+        let costs: Vec<(usize, usize)> = s
+            .costs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (i, x.optimism_bias.0))
+            .collect();
+        let normal = |p: &crate::scenario::Param| {
+            p.clamp.is_none() && matches!(&p.value, Uncertain::Range(r) if r.dist == Dist::Normal)
+        };
+        let shifts: Vec<(usize, &crate::scenario::Service, &crate::scenario::Shift)> = s
+            .services
+            .iter()
+            .enumerate()
+            .filter_map(|(k, sv)| sv.shift.as_ref().map(|sh| (k, sv, sh)))
+            .collect();
+        // Whether r̄ may pass 1: a cost ratio or unit costs whose ranges
+        // allow it, or that are unbounded.
+        let may_cost_more = |sv: &crate::scenario::Service, sh: &crate::scenario::Shift| {
+            let unbounded = |id: crate::scenario::ParamId| s.param(id).is_none_or(normal);
+            match sh.cost_ratio {
+                crate::scenario::CostRatio::Given(c) => {
+                    unbounded(c) || s.param(c).is_none_or(|p| p.value.high() > Decimal::ONE)
+                }
+                crate::scenario::CostRatio::UnitCosts => {
+                    let cost = |k: usize| sv.settings.get(k).and_then(|x| x.unit_cost);
+                    let Some(from) = cost(sh.from) else {
+                        return true;
+                    };
+                    let mut most = Decimal::ZERO;
+                    for &(k, w) in &sh.to {
+                        let Some(to) = cost(k) else {
+                            return true;
+                        };
+                        if unbounded(to) {
+                            return true;
+                        }
+                        let high = s.param(to).map_or(Decimal::ZERO, |p| p.value.high());
+                        most = match w.checked_mul(high).and_then(|x| most.checked_add(x)) {
+                            Some(m) => m,
+                            None => return true,
+                        };
+                    }
+                    let low = s.param(from).map_or(Decimal::ZERO, |p| p.value.low());
+                    unbounded(from) || most > low
+                }
+            }
+        };
         Some(BiasLines {
-            shifts,
-            savings: s
-                .savings
+            savings_ob: on_savings.0,
+            costs_ob: on_costs.0,
+            shifts: shifts
+                .iter()
+                .map(|(k, _, sh)| (*k, sh.optimism_bias.0))
+                .collect(),
+            negative_shifts: shifts
+                .iter()
+                .filter(|(_, sv, sh)| sh.optimism_bias == on_savings && may_cost_more(sv, sh))
+                .map(|(k, _, _)| *k)
+                .collect(),
+            own_shifts: shifts
+                .iter()
+                .filter(|(_, _, sh)| sh.optimism_bias != on_savings)
+                .map(|(k, _, sh)| (*k, sh.optimism_bias.0))
+                .collect(),
+            own_savings: savings
+                .iter()
+                .copied()
+                .filter(|&(_, ob)| ob != on_savings.0)
+                .collect(),
+            own_costs: costs
+                .iter()
+                .copied()
+                .filter(|&(_, ob)| ob != on_costs.0)
+                .collect(),
+            savings,
+            costs,
+            guards: s
+                .params
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (i, x.optimism_bias.0))
+                .filter(|(_, p)| normal(p))
+                .map(|(i, p)| (i, Bounds::of(p.domain)))
                 .collect(),
-            costs: s
-                .costs
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (i, x.optimism_bias.0))
-                .collect(),
-            workforce_savings: s.optimism_bias.savings.0,
-            workforce_costs: s.optimism_bias.costs.0,
         })
+    }
+
+    /// Whether every value of this part of a block lies in its key's
+    /// domain, so that the pool's totals may be used.
+    fn in_domain(&self, params: Params) -> bool {
+        self.guards
+            .iter()
+            .all(|(id, b)| params.get(*id).iter().all(|&v| b.holds(v)))
     }
 }
 
 impl Kernel {
-    /// SPEC 3.7 in year `t`: every line's savings less costs after
-    /// optimism bias, line by line as the exact engine, into
-    /// `x.appraised`.
+    /// SPEC 3.7 in year `t`: the year's savings less costs after optimism
+    /// bias, into `x.appraised`: from the pool's totals when every value
+    /// of the block is in its domain (`x.in_domain`), else line by line.
     #[inline(always)]
     fn appraised(&self, lines: &BiasLines, t: usize, params: Params, x: &mut Scratch) {
+        if !x.in_domain {
+            return self.appraised_by_line(lines, t, params, x);
+        }
+        let p = |id: usize| params.get(id);
+        // Lines with a bias of their own, their sum and their appraisal,
+        // and the negative part of shifts at the scenario's bias.
+        let mut own = [0.0; PART];
+        let mut own_costs = [0.0; PART];
+        let mut own_appraised = [0.0; PART];
+        let mut negative = [0.0; PART];
+        for l in lines
+            .negative_shifts
+            .iter()
+            .filter_map(|&k| x.services.get(k))
+        {
+            for (n, &x) in negative.iter_mut().zip(&l.shift) {
+                *n += x.min(0.0);
+            }
+        }
+        for &(k, ob) in &lines.own_shifts {
+            if let Some(l) = x.services.get(k) {
+                let ob = p(ob);
+                for d in 0..PART {
+                    own[d] += l.shift[d];
+                    own_appraised[d] += appraisal::biased_saving(&l.shift[d], &ob[d]);
+                }
+            }
+        }
+        for &(i, ob) in &lines.own_savings {
+            let line = self.saving_line(i, t, params, x);
+            let ob = p(ob);
+            for d in 0..PART {
+                own[d] += line[d];
+                own_appraised[d] += appraisal::biased_saving(&line[d], &ob[d]);
+            }
+        }
+        for &(i, ob) in &lines.own_costs {
+            if let Some(Some(a)) = self.costs.get(i).and_then(|c| c.amounts.get(t)) {
+                let (a, ob) = (p(*a), p(ob));
+                for d in 0..PART {
+                    own_costs[d] += a[d];
+                    own_appraised[d] -= appraisal::biased_cost(&a[d], &ob[d]);
+                }
+            }
+        }
+        let (obs, obc) = (p(lines.savings_ob), p(lines.costs_ob));
+        for d in 0..PART {
+            let savings = x.gross[d] - own[d];
+            let costs = x.gross[d] - x.net[d] - own_costs[d];
+            x.appraised[d] = appraisal::biased_savings(&savings, &negative[d], &obs[d])
+                - appraisal::biased_cost(&costs, &obc[d])
+                + own_appraised[d];
+        }
+    }
+
+    /// Saving line `i`'s total in year `t`: a rate saving is linear in its
+    /// base, so it is the rate saving on its services' bases summed (a
+    /// service at a time over the lanes); an amount saving is its amount.
+    #[inline(always)]
+    fn saving_line(&self, i: usize, t: usize, params: Params, x: &Scratch) -> Part {
+        let mut line = [0.0; PART];
+        let Some(sv) = self.savings.get(i) else {
+            return line;
+        };
+        let (size, phase) = (params.get(sv.param), sv.phase[t]);
+        if sv.rate {
+            let mut bases = [0.0; PART];
+            for l in sv.scope.iter().filter_map(|&k| x.services.get(k)) {
+                add_assign(&mut bases, l.base());
+            }
+            for d in 0..PART {
+                line[d] = savings::rate_saving(&size[d], &phase, &bases[d]);
+            }
+        } else {
+            for d in 0..PART {
+                line[d] = savings::phased(&size[d], &phase);
+            }
+        }
+        line
+    }
+
+    /// SPEC 3.7 line by line, as the exact engine: every line's savings
+    /// less costs after optimism bias, into `x.appraised`.
+    #[inline(never)]
+    fn appraised_by_line(&self, lines: &BiasLines, t: usize, params: Params, x: &mut Scratch) {
         let p = |id: usize| params.get(id);
         let mut acc = [0.0; PART];
         for &(k, ob) in &lines.shifts {
@@ -1288,27 +1510,8 @@ impl Kernel {
             }
         }
         for &(i, ob) in &lines.savings {
-            let Some(sv) = self.savings.get(i) else {
-                continue;
-            };
-            let (size, ob, phase) = (p(sv.param), p(ob), sv.phase[t]);
-            // The line's total: a rate saving is linear in its base, so it
-            // is the rate saving on its services' bases summed (a service
-            // at a time over the lanes); an amount saving is its amount.
-            let mut line = [0.0; PART];
-            if sv.rate {
-                let mut bases = [0.0; PART];
-                for l in sv.scope.iter().filter_map(|&k| x.services.get(k)) {
-                    add_assign(&mut bases, l.base());
-                }
-                for d in 0..PART {
-                    line[d] = savings::rate_saving(&size[d], &phase, &bases[d]);
-                }
-            } else {
-                for d in 0..PART {
-                    line[d] = savings::phased(&size[d], &phase);
-                }
-            }
+            let line = self.saving_line(i, t, params, x);
+            let ob = p(ob);
             for d in 0..PART {
                 acc[d] += appraisal::biased_saving(&line[d], &ob[d]);
             }
@@ -1321,7 +1524,7 @@ impl Kernel {
                 }
             }
         }
-        let (ob_savings, ob_costs) = (p(lines.workforce_savings), p(lines.workforce_costs));
+        let (ob_savings, ob_costs) = (p(lines.savings_ob), p(lines.costs_ob));
         for w in &self.workforce {
             let (Some((reduction, phi)), Some(l)) = (&w.reduction, x.services.get(w.service))
             else {

@@ -899,3 +899,66 @@ fn help_and_version_to_a_full_stdout_are_exit_2() {
         );
     }
 }
+
+// ---- -o with an extension the command does not write (issue 29) ----
+
+#[test]
+fn o_with_an_extension_a_command_does_not_write_is_refused_and_creates_nothing() {
+    let t = Test::new().file("b.toml", &birmingham());
+    for out in ["board.pdf", "paper.docx", "out.csvv", "picture.png"] {
+        for (command, writes) in [
+            (
+                vec!["project", "b.toml", "--no-ranges"],
+                "it writes tables (.txt), Markdown (.md), CSV (.csv) and JSON (.json)",
+            ),
+            (vec!["sensitivity", "b.toml"], "it writes tables (.txt)"),
+            (
+                vec!["diff", "b.toml", "b.toml", "--no-ranges"],
+                "JSON (.json)",
+            ),
+            (
+                vec!["appraise", "b.toml", "--no-ranges"],
+                "JSON (.json) and an SVG chart (.svg)",
+            ),
+            (
+                vec!["chart", "b.toml", "--kind", "shares"],
+                "it writes an SVG picture (.svg)",
+            ),
+            (
+                vec!["check", "b.toml"],
+                "it writes its report as text (.txt)",
+            ),
+        ] {
+            let mut args = command.clone();
+            args.extend(["-o", out]);
+            let ext = out.rsplit('.').next().unwrap();
+            t.run_with(&args)
+                .status(2)
+                .stderr_has(&format!(
+                    "error: {out}: `pool-model {}` does not write .{ext} files",
+                    command[0]
+                ))
+                .stderr_has(writes)
+                .stderr_has("nothing was written");
+            assert_eq!(files_in(&t), ["b.toml"], "{args:?}");
+        }
+    }
+    // A picture's extension is not overridden by --format: no JSON in an
+    // .svg file.
+    t.run_with(&[
+        "appraise",
+        "b.toml",
+        "--no-ranges",
+        "--format",
+        "json",
+        "-o",
+        "x.svg",
+    ])
+    .status(2)
+    .stderr_has("`--format json` writes JSON, but the file's name ends in .svg");
+    assert_eq!(files_in(&t), ["b.toml"]);
+    // No extension is a table; `--format` wins over a text extension.
+    t.run_with(&["project", "b.toml", "--no-ranges", "-o", "plain"])
+        .status(0);
+    assert!(read(&t, "plain").contains("Summary by year (cash)"));
+}

@@ -11,7 +11,7 @@ use crate::commands::{
     Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::report::{AppraiseReport, Format, printer};
+use crate::report::{AppraiseReport, Format, Writes, Written, printer};
 use crate::scenario::Override;
 use crate::shortlist::{Appraised, Largest, Shortlist};
 use crate::uncertainty::sensitivity::{TornadoError, largest_swing};
@@ -50,6 +50,16 @@ pub struct Args {
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let output = args.output.as_deref();
+    let writes = Writes {
+        command: "appraise",
+        svg: true,
+    };
+    // Checked before anything is read (after `-o` naming an input).
+    let paths: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(output, &paths, &[])?;
+    if !super::names_a_scenario(output) {
+        writes.choose(args.format, output)?;
+    }
     let shortlist = shortlist(
         &args.files,
         &args.set,
@@ -60,15 +70,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             seed: args.seed,
         },
     )?;
+    let written = writes.choose(args.format, output)?;
     let report = AppraiseReport {
         shortlist: &shortlist,
     };
-    let chart = args.format.is_none()
-        && output.is_some_and(|o| o.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")));
-    let text = if chart {
-        crate::chart::options::chart(&shortlist)?
-    } else {
-        printer(Format::resolve(args.format, output)).appraise(&report)
+    let text = match written {
+        Written::Svg => crate::chart::options::chart(&shortlist)?,
+        Written::Text(format) => printer(format).appraise(&report),
     };
     emit(&text, output)?;
     Ok(Outcome::Success)

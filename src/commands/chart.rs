@@ -56,6 +56,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         );
     }
     let output = args.output.as_deref();
+    let paths: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(output, &paths, &[])?;
+    let svg_only = || super::only_extension("chart", output, "svg", "an SVG picture");
+    if !super::names_a_scenario(output) {
+        svg_only()?;
+    }
     if args.kind == Kind::Options {
         let sampling = super::appraise::Sampling {
             no_ranges: false,
@@ -63,6 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             seed: args.seed,
         };
         let list = super::appraise::shortlist(&args.files, &args.set, output, sampling)?;
+        svg_only()?;
         emit(&chart::options::chart(&list)?, output)?;
         return Ok(Outcome::Success);
     }
@@ -76,6 +83,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     refuse_output_over_inputs(output, &[file], &[])?;
     let (loaded, sources) = load(file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
+    svg_only()?;
     let s = &loaded.scenario;
     let drawn = match args.kind {
         Kind::Fan => {

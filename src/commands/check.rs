@@ -54,6 +54,11 @@ enum FileResult {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let paths: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
     refuse_output_over_inputs(args.output.as_deref(), &paths, &[])?;
+    let text_only =
+        || super::only_extension("check", args.output.as_deref(), "txt", "its report as text");
+    if !super::names_a_scenario(args.output.as_deref()) {
+        text_only()?;
+    }
     let mut report = String::new();
     let mut results = Vec::new();
     for path in &args.files {
@@ -70,6 +75,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         count(FileResult::Failed),
         count(FileResult::Invalid)
     ));
+    text_only()?;
     emit(&report, args.output.as_deref())?;
     match results.iter().max() {
         Some(FileResult::Invalid) => Err(crate::commands::Invalid.into()),

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load, refuse_output_over_inputs};
+use crate::commands::{Outcome, central, emit, load, refuse_output_over_inputs, text_format};
 use crate::diff::{Side, compare};
 use crate::report::{DiffReport, Format, printer};
 use crate::scenario::Override;
@@ -48,6 +48,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if let (Ok((_, sa)), Ok((_, sb))) = (&a, &b) {
         refuse_output_over_inputs(output, &[], &[sa, sb])?;
     }
+    let format = text_format("diff", args.format, output)?;
     let a = a.and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
     let b = b.and_then(|(l, s)| central(&l, &s).map(|p| (l, p)));
     let ((la, pa), (lb, pb)) = match (a, b) {
@@ -91,7 +92,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         b: &lb.scenario,
         comparison: &comparison,
     };
-    let format = Format::resolve(args.format, output);
     emit(&printer(format).diff(&report), output)?;
     Ok(if comparison.identical() {
         Outcome::Success

@@ -19,6 +19,7 @@ use std::path::Path;
 use crate::engine::{self, Projection};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::limits::MAX_DRAWS;
+use crate::report::{Format, Writes, Written};
 use crate::scenario::{self, Loaded, Override, Scenario, Values};
 use crate::source::SourceMap;
 use crate::uncertainty;
@@ -108,6 +109,49 @@ pub fn refuse_output_over_inputs(
     let read = sources.iter().flat_map(|s| s.file_names().map(Path::new));
     crate::output::refuse_inputs(output, paths.iter().copied().chain(read))?;
     Ok(())
+}
+
+/// The text format a command that writes only text writes: see
+/// [`Writes::choose`].
+pub fn text_format(
+    command: &'static str,
+    explicit: Option<Format>,
+    output: Option<&Path>,
+) -> anyhow::Result<Format> {
+    match (Writes {
+        command,
+        svg: false,
+    })
+    .choose(explicit, output)?
+    {
+        Written::Text(f) => Ok(f),
+        Written::Svg => Ok(Format::Table),
+    }
+}
+
+/// Refuses `-o FILE` whose extension is not `ext`, the one kind of file
+/// `command` writes (`what`): nothing is created. A name without an
+/// extension, and standard output, are fine.
+pub fn only_extension(
+    command: &str,
+    output: Option<&Path>,
+    ext: &str,
+    what: &str,
+) -> anyhow::Result<()> {
+    match crate::report::extension_of(output) {
+        Some(e) if e != ext => anyhow::bail!(
+            "{}: `pool-model {command}` does not write .{e} files\n  = help: it writes {what} (.{ext}); nothing was written",
+            crate::display::escape(&output.map(|o| o.display().to_string()).unwrap_or_default())
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `-o` names a scenario file (`.toml`): then whether it is one of
+/// the inputs is known only once they are read, and that error comes
+/// first, so its extension is checked after reading.
+pub fn names_a_scenario(output: Option<&Path>) -> bool {
+    crate::report::extension_of(output).is_some_and(|e| e == "toml")
 }
 
 /// Writes results to stdout, or atomically to `-o FILE`.

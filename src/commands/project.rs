@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::commands::{
-    Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs,
+    Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs, text_format,
 };
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, ProjectionReport, printer};
@@ -45,6 +45,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
+    let format = text_format("project", args.format, output)?;
     let options = RunOptions {
         monte_carlo: if args.no_ranges {
             None
@@ -68,7 +69,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         central: &results.central,
         ranges: results.ranges.as_ref(),
     };
-    let format = Format::resolve(args.format, output);
     emit(&printer(format).projection(&report), output)?;
     Ok(Outcome::Success)
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, Rejected, emit, load, refuse_output_over_inputs};
+use crate::commands::{Outcome, Rejected, emit, load, refuse_output_over_inputs, text_format};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, SensitivityReport, printer};
 use crate::scenario::Override;
@@ -32,6 +32,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     refuse_output_over_inputs(output, &[&args.file], &[])?;
     let (loaded, sources) = load(&args.file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
+    let format = text_format("sensitivity", args.format, output)?;
     let tornado = match tornado(&loaded.scenario) {
         Ok(t) => t,
         Err(TornadoError::Engine(e)) => {
@@ -43,7 +44,6 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         scenario: &loaded.scenario,
         tornado: &tornado,
     };
-    let format = Format::resolve(args.format, output);
     emit(&printer(format).sensitivity(&report), output)?;
     Ok(Outcome::Success)
 }

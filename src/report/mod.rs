@@ -43,11 +43,110 @@ impl Format {
         }
     }
 
-    /// `--format` when given, else what `-o`'s extension implies, else a table.
-    pub fn resolve(explicit: Option<Format>, output: Option<&std::path::Path>) -> Format {
-        explicit
-            .or_else(|| output.and_then(Format::from_extension))
-            .unwrap_or(Format::Table)
+    /// The extension a file of this format has.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Table => "txt",
+            Format::Markdown => "md",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    /// What a person calls a file of this format.
+    fn noun(self) -> &'static str {
+        match self {
+            Format::Table => "tables",
+            Format::Markdown => "Markdown",
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// The extension of `-o FILE`, lower case; none for standard output (`-`),
+/// a name without one, and a directory (a name ending in `/` or an
+/// existing directory), which the writer refuses with its own error.
+pub fn extension_of(output: Option<&std::path::Path>) -> Option<String> {
+    let o = output?;
+    let text = o.as_os_str().to_string_lossy();
+    if text == "-" || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || o.is_dir()
+    {
+        return None;
+    }
+    o.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+/// What `-o FILE`'s extension asks a command to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// One of the text formats.
+    Text(Format),
+    /// An SVG chart (`appraise`, `chart`).
+    Svg,
+}
+
+/// A command's formats: the text formats, and whether it draws an SVG.
+pub struct Writes {
+    pub command: &'static str,
+    pub svg: bool,
+}
+
+impl Writes {
+    /// What to write: `--format` when given, else what `-o`'s extension
+    /// says, else a table. An extension this command does not write
+    /// (`.pdf`, `.docx`, a typo), or one that contradicts `--format`, is an
+    /// error naming what it writes: nothing is created. A file without an
+    /// extension, and standard output (`-`), take `--format` or a table.
+    pub fn choose(
+        &self,
+        explicit: Option<Format>,
+        output: Option<&std::path::Path>,
+    ) -> anyhow::Result<Written> {
+        let Some(ext) = extension_of(output) else {
+            return Ok(Written::Text(explicit.unwrap_or(Format::Table)));
+        };
+        let shown =
+            crate::display::escape(&output.map(|o| o.display().to_string()).unwrap_or_default())
+                .into_owned();
+        let implied = match ext.as_str() {
+            "svg" if self.svg => Some(Written::Svg),
+            _ => {
+                Format::from_extension(std::path::Path::new(&format!("x.{ext}"))).map(Written::Text)
+            }
+        };
+        match (implied, explicit) {
+            (Some(w), None) => Ok(w),
+            // `--format` wins over a text format's extension (as the
+            // README says), not over a picture's.
+            (Some(Written::Text(_)), Some(e)) => Ok(Written::Text(e)),
+            (Some(_), Some(e)) => anyhow::bail!(
+                "{shown}: `--format {e}` writes {}, but the file's name ends in .{ext}\n  = help: name the file .{} or leave out --format",
+                e.noun(),
+                e.extension()
+            ),
+            (None, _) => anyhow::bail!(
+                "{shown}: `pool-model {}` does not write .{ext} files\n  = help: it writes {}; nothing was written",
+                self.command,
+                self.list()
+            ),
+        }
+    }
+
+    /// "tables (.txt), Markdown (.md), CSV (.csv) and JSON (.json)".
+    fn list(&self) -> String {
+        let mut items: Vec<String> = [Format::Table, Format::Markdown, Format::Csv, Format::Json]
+            .iter()
+            .map(|f| format!("{} (.{})", f.noun(), f.extension()))
+            .collect();
+        if self.svg {
+            items.push("an SVG chart (.svg)".into());
+        }
+        match items.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => items.join(""),
+        }
     }
 }
 

@@ -20,7 +20,7 @@ Examples:
   pool-model diff scenarios/birmingham.toml scenarios/birmingham-fast.toml
   pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%
   pool-model sensitivity scenarios/birmingham.toml
-  pool-model appraise scenarios/options/*.toml
+  pool-model appraise scenarios/birmingham-option-*.toml
   pool-model chart scenarios/birmingham.toml --kind fan -o fan.svg";
 
 /// Model pooled health and social care budgets exactly.

@@ -77,29 +77,81 @@ impl Shortlist {
         let Some(first) = self.options.first() else {
             return Vec::new();
         };
-        let named = |ids: &[usize]| {
-            ids.iter()
+        // "option 3 (c.toml) does" or "options 2 (b.toml) and 3 (c.toml) do".
+        let named = |ids: &[usize], one: &str, many: &str| {
+            let names: Vec<String> = ids
+                .iter()
                 .filter_map(|&i| {
                     self.options
                         .get(i)
                         .map(|o| format!("{} ({})", i + 1, o.file))
                 })
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            match names.split_last() {
+                Some((last, [])) => format!("option {last} {one}"),
+                Some((last, rest)) => format!("options {} and {last} {many}", rest.join(", ")),
+                None => String::new(),
+            }
         };
         let mut out = Vec::new();
         if !self.unlike.is_empty() {
+            let (its, measure) = if self.unlike.len() == 1 {
+                ("its NPV", "measures")
+            } else {
+                ("their NPVs", "measure")
+            };
             out.push(format!(
-                "option(s) {} do not share the counterfactual (business as usual) of option 1 ({}): their NPVs measure change from a different base and are not comparable with it",
-                named(&self.unlike),
+                "{} the counterfactual (business as usual) of option 1 ({}): {its} {measure} change from a different base and cannot be compared with it",
+                named(&self.unlike, "does not share", "do not share"),
                 first.file
             ));
         }
         if !self.discounted_unlike.is_empty() {
+            let its = if self.discounted_unlike.len() == 1 {
+                "its NPV"
+            } else {
+                "their NPVs"
+            };
             out.push(format!(
-                "option(s) {} are discounted or deflated differently from option 1 ({}): their NPVs are not comparable with it",
-                named(&self.discounted_unlike),
+                "{} discounted or deflated differently from option 1 ({}): {its} cannot be compared with it",
+                named(&self.discounted_unlike, "is", "are"),
                 first.file
+            ));
+        }
+        // The same file twice is the same option twice.
+        let twice: Vec<usize> = (1..self.options.len())
+            .filter(|&i| {
+                self.options.get(i).is_some_and(|o| {
+                    self.options
+                        .iter()
+                        .take(i)
+                        .any(|p| same_file(&p.file, &o.file))
+                })
+            })
+            .collect();
+        if !twice.is_empty() {
+            out.push(format!(
+                "{} a file given earlier: the same option twice",
+                named(&twice, "is", "are")
+            ));
+        }
+        // Ranges over different percentiles are not like for like.
+        let ends = |o: &Appraised| {
+            o.ranges.as_ref().map(|r| {
+                (
+                    r.percentiles.first().copied().unwrap_or(0),
+                    r.percentiles.last().copied().unwrap_or(0),
+                )
+            })
+        };
+        let mut seen: Vec<(u8, u8)> = self.options.iter().filter_map(ends).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() > 1 {
+            let spans: Vec<String> = seen.iter().map(|(a, b)| format!("p{a} to p{b}")).collect();
+            out.push(format!(
+                "the options' NPV ranges span different percentiles ({}): compare them with care, or give every option the same `percentiles`",
+                spans.join(", ")
             ));
         }
         out
@@ -114,6 +166,14 @@ impl Shortlist {
             .rev()
             .max_by_key(|(_, o)| o.central.npv)
             .map(|(i, _)| i)
+    }
+}
+
+/// Whether two files given on the command line are one file.
+fn same_file(a: &str, b: &str) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 

@@ -74,7 +74,7 @@ fn the_table_puts_the_options_side_by_side() {
     args.extend(OPTIONS);
     run_in_root(&args)
         .status(0)
-        .stdout_has("Options appraisal: 4 option(s)")
+        .stdout_has("Options appraisal: 4 options")
         .stdout_has("NPV real, 2009/10 prices, Green Book discounting, after optimism bias")
         .stdout_has("3. Preferred: residential care 55% to 40% in three years")
         .stdout_has("£48.8m")
@@ -94,7 +94,7 @@ fn options_with_another_counterfactual_are_named_in_a_warning() {
         "json",
     ])
     .status(0)
-    .stderr_has("warning: option(s) 3 (scenarios/plymouth.toml) do not share the counterfactual");
+    .stderr_has("warning: option 3 (scenarios/plymouth.toml) does not share the counterfactual");
     let doc: Value = serde_json::from_str(&ran.stdout).unwrap();
     let comparable: Vec<&Value> = doc["options"]
         .as_array()
@@ -233,4 +233,50 @@ fn invalid_options_are_all_reported_and_nothing_is_written() {
     );
     // No file at all is a usage error.
     test.run_with(&["appraise"]).status(2);
+}
+
+#[test]
+fn the_same_file_twice_and_different_percentiles_are_warned_of() {
+    let ran = run_in_root(&[
+        "appraise", OPTIONS[2], OPTIONS[2], "--draws", "500", "--format", "json",
+    ])
+    .status(0)
+    .stderr_has(
+        "warning: option 2 (scenarios/birmingham-option-3-preferred.toml) is a file given earlier",
+    );
+    let doc: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(doc["warnings"].as_array().unwrap().len(), 1);
+    let test = Test::new().file(
+        "wide.toml",
+        &std::fs::read_to_string(root().join("scenarios/birmingham.toml"))
+            .unwrap()
+            .replace("percentiles = [10, 50, 90]", "percentiles = [5, 50, 95]"),
+    );
+    let birmingham = root()
+        .join("scenarios/birmingham.toml")
+        .display()
+        .to_string();
+    test.run_with(&["appraise", &birmingham, "wide.toml", "--draws", "500"])
+        .status(0)
+        .stderr_has("span different percentiles (p5 to p95, p10 to p90)")
+        .stdout_has("p5 ");
+}
+
+#[test]
+fn an_error_of_set_names_the_options_it_came_from_once() {
+    let mut args = vec!["appraise", "--set", "scenario.discount_rate=3.5"];
+    args.extend(OPTIONS);
+    let ran = run_in_root(&args).status(2);
+    assert_eq!(
+        ran.stderr.matches("is a bare number").count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("= note: in option(s) 1 ("),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("--set applies to every option"));
 }

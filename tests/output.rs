@@ -185,11 +185,22 @@ fn csv_is_tidy_with_one_value_per_row() {
     assert!(find("2010/11", "staff", "", "", "bcc").is_some());
     assert!(find("2010/11", "people_moved", "learning_disability", "", "").is_some());
     // The central case, and Monte Carlo percentiles as cases p10, p50,
-    // p90, and the mean of the draws.
+    // p90, the mean of the draws, and the chance that cumulative net
+    // savings are below zero.
     let mut cases: Vec<&str> = rows.iter().map(|r| &r[5]).collect();
     cases.sort_unstable();
     cases.dedup();
-    assert_eq!(cases, ["central", "mean", "p10", "p50", "p90"]);
+    assert_eq!(
+        cases,
+        [
+            "central",
+            "mean",
+            "p10",
+            "p50",
+            "p90",
+            "probability_negative"
+        ]
+    );
     // The chance of a loss: a fraction.
     let loss = rows
         .iter()

@@ -204,8 +204,14 @@ fn quantile(v: &[f64], p: f64) -> f64 {
 fn range(low: &str, central: Option<&str>, high: &str, dist: &str) -> Sampler {
     let d = |s: &str| s.parse::<Decimal>().unwrap();
     let dist = pool_model::scenario::values::Dist::from_name(dist).unwrap();
-    let r = pool_model::scenario::values::Range::new(d(low), central.map(d), d(high), Some(dist))
-        .unwrap();
+    let r = pool_model::scenario::values::Range::new(
+        d(low),
+        central.map(d),
+        d(high),
+        Some(dist),
+        pool_model::scenario::values::Kind::Number,
+    )
+    .unwrap();
     Sampler::new(&pool_model::scenario::values::Uncertain::Range(r))
 }
 

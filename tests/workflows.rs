@@ -449,7 +449,7 @@ fn expectations_read_the_mean_of_the_draws_and_the_chance_of_a_loss() {
         .args(&["check", "s.toml"])
         .run()
         .status(1)
-        .stdout_has("FAILED loss_probability in years 1 to the horizon (mean): ")
+        .stdout_has("FAILED loss_probability over the draws: ")
         .stdout_has("is above the maximum 0.0000%");
     Test::new()
         .file(

@@ -42,9 +42,8 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
     let n = shown.len();
     let more = t.bars.len() - n;
     let subtitle = format!(
-        "NPV {} to {} ({}): each ranged value alone at the low and the high end of its range, the rest central; right, its switching value, where NPV is zero{}.",
-        s.year(1),
-        s.year(s.horizon),
+        "NPV {} ({}): each ranged value alone at the low and the high end of its range, the rest central; right, its switching value, where NPV is zero{}.",
+        crate::report::numbers::years_projected(s),
         appraisal_basis(s),
         if more > 0 {
             format!(". {more} smaller swing(s) not shown: see `pool-model sensitivity`")
@@ -154,7 +153,13 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
                 Some(v) => (
                     found_for_people(v.value, kind),
                     v.change.map_or(String::new(), |c| {
-                        let p = crate::report::numbers::percent(c);
+                        let p = format!(
+                            "{}%",
+                            crate::report::numbers::group(
+                                &crate::report::numbers::round(c * Decimal::ONE_HUNDRED, 1)
+                                    .to_string()
+                            )
+                        );
                         if c > Decimal::ZERO {
                             format!("+{p} from central")
                         } else {

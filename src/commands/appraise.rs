@@ -102,19 +102,42 @@ pub fn shortlist(
     let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
     refuse_output_over_inputs(output, &paths, &[])?;
     let mut loaded = Vec::new();
-    let mut rejected = Vec::new();
-    for path in files {
+    // Each distinct error once, with the options it came from.
+    let mut rejected: Vec<(Rejected, Vec<usize>)> = Vec::new();
+    for (i, path) in files.iter().enumerate() {
         match load(path, set) {
             Ok(ok) => loaded.push((path, ok)),
-            Err(e) => rejected.push(e),
+            Err(e) => match rejected.iter_mut().find(|(r, _)| r.rendered == e.rendered) {
+                Some((_, options)) => options.push(i),
+                None => rejected.push((e, vec![i])),
+            },
         }
     }
-    if let Some(last) = rejected.pop() {
-        for e in &rejected {
+    if !rejected.is_empty() {
+        let count = rejected.len();
+        for (n, (e, options)) in rejected.into_iter().enumerate() {
             anstream::eprint!("{}", e.rendered);
-            eprintln!();
+            // An error of `--set` names no file: say which options.
+            let named = options.iter().all(|&i| {
+                files
+                    .get(i)
+                    .is_some_and(|f| e.rendered.contains(&*f.display().to_string()))
+            });
+            if !named {
+                let which: Vec<String> = options
+                    .iter()
+                    .filter_map(|&i| files.get(i).map(|f| format!("{} ({})", i + 1, f.display())))
+                    .collect();
+                eprintln!(
+                    "  = note: in option(s) {}; --set applies to every option",
+                    crate::display::escape(&which.join(", "))
+                );
+            }
+            if n + 1 < count {
+                eprintln!();
+            }
         }
-        return Err(last.into());
+        return Err(super::Invalid.into());
     }
     let sources: Vec<_> = loaded.iter().map(|(_, (_, s))| s).collect();
     refuse_output_over_inputs(output, &[], &sources)?;

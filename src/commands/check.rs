@@ -140,10 +140,16 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
                     Bound::Min(b) => ("below the minimum", *b),
                     Bound::Max(b) => ("above the maximum", *b),
                 };
+                // The chance of a loss is one figure over the draws: no
+                // year, no case to name.
+                let whole = if e.metric == crate::metric::Metric::LossProbability {
+                    "over the draws".to_string()
+                } else {
+                    format!("in {year} ({})", e.case)
+                };
                 lines.push_str(&format!(
-                    "{name}: FAILED {} in {year} ({}): {} is {what} {}\n",
+                    "{name}: FAILED {} {whole}: {} is {what} {}\n",
                     e.metric.name(s),
-                    e.case,
                     exact_for_people(*value, unit),
                     exact_for_people(b, unit)
                 ));

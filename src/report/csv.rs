@@ -293,6 +293,16 @@ pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[St
             }
         }
     }
+    // The chance that each year's cumulative net savings are below zero
+    // (case `probability_negative`, a fraction, as JSON's field).
+    let cumulative = Metric::CumulativeNetSavings;
+    for (t, year) in cumulative.years(s, p.years.len()) {
+        if let Some(value) = ranges.below_zero(cumulative, t) {
+            let mut r = row(year, cumulative, "probability_negative".into(), value);
+            r[6] = machine(value, crate::metric::Unit::Fraction);
+            out.push(r);
+        }
+    }
     // The chance of a loss: NPV below zero (SPEC 4.2 `loss_probability`),
     // a fraction.
     if let Some(value) = ranges.below_zero(Metric::Npv, 0) {

@@ -168,7 +168,11 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
     let mut header = vec!["Year".to_string()];
     header.extend(r.percentiles.iter().map(|p| format!("p{p}")));
     header.extend(["Mean".to_string(), "Chance\nbelow zero".to_string()]);
-    let mut detail = Grid::new("Percentiles of cumulative net savings, and NPV", header, 1);
+    let mut detail = Grid::new(
+        "Percentiles of cumulative net savings (cash), and NPV (real)",
+        header,
+        1,
+    );
     let moments = |m: Metric, t: usize| {
         [
             r.mean(m, t).map_or(String::new(), millions),
@@ -228,20 +232,19 @@ pub fn subtitle(s: &Scenario) -> String {
         "Every value is a point: no ranges."
     };
     format!(
-        "Base year {}, projected {} to {} ({} years). {case}",
+        "Base year {}, projected {} ({} year{}). {case}",
         s.start,
-        s.year(1),
-        s.year(s.horizon),
-        s.horizon
+        super::numbers::years_projected(s),
+        s.horizon,
+        if s.horizon == 1 { "" } else { "s" }
     )
 }
 
 /// The NPV sentence that closes a projection.
 pub fn npv_line(s: &Scenario, p: &Projection) -> String {
     format!(
-        "Net present value, {} to {} ({}): {}",
-        s.year(1),
-        s.year(s.horizon),
+        "Net present value, {} ({}): {}",
+        super::numbers::years_projected(s),
         appraisal_basis(s),
         millions(p.npv)
     )
@@ -605,13 +608,13 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             "Value",
             "Low",
             "High",
-            &format!("Cumulative net\nto {last}, at low"),
+            &format!("Cumulative net (cash)\nto {last}, at low"),
             "Cumulative net\nat high",
-            "NPV\nat low",
+            "NPV (real)\nat low",
             "NPV\nat high",
             "NPV\nswing",
             "Switching\nvalue",
-            "Change from\ncentral",
+            "Relative change\nfrom central",
         ]
         .map(String::from)
         .to_vec(),
@@ -656,8 +659,13 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
     let closing = if t.bars.is_empty() {
         "The scenario has no ranged values: there is nothing to vary.".to_string()
     } else {
+        let zero = if t.central.npv.abs() <= Decimal::ONE {
+            " NPV is zero in the central case, so every value's switching value is its central value."
+        } else {
+            ""
+        };
         format!(
-            "{} ranged value(s). Switching value: the value, everything else central, at which NPV ({}) is zero, nearest to central (within £1 of NPV); none where NPV is not zero anywhere the value may lie.",
+            "{} ranged value(s). Switching value: the value, everything else central, at which NPV ({}) is zero, nearest to central (within £1 of NPV); none where NPV does not reach zero within the values searched (docs/appraisal.md). The change is relative: (switching value - central) / central.{zero}",
             t.bars.len(),
             super::numbers::appraisal_basis(s)
         )
@@ -682,7 +690,12 @@ pub fn appraise_tables(r: &super::AppraiseReport<'_>) -> ProjectionTables {
     use crate::shortlist::Largest;
     let list = r.shortlist;
     let option = |i: usize, o: &crate::shortlist::Appraised| {
-        format!("{}. {}", i + 1, shown(&o.scenario.name))
+        let note = if list.comparable(i) {
+            ""
+        } else {
+            " (not comparable)"
+        };
+        format!("{}. {}{note}", i + 1, shown(&o.scenario.name))
     };
     let mut appraisal = Grid::new(
         "Appraisal: each option against its own counterfactual (central case)",
@@ -783,10 +796,12 @@ pub fn appraise_tables(r: &super::AppraiseReport<'_>) -> ProjectionTables {
             switching,
         ]);
     }
-    let basis = list
-        .options
-        .first()
-        .map_or(String::new(), |o| appraisal_basis(&o.scenario));
+    let basis = match list.options.first() {
+        Some(o) if (0..list.options.len()).all(|i| list.comparable(i)) => {
+            appraisal_basis(&o.scenario)
+        }
+        _ => "real, each option at its own price base and discounting (see the warnings)".into(),
+    };
     let mut closing = Vec::new();
     for w in list.warnings() {
         closing.push(format!("Warning: {w}."));
@@ -813,7 +828,10 @@ pub fn appraise_tables(r: &super::AppraiseReport<'_>) -> ProjectionTables {
             .into(),
     );
     ProjectionTables {
-        name: format!("Options appraisal: {} option(s)", list.options.len()),
+        name: match list.options.len() {
+            1 => "Options appraisal: 1 option".to_string(),
+            n => format!("Options appraisal: {n} options"),
+        },
         subtitle: format!(
             "NPV {basis}; each option against its own counterfactual (business as usual)."
         ),

@@ -47,8 +47,8 @@ impl Printer for MarkdownPrinter {
     }
 
     fn appraise(&self, r: &AppraiseReport<'_>) -> String {
-        let context = "options appraisal";
-        render(&appraise_tables(r), context)
+        let context = format!("{} options", r.shortlist.options.len());
+        render(&appraise_tables(r), &context)
     }
 }
 

@@ -24,7 +24,9 @@ pub enum Format {
     Table,
     /// The same tables as GitHub-flavoured Markdown, for papers.
     Markdown,
-    /// Tidy long CSV for R and pandas: one value per row.
+    /// CSV for R and pandas: `project` tidy long, one value per row;
+    /// `sensitivity`, `diff` and `appraise` one row per value, result or
+    /// option.
     Csv,
     /// One JSON document (see docs/json.md): money in pounds to 2 dp.
     Json,

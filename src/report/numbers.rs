@@ -138,6 +138,16 @@ pub fn discounting(rate: DiscountRate) -> String {
     }
 }
 
+/// The years projected, for a sentence: "2010/11 to 2014/15", or
+/// "2010/11" for a horizon of one year.
+pub fn years_projected(s: &Scenario) -> String {
+    if s.horizon == 1 {
+        s.year(1).to_string()
+    } else {
+        format!("{} to {}", s.year(1), s.year(s.horizon))
+    }
+}
+
 /// What the appraisal's figures are (SPEC 3.7): "real, 2009/10 prices,
 /// Green Book discounting, after optimism bias".
 pub fn appraisal_basis(s: &Scenario) -> String {

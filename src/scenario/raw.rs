@@ -150,6 +150,9 @@ pub struct RawSaving {
     pub amount: Option<Located<Uncertain>>,
     pub phase_in: Option<Located<Vec<Located<Decimal>>>>,
     pub optimism_bias: Option<Located<Uncertain>>,
+    /// Whether the table had `rate` or `amount`, even one that did not
+    /// parse (its error is reported; a missing size is not).
+    pub size_written: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -671,6 +674,7 @@ impl Reader<'_> {
             central.as_ref().map(|c| c.value),
             high.value,
             dist.map(|d| d.value),
+            kind,
         ) {
             Ok(range) => Some(Located::new(Uncertain::Range(range), loc)),
             Err(e) => {
@@ -968,6 +972,7 @@ impl Reader<'_> {
                 r.percent_list(n, MAX_PHASE_IN, "`phase_in` values")
             }),
             optimism_bias: self.opt(t, "optimism_bias", |r, n| r.uncertain(n, Kind::Percent)),
+            size_written: t.get("rate").is_some() || t.get("amount").is_some(),
             name,
         }
     }

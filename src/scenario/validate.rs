@@ -1171,6 +1171,8 @@ impl Validator<'_> {
                 );
                 SavingSize::Amount(ParamId(0))
             }
+            // A size that did not parse is reported where it is written.
+            (None, None) if raw.size_written => SavingSize::Amount(ParamId(0)),
             (None, None) => {
                 self.error(
                     Diagnostic::at(raw.loc, format!("{label} needs a `rate` or an `amount`"))
@@ -1475,7 +1477,10 @@ impl Validator<'_> {
                 self.error(
                     Diagnostic::at(
                         y.loc,
-                        "`npv` covers years 1 to the horizon: it takes no `year`",
+                        format!(
+                            "`{}` covers years 1 to the horizon: it takes no `year`",
+                            metric_text.value
+                        ),
                     )
                     .help("remove `year` from this [[expect]]"),
                 );
@@ -1563,9 +1568,14 @@ impl Validator<'_> {
             }
         } else if let (Case::Mean, Some(c)) = (case, &raw.case) {
             if !metric.has_mean() {
+                let instead = if metric.sampled() {
+                    "use case = \"central\" or a percentile for this metric"
+                } else {
+                    "use case = \"central\" (or leave `case` out) for this metric"
+                };
                 self.error(
                     Diagnostic::at(c.loc, format!("`{}` has no Monte Carlo mean: means are reported for net_savings, cumulative_net_savings and npv", metric_text.value))
-                        .help("use case = \"central\" or a percentile for this metric"),
+                        .help(instead),
                 );
                 return None;
             }
@@ -1605,7 +1615,7 @@ impl Validator<'_> {
                 help: Some(format!("use \"{n}%\"")),
             }),
             RawBound::Float(f) => Err(super::values::ValueError {
-                message: format!("`{f}` is a TOML float; this metric's bound is {forms}"),
+                message: format!("`{f}` is a TOML float"),
                 help: Some(format!(
                     "write it as a string, e.g. \"{f}{}\"",
                     if kind == Kind::Percent { "%" } else { "" }
@@ -1614,7 +1624,24 @@ impl Validator<'_> {
         };
         match result {
             Ok(v) => Some(v),
-            Err(e) => {
+            Err(mut e) => {
+                // A bare fraction for a percent ("0.6") most likely means
+                // 60%, not 0.6%: say both.
+                let bare = match &raw.value {
+                    RawBound::Str(s) => s.trim().parse::<Decimal>().ok(),
+                    RawBound::Float(f) => f.parse::<Decimal>().ok(),
+                    RawBound::Int(_) => None,
+                };
+                if let (Kind::Percent, Some(v)) = (kind, bare) {
+                    if v > Decimal::ZERO && v <= Decimal::ONE {
+                        e.help = Some(format!(
+                            "write \"{}%\" for {} as a fraction, or \"{}%\" if you mean under one percent",
+                            (v * Decimal::ONE_HUNDRED).normalize(),
+                            v.normalize(),
+                            v.normalize()
+                        ));
+                    }
+                }
                 self.error(
                     Diagnostic::at(
                         raw.loc,

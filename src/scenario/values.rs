@@ -59,6 +59,15 @@ impl Kind {
         }
     }
 
+    /// A value as a person writes it in a file: `"£1250000"`, `"1.5%"`, `12`.
+    pub fn written(self, v: Decimal) -> String {
+        match self {
+            Kind::Money => format!("\"£{}\"", v.normalize()),
+            Kind::Percent => format!("\"{}%\"", (v * Decimal::ONE_HUNDRED).normalize()),
+            Kind::Number => v.normalize().to_string(),
+        }
+    }
+
     /// Parses a string of this kind (not a range).
     pub fn parse(self, text: &str) -> Result<Decimal, ValueError> {
         match self {
@@ -319,6 +328,7 @@ impl Range {
         central: Option<Decimal>,
         high: Decimal,
         dist: Option<Dist>,
+        kind: Kind,
     ) -> Result<Range, ValueError> {
         if low >= high {
             return Err(ValueError::new(
@@ -346,8 +356,8 @@ impl Range {
                 return Err(ValueError::new(
                     "a normal range must have its central value at the midpoint of low and high",
                     format!(
-                        "remove `central` or set it to the midpoint ({})",
-                        midpoint.normalize()
+                        "remove `central` or set it to the midpoint, central = {}",
+                        kind.written(midpoint)
                     ),
                 ));
             }
@@ -446,7 +456,7 @@ pub fn parse_uncertain(text: &str, kind: Kind) -> Result<Uncertain, ValueError> 
     };
     let low = end(low, "low")?;
     let high = end(high, "high")?;
-    Range::new(low, None, high, None).map(Uncertain::Range)
+    Range::new(low, None, high, None, kind).map(Uncertain::Range)
 }
 
 #[cfg(test)]
@@ -557,12 +567,21 @@ mod tests {
 
     #[test]
     fn table_ranges_check_their_central_value() {
-        let r = Range::new(d("1"), Some(d("2")), d("5"), None).unwrap();
+        let r = Range::new(d("1"), Some(d("2")), d("5"), None, Kind::Number).unwrap();
         assert_eq!(r.dist, Dist::Triangular);
-        assert!(Range::new(d("1"), Some(d("6")), d("5"), None).is_err());
-        assert!(Range::new(d("1"), Some(d("2")), d("5"), Some(Dist::Normal)).is_err());
+        assert!(Range::new(d("1"), Some(d("6")), d("5"), None, Kind::Number).is_err());
+        assert!(
+            Range::new(
+                d("1"),
+                Some(d("2")),
+                d("5"),
+                Some(Dist::Normal),
+                Kind::Number
+            )
+            .is_err()
+        );
         assert_eq!(
-            Range::new(d("1"), None, d("5"), Some(Dist::Normal))
+            Range::new(d("1"), None, d("5"), Some(Dist::Normal), Kind::Number)
                 .unwrap()
                 .central,
             d("3")
@@ -572,9 +591,9 @@ mod tests {
     #[test]
     fn a_range_whose_ends_sum_past_the_limit_is_an_error_not_a_panic() {
         let max = Decimal::MAX;
-        let err = Range::new(max - Decimal::ONE, None, max, None).unwrap_err();
+        let err = Range::new(max - Decimal::ONE, None, max, None, Kind::Number).unwrap_err();
         assert!(err.message.contains("midpoint"), "{}", err.message);
-        assert!(Range::new(-max, None, max, None).is_ok());
+        assert!(Range::new(-max, None, max, None, Kind::Number).is_ok());
         // From the text of a file, as a string range and a table.
         assert!(
             parse_uncertain(
@@ -589,12 +608,12 @@ mod tests {
     fn a_midpoint_needing_a_29th_digit_is_refused_not_rounded() {
         let low = d("0.1000000000000000000000000001");
         let high = d("0.1000000000000000000000000002");
-        let err = Range::new(low, None, high, None).unwrap_err();
+        let err = Range::new(low, None, high, None, Kind::Number).unwrap_err();
         assert!(err.message.contains("midpoint"), "{}", err.message);
         // With the central value given, nothing needs halving.
-        assert!(Range::new(low, Some(low), high, None).is_ok());
+        assert!(Range::new(low, Some(low), high, None, Kind::Number).is_ok());
         assert_eq!(
-            Range::new(d("0.03"), None, d("0.07"), None)
+            Range::new(d("0.03"), None, d("0.07"), None, Kind::Number)
                 .unwrap()
                 .central,
             d("0.05")
@@ -628,7 +647,8 @@ mod tests {
         };
         assert!(plain("3% to 7%", Kind::Percent));
         assert!(plain("£1.5m to £3m", Kind::Money));
-        let range = |c: &str, dist| Range::new(d("1"), Some(d(c)), d("3"), dist).unwrap();
+        let range =
+            |c: &str, dist| Range::new(d("1"), Some(d(c)), d("3"), dist, Kind::Number).unwrap();
         assert!(range("2", Some(Dist::Uniform)).is_plain());
         assert!(!range("2", None).is_plain(), "triangular");
         assert!(!range("2.5", Some(Dist::Uniform)).is_plain());
@@ -638,6 +658,7 @@ mod tests {
             Some(d("60000000000000000000000000000")),
             d("70000000000000000000000000000"),
             Some(Dist::Uniform),
+            Kind::Number,
         )
         .unwrap();
         assert!(!huge.is_plain());

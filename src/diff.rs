@@ -403,8 +403,15 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         "percentiles",
         Some(list(s.percentiles.iter().map(u8::to_string))),
     );
+    let (on_savings, on_costs) = (s.optimism_bias.savings, s.optimism_bias.costs);
+    out.put(e, "optimism_bias.costs", param(on_costs, percent));
+    out.put(e, "optimism_bias.savings", param(on_savings, percent));
     out.put("assumptions", "inflation", param(s.inflation, percent));
     out.put("assumptions", "growth", param(s.growth, percent));
+    // The deflator is the inflation param itself unless written.
+    if s.deflator != s.inflation {
+        out.put("assumptions", "deflator", param(s.deflator, percent));
+    }
     for p in &s.partners {
         let e = format!("partner.{}", p.id);
         out.put(&e, "name", Some(quote(&p.name)));
@@ -475,6 +482,11 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         if let CostRatio::Given(id) = sh.cost_ratio {
             out.put(&e, "cost_ratio", param(id, percent));
         }
+        // A line's own optimism bias; one that takes the scenario's is
+        // shown there.
+        if sh.optimism_bias != on_savings {
+            out.put(&e, "optimism_bias", param(sh.optimism_bias, percent));
+        }
     }
     for sv in &s.savings {
         let e = format!("saving.{}", sv.name);
@@ -488,11 +500,17 @@ fn flatten(s: &Scenario) -> Vec<Input> {
             "phase_in",
             Some(list(sv.phase_in.iter().map(|&p| percent(p)))),
         );
+        if sv.optimism_bias != on_savings {
+            out.put(&e, "optimism_bias", param(sv.optimism_bias, percent));
+        }
     }
     for c in &s.costs {
         let e = format!("cost.{}", c.name);
         out.put(&e, "services", Some(services(&c.services)));
         out.put(&e, "amounts", Some(params(&c.amounts, money)));
+        if c.optimism_bias != on_costs {
+            out.put(&e, "optimism_bias", param(c.optimism_bias, percent));
+        }
     }
     for v in &s.variances {
         let e = format!("variance.{}", v.name);
@@ -680,6 +698,39 @@ mod tests {
                 Some("5%")
             )]
         );
+    }
+
+    #[test]
+    fn optimism_bias_and_the_deflator_are_inputs() {
+        let base = "[scenario]\nname = \"S\"\nstart = \"2009/10\"\nhorizon = 3\n\n[assumptions]\ninflation = \"2%\"\n\n[[partner]]\nid = \"c\"\nname = \"C\"\nkind = \"council\"\n\n[[service]]\nid = \"s\"\nname = \"S\"\nlead = \"c\"\ncontributions = { c = \"£10m\" }\n\n[[cost]]\nname = \"Set-up\"\namounts = [\"£1m\"]\n";
+        let biased = edit(
+            base,
+            "horizon = 3\n",
+            "horizon = 3\noptimism_bias = { costs = \"20%\" }\n",
+        );
+        let (ab, _) = both_ways(base, &biased);
+        assert_eq!(
+            ab,
+            [change(
+                "scenario.optimism_bias.costs",
+                Some("0%"),
+                Some("20%")
+            )]
+        );
+        let own = edit(
+            base,
+            "amounts = [\"£1m\"]\n",
+            "amounts = [\"£1m\"]\noptimism_bias = \"41%\"\n",
+        );
+        let (ab, _) = both_ways(base, &own);
+        assert_eq!(ab, [change("cost.Set-up.optimism_bias", None, Some("41%"))]);
+        let deflated = edit(
+            base,
+            "inflation = \"2%\"\n",
+            "inflation = \"2%\"\ndeflator = \"2.5%\"\n",
+        );
+        let (ab, _) = both_ways(base, &deflated);
+        assert_eq!(ab, [change("assumptions.deflator", None, Some("2.5%"))]);
     }
 
     #[test]

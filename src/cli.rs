@@ -21,6 +21,7 @@ Examples:
   pool-model diff scenarios/birmingham.toml scenarios/birmingham.toml --set scenario.discount_rate=5%
   pool-model sensitivity scenarios/birmingham.toml
   pool-model appraise scenarios/birmingham-option-*.toml
+  pool-model report scenarios/birmingham.toml -o board.html
   pool-model chart scenarios/birmingham.toml --kind fan -o fan.svg";
 
 /// Model pooled health and social care budgets exactly.
@@ -53,6 +54,8 @@ pub enum Command {
     Sensitivity(commands::sensitivity::Args),
     /// Appraise options side by side (a Green Book shortlist).
     Appraise(commands::appraise::Args),
+    /// A one-page board report: a self-contained HTML page (two A4 pages printed).
+    Report(commands::report::Args),
     /// Draw an SVG chart: fan, shares, tornado or partners.
     Chart(commands::chart::Args),
     /// Write a commented starter scenario to FILE (never overwrites).
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => commands::diff::run(&args),
         Command::Sensitivity(args) => commands::sensitivity::run(&args),
         Command::Appraise(args) => commands::appraise::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Chart(args) => commands::chart::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Completions(args) => commands::completions::run(&args),

@@ -328,6 +328,10 @@ struct Input {
     entity: String,
     key: String,
     value: String,
+    /// The param holding the value, when it may be a range.
+    param: Option<ParamId>,
+    /// Where the entry (or the param) was written.
+    loc: Option<crate::source::Loc>,
     /// What the key counts as on a side without it, if anything (a partner
     /// a scenario does not have contributes nothing to its services): a
     /// key one side lacks and the other shows at this value is no
@@ -342,16 +346,44 @@ impl Input {
 }
 
 /// Collects the inputs of one scenario, in the order they are shown.
-#[derive(Default)]
-struct Inputs(Vec<Input>);
+struct Inputs<'s> {
+    scenario: &'s Scenario,
+    list: Vec<Input>,
+    /// Where the entry being collected was written.
+    here: Option<crate::source::Loc>,
+}
 
-impl Inputs {
+impl Inputs<'_> {
     fn put(&mut self, entity: &str, key: &str, value: Option<String>) {
         if let Some(value) = value {
-            self.0.push(Input {
+            self.list.push(Input {
                 entity: entity.to_string(),
                 key: key.to_string(),
                 value,
+                param: None,
+                loc: self.here,
+                unset: None,
+            });
+        }
+    }
+
+    /// [`Inputs::put`] a value held by a param (which may be a range).
+    fn put_param(
+        &mut self,
+        entity: &str,
+        key: &str,
+        value: Option<String>,
+        id: impl Into<Option<ParamId>>,
+    ) {
+        let id = id.into();
+        let loc = id.and_then(|id| self.scenario.param(id)).map(|p| p.loc);
+        if let Some(value) = value {
+            self.list.push(Input {
+                entity: entity.to_string(),
+                key: key.to_string(),
+                value,
+                param: id,
+                loc: loc.or(self.here),
                 unset: None,
             });
         }
@@ -359,20 +391,53 @@ impl Inputs {
 
     /// [`Inputs::put`] a key that counts as `unset` on a side without it.
     fn put_or(&mut self, entity: &str, key: &str, value: String, unset: String) {
-        self.0.push(Input {
+        self.list.push(Input {
             entity: entity.to_string(),
             key: key.to_string(),
             value,
+            param: None,
+            loc: self.here,
             unset: Some(unset),
         });
     }
+}
+
+/// One input of a scenario as the workbook lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputLine {
+    /// Its `--set` path, e.g. `shift.learning_disability.target_share`.
+    pub key: String,
+    /// As written: a point, `"low to high"` or a distribution.
+    pub value: String,
+    /// The param holding it, when it may be a range.
+    pub param: Option<ParamId>,
+    /// Where it (or its entry) was written.
+    pub loc: Option<crate::source::Loc>,
+}
+
+/// Every input of a validated scenario, keyed by `--set` path, in file
+/// order, with the defaults validation filled in.
+pub fn inputs(s: &Scenario) -> Vec<InputLine> {
+    flatten(s)
+        .into_iter()
+        .map(|i| InputLine {
+            key: join(&i.entity, &i.key),
+            value: i.value,
+            param: i.param,
+            loc: i.loc,
+        })
+        .collect()
 }
 
 /// Every input of a validated scenario, as it is run: the defaults are
 /// the ones validation filled in, and an uncertain value shows as it was
 /// written (a range or a distribution).
 fn flatten(s: &Scenario) -> Vec<Input> {
-    let mut out = Inputs::default();
+    let mut out = Inputs {
+        scenario: s,
+        list: Vec::new(),
+        here: Some(s.loc),
+    };
     let param =
         |id: ParamId, show: fn(Decimal) -> String| s.param(id).map(|p| uncertain(&p.value, show));
     let params = |ids: &[ParamId], show: fn(Decimal) -> String| {
@@ -404,21 +469,38 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         Some(list(s.percentiles.iter().map(u8::to_string))),
     );
     let (on_savings, on_costs) = (s.optimism_bias.savings, s.optimism_bias.costs);
-    out.put(e, "optimism_bias.costs", param(on_costs, percent));
-    out.put(e, "optimism_bias.savings", param(on_savings, percent));
-    out.put("assumptions", "inflation", param(s.inflation, percent));
-    out.put("assumptions", "growth", param(s.growth, percent));
+    out.put_param(e, "optimism_bias.costs", param(on_costs, percent), on_costs);
+    out.put_param(
+        e,
+        "optimism_bias.savings",
+        param(on_savings, percent),
+        on_savings,
+    );
+    out.put_param(
+        "assumptions",
+        "inflation",
+        param(s.inflation, percent),
+        s.inflation,
+    );
+    out.put_param("assumptions", "growth", param(s.growth, percent), s.growth);
     // The deflator is the inflation param itself unless written.
     if s.deflator != s.inflation {
-        out.put("assumptions", "deflator", param(s.deflator, percent));
+        out.put_param(
+            "assumptions",
+            "deflator",
+            param(s.deflator, percent),
+            s.deflator,
+        );
     }
     for p in &s.partners {
         let e = format!("partner.{}", p.id);
+        out.here = Some(p.loc);
         out.put(&e, "name", Some(quote(&p.name)));
         out.put(&e, "kind", Some(p.kind.name().to_string()));
     }
     for sv in &s.services {
         let e = format!("service.{}", sv.id);
+        out.here = Some(sv.loc);
         out.put(&e, "name", Some(quote(&sv.name)));
         out.put(&e, "lead", partner(sv.lead));
         for (p, amount) in s.partners.iter().zip(&sv.contributions) {
@@ -432,10 +514,10 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         // A service without its own rate shares the [assumptions] param
         // (one draw for all such services); one with its own has another.
         if sv.inflation != s.inflation {
-            out.put(&e, "inflation", param(sv.inflation, percent));
+            out.put_param(&e, "inflation", param(sv.inflation, percent), sv.inflation);
         }
         if sv.growth != s.growth {
-            out.put(&e, "growth", param(sv.growth, percent));
+            out.put_param(&e, "growth", param(sv.growth, percent), sv.growth);
         }
         let rs = &sv.risk_share;
         out.put(&e, "risk_share.rule", Some(rs.rule.name().to_string()));
@@ -456,10 +538,11 @@ fn flatten(s: &Scenario) -> Vec<Input> {
             let ke = format!("{e}.setting.{}", k.id);
             out.put(&ke, "name", Some(quote(&k.name)));
             out.put(&ke, "share", Some(percent(k.share)));
-            out.put(
+            out.put_param(
                 &ke,
                 "unit_cost",
                 k.unit_cost.and_then(|id| param(id, money)),
+                k.unit_cost,
             );
         }
     }
@@ -469,6 +552,7 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         };
         let setting = |k: usize| sv.settings.get(k).map(|x| x.id.clone());
         let e = format!("shift.{}", sv.id);
+        out.here = Some(sh.loc);
         out.put(&e, "name", Some(quote(&sh.name)));
         out.put(&e, "from", setting(sh.from));
         for &(k, w) in &sh.to {
@@ -476,24 +560,35 @@ fn flatten(s: &Scenario) -> Vec<Input> {
                 out.put(&e, &format!("to.{id}"), Some(percent(w)));
             }
         }
-        out.put(&e, "target_share", param(sh.target_share, percent));
+        out.put_param(
+            &e,
+            "target_share",
+            param(sh.target_share, percent),
+            sh.target_share,
+        );
         out.put(&e, "by", year(sh.by));
         out.put(&e, "profile", Some(profile(&sh.profile)));
         if let CostRatio::Given(id) = sh.cost_ratio {
-            out.put(&e, "cost_ratio", param(id, percent));
+            out.put_param(&e, "cost_ratio", param(id, percent), id);
         }
         // A line's own optimism bias; one that takes the scenario's is
         // shown there.
         if sh.optimism_bias != on_savings {
-            out.put(&e, "optimism_bias", param(sh.optimism_bias, percent));
+            out.put_param(
+                &e,
+                "optimism_bias",
+                param(sh.optimism_bias, percent),
+                sh.optimism_bias,
+            );
         }
     }
     for sv in &s.savings {
         let e = format!("saving.{}", sv.name);
+        out.here = Some(sv.loc);
         out.put(&e, "services", Some(services(&sv.services)));
         match sv.size {
-            SavingSize::Rate(id) => out.put(&e, "rate", param(id, percent)),
-            SavingSize::Amount(id) => out.put(&e, "amount", param(id, money)),
+            SavingSize::Rate(id) => out.put_param(&e, "rate", param(id, percent), id),
+            SavingSize::Amount(id) => out.put_param(&e, "amount", param(id, money), id),
         }
         out.put(
             &e,
@@ -501,34 +596,52 @@ fn flatten(s: &Scenario) -> Vec<Input> {
             Some(list(sv.phase_in.iter().map(|&p| percent(p)))),
         );
         if sv.optimism_bias != on_savings {
-            out.put(&e, "optimism_bias", param(sv.optimism_bias, percent));
+            out.put_param(
+                &e,
+                "optimism_bias",
+                param(sv.optimism_bias, percent),
+                sv.optimism_bias,
+            );
         }
     }
     for c in &s.costs {
         let e = format!("cost.{}", c.name);
+        out.here = Some(c.loc);
         out.put(&e, "services", Some(services(&c.services)));
         out.put(&e, "amounts", Some(params(&c.amounts, money)));
         if c.optimism_bias != on_costs {
-            out.put(&e, "optimism_bias", param(c.optimism_bias, percent));
+            out.put_param(
+                &e,
+                "optimism_bias",
+                param(c.optimism_bias, percent),
+                c.optimism_bias,
+            );
         }
     }
     for v in &s.variances {
         let e = format!("variance.{}", v.name);
+        out.here = Some(v.loc);
         out.put(&e, "service", service(v.service));
         out.put(&e, "amounts", Some(params(&v.amounts, money)));
     }
     for w in &s.workforce {
         let e = format!("workforce.{}", w.name);
+        out.here = Some(w.loc);
         out.put(&e, "service", service(w.service));
         out.put(&e, "employer", partner(w.employer));
         out.put(&e, "staff", Some(number(w.staff)));
-        out.put(&e, "cost_per_head", param(w.cost_per_head, money));
+        out.put_param(
+            &e,
+            "cost_per_head",
+            param(w.cost_per_head, money),
+            w.cost_per_head,
+        );
         if let Some(t) = &w.transfer {
             out.put(&e, "transfer_to", partner(t.to));
             out.put(&e, "transfer_in", year(t.year));
         }
         if let Some(r) = &w.reduction {
-            out.put(&e, "reduction", param(r.heads, number));
+            out.put_param(&e, "reduction", param(r.heads, number), r.heads);
             out.put(&e, "reduction_by", year(r.by));
             // Where the other side has no reduction, the profile it would
             // take is no news.
@@ -539,13 +652,14 @@ fn flatten(s: &Scenario) -> Vec<Input> {
                 profile(&Profile::DEFAULT),
             );
         }
-        out.put(
+        out.put_param(
             &e,
             "redundancy_cost",
             w.redundancy_cost.and_then(|id| param(id, money)),
+            w.redundancy_cost,
         );
     }
-    out.0
+    out.list
 }
 
 /// A text value as a TOML basic string, so a line can be pasted into

@@ -920,7 +920,7 @@ fn o_with_an_extension_a_command_does_not_write_is_refused_and_creates_nothing()
         for (command, writes) in [
             (
                 vec!["project", "b.toml", "--no-ranges"],
-                "it writes tables (.txt), Markdown (.md), CSV (.csv) and JSON (.json)",
+                "it writes tables (.txt), Markdown (.md), CSV (.csv), JSON (.json) and Excel workbooks (.xlsx)",
             ),
             (vec!["sensitivity", "b.toml"], "it writes tables (.txt)"),
             (
@@ -929,7 +929,7 @@ fn o_with_an_extension_a_command_does_not_write_is_refused_and_creates_nothing()
             ),
             (
                 vec!["appraise", "b.toml", "--no-ranges"],
-                "JSON (.json) and an SVG chart (.svg)",
+                "Excel workbooks (.xlsx) and an SVG chart (.svg)",
             ),
             (
                 vec!["chart", "b.toml", "--kind", "shares"],

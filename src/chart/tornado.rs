@@ -28,6 +28,12 @@ const SWITCHING: u32 = 130;
 
 /// Draws the tornado chart.
 pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
+    chart_of(s, t, MAX_BARS)
+}
+
+/// Draws the tornado chart of the `most` largest swings (the board report
+/// draws fewer than `chart`).
+pub fn chart_of(s: &Scenario, t: &Tornado, most: usize) -> Result<String, ChartError> {
     if t.bars.is_empty() {
         return Err(ChartError::Nothing {
             message: format!(
@@ -38,7 +44,7 @@ pub fn chart(s: &Scenario, t: &Tornado) -> Result<String, ChartError> {
                 .into(),
         });
     }
-    let shown: Vec<_> = t.bars.iter().take(MAX_BARS).collect();
+    let shown: Vec<_> = t.bars.iter().take(most).collect();
     let n = shown.len();
     let more = t.bars.len() - n;
     let subtitle = format!(

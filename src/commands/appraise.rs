@@ -11,7 +11,7 @@ use crate::commands::{
     Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::report::{AppraiseReport, Format, Writes, Written, printer};
+use crate::report::{AppraiseReport, Format, Writes, Written};
 use crate::scenario::Override;
 use crate::shortlist::{Appraised, Largest, Shortlist};
 use crate::uncertainty::sensitivity::{TornadoError, largest_swing};
@@ -74,11 +74,15 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let report = AppraiseReport {
         shortlist: &shortlist,
     };
-    let text = match written {
-        Written::Svg => crate::chart::options::chart(&shortlist)?,
-        Written::Text(format) => printer(format).appraise(&report),
-    };
-    emit(&text, output)?;
+    match written {
+        Written::Svg => emit(&crate::chart::options::chart(&shortlist)?, output)?,
+        Written::Text(format) => super::emit_as(
+            format,
+            |p| p.appraise(&report),
+            || crate::report::xlsx::appraise(&report),
+            output,
+        )?,
+    }
     Ok(Outcome::Success)
 }
 

@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, central, emit, load, refuse_output_over_inputs, text_format};
+use crate::commands::{Outcome, central, emit_as, load, refuse_output_over_inputs, text_format};
 use crate::diff::{Side, compare};
-use crate::report::{DiffReport, Format, printer};
+use crate::report::{DiffReport, Format};
 use crate::scenario::Override;
 use crate::uncertainty;
 
@@ -92,7 +92,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         b: &lb.scenario,
         comparison: &comparison,
     };
-    emit(&printer(format).diff(&report), output)?;
+    emit_as(
+        format,
+        |p| p.diff(&report),
+        || crate::report::xlsx::diff(&report),
+        output,
+    )?;
     Ok(if comparison.identical() {
         Outcome::Success
     } else {

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod init;
 pub mod man;
 pub mod project;
+pub mod report;
 pub mod sensitivity;
 
 use std::path::Path;
@@ -152,6 +153,27 @@ pub fn only_extension(
 /// first, so its extension is checked after reading.
 pub fn names_a_scenario(output: Option<&Path>) -> bool {
     crate::report::extension_of(output).is_some_and(|e| e == "toml")
+}
+
+/// Writes a workbook or text: a workbook's bytes are refused on a
+/// terminal (give `-o FILE.xlsx`, or redirect stdout).
+pub fn emit_as(
+    format: Format,
+    text: impl FnOnce(&dyn crate::report::Printer) -> String,
+    workbook: impl FnOnce() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if format != Format::Xlsx {
+        return emit(&text(crate::report::printer(format).as_ref()), output);
+    }
+    if output.is_none_or(|o| o.as_os_str() == "-") && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "a workbook is a binary file: give -o FILE.xlsx (or redirect stdout)\n  = help: e.g. -o results.xlsx"
+        );
+    }
+    let bytes = workbook().map_err(|e| anyhow::anyhow!("writing the workbook failed: {e}"))?;
+    Ok(crate::output::write(&bytes, output)?)
 }
 
 /// Writes results to stdout, or atomically to `-o FILE`.

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use crate::commands::{
-    Outcome, Rejected, emit, load, monte_carlo_options, refuse_output_over_inputs, text_format,
+    Outcome, Rejected, emit_as, load, monte_carlo_options, refuse_output_over_inputs, text_format,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::report::{Format, ProjectionReport, printer};
+use crate::report::{Format, ProjectionReport};
 use crate::scenario::Override;
 use crate::{RunError, RunOptions};
 
@@ -69,6 +69,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         central: &results.central,
         ranges: results.ranges.as_ref(),
     };
-    emit(&printer(format).projection(&report), output)?;
+    emit_as(
+        format,
+        |p| p.projection(&report),
+        || crate::report::xlsx::projection(&report, &sources),
+        output,
+    )?;
     Ok(Outcome::Success)
 }

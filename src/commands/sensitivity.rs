@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, Rejected, emit, load, refuse_output_over_inputs, text_format};
+use crate::commands::{Outcome, Rejected, emit_as, load, refuse_output_over_inputs, text_format};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::report::{Format, SensitivityReport, printer};
+use crate::report::{Format, SensitivityReport};
 use crate::scenario::Override;
 use crate::uncertainty::sensitivity::{TornadoError, tornado};
 
@@ -44,6 +44,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         scenario: &loaded.scenario,
         tornado: &tornado,
     };
-    emit(&printer(format).sensitivity(&report), output)?;
+    emit_as(
+        format,
+        |p| p.sensitivity(&report),
+        || crate::report::xlsx::sensitivity(&report, &sources),
+        output,
+    )?;
     Ok(Outcome::Success)
 }

@@ -7,10 +7,12 @@
 
 pub mod csv;
 pub mod grid;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod numbers;
 pub mod table;
+pub mod xlsx;
 
 use std::fmt;
 
@@ -30,6 +32,9 @@ pub enum Format {
     Csv,
     /// One JSON document (see docs/json.md): money in pounds to 2 dp.
     Json,
+    /// An Excel workbook (see docs/xlsx.md): a sheet per table, years
+    /// across, numbers as numbers.
+    Xlsx,
 }
 
 impl Format {
@@ -40,6 +45,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
+            "xlsx" => Some(Format::Xlsx),
             "txt" => Some(Format::Table),
             _ => None,
         }
@@ -52,6 +58,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -62,6 +69,7 @@ impl Format {
             Format::Markdown => "Markdown",
             Format::Csv => "CSV",
             Format::Json => "JSON",
+            Format::Xlsx => "Excel workbooks",
         }
     }
 }
@@ -138,10 +146,16 @@ impl Writes {
 
     /// "tables (.txt), Markdown (.md), CSV (.csv) and JSON (.json)".
     fn list(&self) -> String {
-        let mut items: Vec<String> = [Format::Table, Format::Markdown, Format::Csv, Format::Json]
-            .iter()
-            .map(|f| format!("{} (.{})", f.noun(), f.extension()))
-            .collect();
+        let mut items: Vec<String> = [
+            Format::Table,
+            Format::Markdown,
+            Format::Csv,
+            Format::Json,
+            Format::Xlsx,
+        ]
+        .iter()
+        .map(|f| format!("{} (.{})", f.noun(), f.extension()))
+        .collect();
         if self.svg {
             items.push("an SVG chart (.svg)".into());
         }
@@ -159,6 +173,7 @@ impl fmt::Display for Format {
             Format::Markdown => "markdown",
             Format::Csv => "csv",
             Format::Json => "json",
+            Format::Xlsx => "xlsx",
         })
     }
 }
@@ -208,5 +223,7 @@ pub fn printer(format: Format) -> Box<dyn Printer> {
         Format::Markdown => Box::new(markdown::MarkdownPrinter),
         Format::Csv => Box::new(csv::CsvPrinter),
         Format::Json => Box::new(json::JsonPrinter),
+        // Never asked: a workbook is written by [`xlsx`], not as text.
+        Format::Xlsx => Box::new(table::TablePrinter),
     }
 }

@@ -1,0 +1,135 @@
+//! `pool-model report FILE -o board.html`: the one-page board report of a
+//! scenario, or of options (`report A.toml B.toml ...`), as a
+//! self-contained HTML page ([`crate::report::html`], docs/report.md).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::chart;
+use crate::commands::{
+    Outcome, Rejected, central, emit, load, monte_carlo_options, refuse_output_over_inputs,
+};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::report::html;
+use crate::scenario::Override;
+use crate::uncertainty::{self, sensitivity::TornadoError};
+
+/// Bars of the tornado in the report: the rest are in `sensitivity`.
+const BARS: usize = 8;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file (TOML); several for an options report, business
+    /// as usual first.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+
+    /// Write the page to this file (atomically) [default: stdout, when not a terminal].
+    #[arg(long, short = 'o', value_name = "OUT.html")]
+    pub output: Option<PathBuf>,
+
+    /// Monte Carlo draws [default: each scenario's `draws`, else 10000].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<u64>,
+
+    /// Random seed [default: each scenario's `seed`, else 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+
+    /// Override one value in every file, e.g. --set scenario.horizon=5 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    if args.output.is_none() && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "a board report is an HTML page: give -o OUT.html (or redirect stdout), e.g.\n  pool-model report {} -o board.html",
+            args.files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    let output = args.output.as_deref();
+    let paths: Vec<&std::path::Path> = args.files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(output, &paths, &[])?;
+    let html_only = || super::only_extension("report", output, "html", "an HTML page");
+    if !super::names_a_scenario(output) {
+        html_only()?;
+    }
+    if let [file] = args.files.as_slice() {
+        let page = one(file, args, output)?;
+        html_only()?;
+        emit(&page, output)?;
+        return Ok(Outcome::Success);
+    }
+    let sampling = super::appraise::Sampling {
+        no_ranges: false,
+        draws: args.draws,
+        seed: args.seed,
+    };
+    let list = super::appraise::shortlist(&args.files, &args.set, output, sampling)?;
+    html_only()?;
+    let chart = chart::options::chart(&list).ok();
+    emit(&html::options(&list, chart.as_deref()), output)?;
+    Ok(Outcome::Success)
+}
+
+/// The board report of one scenario.
+fn one(
+    file: &std::path::Path,
+    args: &Args,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
+    let (loaded, sources) = load(file, &args.set)?;
+    refuse_output_over_inputs(output, &[], &[&sources])?;
+    let s = &loaded.scenario;
+    let projection = central(&loaded, &sources)?;
+    let rejected = |e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources);
+    let ranges = if s.has_ranges() {
+        let options = monte_carlo_options(s, args.draws, args.seed)?;
+        Some(uncertainty::ranges(s, &projection, &options)?)
+    } else {
+        None
+    };
+    let tornado = match uncertainty::sensitivity::tornado(s) {
+        Ok(t) => Some(t),
+        Err(TornadoError::TooMuchWork { .. }) => None,
+        Err(TornadoError::Engine(e)) => return Err(rejected(e).into()),
+    };
+    // The charts a director reads: savings over time, the shift, and what
+    // matters most. A chart with nothing to show is left out.
+    let mut charts = Vec::new();
+    let mut add = |title: &str, drawn: Result<String, chart::ChartError>| match drawn {
+        Ok(svg) => {
+            charts.push((title.to_string(), svg));
+            Ok(())
+        }
+        Err(chart::ChartError::Nothing { .. }) => Ok(()),
+        Err(e) => Err(e),
+    };
+    add(
+        "Net savings by year, with the Monte Carlo range (cash)",
+        chart::fan::chart(s, &projection, ranges.as_ref()),
+    )?;
+    add(
+        "The shift of care: each setting's share of its service's spend",
+        chart::shares::chart(s, &projection),
+    )?;
+    if let Some(t) = &tornado {
+        add(
+            "What moves NPV most, with each value's switching value",
+            chart::tornado::chart_of(s, t, BARS),
+        )?;
+    }
+    Ok(html::board(&html::Board {
+        scenario: s,
+        central: &projection,
+        ranges: ranges.as_ref(),
+        tornado: tornado.as_ref(),
+        charts,
+        sources: &sources,
+    }))
+}

@@ -48,6 +48,20 @@ pub struct Shortlist {
 }
 
 impl Shortlist {
+    /// Every percentile any option reports, in order: a column each in the
+    /// options table (empty where an option does not report it).
+    pub fn percentiles(&self) -> Vec<u8> {
+        let mut all: Vec<u8> = self
+            .options
+            .iter()
+            .filter_map(|o| o.ranges.as_ref())
+            .flat_map(|r| r.percentiles.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     pub fn new(options: Vec<Appraised>) -> Shortlist {
         let mut unlike = Vec::new();
         let mut discounted_unlike = Vec::new();

@@ -7,6 +7,18 @@ use common::{run_in_root, shipped_scenarios};
 
 const FORMATS: [&str; 4] = ["table", "markdown", "csv", "json"];
 
+/// The shipped Birmingham options, business as usual first.
+fn birmingham_options() -> Vec<String> {
+    let mut options: Vec<String> = shipped_scenarios()
+        .into_iter()
+        .filter(|n| n.starts_with("birmingham-option-"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    options.sort();
+    assert_eq!(options.len(), 4);
+    options
+}
+
 #[test]
 fn every_format_of_every_shipped_scenario() {
     for name in shipped_scenarios() {
@@ -33,19 +45,28 @@ fn sensitivity_of_every_shipped_scenario_in_every_format() {
 
 #[test]
 fn appraise_of_the_birmingham_options_in_every_format() {
-    let mut options: Vec<String> = shipped_scenarios()
-        .into_iter()
-        .filter(|n| n.starts_with("birmingham-option-"))
-        .map(|n| format!("scenarios/{n}"))
-        .collect();
-    options.sort();
-    assert_eq!(options.len(), 4);
+    let options = birmingham_options();
     for format in FORMATS {
         let mut args = vec!["appraise", "--format", format];
         args.extend(options.iter().map(String::as_str));
         let ran = run_in_root(&args).status(0);
         insta::assert_snapshot!(format!("appraise_birmingham_options_{format}"), ran.stdout);
     }
+}
+
+#[test]
+fn board_report_of_every_shipped_scenario_and_of_the_options() {
+    for name in shipped_scenarios() {
+        let stem = name.trim_end_matches(".toml");
+        let path = format!("scenarios/{name}");
+        let ran = run_in_root(&["report", &path]).status(0);
+        insta::assert_snapshot!(format!("report_{stem}"), ran.stdout);
+    }
+    let options = birmingham_options();
+    let mut args = vec!["report"];
+    args.extend(options.iter().map(String::as_str));
+    let ran = run_in_root(&args).status(0);
+    insta::assert_snapshot!("report_birmingham_options", ran.stdout);
 }
 
 #[test]

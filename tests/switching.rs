@@ -9,7 +9,7 @@ mod generate;
 use std::path::Path;
 
 use pool_model::scenario::{Domain, End, ParamId, Scenario, load, load_str};
-use pool_model::uncertainty::sensitivity::tornado;
+use pool_model::uncertainty::sensitivity::{tornado, tornado_searching};
 use pool_model::{SourceMap, Values, project};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -125,12 +125,24 @@ fn switching_values_of_every_shipped_scenario_hold() {
             path.display(),
             problems.join("\n")
         );
-        found += tornado(&s)
-            .unwrap()
-            .bars
-            .iter()
-            .filter(|b| b.switching.is_some())
-            .count();
+        let t = tornado(&s).unwrap();
+        found += t.bars.iter().filter(|b| b.switching.is_some()).count();
+        // The board report's tornado: the same bars in the same order,
+        // switching values for the three largest only.
+        let top = tornado_searching(&s, 3).unwrap();
+        assert_eq!(top.central, t.central);
+        assert_eq!(top.bars.len(), t.bars.len());
+        for (i, (a, b)) in top.bars.iter().zip(&t.bars).enumerate() {
+            if i < 3 {
+                assert_eq!(a, b, "{}", path.display());
+            } else {
+                let unsearched = pool_model::uncertainty::sensitivity::Bar {
+                    switching: None,
+                    ..b.clone()
+                };
+                assert_eq!(a, &unsearched, "{}", path.display());
+            }
+        }
     }
     // Not a vacuous pass: most files have values that switch NPV.
     assert!(found >= 50, "{found} switching values found");

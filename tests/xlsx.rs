@@ -400,3 +400,35 @@ fn libreoffice_reads_the_same_values_as_the_csv_output() {
     )];
     assert!((v - want).abs() < 1e-6, "{v} vs {want}");
 }
+
+/// A workbook as text, sheet by sheet and cell by cell, each number marked
+/// as a number (`=`) so a figure stored as text would show.
+fn dump(book: &mut Xlsx<std::io::BufReader<std::fs::File>>) -> String {
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        out.push_str(&format!("== {name}\n"));
+        for row in sheet(book, &name) {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|d| match d {
+                    Data::Float(_) | Data::Int(_) => format!("={d}"),
+                    d => text(d),
+                })
+                .collect();
+            out.push_str(cells.join("\t").trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn the_workbook_of_every_shipped_scenario() {
+    for name in common::shipped_scenarios() {
+        let test = Test::new();
+        let stem = name.trim_end_matches(".toml");
+        let path = format!("scenarios/{name}");
+        let mut book = workbook(&test, &["project", &path]);
+        insta::assert_snapshot!(format!("xlsx_project_{stem}"), dump(&mut book));
+    }
+}

@@ -1,10 +1,12 @@
 //! SVG charts for `pool-model chart` (SPEC 4.3): pictures of a projection
 //! for finance and commissioning audiences.
 //!
-//! Four kinds, one module each: [`fan`] (net savings with Monte Carlo
+//! Five kinds, one module each: [`fan`] (net savings with Monte Carlo
 //! bands), [`shares`] (each setting's share of service spend, target
-//! marked), [`tornado`] (the swings of `pool-model sensitivity`) and
-//! [`partners`] (net contribution by partner, stacked).
+//! marked), [`tornado`] (the swings of `pool-model sensitivity`, with
+//! switching values), [`partners`] (net contribution by partner, stacked)
+//! and [`options`] (each option's NPV, for `appraise`). The board report
+//! (`pool-model report`) puts the fan, shares and tornado inline.
 //!
 //! Charts are drawn with `plotters` through its SVG backend alone, with
 //! its generic font: text is written as `<text font-family="sans-serif">`

@@ -12,10 +12,7 @@ use crate::commands::{
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::html;
 use crate::scenario::Override;
-use crate::uncertainty::{self, sensitivity::TornadoError};
-
-/// Bars of the tornado in the report: the rest are in `sensitivity`.
-const BARS: usize = 8;
+use crate::uncertainty;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -94,42 +91,8 @@ fn one(
     } else {
         None
     };
-    let tornado = match uncertainty::sensitivity::tornado(s) {
-        Ok(t) => Some(t),
-        Err(TornadoError::TooMuchWork { .. }) => None,
-        Err(TornadoError::Engine(e)) => return Err(rejected(e).into()),
-    };
-    // The charts a director reads: savings over time, the shift, and what
-    // matters most. A chart with nothing to show is left out.
-    let mut charts = Vec::new();
-    let mut add = |title: &str, drawn: Result<String, chart::ChartError>| match drawn {
-        Ok(svg) => {
-            charts.push((title.to_string(), svg));
-            Ok(())
-        }
-        Err(chart::ChartError::Nothing { .. }) => Ok(()),
-        Err(e) => Err(e),
-    };
-    add(
-        "Net savings by year, with the Monte Carlo range (cash)",
-        chart::fan::chart(s, &projection, ranges.as_ref()),
-    )?;
-    add(
-        "The shift of care: each setting's share of its service's spend",
-        chart::shares::chart(s, &projection),
-    )?;
-    if let Some(t) = &tornado {
-        add(
-            "What moves NPV most, with each value's switching value",
-            chart::tornado::chart_of(s, t, BARS),
-        )?;
-    }
-    Ok(html::board(&html::Board {
-        scenario: s,
-        central: &projection,
-        ranges: ranges.as_ref(),
-        tornado: tornado.as_ref(),
-        charts,
-        sources: &sources,
-    }))
+    html::board_of(s, &projection, ranges.as_ref(), &sources).map_err(|e| match e {
+        html::BoardError::Engine(e) => rejected(e).into(),
+        html::BoardError::Chart(e) => anyhow::Error::from(e),
+    })
 }

@@ -88,14 +88,7 @@ impl Printer for CsvPrinter {
         use crate::metric::Unit;
         use crate::shortlist::Largest;
         let list = r.shortlist;
-        let mut percentiles: Vec<u8> = list
-            .options
-            .iter()
-            .filter_map(|o| o.ranges.as_ref())
-            .flat_map(|r| r.percentiles.iter().copied())
-            .collect();
-        percentiles.sort_unstable();
-        percentiles.dedup();
+        let percentiles = list.percentiles();
         let mut header: Vec<String> = APPRAISE_HEADER_START.map(String::from).to_vec();
         header.extend(percentiles.iter().map(|p| format!("npv_p{p}")));
         header.extend(APPRAISE_HEADER_END.map(String::from));

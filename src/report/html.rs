@@ -25,6 +25,72 @@ use crate::uncertainty::sensitivity::Tornado;
 /// Most key assumptions listed: the values that move NPV most.
 const MOST_ASSUMPTIONS: usize = 6;
 
+/// Bars of the tornado in the report: the rest are in `sensitivity`.
+const BARS: usize = 8;
+
+/// Why a board report could not be made from results already computed.
+#[derive(Debug, thiserror::Error)]
+pub enum BoardError {
+    /// An exact run of the tornado failed (overflow).
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    #[error(transparent)]
+    Chart(#[from] crate::chart::ChartError),
+}
+
+/// The board report of one scenario from its central case and Monte Carlo
+/// ranges: the tornado (left out when too many values are ranged to vary
+/// one by one), the charts a director reads, and the page.
+pub fn board_of(
+    scenario: &Scenario,
+    central: &Projection,
+    ranges: Option<&Ranges>,
+    sources: &SourceMap,
+) -> Result<String, BoardError> {
+    use crate::chart::{self, ChartError};
+    use crate::uncertainty::sensitivity::{TornadoError, tornado_searching};
+    // Switching values are shown for the bars drawn and the assumptions
+    // listed only: the rest are not searched.
+    let tornado = match tornado_searching(scenario, BARS.max(MOST_ASSUMPTIONS)) {
+        Ok(t) => Some(t),
+        Err(TornadoError::TooMuchWork { .. }) => None,
+        Err(TornadoError::Engine(e)) => return Err(e.into()),
+    };
+    // Savings over time, the shift, and what matters most. A chart with
+    // nothing to show is left out.
+    let mut charts = Vec::new();
+    let mut add = |title: &str, drawn: Result<String, ChartError>| match drawn {
+        Ok(svg) => {
+            charts.push((title.to_string(), svg));
+            Ok(())
+        }
+        Err(ChartError::Nothing { .. }) => Ok(()),
+        Err(e) => Err(e),
+    };
+    add(
+        "Net savings by year, with the Monte Carlo range (cash)",
+        chart::fan::chart(scenario, central, ranges),
+    )?;
+    add(
+        "The shift of care: each setting's share of its service's spend",
+        chart::shares::chart(scenario, central),
+    )?;
+    if let Some(t) = &tornado {
+        add(
+            "What moves NPV most, with each value's switching value",
+            chart::tornado::chart_of(scenario, t, BARS),
+        )?;
+    }
+    Ok(board(&Board {
+        scenario,
+        central,
+        ranges,
+        tornado: tornado.as_ref(),
+        charts,
+        sources,
+    }))
+}
+
 /// What the board report of one scenario shows.
 pub struct Board<'a> {
     pub scenario: &'a Scenario,

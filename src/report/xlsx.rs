@@ -671,14 +671,7 @@ pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec
 pub fn appraise(r: &AppraiseReport<'_>) -> Result<Vec<u8>, XlsxError> {
     use crate::shortlist::Largest;
     let list = r.shortlist;
-    let mut percentiles: Vec<u8> = list
-        .options
-        .iter()
-        .filter_map(|o| o.ranges.as_ref())
-        .flat_map(|r| r.percentiles.iter().copied())
-        .collect();
-    percentiles.sort_unstable();
-    percentiles.dedup();
+    let percentiles = list.percentiles();
     let mut header: Vec<String> = [
         "Option",
         "Name",

@@ -131,10 +131,22 @@ impl Diagnostic {
         self.render_with(sources, &Paint::COLOUR)
     }
 
+    /// Renders the diagnostic as a warning (a plan that is valid but
+    /// implausible, [`crate::plausibility`]): `warning: FILE:LINE:COL: ...`,
+    /// the source line and help, in yellow where colour is on.
+    pub fn render_warning(&self, sources: &SourceMap, colour: bool) -> String {
+        let paint = if colour { Paint::WARNING } else { Paint::PLAIN };
+        self.render_labelled(sources, &paint, "warning")
+    }
+
     fn render_with(&self, sources: &SourceMap, paint: &Paint) -> String {
+        self.render_labelled(sources, paint, "error")
+    }
+
+    fn render_labelled(&self, sources: &SourceMap, paint: &Paint, label: &str) -> String {
         let mut out = format!(
             "{}: {}\n",
-            paint.error.render_as("error"),
+            paint.error.render_as(label),
             paint.headline.render_as(&self.headline(sources))
         );
         let mut gutter = 1;
@@ -185,6 +197,14 @@ impl Paint {
         gutter: Ink(None),
         caret: Ink(None),
         help: Ink(None),
+    };
+
+    const WARNING: Paint = Paint {
+        error: Ink(Some(anstyle::AnsiColor::Yellow.on_default().bold())),
+        headline: Ink(Some(anstyle::Style::new().bold())),
+        gutter: Ink(Some(anstyle::AnsiColor::Blue.on_default().bold())),
+        caret: Ink(Some(anstyle::AnsiColor::Yellow.on_default().bold())),
+        help: Ink(Some(anstyle::AnsiColor::Cyan.on_default().bold())),
     };
 
     const COLOUR: Paint = Paint {

@@ -53,6 +53,7 @@ pub mod limits;
 pub mod model;
 pub use scenario::metric;
 mod output;
+pub mod plausibility;
 mod progress;
 pub mod report;
 mod run;

@@ -196,7 +196,7 @@ fn the_tornado_chart_draws_the_sensitivity_table() {
     // No bar reaches NPV = 0, so no zero line.
     assert!(!t.iter().any(|x| x == "NPV = 0"), "{t:?}");
     assert!(
-        t.iter().any(|x| x.contains("5 smaller swing(s) not shown")),
+        t.iter().any(|x| x.contains("5 smaller swings not shown")),
         "{t:?}"
     );
 }

@@ -19,6 +19,18 @@ fn files_in(t: &Test) -> Vec<String> {
 }
 
 #[test]
+fn a_workbook_is_never_written_under_a_text_name_nor_text_under_a_workbook_name() {
+    let t = Test::new().file("b.toml", &birmingham());
+    t.run_with(&["project", "b.toml", "-o", "out.xlsx", "--format", "csv"])
+        .status(2)
+        .stderr_has("`--format csv` writes CSV, but the file's name ends in .xlsx");
+    t.run_with(&["project", "b.toml", "-o", "out.csv", "--format", "xlsx"])
+        .status(2)
+        .stderr_has("name the file .xlsx or leave out --format");
+    assert_eq!(files_in(&t), ["b.toml"], "nothing written");
+}
+
+#[test]
 fn o_writes_the_inferred_format_and_explicit_format_wins() {
     let t = Test::new()
         .file("b.toml", &birmingham())
@@ -318,9 +330,12 @@ fn a_full_stdout_is_exit_2_with_one_message() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // One error (after the scenario's warning, which is on stderr too).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "error: stdout: cannot write: No space left on device (os error 28)\n"
+        errors,
+        ["error: stdout: cannot write: No space left on device (os error 28)"]
     );
 }
 

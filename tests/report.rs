@@ -49,7 +49,7 @@ fn the_board_report_is_one_self_contained_page_with_the_headline() {
         "£72.8m",
         // What each partner contributes and bears, and the caps.
         "Birmingham City Council",
-        "Learning disability: £0.3m a year",
+        "Learning disability: £250,000 a year",
         // The shift of care.
         "Residential care falls from 55.0% of spend in 2009/10 to 40.0% in 2012/13",
         // The key assumptions with the sources the scenario cites.
@@ -132,6 +132,12 @@ fn a_report_goes_only_to_an_html_file_never_over_an_input() {
         .status(2)
         .stderr_has("cannot write: it is the input b.toml");
     assert!(!test.path().join("board.pdf").exists());
+}
+
+/// The pages of a PDF Chromium printed.
+fn pdf_pages(pdf: &Path) -> usize {
+    let text = String::from_utf8_lossy(&std::fs::read(pdf).unwrap()).into_owned();
+    text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
 }
 
 /// The shipped option scenario numbered `i` (1 is business as usual).
@@ -286,12 +292,28 @@ fn in_a_real_browser_it_prints_on_two_pages_draws_every_chart_and_fetches_nothin
         ],
         &page,
     );
-    let bytes = std::fs::read(&pdf).unwrap();
-    let text = String::from_utf8_lossy(&bytes);
-    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    let pages = pdf_pages(&pdf);
     assert!((1..=2).contains(&pages), "{pages} pages");
+    let text = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
     // A4 is 595 x 842 points.
     assert!(text.contains("/MediaBox [0 0 594.9"), "A4");
+
+    // Every shipped scenario's report prints on at most two pages.
+    for name in common::shipped_scenarios() {
+        let (page, _) = report(&test, &[&format!("scenarios/{name}")], "shipped.html");
+        let pdf = test.path().join("shipped.pdf");
+        browser(
+            &chrome,
+            &profile,
+            &[
+                "--no-pdf-header-footer".into(),
+                format!("--print-to-pdf={}", pdf.display()),
+            ],
+            &page,
+        );
+        let pages = pdf_pages(&pdf);
+        assert!((1..=2).contains(&pages), "{name}: {pages} pages");
+    }
 
     // On screen, logging every request: the page makes none.
     let netlog = test.path().join("net.json");

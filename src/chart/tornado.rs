@@ -52,7 +52,10 @@ pub fn chart_of(s: &Scenario, t: &Tornado, most: usize) -> Result<String, ChartE
         crate::report::numbers::years_projected(s),
         appraisal_basis(s),
         if more > 0 {
-            format!(". {more} smaller swing(s) not shown: see `pool-model sensitivity`")
+            format!(
+                ". {more} smaller {} not shown: see `pool-model sensitivity`",
+                if more == 1 { "swing" } else { "swings" }
+            )
         } else {
             String::new()
         }

@@ -41,6 +41,11 @@ pub struct Args {
     /// Random seed for percentile expectations [default: each scenario's].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+
+    /// Fail (exit 1) on a file with warnings: a plan that is valid but
+    /// implausible, as on a failed expectation.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// How one file came out.
@@ -123,6 +128,7 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             ranges: ranges.as_ref(),
         },
     );
+    let warnings = super::warn(s, &projection, ranges.as_ref(), &sources);
     let mut lines = String::new();
     let mut failed = 0;
     let mut skipped = Vec::new();
@@ -160,7 +166,12 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
         }
     }
     let n = s.expects.len();
-    if failed == 0 {
+    let warned = match warnings {
+        0 => String::new(),
+        1 => "; 1 warning, on stderr".to_string(),
+        w => format!("; {w} warnings, on stderr"),
+    };
+    if failed == 0 && (warnings == 0 || !args.deny_warnings) {
         let mut line = format!("{name}: ok ({} expectation(s) passed", n - skipped.len());
         if !skipped.is_empty() {
             line.push_str(&format!(
@@ -169,10 +180,17 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
                 skipped.join(", ")
             ));
         }
+        line.push_str(&warned);
         line.push_str(")\n");
         lines.push_str(&line);
         Ok((FileResult::Ok, lines))
     } else {
+        if failed == 0 {
+            lines.push_str(&format!(
+                "{name}: FAILED with --deny-warnings ({} expectation(s) passed{warned})\n",
+                n - skipped.len()
+            ));
+        }
         Ok((FileResult::Failed, lines))
     }
 }

@@ -76,6 +76,31 @@ pub fn central(loaded: &Loaded, sources: &SourceMap) -> Result<Projection, Rejec
         .map_err(|e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), sources))
 }
 
+/// Prints the warnings of a plan that is valid but implausible
+/// ([`crate::plausibility`]) to stderr, the first
+/// [`crate::limits::MAX_SHOWN_ERRORS`] of them, and returns how many there
+/// are.
+pub fn warn(
+    s: &Scenario,
+    p: &Projection,
+    ranges: Option<&uncertainty::Ranges>,
+    sources: &SourceMap,
+) -> usize {
+    let all = crate::plausibility::warnings(s, p, ranges);
+    let shown = crate::limits::MAX_SHOWN_ERRORS;
+    for w in all.iter().take(shown) {
+        anstream::eprint!("{}", w.render_warning(sources, true));
+    }
+    if all.len() > shown {
+        anstream::eprintln!(
+            "warning: and {} more (the first {shown} of {} are shown)",
+            all.len() - shown,
+            all.len()
+        );
+    }
+    all.len()
+}
+
 /// Monte Carlo options: the scenario's, with `--draws` and `--seed`
 /// overriding them (a usage error outside the documented limits).
 pub fn monte_carlo_options(

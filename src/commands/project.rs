@@ -64,6 +64,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         )),
         RunError::MonteCarlo(e) => anyhow::Error::from(e),
     })?;
+    super::warn(
+        &loaded.scenario,
+        &results.central,
+        results.ranges.as_ref(),
+        &sources,
+    );
     let report = ProjectionReport {
         scenario: &loaded.scenario,
         central: &results.central,

@@ -33,6 +33,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let (loaded, sources) = load(&args.file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
     let format = text_format("sensitivity", args.format, output)?;
+    // The plan's warnings: the central case is a fraction of the tornado's
+    // work.
+    let central = super::central(&loaded, &sources)?;
+    super::warn(&loaded.scenario, &central, None, &sources);
     let tornado = match tornado(&loaded.scenario) {
         Ok(t) => t,
         Err(TornadoError::Engine(e)) => {

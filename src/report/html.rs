@@ -68,7 +68,11 @@ pub fn board_of(
         Err(e) => Err(e),
     };
     add(
-        "Net savings by year, with the Monte Carlo range (cash)",
+        if ranges.is_some() {
+            "Net savings by year, with the Monte Carlo range (cash)"
+        } else {
+            "Net savings by year (cash)"
+        },
         chart::fan::chart(scenario, central, ranges),
     )?;
     add(
@@ -166,15 +170,50 @@ footer { margin-top: 20px; font-size: 12px; color: var(--muted); }
   .figure .label, .figure .detail, .sub, .note, figcaption, table, ul.assumptions, footer { font-size: 8pt; }
   th, td { padding: 2px 4px; }
   figure { margin: 4px 0 8px; }
-  .charts { gap: 8px; }
-  .charts figure.wide { grid-column: auto; }
+  .charts { display: block; }
+  .charts figure { display: inline-block; width: 44%; margin: 0 2%; vertical-align: top; }
+  .charts figure.wide { display: block; width: 70%; margin: 4px auto 8px; }
   h2 { break-after: avoid; }
   tr, li { break-inside: avoid; }
 }
 "#;
 
-/// The page around a body.
+/// A cap as a risk share states it: to the pound below £10m (`£250,000`,
+/// not a rounded `£0.3m`), in millions above.
+fn cap(value: Decimal) -> String {
+    if value.abs() < Decimal::from(10_000_000) {
+        // Whole pounds without ".00", as an agreement writes them.
+        let shown = super::numbers::pounds_grouped(value);
+        shown
+            .strip_suffix(".00")
+            .map_or(shown.clone(), str::to_string)
+    } else {
+        millions(value)
+    }
+}
+
+/// `text` with each "-£" that starts a figure (not the dash of
+/// "£900-£1,250") made a true minus sign joined to its figure.
+fn joined_minus(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = ' ';
+    let mut rest = text.chars().peekable();
+    while let Some(c) = rest.next() {
+        if c == '-' && rest.peek() == Some(&'£') && !previous.is_alphanumeric() {
+            out.push_str("\u{2212}\u{2060}");
+        } else {
+            out.push(c);
+        }
+        previous = c;
+    }
+    out
+}
+
+/// The page around a body. A minus sign before a sum of money is kept on
+/// the sum's line (a word joiner after a true minus sign): a figure never
+/// wraps as "-" and "£26.0m".
 fn page(title: &str, body: &str) -> String {
+    let body = joined_minus(body);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<meta name=\"generator\" content=\"pool-model {}\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         env!("CARGO_PKG_VERSION"),
@@ -244,7 +283,8 @@ pub fn board(b: &Board<'_>) -> String {
     figure(
         &mut h,
         "Benefit-cost ratio (real)",
-        &a.bcr.map_or("none".into(), |r| super::numbers::fixed(r, 2)),
+        &a.bcr
+            .map_or("no costs".into(), |r| super::numbers::fixed(r, 2)),
         &format!(
             "PV of savings {}; PV of costs {}; NPV before optimism bias {}",
             millions(a.pv_savings),
@@ -284,9 +324,15 @@ pub fn board(b: &Board<'_>) -> String {
     h.push_str(&assumptions_section(b));
     // How to read it.
     h.push_str(&format!(
-        "<section>\n<h2>How to read this</h2>\n<p class=\"note\">Budgets are cash: spend, savings, costs and contributions are nominal pounds, as the partners set them. The net present value, its range and the benefit-cost ratio are an appraisal as HM Treasury's Green Book asks: {}. The central case takes every uncertain value at its central value; the expected value and the chance of a loss come from {} Monte Carlo draws. Figures in £m to one decimal place; the tool computes them exactly, to the penny.</p>\n</section>\n",
+        "<section>\n<h2>How to read this</h2>\n<p class=\"note\">Budgets are cash: spend, savings, costs and contributions are nominal pounds, as the partners set them. The net present value, its range and the benefit-cost ratio are an appraisal as HM Treasury's Green Book asks: {}. {} Figures in £m to one decimal place; the tool computes them exactly, to the penny.</p>\n</section>\n",
         appraisal_basis(s),
-        b.ranges.map_or("no".to_string(), |r| group(r.draws))
+        b.ranges.map_or(
+            "Every value is a point: there is no range, and no chance of a loss to give.".to_string(),
+            |r| format!(
+                "The central case takes every uncertain value at its central value; the expected value and the chance of a loss come from {} Monte Carlo draws.",
+                group(r.draws)
+            )
+        )
     ));
     h.push_str(&format!(
         "<footer>pool-model {}; seed {}; {}.</footer>\n",
@@ -349,7 +395,7 @@ fn partners_section(s: &Scenario, p: &Projection) -> String {
                     .get(i)
                     .copied()
                     .flatten()
-                    .map(|c| format!("{}: {} a year", sv.name, millions(c)))
+                    .map(|c| format!("{}: {} a year", sv.name, cap(c)))
             })
             .collect();
         h.push_str(&format!(
@@ -477,6 +523,14 @@ fn assumptions_section(b: &Board<'_>) -> String {
     h
 }
 
+/// A comment that explains the file format rather than the value, as
+/// `pool-model init`'s starter writes them ("optional: ...", "(range
+/// ok)"): not a source, so not cited.
+fn is_format_help(comment: &str) -> bool {
+    let c = comment.trim();
+    c.to_lowercase().starts_with("optional") || c.contains("range ok)")
+}
+
 /// The comments a scenario writes by a value: the comment lines right
 /// above its line and any comment on the line itself, joined ("FACT (seed
 /// 000): ...", "ASSUMPTION: ...").
@@ -492,9 +546,18 @@ pub fn citation(sources: &SourceMap, loc: crate::source::Loc) -> Option<String> 
     // Comment lines above, nearest last.
     let above = text.get(..line_start)?;
     let mut lines: Vec<&str> = Vec::new();
+    // Comment lines indented further than the key continue the comment
+    // at the end of a line above (the starter's style), so are not about
+    // this value.
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let own = indent(text.get(line_start..line_end)?);
     for line in above.lines().rev() {
         let trimmed = line.trim();
+        if trimmed.starts_with('#') && indent(line) > own {
+            break;
+        }
         match trimmed.strip_prefix('#') {
+            Some(c) if is_format_help(c) => {}
             Some(c) => lines.push(c.trim()),
             None => break,
         }
@@ -513,7 +576,7 @@ pub fn citation(sources: &SourceMap, loc: crate::source::Loc) -> Option<String> 
             let quoted = line
                 .get(..i)
                 .is_some_and(|before| before.matches('"').count() % 2 == 1);
-            if !c.is_empty() && !quoted {
+            if !c.is_empty() && !quoted && !is_format_help(c) {
                 parts.push(c.to_string());
             }
         }
@@ -560,7 +623,7 @@ pub fn options(list: &Shortlist, chart: Option<&str>) -> String {
                 .central
                 .appraisal
                 .bcr
-                .map_or("none".into(), |r| super::numbers::fixed(r, 2)),
+                .map_or("no costs".into(), |r| super::numbers::fixed(r, 2)),
             &appraisal_basis(&best.1.scenario),
         );
         h.push_str("</section>\n");
@@ -605,7 +668,7 @@ pub fn options(list: &Shortlist, chart: Option<&str>) -> String {
             esc(&o.scenario.name),
             millions(o.central.npv),
             millions(a.npv_before_optimism_bias),
-            a.bcr.map_or("none".into(), |r| super::numbers::fixed(r, 2)),
+            a.bcr.map_or("no costs".into(), |r| super::numbers::fixed(r, 2)),
             money_or(r.and_then(|r| r.mean(Metric::Npv, 0))),
             r.and_then(|r| r.below_zero(Metric::Npv, 0)).map_or("-".into(), chance),
             esc(&range),

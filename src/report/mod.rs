@@ -129,8 +129,14 @@ impl Writes {
         match (implied, explicit) {
             (Some(w), None) => Ok(w),
             // `--format` wins over a text format's extension (as the
-            // README says), not over a picture's.
-            (Some(Written::Text(_)), Some(e)) => Ok(Written::Text(e)),
+            // README says), not over a picture's nor a workbook's: a
+            // workbook is never written into a .csv, nor CSV into a .xlsx
+            // that Excel would refuse to open.
+            (Some(Written::Text(i)), Some(e))
+                if i == e || (i != Format::Xlsx && e != Format::Xlsx) =>
+            {
+                Ok(Written::Text(e))
+            }
             (Some(_), Some(e)) => anyhow::bail!(
                 "{shown}: `--format {e}` writes {}, but the file's name ends in .{ext}\n  = help: name the file .{} or leave out --format",
                 e.noun(),

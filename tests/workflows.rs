@@ -607,6 +607,8 @@ fn diff_set_applies_to_b_only() {
         "pv_costs",
         "npv_before_optimism_bias",
         "bcr",
+        "discount_factor",
+        "present_value",
     ];
     assert!(
         metrics.iter().all(|m| appraisal.contains(m)),

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::error::Diagnostic;
 use crate::model::{Exact, Overflow, appraisal, growth, risk_share, savings, shift};
-use crate::scenario::metric::Metric;
+use crate::scenario::metric::{Metric, ServiceTotal};
 use crate::scenario::{CostRatio, ParamId, SavingSize, Scenario, Service, Values};
 use crate::source::Loc;
 
@@ -198,6 +198,22 @@ impl Projection {
             | Metric::LossProbability => return None,
             Metric::Variances => y.variances,
             Metric::Unallocated => y.unallocated,
+            Metric::RedundancyCosts => y.redundancy_costs,
+            Metric::DeflatorIndex
+            | Metric::DiscountFactor
+            | Metric::AppraisalSavings
+            | Metric::AppraisalCosts
+            | Metric::PresentValue => {
+                // Years 1..H: none for the base year.
+                let a = p.appraisal.years.get(t.checked_sub(1)?)?;
+                match m {
+                    Metric::DeflatorIndex => a.deflator_index,
+                    Metric::DiscountFactor => a.discount_factor,
+                    Metric::AppraisalSavings => a.savings,
+                    Metric::AppraisalCosts => a.costs,
+                    _ => a.present_value,
+                }
+            }
             Metric::Spend(i) => service(i)?.spend,
             Metric::SettingSpend(i, k) => setting(i, k)?.spend,
             Metric::Share(i, k) => setting(i, k)?.share,
@@ -209,6 +225,23 @@ impl Projection {
             Metric::ServiceStaff(i) => service(i)?.staff,
             Metric::Moved(i) => service(i)?.moved,
             Metric::PeopleMoved(i) => service(i)?.people_moved?,
+            Metric::ServiceTotal(total, i) => {
+                let y = service(i)?;
+                match total {
+                    ServiceTotal::Counterfactual => y.counterfactual,
+                    ServiceTotal::PostShift => y.post_shift,
+                    ServiceTotal::ShiftSavings => y.shift_savings,
+                    ServiceTotal::EfficiencySavings => y.efficiency_savings,
+                    ServiceTotal::WorkforceSavings => y.workforce_savings,
+                    ServiceTotal::GrossSavings => y.gross_savings,
+                    ServiceTotal::Costs => y.costs,
+                    ServiceTotal::NetSavings => y.net_savings,
+                    ServiceTotal::Variances => y.variances,
+                    ServiceTotal::Unallocated => y.unallocated,
+                }
+            }
+            Metric::SavingsShare(i) => partner(i)?.savings_share,
+            Metric::VarianceShare(i) => partner(i)?.variance_share,
         })
     }
 }

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::numbers::{appraisal_basis, chance, count, fixed, millions, percent, round};
+use super::numbers::{appraisal_basis, chance, fixed, millions, people, percent, round};
 use crate::display;
 use crate::engine::{Projection, YearSummary};
 use crate::metric::Metric;
@@ -348,9 +348,11 @@ fn services_table(s: &Scenario, p: &Projection) -> Grid {
         "Counterfactual".to_string(),
     ];
     if any_shift {
-        header.push("Moved".into());
+        // Both are levels against the counterfactual (SPEC 3.2), not moves
+        // made in the year.
+        header.push("Spend moved\n(vs counter-\nfactual)".into());
         if any_people {
-            header.push("People moved".into());
+            header.push("People moved\n(vs counter-\nfactual)".into());
         }
     }
     header.extend(["Gross savings", "Costs", "Net savings", "Spend"].map(String::from));
@@ -373,7 +375,7 @@ fn services_table(s: &Scenario, p: &Projection) -> Grid {
                     String::new()
                 });
                 if any_people {
-                    row.push(y.people_moved.map(count).unwrap_or_default());
+                    row.push(y.people_moved.map(people).unwrap_or_default());
                 }
             }
             row.extend([
@@ -418,7 +420,7 @@ fn settings_table(s: &Scenario, p: &Projection, i: usize) -> Grid {
                 percent(ky.share),
             ];
             if with_people {
-                row.push(ky.people.map(count).unwrap_or_default());
+                row.push(ky.people.map(people).unwrap_or_default());
             }
             t.rows.push(row);
         }
@@ -451,7 +453,7 @@ fn workforce_table(s: &Scenario, p: &Projection) -> Grid {
                 .get(i)
                 .and_then(|x| x.years.get(year))
                 .map_or(Decimal::ZERO, |x| x.staff);
-            row.push(count(staff));
+            row.push(people(staff));
         }
         let pay: Decimal = p
             .workforce

@@ -464,7 +464,7 @@ fn shift_section(s: &Scenario, p: &Projection) -> String {
         if let Some(people) = p.metric(Metric::PeopleMoved(i), t) {
             sentence.push_str(&format!(
                 " (about {} people, against the counterfactual)",
-                super::numbers::count(people)
+                super::numbers::people(people)
             ));
         }
         sentence.push('.');

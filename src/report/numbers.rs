@@ -203,7 +203,14 @@ pub fn chance(p: Decimal) -> String {
     }
 }
 
-/// People or staff for people: whole numbers plain, others to 1 dp, grouped.
+/// People or staff (full-time equivalents) for people: always to one
+/// decimal place, grouped (`1,991.0`, `0.0`), so a column of them lines up
+/// and a whole number is not mistaken for an exact count.
+pub fn people(value: Decimal) -> String {
+    group(&round(value, 1).to_string())
+}
+
+/// A count for people: whole numbers plain, others to 1 dp, grouped.
 pub fn count(value: Decimal) -> String {
     let r = round(value, 1);
     if r.fract().is_zero() {
@@ -246,6 +253,9 @@ mod tests {
     #[test]
     fn counts_and_percents() {
         assert_eq!(count(d("907")), "907");
+        assert_eq!(people(d("1991")), "1,991.0");
+        assert_eq!(people(d("0")), "0.0");
+        assert_eq!(people(d("161.82")), "161.8");
         assert_eq!(count(d("1234.56")), "1,234.6");
         assert_eq!(count(d("1234.96")), "1,235");
         assert_eq!(percent(d("0.55")), "55.0%");

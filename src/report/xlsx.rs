@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
 use super::numbers::{appraisal_basis, discounting, round};
 use super::{AppraiseReport, DiffReport, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
-use crate::metric::{Metric, Unit, catalogue};
+use crate::metric::{Metric, ServiceTotal, Unit, catalogue};
 use crate::scenario::Scenario;
 use crate::scenario::values::{Kind, Uncertain};
 use crate::source::SourceMap;
@@ -290,6 +290,24 @@ fn measure(m: Metric) -> &'static str {
         Metric::ServiceStaff(_) => "Staff paid from the service",
         Metric::Moved(_) => "Spend moved out of the from setting",
         Metric::PeopleMoved(_) => "People moved (level against the counterfactual)",
+        Metric::ServiceTotal(ServiceTotal::Counterfactual, _) => "Counterfactual",
+        Metric::ServiceTotal(ServiceTotal::GrossSavings, _) => "Gross savings",
+        Metric::ServiceTotal(ServiceTotal::Costs, _) => "Costs",
+        Metric::ServiceTotal(ServiceTotal::NetSavings, _) => "Net savings",
+        Metric::ServiceTotal(ServiceTotal::Variances, _) => "Variances (over- and underspends)",
+        Metric::ServiceTotal(ServiceTotal::PostShift, _) => "Spend after the shift",
+        Metric::ServiceTotal(ServiceTotal::ShiftSavings, _) => "Shift savings",
+        Metric::ServiceTotal(ServiceTotal::EfficiencySavings, _) => "Efficiency savings",
+        Metric::ServiceTotal(ServiceTotal::WorkforceSavings, _) => "Workforce savings",
+        Metric::ServiceTotal(ServiceTotal::Unallocated, _) => "Unallocated (above caps)",
+        Metric::RedundancyCosts => "Redundancy costs (part of costs)",
+        Metric::DeflatorIndex => "Price index",
+        Metric::DiscountFactor => "Discount factor",
+        Metric::AppraisalSavings => "Savings after optimism bias",
+        Metric::AppraisalCosts => "Costs after optimism bias",
+        Metric::PresentValue => "Present value (real)",
+        Metric::SavingsShare(_) => "Share of savings",
+        Metric::VarianceShare(_) => "Share of variances (after caps)",
     }
 }
 
@@ -329,14 +347,21 @@ pub fn projection(r: &ProjectionReport<'_>, sources: &SourceMap) -> Result<Vec<u
     for m in catalogue(s) {
         match m {
             _ if m.is_whole_run() => {}
-            Metric::Spend(i) | Metric::Moved(i) | Metric::PeopleMoved(i) => {
-                services.rows.push(year_row(
-                    vec![Cell::text(service_name(i)), Cell::text(measure(m))],
-                    m,
-                    p,
-                    s,
-                ))
-            }
+            // On the Appraisal sheet.
+            Metric::DeflatorIndex
+            | Metric::DiscountFactor
+            | Metric::AppraisalSavings
+            | Metric::AppraisalCosts
+            | Metric::PresentValue => {}
+            Metric::ServiceTotal(_, i)
+            | Metric::Spend(i)
+            | Metric::Moved(i)
+            | Metric::PeopleMoved(i) => services.rows.push(year_row(
+                vec![Cell::text(service_name(i)), Cell::text(measure(m))],
+                m,
+                p,
+                s,
+            )),
             Metric::ServiceStaff(i) => workforce.rows.push(year_row(
                 vec![Cell::text(service_name(i)), Cell::text(measure(m))],
                 m,
@@ -361,32 +386,12 @@ pub fn projection(r: &ProjectionReport<'_>, sources: &SourceMap) -> Result<Vec<u
                 p,
                 s,
             )),
-            Metric::Contribution(i) => {
-                partners.rows.push(year_row(
-                    vec![Cell::text(partner_name(i)), Cell::text(measure(m))],
-                    m,
-                    p,
-                    s,
-                ));
-                // What the partner gets back and bears under the risk share.
-                let part = |f: fn(&crate::engine::PartnerYear) -> Decimal| {
-                    let mut row = Vec::new();
-                    if let Some(pp) = p.partners.get(i) {
-                        row.extend(pp.years.iter().map(|y| Cell::money(f(y))));
-                    }
-                    row
-                };
-                let mut row = vec![Cell::text(partner_name(i)), Cell::text("Share of savings")];
-                row.extend(part(|y| y.savings_share));
-                partners.rows.push(row);
-                let mut row = vec![
-                    Cell::text(partner_name(i)),
-                    Cell::text("Share of variances (after caps)"),
-                ];
-                row.extend(part(|y| y.variance_share));
-                partners.rows.push(row);
-            }
-            Metric::NetContribution(i) => partners.rows.push(year_row(
+            // What each partner puts in, gets back and bears under the
+            // risk share, and its net contribution.
+            Metric::Contribution(i)
+            | Metric::SavingsShare(i)
+            | Metric::VarianceShare(i)
+            | Metric::NetContribution(i) => partners.rows.push(year_row(
                 vec![Cell::text(partner_name(i)), Cell::text(measure(m))],
                 m,
                 p,

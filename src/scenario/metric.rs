@@ -32,6 +32,16 @@ pub enum Metric {
     Bcr,
     /// The chance that NPV is below zero (Monte Carlo; no year).
     LossProbability,
+    /// Redundancy costs of the year (part of `costs`).
+    RedundancyCosts,
+    /// The appraisal by year (SPEC 3.7, years 1..H): the price index,
+    /// the discount factor, savings and costs after optimism bias (cash),
+    /// and the year's present value (real).
+    DeflatorIndex,
+    DiscountFactor,
+    AppraisalSavings,
+    AppraisalCosts,
+    PresentValue,
     /// `spend.<service>`: counterfactual minus gross savings.
     Spend(usize),
     /// `spend.<service>.<setting>`: post-shift spend.
@@ -48,6 +58,62 @@ pub enum Metric {
     Moved(usize),
     /// Only for a shift whose `from` setting has a unit cost.
     PeopleMoved(usize),
+    /// `<total>.<service>`: one service's part of a pool total
+    /// (counterfactual, gross savings, costs, net savings, variances).
+    ServiceTotal(ServiceTotal, usize),
+    /// `savings_share.<partner>`: the partner's share of net savings.
+    SavingsShare(usize),
+    /// `variance_share.<partner>`: the over- or underspend the partner
+    /// bears after caps.
+    VarianceShare(usize),
+}
+
+/// The pool totals a service has its own part of (issue 30: every number
+/// any format shows is in the CSV).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ServiceTotal {
+    Counterfactual,
+    /// Spend after the shift, before efficiency and workforce savings.
+    PostShift,
+    ShiftSavings,
+    EfficiencySavings,
+    WorkforceSavings,
+    GrossSavings,
+    Costs,
+    NetSavings,
+    Variances,
+    Unallocated,
+}
+
+impl ServiceTotal {
+    pub const ALL: [ServiceTotal; 10] = [
+        ServiceTotal::Counterfactual,
+        ServiceTotal::PostShift,
+        ServiceTotal::ShiftSavings,
+        ServiceTotal::EfficiencySavings,
+        ServiceTotal::WorkforceSavings,
+        ServiceTotal::GrossSavings,
+        ServiceTotal::Costs,
+        ServiceTotal::NetSavings,
+        ServiceTotal::Variances,
+        ServiceTotal::Unallocated,
+    ];
+
+    /// The family name, as the pool total's: `counterfactual`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceTotal::Counterfactual => "counterfactual",
+            ServiceTotal::PostShift => "post_shift",
+            ServiceTotal::ShiftSavings => "shift_savings",
+            ServiceTotal::EfficiencySavings => "efficiency_savings",
+            ServiceTotal::WorkforceSavings => "workforce_savings",
+            ServiceTotal::GrossSavings => "gross_savings",
+            ServiceTotal::Costs => "costs",
+            ServiceTotal::NetSavings => "net_savings",
+            ServiceTotal::Variances => "variances",
+            ServiceTotal::Unallocated => "unallocated",
+        }
+    }
 }
 
 /// How a metric's values print and compare.
@@ -73,7 +139,7 @@ impl Unit {
     }
 }
 
-const TOTALS: [(&str, Metric); 16] = [
+const TOTALS: [(&str, Metric); 22] = [
     ("counterfactual", Metric::Counterfactual),
     ("scenario", Metric::Scenario),
     ("shift_savings", Metric::ShiftSavings),
@@ -90,9 +156,17 @@ const TOTALS: [(&str, Metric); 16] = [
     ("pv_costs", Metric::PvCosts),
     ("npv_before_optimism_bias", Metric::NpvBeforeOptimismBias),
     ("bcr", Metric::Bcr),
+    ("redundancy_costs", Metric::RedundancyCosts),
+    ("deflator_index", Metric::DeflatorIndex),
+    ("discount_factor", Metric::DiscountFactor),
+    ("appraisal_savings", Metric::AppraisalSavings),
+    ("appraisal_costs", Metric::AppraisalCosts),
+    ("present_value", Metric::PresentValue),
 ];
 
-const FAMILIES: [&str; 9] = [
+const FAMILIES: [&str; 11] = [
+    "savings_share",
+    "variance_share",
     "spend",
     "share",
     "people",
@@ -115,7 +189,7 @@ impl Metric {
     pub fn unit(self) -> Unit {
         match self {
             Metric::Share(..) | Metric::LossProbability => Unit::Fraction,
-            Metric::Bcr => Unit::Ratio,
+            Metric::Bcr | Metric::DeflatorIndex | Metric::DiscountFactor => Unit::Ratio,
             Metric::People(..)
             | Metric::PeopleMoved(_)
             | Metric::PartnerStaff(_)
@@ -130,7 +204,16 @@ impl Metric {
     pub fn sampled(self) -> bool {
         !matches!(
             self,
-            Metric::SettingSpend(..)
+            Metric::ServiceTotal(..)
+                | Metric::RedundancyCosts
+                | Metric::DeflatorIndex
+                | Metric::DiscountFactor
+                | Metric::AppraisalSavings
+                | Metric::AppraisalCosts
+                | Metric::PresentValue
+                | Metric::SavingsShare(_)
+                | Metric::VarianceShare(_)
+                | Metric::SettingSpend(..)
                 | Metric::Share(..)
                 | Metric::People(..)
                 | Metric::PartnerStaff(_)
@@ -208,6 +291,9 @@ impl Metric {
             Metric::ServiceStaff(i) => format!("staff.{}", service(i)),
             Metric::Moved(i) => format!("moved.{}", service(i)),
             Metric::PeopleMoved(i) => format!("people_moved.{}", service(i)),
+            Metric::ServiceTotal(total, i) => format!("{}.{}", total.name(), service(i)),
+            Metric::SavingsShare(p) => format!("savings_share.{}", partner(p)),
+            Metric::VarianceShare(p) => format!("variance_share.{}", partner(p)),
             _ => "?".to_string(),
         }
     }
@@ -253,7 +339,15 @@ impl Metric {
                 .position(|k| *k == id)
                 .ok_or_else(|| unknown("setting", id, &settings))
         };
+        if let (Some(total), [_, sv]) = (
+            ServiceTotal::ALL.iter().find(|t| t.name() == family),
+            parts.as_slice(),
+        ) {
+            return Ok(Metric::ServiceTotal(*total, service(sv)?));
+        }
         match (family, parts.as_slice()) {
+            ("savings_share", [_, p]) => Ok(Metric::SavingsShare(partner(p)?)),
+            ("variance_share", [_, p]) => Ok(Metric::VarianceShare(partner(p)?)),
             ("spend", [_, sv]) => Ok(Metric::Spend(service(sv)?)),
             ("spend", [_, sv, st]) => {
                 let i = service(sv)?;
@@ -323,7 +417,7 @@ impl Metric {
                 names.extend(FAMILIES.iter().copied());
                 let help = match did_you_mean(family, names.iter().copied()) {
                     Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
-                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, loss_probability, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, moved.<service> and people_moved.<service>".to_string(),
+                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, loss_probability, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, savings_share.<partner>, variance_share.<partner>, moved.<service>, people_moved.<service>, and counterfactual, gross_savings, costs, net_savings or variances of one service (`costs.<service>`)".to_string(),
                 };
                 Err(MetricError {
                     message: format!("unknown metric `{text}`"),
@@ -431,6 +525,21 @@ impl Metric {
                 service: service(i),
                 ..none
             },
+            Metric::ServiceTotal(total, i) => Columns {
+                metric: total.name(),
+                service: service(i),
+                ..none
+            },
+            Metric::SavingsShare(p) => Columns {
+                metric: "savings_share",
+                partner: partner(p),
+                ..none
+            },
+            Metric::VarianceShare(p) => Columns {
+                metric: "variance_share",
+                partner: partner(p),
+                ..none
+            },
             _ => none,
         }
     }
@@ -446,6 +555,8 @@ pub fn catalogue(s: &Scenario) -> Vec<Metric> {
     let has_workforce = !s.workforce.is_empty();
     for p in 0..s.partners.len() {
         out.push(Metric::Contribution(p));
+        out.push(Metric::SavingsShare(p));
+        out.push(Metric::VarianceShare(p));
         out.push(Metric::NetContribution(p));
         if has_workforce {
             out.push(Metric::PartnerStaff(p));
@@ -453,6 +564,7 @@ pub fn catalogue(s: &Scenario) -> Vec<Metric> {
         }
     }
     for (i, service) in s.services.iter().enumerate() {
+        out.extend(ServiceTotal::ALL.map(|t| Metric::ServiceTotal(t, i)));
         out.push(Metric::Spend(i));
         if let Some(shift) = &service.shift {
             out.push(Metric::Moved(i));

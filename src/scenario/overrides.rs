@@ -51,7 +51,7 @@ impl fmt::Display for Override {
     }
 }
 
-const PATH_FORMS: &str = "paths are scenario.KEY, scenario.optimism_bias.costs|savings, assumptions.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
+const PATH_FORMS: &str = "paths are scenario.KEY, scenario.optimism_bias.costs|savings, assumptions.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, service.ID.risk_share.KEY (cap.PARTNER, shares.PARTNER), service.ID.contributions.PARTNER, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
 
 /// Applies overrides to a merged document, in order.
 pub fn apply(
@@ -218,6 +218,47 @@ fn set(root: &mut Table, ov: &Override, path_loc: Loc, value: Node) -> Result<()
             }) else {
                 return Err(unknown(setting_loc, &format!("setting of service `{id}`"), setting, &known));
             };
+            t.insert(new_entry(key));
+            Ok(())
+        }
+        // A value inside a service's inline tables: a cap
+        // (`service.ID.risk_share.cap.PARTNER`), a fixed share, the rule,
+        // or a contribution (`service.ID.contributions.PARTNER`).
+        (
+            "service",
+            [
+                id,
+                table @ ("risk_share" | "contributions"),
+                inner @ ..,
+                key,
+            ],
+        ) => {
+            let service = find_entry(root, "service", id, segment_loc(path_loc, &ov.path, 1, 1))?;
+            let mut t = service;
+            for (depth, name) in std::iter::once(*table)
+                .chain(inner.iter().copied())
+                .enumerate()
+            {
+                if t.get(name).is_none() {
+                    t.entries.push(Entry {
+                        key: name.to_string(),
+                        key_loc: path_loc,
+                        value: Node {
+                            kind: NodeKind::Table(Table::default()),
+                            loc: path_loc,
+                        },
+                    });
+                }
+                t = match t.entry_mut(name).map(|e| &mut e.value.kind) {
+                    Some(NodeKind::Table(inner)) => inner,
+                    _ => {
+                        return Err(usage(
+                            format!("`{name}` of service `{id}` is not a table"),
+                            segment_loc(path_loc, &ov.path, depth + 2, 1),
+                        ));
+                    }
+                };
+            }
             t.insert(new_entry(key));
             Ok(())
         }

@@ -1,0 +1,108 @@
+//! What a new analyst meets in the first hour (issue 30), each pinned by
+//! driving the binary: nested `--set` paths, `[[expect]]` on a partner's
+//! share of savings and overspends, and what the Services table says its
+//! columns are.
+
+mod common;
+
+use common::{Test, root, run_in_root};
+
+const BIRMINGHAM: &str = "scenarios/birmingham.toml";
+
+fn csv_value(stdout: &str, metric: &str, partner: &str, year: &str) -> String {
+    stdout
+        .lines()
+        .find(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.len() == 7 && f[0] == year && f[1] == metric && f[4] == partner && f[5] == "central"
+        })
+        .map(|l| l.rsplit(',').next().unwrap().to_string())
+        .unwrap_or_else(|| panic!("{metric} {partner} {year}"))
+}
+
+#[test]
+fn set_reaches_a_cap_inside_a_risk_share() {
+    let plain = run_in_root(&["project", BIRMINGHAM, "--no-ranges", "--format", "csv"]).status(0);
+    assert_eq!(
+        csv_value(&plain.stdout, "variance_share", "bcc", "2010/11"),
+        "2250000.00"
+    );
+    // The council capped at £100k a year: the rest is unallocated.
+    let capped = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--no-ranges",
+        "--format",
+        "csv",
+        "--set",
+        "service.learning_disability.risk_share.cap.bcc=£100k",
+    ])
+    .status(0);
+    assert_eq!(
+        csv_value(&capped.stdout, "variance_share", "bcc", "2010/11"),
+        "100000.00"
+    );
+    // A contribution too.
+    let more = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--no-ranges",
+        "--format",
+        "csv",
+        "--set",
+        "service.mental_health.contributions.ben=£60m",
+    ])
+    .status(0);
+    assert_ne!(
+        csv_value(&more.stdout, "contribution", "ben", "2009/10"),
+        csv_value(&plain.stdout, "contribution", "ben", "2009/10")
+    );
+    // A partner that is not there is a located error with a suggestion.
+    run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--set",
+        "service.learning_disability.risk_share.cap.bcx=£100k",
+    ])
+    .status(2)
+    .stderr_has("--set service.learning_disability.risk_share.cap.bcx: unknown partner `bcx`")
+    .stderr_has("did you mean `bcc`?");
+}
+
+#[test]
+fn expect_asserts_what_a_partner_bears_and_gets_back() {
+    let text = std::fs::read_to_string(root().join(BIRMINGHAM)).unwrap();
+    let with = |expect: &str| format!("{text}\n{expect}");
+    // "The council bears at most £1m of overspends a year": it bears
+    // £2.25m in 2010/11.
+    let t = Test::new().file(
+        "b.toml",
+        &with(
+            "[[expect]]\nyear = \"2010/11\"\nmetric = \"variance_share.bcc\"\nmax = \"£1m\"\n\n[[expect]]\nyear = \"2014/15\"\nmetric = \"savings_share.ben\"\nmin = \"£2m\"\n",
+        ),
+    );
+    t.run_with(&["check", "b.toml"])
+        .status(1)
+        .stdout_has(
+            "b.toml: FAILED variance_share.bcc in 2010/11 (central): £2,250,000.00 is above the maximum £1,000,000.00",
+        );
+    // An unknown partner in the metric is a located error.
+    let t = Test::new().file(
+        "b.toml",
+        &with("[[expect]]\nmetric = \"savings_share.bcx\"\nyear = \"2014/15\"\nmin = \"£0\"\n"),
+    );
+    t.run_with(&["check", "b.toml"])
+        .status(2)
+        .stderr_has("unknown partner `bcx` in metric `savings_share.bcx`");
+}
+
+#[test]
+fn the_services_table_says_moves_are_levels_and_people_have_one_decimal() {
+    let ran = run_in_root(&["project", BIRMINGHAM, "--no-ranges"]).status(0);
+    assert!(ran.stdout.contains("People moved"));
+    assert!(ran.stdout.contains("(vs counter-"));
+    // People to one decimal place throughout, whole numbers too.
+    assert!(ran.stdout.contains(" 2,040.7 │"));
+    assert!(ran.stdout.contains(" 1,991.0 │"), "{}", ran.stdout);
+    assert!(!ran.stdout.contains(" 1,991 │"));
+}

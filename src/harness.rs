@@ -115,7 +115,10 @@ pub fn exercise_files(files: &[(&str, &[u8])]) -> Result<(), String> {
         b_file: input,
         a: s,
         b: s,
+        a_central: &central,
+        b_central: &central,
         comparison: &comparison,
+        all: false,
     };
     let _ = printer(Format::Csv).diff(&report);
     shown(&printer(Format::Markdown).diff(&report))?;

@@ -106,3 +106,51 @@ fn the_services_table_says_moves_are_levels_and_people_have_one_decimal() {
     assert!(ran.stdout.contains(" 1,991.0 │"), "{}", ran.stdout);
     assert!(!ran.stdout.contains(" 1,991 │"));
 }
+
+#[test]
+fn diff_starts_with_the_answer_and_lists_the_largest_results() {
+    let ran = run_in_root(&["diff", BIRMINGHAM, "scenarios/birmingham-fast.toml"]).status(1);
+    let out = &ran.stdout;
+    let at = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("{needle}:\n{out}"))
+    };
+    // The headline comes first, then the inputs, then the results.
+    assert!(at("Headline (central case)") < at("Inputs that differ (3)"));
+    assert!(at("Inputs that differ (3)") < at("Results that differ ("));
+    assert!(out.contains("│ NPV (real, 2009/10 prices, Green Book discounting, after optimism bias) ┆  £60.0m ┆  £66.7m ┆ +£6.7m │"));
+    assert!(out.contains("│ Cumulative net savings by 2014/15 (cash)"));
+    assert!(out.contains("Net contribution of Birmingham City Council, 2014/15 (cash)"));
+    // The 20 largest results, and how to see every one; the heading says
+    // percentiles are compared.
+    assert!(out.contains(": the 20 largest (--all for every one)"));
+    assert!(out.contains("the Monte Carlo percentiles and means"));
+    let rows = |text: &str| {
+        text.lines()
+            .filter(|l| l.contains(" ┆ central ") || l.contains(" ┆ p") || l.contains(" ┆ mean "))
+            .count()
+    };
+    assert_eq!(rows(out), 20);
+    let all = run_in_root(&[
+        "diff",
+        BIRMINGHAM,
+        "scenarios/birmingham-fast.toml",
+        "--all",
+    ])
+    .status(1);
+    assert!(rows(&all.stdout) > 100, "{}", rows(&all.stdout));
+    // Central case only: the heading says so.
+    let central = run_in_root(&[
+        "diff",
+        BIRMINGHAM,
+        "scenarios/birmingham-fast.toml",
+        "--no-ranges",
+    ])
+    .status(1);
+    assert!(
+        central
+            .stdout
+            .contains("The central case compared as printed")
+    );
+    assert!(!central.stdout.contains(" ┆ p50 "));
+}

@@ -35,6 +35,11 @@ pub struct Args {
     /// Compare central results only, not Monte Carlo percentiles.
     #[arg(long)]
     pub no_ranges: bool,
+
+    /// List every result that differs in a table or Markdown [default:
+    /// the 20 largest; CSV, JSON and the workbook have every one].
+    #[arg(long)]
+    pub all: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -90,7 +95,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         b_file: &b_file,
         a: &la.scenario,
         b: &lb.scenario,
+        a_central: &pa,
+        b_central: &pb,
         comparison: &comparison,
+        all: args.all,
     };
     emit_as(
         format,

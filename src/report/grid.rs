@@ -519,7 +519,78 @@ fn partner_table(s: &Scenario, p: &Projection) -> Grid {
     t
 }
 
-/// The tables of a diff: the inputs that differ, then the results.
+/// Results that differ listed by table and Markdown without `--all`.
+pub const DIFF_RESULTS_SHOWN: usize = 20;
+
+/// The answer first: NPV, cumulative net savings by the horizon and each
+/// partner's net contribution in its last year, A, B and the change
+/// (central case, £m).
+fn diff_headline(r: &super::DiffReport<'_>) -> Grid {
+    let mut g = Grid::new(
+        "Headline (central case)",
+        ["Measure", "A", "B", "Change"].map(String::from).to_vec(),
+        1,
+    );
+    let change = |a: Option<Decimal>, b: Option<Decimal>| match (a, b) {
+        (Some(a), Some(b)) => {
+            let d = b - a;
+            if d > Decimal::ZERO {
+                format!("+{}", millions(d))
+            } else {
+                millions(d)
+            }
+        }
+        _ => String::new(),
+    };
+    let shown_m = |v: Option<Decimal>| v.map_or("(absent)".to_string(), millions);
+    let mut row = |label: String, a: Option<Decimal>, b: Option<Decimal>| {
+        g.rows
+            .push(vec![label, shown_m(a), shown_m(b), change(a, b)]);
+    };
+    row(
+        format!("NPV ({})", appraisal_basis(r.a)),
+        Some(r.a_central.npv),
+        Some(r.b_central.npv),
+    );
+    let last = |p: &Projection| p.years.last().map(|y| y.cumulative_net_savings);
+    let label = |s: &Scenario| s.year(s.horizon).to_string();
+    let by = if r.a.horizon == r.b.horizon {
+        label(r.a)
+    } else {
+        format!("{} (A), {} (B)", label(r.a), label(r.b))
+    };
+    row(
+        format!("Cumulative net savings by {by} (cash)"),
+        last(r.a_central),
+        last(r.b_central),
+    );
+    // Each partner of either, A's first, by id.
+    let mut ids: Vec<(&str, &str)> =
+        r.a.partners
+            .iter()
+            .map(|p| (p.id.as_str(), p.name.as_str()))
+            .collect();
+    for p in &r.b.partners {
+        if !ids.iter().any(|(id, _)| *id == p.id) {
+            ids.push((&p.id, &p.name));
+        }
+    }
+    let net = |s: &Scenario, p: &Projection, id: &str| {
+        let i = s.partner_index(id)?;
+        p.partners.get(i)?.years.last().map(|y| y.net_contribution)
+    };
+    for (id, name) in ids {
+        row(
+            format!("Net contribution of {}, {by} (cash)", shown(name)),
+            net(r.a, r.a_central, id),
+            net(r.b, r.b_central, id),
+        );
+    }
+    g
+}
+
+/// The tables of a diff: the headline, the inputs that differ, then the
+/// results (the largest [`DIFF_RESULTS_SHOWN`] unless `--all`).
 pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
     use super::numbers::{exact_for_people, signed_for_people};
     let c = r.comparison;
@@ -535,14 +606,27 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
             .rows
             .push(vec![shown(&i.key), side(&i.a), side(&i.b)]);
     }
+    let cut = !r.all && c.results.len() > DIFF_RESULTS_SHOWN;
     let mut results = Grid::new(
-        format!("Results that differ ({}), largest first", c.results.len()),
+        if cut {
+            format!(
+                "Results that differ ({}): the {DIFF_RESULTS_SHOWN} largest (--all for every one)",
+                c.results.len()
+            )
+        } else {
+            format!("Results that differ ({}), largest first", c.results.len())
+        },
         ["Year", "Metric", "Case", "A", "B", "Difference", "Change"]
             .map(String::from)
             .to_vec(),
         3,
     );
-    for x in &c.results {
+    let shown_results = if cut {
+        DIFF_RESULTS_SHOWN
+    } else {
+        c.results.len()
+    };
+    for x in c.results.iter().take(shown_results) {
         let show = |v: Option<Decimal>| v.map_or_else(absent, |v| exact_for_people(v, x.unit));
         results.rows.push(vec![
             if x.year.is_empty() {
@@ -566,7 +650,7 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
             }),
         ]);
     }
-    let mut grids = Vec::new();
+    let mut grids = vec![diff_headline(r)];
     if !c.inputs.is_empty() {
         grids.push(inputs);
     }
@@ -591,7 +675,12 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
             shown(r.b_file),
             shown(&r.b.name)
         ),
-        subtitle: "Central case compared as printed: money to the penny, shares to 6 dp.".into(),
+        subtitle: if c.results.iter().any(|x| x.case != "central") {
+            "The central case and, as both scenarios have ranges, the Monte Carlo percentiles and means, compared as printed: money to the penny, shares to 6 dp."
+        } else {
+            "The central case compared as printed: money to the penny, shares to 6 dp."
+        }
+        .into(),
         grids,
         closing: verdict,
     }

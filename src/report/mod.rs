@@ -200,7 +200,13 @@ pub struct DiffReport<'a> {
     pub b_file: &'a str,
     pub a: &'a Scenario,
     pub b: &'a Scenario,
+    /// The central cases, for the headline.
+    pub a_central: &'a crate::engine::Projection,
+    pub b_central: &'a crate::engine::Projection,
     pub comparison: &'a crate::diff::Comparison,
+    /// Table and Markdown list every result that differs, not the largest
+    /// [`crate::report::grid::DIFF_RESULTS_SHOWN`] (`--all`).
+    pub all: bool,
 }
 
 /// What `pool-model sensitivity` prints: the tornado of one scenario.

@@ -35,6 +35,7 @@ fn benches(c: &mut Criterion) {
             scenario: &s,
             central: &central,
             ranges: Some(&r),
+            layout: Default::default(),
         };
         group.bench_function(format!("{name} workbook"), |b| {
             b.iter(|| xlsx::projection(&report, &sources).expect("a workbook"))

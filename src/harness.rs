@@ -77,6 +77,7 @@ pub fn exercise_files(files: &[(&str, &[u8])]) -> Result<(), String> {
         scenario: s,
         central: &central,
         ranges: r.as_ref(),
+        layout: Default::default(),
     };
     for format in [Format::Table, Format::Markdown] {
         shown(&printer(format).projection(&report))?;

@@ -148,6 +148,7 @@ fn csv_has_one_row_per_option_and_a_column_per_percentile() {
             "npv_p50",
             "npv_p90",
             "largest_swing_value",
+            "largest_swing_label",
             "largest_swing",
             "switching_value",
             "switching_change"
@@ -159,7 +160,7 @@ fn csv_has_one_row_per_option_and_a_column_per_percentile() {
         &rows[2][2],
         "Preferred: residential care 55% to 40% in three years"
     );
-    assert_eq!(&rows[0][16], "", "business as usual has no switching value");
+    assert_eq!(&rows[0][17], "", "business as usual has no switching value");
     let doc = {
         let mut args = vec!["appraise", "--format", "json"];
         args.extend(OPTIONS);

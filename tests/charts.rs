@@ -228,11 +228,14 @@ amounts = [\"£0.3m to £0.9m\"]
         .status(0)
         .stdout;
     // Both values switch NPV inside their ranges; the chart prints each.
-    for line in table.lines().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        let value: f64 = fields[9].parse().unwrap();
-        let (low, high): (f64, f64) = (fields[2].parse().unwrap(), fields[3].parse().unwrap());
-        assert!(low < value && value < high, "{line}");
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (v, lo, hi) = (column("switching_value"), column("low"), column("high"));
+    for row in reader.records().map(Result::unwrap) {
+        let value: f64 = row[v].parse().unwrap();
+        let (low, high): (f64, f64) = (row[lo].parse().unwrap(), row[hi].parse().unwrap());
+        assert!(low < value && value < high, "{row:?}");
     }
     let t = texts(&doc);
     assert!(t.iter().any(|x| x.ends_with("% from central")), "{t:?}");

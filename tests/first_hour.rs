@@ -154,3 +154,158 @@ fn diff_starts_with_the_answer_and_lists_the_largest_results() {
     );
     assert!(!central.stdout.contains(" ┆ p50 "));
 }
+
+/// The worked example with one slip made.
+fn slipped(from: &str, to: &str) -> Test {
+    let text = std::fs::read_to_string(root().join("tests/data/worked_example.toml")).unwrap();
+    assert!(text.contains(from), "{from}");
+    Test::new().file("s.toml", &text.replacen(from, to, 1))
+}
+
+#[test]
+fn common_slips_name_the_key_and_show_the_fix() {
+    // A range written with a dash.
+    slipped("rate = \"5%\"", "rate = \"2-4%\"")
+        .run_with(&["check", "s.toml"])
+        .status(2)
+        .stderr_has("error: s.toml:")
+        .stderr_has("`2-4%` is not a percent")
+        .stderr_has("= help: a range is written with \"to\": \"2% to 4%\"");
+    // A year without quotes.
+    slipped("by = \"2012/13\"", "by = 2012/13")
+        .run_with(&["check", "s.toml"])
+        .status(2)
+        .stderr_has("invalid TOML at `by`:")
+        .stderr_has("= help: write it in quotes: by = \"2012/13\"");
+    // Curly quotes from a word processor.
+    slipped("name = \"Efficiencies\"", "name = \u{201c}Efficiencies\u{201d}")
+        .run_with(&["check", "s.toml"])
+        .status(2)
+        .stderr_has("invalid TOML at `name`:")
+        .stderr_has("curly quotes (from a word processor) are not TOML's: use straight ones, name = \"Efficiencies\"");
+    // A number in quotes.
+    slipped("horizon = 3", "horizon = \"5\"")
+        .run_with(&["check", "s.toml"])
+        .status(2)
+        .stderr_has("error: s.toml:5:11: `horizon` takes an integer, found a string")
+        .stderr_has("= help: a whole number is written without quotes: horizon = 5");
+}
+
+#[test]
+fn a_variant_that_changes_a_share_is_told_at_its_own_line() {
+    let base = std::fs::read_to_string(root().join("tests/data/worked_example.toml")).unwrap();
+    let t = Test::new().file("base.toml", &base).file(
+        "v.toml",
+        "extends = \"base.toml\"\n\n[[service]]\nid = \"ld\"\n\n  [[service.setting]]\n  id = \"residential\"\n  share = \"60%\"\n",
+    );
+    t.run_with(&["check", "v.toml"]).status(2).stderr_has(
+        "error: v.toml:8:11: setting shares of service `ld` sum to 105%, not exactly 100%",
+    );
+    // A --set is the newest edit of all.
+    t.run_with(&[
+        "check",
+        "base.toml",
+        "--set",
+        "service.ld.setting.home_support.share=20%",
+    ])
+    .status(2)
+    .stderr_has("error: --set service.ld.setting.home_support.share: setting shares of service `ld` sum to 105%");
+}
+
+/// Characters on the widest line of a text.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn the_summary_fits_100_columns_and_tables_can_be_chosen_and_turned() {
+    for name in common::shipped_scenarios() {
+        let ran = run_in_root(&[
+            "project",
+            &format!("scenarios/{name}"),
+            "--tables",
+            "summary",
+            "--no-ranges",
+        ])
+        .status(0);
+        let summary: String = ran
+            .stdout
+            .split("\n\n")
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        assert!(summary.contains("Summary by year (cash)"), "{name}");
+        assert!(
+            widest(&summary) <= 100,
+            "{name}: {} columns\n{summary}",
+            widest(&summary)
+        );
+    }
+    // Only the tables asked for, in the tool's order.
+    let ran = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--tables",
+        "partners,summary",
+        "--no-ranges",
+    ])
+    .status(0);
+    let titles: Vec<&str> = ran
+        .stdout
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(['│', '╭', '╞', '╰', '├']))
+        .skip(3)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Summary by year (cash)",
+            "Where the savings come from (cash)",
+            "Partners: contributions and risk share",
+            "Net present value, 2010/11 to 2014/15 (real, 2009/10 prices, Green Book discounting, after optimism bias): £60.0m"
+        ]
+    );
+    // Years across: a column a year, a row a measure.
+    let ran = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--tables",
+        "summary",
+        "--years",
+        "across",
+        "--no-ranges",
+    ])
+    .status(0);
+    assert!(
+        ran.stdout.contains(
+            "│ Measure                ┆ 2009/10 ┆ 2010/11 ┆ 2011/12 ┆ 2012/13 ┆ 2013/14 ┆ 2014/15 │"
+        ),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains(
+        "│ Cumulative net savings ┆   £0.0m ┆   £3.6m ┆  £14.8m ┆  £32.3m ┆  £52.1m ┆  £72.8m │"
+    ));
+    // Tables with a label per row keep it, once.
+    let ran = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--tables",
+        "partners",
+        "--years",
+        "across",
+        "--no-ranges",
+    ])
+    .status(0);
+    assert!(
+        ran.stdout.contains("│ Birmingham City Council"),
+        "{}",
+        ran.stdout
+    );
+    // A table name that is not one is a usage error naming them.
+    run_in_root(&["project", BIRMINGHAM, "--tables", "sumary"])
+        .status(2)
+        .stderr_has(
+            "possible values: summary, services, settings, workforce, partners, ranges, appraisal",
+        );
+}

@@ -120,7 +120,7 @@ fn sensitivity_ranks_the_ranged_values() {
     assert_eq!(
         lines.next(),
         Some(
-            "rank,value,low,high,cumulative_net_savings_at_low,cumulative_net_savings_at_high,npv_at_low,npv_at_high,npv_swing,switching_value,switching_change,unit"
+            "rank,value,label,low,high,cumulative_net_savings_at_low,cumulative_net_savings_at_high,npv_at_low,npv_at_high,npv_swing,switching_value,switching_change,unit"
         )
     );
     let swings: Vec<f64> = ran
@@ -137,9 +137,14 @@ fn sensitivity_ranks_the_ranged_values() {
 }
 
 #[test]
-fn sensitivity_names_values_as_the_file_does() {
+fn sensitivity_names_values_for_people_and_by_key_for_machines() {
     run_in_root(&["sensitivity", "scenarios/birmingham.toml"])
         .status(0)
-        .stdout_has("saving \"Joint commissioning from shared providers\".rate")
-        .stdout_has("assumptions.inflation");
+        .stdout_has("Joint commissioning from shared providers: saving rate")
+        .stdout_has("Inflation (pool assumption)")
+        .stdout_has("Learning disability: supported living unit cost");
+    run_in_root(&["sensitivity", "scenarios/birmingham.toml", "--format", "csv"])
+        .status(0)
+        .stdout_has("\"saving \"\"Joint commissioning from shared providers\"\".rate\",Joint commissioning from shared providers: saving rate,")
+        .stdout_has(",assumptions.inflation,Inflation (pool assumption),");
 }

@@ -147,19 +147,19 @@ fn unknown_keys_are_found_at_every_level() {
 fn wrong_types_are_reported() {
     rejects(
         &with("horizon = 3", "horizon = ⟨\"3\""),
-        "expected an integer, found a string",
+        "`horizon` takes an integer, found a string",
     );
     rejects(
         &with("name = \"Base\"", "name = ⟨42"),
-        "expected a string, found an integer",
+        "`name` takes a string, found an integer",
     );
     rejects(
         &with("[[partner]]\nid = \"pct\"", "[[partner]]\nid = ⟨[\"pct\"]"),
-        "expected a string, found an array",
+        "`id` takes a string, found an array",
     );
     rejects(
         &with("to = { supported = \"100%\" }", "to = ⟨\"supported\""),
-        "expected a table",
+        "`to` takes a table",
     );
 }
 

@@ -233,7 +233,7 @@ fn a_bad_value_in_the_variant_is_reported_at_the_variant_line() {
         .args(&["project", "v.toml"])
         .run()
         .status(2)
-        .stderr_has("error: v.toml:4:11: expected an integer, found a string");
+        .stderr_has("error: v.toml:4:11: `horizon` takes an integer, found a string");
 }
 
 #[test]

@@ -217,6 +217,11 @@ fn sensitivity_appraise_and_diff_write_workbooks() {
     assert_eq!(rows.len(), 21, "a header and 20 ranged values");
     assert_eq!(
         text(&rows[1][1]),
+        "Learning disability: supported living unit cost"
+    );
+    // The key path too, for --set.
+    assert_eq!(
+        text(&rows[1][11]),
         "service.learning_disability.setting.supported_living.unit_cost"
     );
     let Data::Float(switching) = rows[1][9] else {

@@ -144,7 +144,7 @@ pub fn chart_of(s: &Scenario, t: &Tornado, most: usize) -> Result<String, ChartE
             let kind = s.param(bar.param).map_or(Kind::Number, |p| p.kind);
             let (_, py) = chart.backend_coord(&(c, (y0 + y1) / 2.0));
             root.draw(&Text::new(
-                shorten_middle(&bar.name, NAME),
+                shorten_middle(&bar.label, NAME),
                 (left - 10, py - 8),
                 style::anchored(style::SMALL, HPos::Right, VPos::Center),
             ))?;

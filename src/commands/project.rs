@@ -6,7 +6,7 @@ use crate::commands::{
     Outcome, Rejected, emit_as, load, monte_carlo_options, refuse_output_over_inputs, text_format,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::report::{Format, ProjectionReport};
+use crate::report::{Format, Layout, ProjectionReport, TableKind};
 use crate::scenario::Override;
 use crate::{RunError, RunOptions};
 
@@ -38,6 +38,25 @@ pub struct Args {
     /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+
+    /// Only these tables, in a table or Markdown, e.g. --tables summary,partners
+    /// [default: every one].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub tables: Vec<TableKind>,
+
+    /// Years down the rows, or across the columns as finance papers lay
+    /// them out (table and Markdown).
+    #[arg(long, value_enum, default_value = "down", value_name = "WAY")]
+    pub years: Years,
+}
+
+/// Which way the years run in a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Years {
+    /// A row a year.
+    Down,
+    /// A column a year.
+    Across,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -74,6 +93,10 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         scenario: &loaded.scenario,
         central: &results.central,
         ranges: results.ranges.as_ref(),
+        layout: Layout {
+            tables: args.tables.clone(),
+            years_across: args.years == Years::Across,
+        },
     };
     emit_as(
         format,

@@ -62,6 +62,7 @@ impl Printer for CsvPrinter {
             let _ = w.write_record([
                 (i + 1).to_string(),
                 bar.name.clone(),
+                bar.label.clone(),
                 machine(bar.low, input),
                 machine(bar.high, input),
                 money(bar.at_low.cumulative),
@@ -130,6 +131,7 @@ impl Printer for CsvPrinter {
             match &o.largest {
                 Largest::Bar(bar) => {
                     row.push(bar.name.clone());
+                    row.push(bar.label.clone());
                     row.push(money(bar.swing));
                     row.push(
                         bar.switching
@@ -142,7 +144,7 @@ impl Printer for CsvPrinter {
                     );
                 }
                 Largest::Nothing | Largest::TooMuchWork => {
-                    row.extend([blank(), blank(), blank(), blank()]);
+                    row.extend([blank(), blank(), blank(), blank(), blank()]);
                 }
             }
             let _ = w.write_record(&row);
@@ -231,17 +233,19 @@ pub const APPRAISE_HEADER_START: [&str; 11] = [
 ];
 
 /// The header of `appraise --format csv` after the NPV's percentiles.
-pub const APPRAISE_HEADER_END: [&str; 4] = [
+pub const APPRAISE_HEADER_END: [&str; 5] = [
     "largest_swing_value",
+    "largest_swing_label",
     "largest_swing",
     "switching_value",
     "switching_change",
 ];
 
 /// The header of `sensitivity --format csv`: one row per ranged value.
-pub const SENSITIVITY_HEADER: [&str; 12] = [
+pub const SENSITIVITY_HEADER: [&str; 13] = [
     "rank",
     "value",
+    "label",
     "low",
     "high",
     "cumulative_net_savings_at_low",

@@ -59,28 +59,61 @@ pub struct ProjectionTables {
     pub closing: String,
 }
 
-/// Builds the tables of a projection: central tables, then the ranges.
+/// Builds the tables of a projection: central tables, then the ranges;
+/// those `layout` asks for, years down or across.
 pub fn projection_tables(
     s: &Scenario,
     p: &Projection,
     ranges: Option<&Ranges>,
+    layout: &super::Layout,
 ) -> ProjectionTables {
-    let mut grids = vec![summary_table(s, p), services_table(s, p)];
+    use super::TableKind;
+    let mut kinds = vec![
+        (
+            TableKind::Summary,
+            by_year_table(s, p, "Summary by year (cash)", &summary_columns(s)),
+        ),
+        (
+            TableKind::Summary,
+            by_year_table(
+                s,
+                p,
+                "Where the savings come from (cash)",
+                &sources_columns(s),
+            ),
+        ),
+        (TableKind::Services, services_table(s, p)),
+    ];
     for (i, service) in s.services.iter().enumerate() {
         if !service.settings.iter().all(|k| k.implicit) {
-            grids.push(settings_table(s, p, i));
+            kinds.push((TableKind::Settings, settings_table(s, p, i)));
         }
     }
     if !s.workforce.is_empty() {
-        grids.push(workforce_table(s, p));
+        kinds.push((TableKind::Workforce, workforce_table(s, p)));
     }
-    grids.push(partner_table(s, p));
-    grids.push(appraisal_table(s, p));
+    kinds.push((TableKind::Partners, partner_table(s, p)));
+    kinds.push((TableKind::Appraisal, appraisal_table(s, p)));
     let mut closing = npv_line(s, p);
     if let Some(r) = ranges {
-        grids.extend(range_tables(s, p, r));
+        kinds.extend(
+            range_tables(s, p, r)
+                .into_iter()
+                .map(|g| (TableKind::Ranges, g)),
+        );
         closing.push_str(&npv_range(r));
     }
+    let grids = kinds
+        .into_iter()
+        .filter(|(k, _)| layout.tables.is_empty() || layout.tables.contains(k))
+        .map(|(_, g)| {
+            if layout.years_across {
+                years_across(&g)
+            } else {
+                g
+            }
+        })
+        .collect();
     ProjectionTables {
         name: shown(&s.name),
         subtitle: subtitle(s),
@@ -231,8 +264,9 @@ pub fn subtitle(s: &Scenario) -> String {
     } else {
         "Every value is a point: no ranges."
     };
+    // Two lines, each narrower than 100 columns.
     format!(
-        "Base year {}, projected {} ({} year{}). {case}",
+        "Base year {}, projected {} ({} year{}).\n{case}",
         s.start,
         super::numbers::years_projected(s),
         s.horizon,
@@ -250,44 +284,115 @@ pub fn npv_line(s: &Scenario, p: &Projection) -> String {
     )
 }
 
-/// Columns of the summary table: header and how to read the value.
+/// Columns of a by-year table: header and how to read the value.
 type Column = (&'static str, fn(&YearSummary) -> Decimal);
 
-pub fn summary_columns(s: &Scenario) -> Vec<Column> {
+/// The summary: what the pool spends and saves, net of costs, and what
+/// the risk share leaves unallocated. Narrow enough for 100 columns; where
+/// the savings come from is the next table.
+fn summary_columns(s: &Scenario) -> Vec<Column> {
     let mut cols: Vec<Column> = vec![
         ("Counter-\nfactual", |y| y.counterfactual),
         ("Scenario", |y| y.scenario),
-        ("Shift\nsavings", |y| y.shift_savings),
-        ("Efficiency\nsavings", |y| y.efficiency_savings),
-    ];
-    if !s.workforce.is_empty() {
-        cols.push(("Workforce\nsavings", |y| y.workforce_savings));
-    }
-    let rest: [Column; 4] = [
         ("Gross\nsavings", |y| y.gross_savings),
         ("Costs", |y| y.costs),
         ("Net\nsavings", |y| y.net_savings),
         ("Cumulative\nnet savings", |y| y.cumulative_net_savings),
     ];
-    cols.extend(rest);
     if !s.variances.is_empty() {
         cols.push(("Variances", |y| y.variances));
-        cols.push(("Unallocated", |y| y.unallocated));
+        cols.push(("Unallo-\ncated", |y| y.unallocated));
     }
     cols
 }
 
-fn summary_table(s: &Scenario, p: &Projection) -> Grid {
-    let cols = summary_columns(s);
+/// Where the gross savings come from.
+fn sources_columns(s: &Scenario) -> Vec<Column> {
+    let mut cols: Vec<Column> = vec![
+        ("Shift of care", |y| y.shift_savings),
+        ("Efficiency", |y| y.efficiency_savings),
+    ];
+    if !s.workforce.is_empty() {
+        cols.push(("Workforce", |y| y.workforce_savings));
+    }
+    cols.push(("Gross savings", |y| y.gross_savings));
+    cols
+}
+
+fn by_year_table(s: &Scenario, p: &Projection, title: &str, cols: &[Column]) -> Grid {
     let mut header = vec!["Year".to_string()];
     header.extend(cols.iter().map(|(h, _)| h.to_string()));
-    let mut t = Grid::new("Summary by year (cash)", header, 1);
+    let mut t = Grid::new(title, header, 1);
     for (year, y) in p.years.iter().enumerate() {
         let mut row = vec![s.year(year as u32).to_string()];
         row.extend(cols.iter().map(|(_, f)| millions(f(y))));
         t.rows.push(row);
     }
     t
+}
+
+/// A table with years down its first column turned to years across, as
+/// finance papers lay them out: a row for each label (service, setting,
+/// partner) and measure, a column for each year. A year's later rows
+/// leave the year blank; they are its.
+pub fn years_across(g: &Grid) -> Grid {
+    let labels = g.first_number.saturating_sub(1);
+    let mut years: Vec<String> = Vec::new();
+    // (label cells, measure) -> value per year.
+    let mut rows: Vec<(Vec<String>, String, Vec<String>)> = Vec::new();
+    let mut year = String::new();
+    for row in &g.rows {
+        let first = row.first().cloned().unwrap_or_default();
+        if !first.is_empty() {
+            year = first;
+        }
+        let column = match years.iter().position(|y| *y == year) {
+            Some(i) => i,
+            None => {
+                years.push(year.clone());
+                years.len() - 1
+            }
+        };
+        let key: Vec<String> = row.iter().skip(1).take(labels).cloned().collect();
+        for (m, measure) in g.header.iter().enumerate().skip(g.first_number) {
+            let measure = measure.replace("-\n", "").replace('\n', " ");
+            let value = row.get(m).cloned().unwrap_or_default();
+            let at = match rows
+                .iter()
+                .position(|(k, me, _)| *k == key && *me == measure)
+            {
+                Some(i) => i,
+                None => {
+                    rows.push((key.clone(), measure.clone(), Vec::new()));
+                    rows.len() - 1
+                }
+            };
+            if let Some((_, _, values)) = rows.get_mut(at) {
+                values.resize(column, String::new());
+                values.push(value);
+            }
+        }
+    }
+    let mut header: Vec<String> = g.header.iter().skip(1).take(labels).cloned().collect();
+    header.push("Measure".into());
+    header.extend(years.iter().cloned());
+    let mut out = Grid::new(g.title.clone(), header, labels + 1);
+    let mut previous: Vec<String> = Vec::new();
+    for (key, measure, mut values) in rows {
+        values.resize(years.len(), String::new());
+        // A label is shown once, on its first row.
+        let shown_key: Vec<String> = if key == previous {
+            vec![String::new(); key.len()]
+        } else {
+            key.clone()
+        };
+        previous = key;
+        let mut row = shown_key;
+        row.push(measure);
+        row.extend(values);
+        out.rows.push(row);
+    }
+    out
 }
 
 /// The appraisal (SPEC 3.7), year by year, then its totals.
@@ -717,7 +822,7 @@ pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables 
             .map_or(crate::scenario::values::Kind::Number, |p| p.kind);
         grid.rows.push(vec![
             (i + 1).to_string(),
-            shown(&bar.name),
+            shown(&bar.label),
             input_for_people(bar.low, kind),
             input_for_people(bar.high, kind),
             millions(bar.at_low.cumulative),
@@ -874,7 +979,7 @@ pub fn appraise_tables(r: &super::AppraiseReport<'_>) -> ProjectionTables {
                         None => value,
                     }
                 });
-                (shown(&bar.name), millions(bar.swing), switching)
+                (shown(&bar.label), millions(bar.swing), switching)
             }
         };
         uncertainty.rows.push(vec![

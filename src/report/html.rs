@@ -124,13 +124,6 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// A key's path (`service.learning_disability.setting.residential.unit_cost`)
-/// made safe for HTML, free to wrap after each dot and underscore so a long
-/// path never widens its table past the page.
-fn esc_key(path: &str) -> String {
-    esc(path).replace('.', ".<wbr>").replace('_', "_<wbr>")
-}
-
 const STYLE: &str = r#"
 :root { --ink: #1a1a1a; --muted: #555; --rule: #ddd; --blue: #0072b2; --warn: #b35900; }
 * { box-sizing: border-box; }
@@ -504,7 +497,20 @@ fn assumptions_section(b: &Board<'_>) -> String {
                 let sign = if c > Decimal::ZERO { "+" } else { "" };
                 format!(", {sign}{} on central", percent(c))
             });
-            format!("zero at {}{change}", found_for_people(v.value, kind))
+            // A value NPV only reaches far beyond what the scenario thinks
+            // plausible says so: it is not a risk to watch.
+            let outside = v.value < bar.low || v.value > bar.high;
+            if outside {
+                format!(
+                    "zero only at {}, outside its range{change}",
+                    found_for_people(v.value, kind)
+                )
+            } else {
+                format!(
+                    "zero at {}, inside its range{change}",
+                    found_for_people(v.value, kind)
+                )
+            }
         });
         let source = param
             .and_then(|p| citation(b.sources, p.loc))
@@ -513,7 +519,7 @@ fn assumptions_section(b: &Board<'_>) -> String {
             });
         h.push_str(&format!(
             "<li><strong>{}</strong>: {}; NPV swing {}; NPV {}.{source}</li>\n",
-            esc_key(&bar.name),
+            esc(&bar.label),
             esc(&range),
             millions(bar.swing),
             esc(&switching)
@@ -648,7 +654,7 @@ pub fn options(list: &Shortlist, chart: Option<&str>) -> String {
                 let kind = o.scenario.param(bar.param).map_or(Kind::Number, |p| p.kind);
                 format!(
                     "{}: {}",
-                    esc_key(&bar.name),
+                    esc(&bar.label),
                     esc(&bar
                         .switching
                         .map_or("never zero".into(), |v| found_for_people(v.value, kind)))

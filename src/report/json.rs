@@ -91,6 +91,8 @@ pub struct OptionRangesOut {
 pub struct SwingOut {
     /// How to find the value in the file, as `sensitivity` names it.
     pub value: String,
+    /// Its name for people.
+    pub label: String,
     /// "money" (pounds), "percent" (a fraction) or "number".
     pub kind: String,
     /// |NPV at high - NPV at low|.
@@ -131,6 +133,7 @@ fn appraise_document(r: &AppraiseReport<'_>) -> AppraiseDocument {
                     largest_swing: match &o.largest {
                         Largest::Bar(b) => Some(SwingOut {
                             value: b.name.clone(),
+                            label: b.label.clone(),
                             kind: kind_name(s, b.param).to_string(),
                             swing: Number::money(b.swing),
                             switching: b.switching.map(switching_out),
@@ -167,6 +170,8 @@ pub struct BarOut {
     pub rank: usize,
     /// How to find the value in the file, e.g. `saving "X".rate`.
     pub value: String,
+    /// Its name for people, e.g. "X: saving rate".
+    pub label: String,
     /// "money" (pounds), "percent" (a fraction) or "number".
     pub kind: String,
     pub low: Number,
@@ -215,6 +220,7 @@ fn sensitivity_document(r: &SensitivityReport<'_>) -> SensitivityDocument {
                 BarOut {
                     rank: i + 1,
                     value: b.name.clone(),
+                    label: b.label.clone(),
                     kind: kind_name(r.scenario, b.param).to_string(),
                     low: number(b.low),
                     high: number(b.high),

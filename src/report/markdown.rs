@@ -27,7 +27,7 @@ impl Printer for MarkdownPrinter {
             r.scenario.start
         );
         render(
-            &projection_tables(r.scenario, r.central, r.ranges),
+            &projection_tables(r.scenario, r.central, r.ranges, &r.layout),
             &context,
         )
     }

@@ -191,6 +191,35 @@ pub struct ProjectionReport<'a> {
     pub central: &'a Projection,
     /// Monte Carlo percentiles; `None` with `--no-ranges`.
     pub ranges: Option<&'a crate::uncertainty::Ranges>,
+    /// Which tables a table or Markdown shows, and which way the years run.
+    pub layout: Layout,
+}
+
+/// The tables of `project` (`--tables`), by what they show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableKind {
+    /// The pool by year, and where its savings come from.
+    Summary,
+    Services,
+    /// Each service's settings after the shift.
+    Settings,
+    Workforce,
+    /// Partners' contributions and risk share.
+    Partners,
+    /// Monte Carlo ranges and percentiles.
+    Ranges,
+    /// The Green Book appraisal by year.
+    Appraisal,
+}
+
+/// How a table or Markdown projection is laid out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The tables shown, in the tool's order; every one when empty.
+    pub tables: Vec<TableKind>,
+    /// Years across the columns, as finance papers lay them out, rather
+    /// than down the rows.
+    pub years_across: bool,
 }
 
 /// What `pool-model diff` prints: two scenarios and how they differ.

@@ -16,7 +16,9 @@ pub struct TablePrinter;
 
 impl Printer for TablePrinter {
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
-        render(&projection_tables(r.scenario, r.central, r.ranges))
+        render(&projection_tables(
+            r.scenario, r.central, r.ranges, &r.layout,
+        ))
     }
 
     fn diff(&self, r: &DiffReport<'_>) -> String {

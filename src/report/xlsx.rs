@@ -592,10 +592,17 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
     note("Years projected", super::numbers::years_projected(s));
     note(
         "Cash or real",
-        format!(
-            "Every sheet is cash (nominal pounds, as budgets are set) but the Appraisal sheet's present values, PVs and NPV, which are {}.",
-            appraisal_basis(s)
-        ),
+        if command == "sensitivity" {
+            format!(
+                "Cumulative net savings are cash (nominal pounds, as budgets are set); NPVs, their swing and switching values are {}.",
+                appraisal_basis(s)
+            )
+        } else {
+            format!(
+                "Every sheet is cash (nominal pounds, as budgets are set) but the Appraisal sheet's present values, PVs and NPV, which are {}.",
+                appraisal_basis(s)
+            )
+        },
     );
     note("Discounting", discounting(s.discount_rate));
     match draws {
@@ -615,8 +622,12 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
     }
     note(
         "Central case",
-        "Every range at its central value (the mode of a triangular or PERT range); the expected value is the mean of the draws."
-            .into(),
+        if draws.is_some() {
+            "Every range at its central value (the mode of a triangular or PERT range); the expected value is the mean of the draws."
+        } else {
+            "Every range at its central value (the mode of a triangular or PERT range)."
+        }
+        .into(),
     );
     note(
         "Money",
@@ -637,12 +648,13 @@ pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec
             "Low".to_string(),
             "High".to_string(),
             format!("Cumulative net savings to {last} at low (cash, £)"),
-            "Cumulative net savings at high (cash, £)".to_string(),
+            format!("Cumulative net savings to {last} at high (cash, £)"),
             "NPV at low (real, £)".to_string(),
             "NPV at high (real, £)".to_string(),
-            "NPV swing (£)".to_string(),
+            "NPV swing (real, £)".to_string(),
             "Switching value".to_string(),
             "Relative change from central".to_string(),
+            "Key (for --set)".to_string(),
         ]
         .to_vec(),
         2,
@@ -652,7 +664,7 @@ pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec
         let number = |v: Decimal| Cell::Number(v.to_f64().unwrap_or(0.0), style);
         t.rows.push(vec![
             Cell::Number(i as f64 + 1.0, Style::Plain),
-            Cell::text(&bar.name),
+            Cell::text(&bar.label),
             number(bar.low),
             number(bar.high),
             Cell::money(bar.at_low.cumulative),
@@ -663,6 +675,7 @@ pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec
             bar.switching
                 .map_or(Cell::text("none"), |v| number(v.value)),
             Cell::or_empty(bar.switching.and_then(|v| v.change).map(Cell::fraction)),
+            Cell::text(&bar.name),
         ]);
     }
     workbook(&[
@@ -735,7 +748,7 @@ pub fn appraise(r: &AppraiseReport<'_>) -> Result<Vec<u8>, XlsxError> {
                 let style =
                     Style::of_kind(o.scenario.param(bar.param).map_or(Kind::Number, |p| p.kind));
                 row.extend([
-                    Cell::text(&bar.name),
+                    Cell::text(&bar.label),
                     Cell::money(bar.swing),
                     bar.switching.map_or(Cell::text("none"), |v| {
                         Cell::Number(v.value.to_f64().unwrap_or(0.0), style)

@@ -134,14 +134,18 @@ pub fn parse_within(
             let span = error.span().unwrap_or(0..0);
             let mut lines = error.message().lines();
             let message = lines.next().unwrap_or("invalid TOML").trim().to_string();
+            let (key, fix) = toml_fix(text, span.clone());
             let mut d = Diagnostic::at(
                 Loc::new(file, span.start, span.end),
-                format!("invalid TOML: {message}"),
+                match &key {
+                    Some(key) => format!("invalid TOML at `{key}`: {message}"),
+                    None => format!("invalid TOML: {message}"),
+                },
             );
             for line in lines.filter(|l| !l.trim().is_empty()) {
                 d = d.help(line.trim().to_string());
             }
-            diags.push(d);
+            diags.push(d.maybe_help(fix));
         }
         return None;
     }
@@ -151,6 +155,56 @@ pub fn parse_within(
         diags,
     };
     Some(converter.table(root.get_ref()))
+}
+
+/// The key on the line of a TOML error (`by` in `by = 2026/27`), and a fix
+/// for the slips people make most: quotes pasted from a word processor
+/// (“...”), and a financial year, percent or sum of money without quotes.
+fn toml_fix(text: &str, span: std::ops::Range<usize>) -> (Option<String>, Option<String>) {
+    let start = span.start.min(text.len());
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let line = text.get(line_start..line_end).unwrap_or("");
+    let Some((before, after)) = line.split_once('=') else {
+        return (None, None);
+    };
+    let key = before.trim();
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !is_key {
+        return (None, None);
+    }
+    let value = after.split(" #").next().unwrap_or("").trim();
+    let fix = if value.contains(['\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}']) {
+        let straight: String = value
+            .chars()
+            .map(|c| match c {
+                '\u{201C}' | '\u{201D}' => '"',
+                '\u{2018}' | '\u{2019}' => '\'',
+                c => c,
+            })
+            .collect();
+        Some(format!(
+            "curly quotes (from a word processor) are not TOML's: use straight ones, {key} = {straight}"
+        ))
+    } else {
+        let unquoted = !value.starts_with(['"', '\'', '[', '{']);
+        let year = value.len() == 7
+            && value.as_bytes().get(4) == Some(&b'/')
+            && value.chars().filter(char::is_ascii_digit).count() == 6;
+        let money_or_percent = value.starts_with('£') || value.ends_with('%');
+        (unquoted && (year || money_or_percent || value.contains(" to ")))
+            .then(|| format!("write it in quotes: {key} = \"{value}\""))
+    };
+    (Some(key.to_string()), fix)
 }
 
 /// How many TOML tokens the text has, or the span of the token past

@@ -7,6 +7,7 @@
 
 pub mod confine;
 pub mod document;
+mod labels;
 pub mod merge;
 pub mod metric;
 pub mod model;

@@ -287,7 +287,7 @@ pub mod keys {
 
 /// Reads a merged document into a [`RawScenario`], reporting every problem.
 pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
-    let mut r = Reader { diags };
+    let mut r = Reader { diags, key: None };
     let mut raw = RawScenario {
         loc: Some(top),
         ..RawScenario::default()
@@ -324,6 +324,8 @@ pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
 
 struct Reader<'d> {
     diags: &'d mut Diagnostics,
+    /// The key whose value is being read, to name in a type error.
+    key: Option<String>,
 }
 
 impl Reader<'_> {
@@ -339,10 +341,24 @@ impl Reader<'_> {
         if node.kind == NodeKind::Invalid {
             return;
         }
-        self.error(Diagnostic::at(
-            node.loc,
-            format!("expected {expected}, found {}", node.kind.type_name()),
-        ));
+        let message = match &self.key {
+            Some(key) => format!("`{key}` takes {expected}, found {}", node.kind.type_name()),
+            None => format!("expected {expected}, found {}", node.kind.type_name()),
+        };
+        let help = match (&node.kind, &self.key) {
+            // `horizon = "5"`: the number in quotes.
+            (NodeKind::Str(s), key)
+                if expected == "an integer" && s.trim().parse::<i64>().is_ok() =>
+            {
+                Some(format!(
+                    "a whole number is written without quotes: {} = {}",
+                    key.as_deref().unwrap_or("key"),
+                    s.trim()
+                ))
+            }
+            _ => None,
+        };
+        self.error(Diagnostic::at(node.loc, message).maybe_help(help));
     }
 
     /// Reports every key of `table` not in `allowed`, with a suggestion.
@@ -456,7 +472,11 @@ impl Reader<'_> {
         key: &str,
         read: impl FnOnce(&mut Self, &Node) -> Option<T>,
     ) -> Option<T> {
-        table.get(key).and_then(|node| read(self, node))
+        let node = table.get(key)?;
+        let outer = self.key.replace(key.to_string());
+        let value = read(self, node);
+        self.key = outer;
+        value
     }
 
     /// A required key: reported as missing at the table's header.
@@ -469,7 +489,12 @@ impl Reader<'_> {
         read: impl FnOnce(&mut Self, &Node) -> Option<T>,
     ) -> Option<T> {
         match table.get(key) {
-            Some(node) => read(self, node),
+            Some(node) => {
+                let outer = self.key.replace(key.to_string());
+                let value = read(self, node);
+                self.key = outer;
+                value
+            }
             None => {
                 self.error(Diagnostic::at(
                     at,

@@ -707,7 +707,17 @@ impl Validator<'_> {
         }
         let mut out: Vec<Setting> = Vec::new();
         let mut total = Decimal::ZERO;
-        let mut last_share = None;
+        // Where a wrong sum is reported: the share written last, in the
+        // most recent edit (a --set, then the variant before its base), so
+        // a variant that changes one share is told at its own line.
+        let mut last_share: Option<Loc> = None;
+        let recency = |loc: Loc| {
+            let edited = self
+                .sources
+                .get(loc.file)
+                .is_some_and(|f| f.kind() != crate::source::SourceKind::File);
+            (edited, std::cmp::Reverse(loc.file))
+        };
         let mut all_shares = true;
         for k in &s.settings {
             let kid = k.id.as_ref().map(|i| i.value.clone()).unwrap_or_default();
@@ -729,7 +739,9 @@ impl Validator<'_> {
                     } else {
                         all_shares = false;
                     }
-                    last_share = Some(sh.loc);
+                    if last_share.is_none_or(|l| recency(sh.loc) >= recency(l)) {
+                        last_share = Some(sh.loc);
+                    }
                     sh.value
                 }
                 None => {

@@ -176,7 +176,24 @@ pub fn parse_percent(text: &str) -> Result<Decimal, ValueError> {
         return Err(ValueError::new(format!("`{text}` is not a percent"), help));
     };
     let (negative, digits) = split_sign(number.trim_end());
-    let bad = || ValueError::new(format!("`{text}` is not a percent"), PERCENT_FORMS);
+    let bad = || {
+        // "2-4%" or "2%-4%" (or an en dash): a range written as a span.
+        let span = digits.split_once(['-', '\u{2013}']).filter(|(a, b)| {
+            let a = a.trim().trim_end_matches('%');
+            !a.is_empty() && parse_number(a).is_ok() && parse_number(b.trim()).is_ok()
+        });
+        match span {
+            Some((a, b)) => ValueError::new(
+                format!("`{text}` is not a percent"),
+                format!(
+                    "a range is written with \"to\": \"{}% to {}%\"",
+                    a.trim().trim_end_matches('%'),
+                    b.trim()
+                ),
+            ),
+            None => ValueError::new(format!("`{text}` is not a percent"), PERCENT_FORMS),
+        }
+    };
     if digits.contains(',') {
         return Err(bad());
     }

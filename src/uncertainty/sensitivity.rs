@@ -41,6 +41,9 @@ pub struct Bar {
     /// How a reader finds the value in the file, e.g.
     /// `saving "Joint commissioning efficiencies".rate`.
     pub name: String,
+    /// Its name for people: "Learning disability: supported living unit
+    /// cost" ([`Scenario::labels`]).
+    pub label: String,
     pub low: Decimal,
     pub high: Decimal,
     pub at_low: Outcome,
@@ -160,7 +163,15 @@ pub fn tornado_searching(s: &Scenario, most: usize) -> Result<Tornado, TornadoEr
         .par_iter()
         .map(|&id| ends(s, &central_values, id))
         .collect::<Result<_, EngineError>>()?;
-    let mut bars: Vec<Bar> = bars.into_iter().flatten().collect();
+    let labels = s.labels();
+    let mut bars: Vec<Bar> = bars
+        .into_iter()
+        .flatten()
+        .map(|b| Bar {
+            label: labels.get(b.param.0).cloned().unwrap_or(b.label),
+            ..b
+        })
+        .collect();
     bars.sort_by_key(|b| std::cmp::Reverse(b.swing));
     let rest = bars.split_off(bars.len().min(most));
     let mut bars: Vec<Bar> = bars
@@ -194,6 +205,7 @@ fn ends(s: &Scenario, central: &Values, id: ParamId) -> Result<Option<Bar>, Engi
     Ok(Some(Bar {
         param: id,
         name: param.name.clone(),
+        label: param.name.clone(),
         low,
         high,
         swing: (at_high.npv - at_low.npv).abs(),

@@ -282,26 +282,8 @@ fn in_a_real_browser_it_prints_on_two_pages_draws_every_chart_and_fetches_nothin
     let (page, html) = report(&test, &[BIRMINGHAM], "board.html");
 
     // Printed: A4, at most two pages.
-    let pdf = test.path().join("board.pdf");
-    browser(
-        &chrome,
-        &profile,
-        &[
-            "--no-pdf-header-footer".into(),
-            format!("--print-to-pdf={}", pdf.display()),
-        ],
-        &page,
-    );
-    let pages = pdf_pages(&pdf);
-    assert!((1..=2).contains(&pages), "{pages} pages");
-    let text = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
-    // A4 is 595 x 842 points.
-    assert!(text.contains("/MediaBox [0 0 594.9"), "A4");
-
-    // Every shipped scenario's report prints on at most two pages.
-    for name in common::shipped_scenarios() {
-        let (page, _) = report(&test, &[&format!("scenarios/{name}")], "shipped.html");
-        let pdf = test.path().join("shipped.pdf");
+    let print = |page: &Path| {
+        let pdf = test.path().join("printed.pdf");
         browser(
             &chrome,
             &profile,
@@ -309,9 +291,20 @@ fn in_a_real_browser_it_prints_on_two_pages_draws_every_chart_and_fetches_nothin
                 "--no-pdf-header-footer".into(),
                 format!("--print-to-pdf={}", pdf.display()),
             ],
-            &page,
+            page,
         );
-        let pages = pdf_pages(&pdf);
+        let text = String::from_utf8_lossy(&std::fs::read(&pdf).unwrap()).into_owned();
+        (pdf_pages(&pdf), text)
+    };
+    let (pages, text) = print(&page);
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    // A4 is 595 x 842 points.
+    assert!(text.contains("/MediaBox [0 0 594.9"), "A4");
+
+    // Every shipped scenario's report prints on at most two pages.
+    for name in common::shipped_scenarios() {
+        let (page, _) = report(&test, &[&format!("scenarios/{name}")], "shipped.html");
+        let (pages, _) = print(&page);
         assert!((1..=2).contains(&pages), "{name}: {pages} pages");
     }
 

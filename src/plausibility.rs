@@ -367,12 +367,11 @@ fn point_drivers(s: &Scenario, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::at(
                 param.loc,
-                format!(
-                    "no range given for `{}`, though other values are ranged: the fan and the tornado understate uncertainty",
-                    param.name
-                ),
+                format!("`{}` has no range, though other values do", param.name),
             )
-            .help("give its plausible low and high, e.g. \"35% to 45%\" or { low = ..., mode = ..., high = ... }"),
+            .help(
+                "a range, e.g. \"35% to 45%\", lets the fan and the tornado show its uncertainty",
+            ),
         );
     }
 }

@@ -208,7 +208,7 @@ fn key_drivers_given_as_points_beside_ranges_are_named() {
     ] {
         assert!(
             stderr.contains(&format!(
-                "warning: {line_col}: no range given for `{key}`, though other values are ranged: the fan and the tornado understate uncertainty"
+                "warning: {line_col}: `{key}` has no range, though other values do"
             )),
             "{key}:\n{stderr}"
         );

@@ -34,20 +34,71 @@ fn first_year<T>(
 }
 
 /// Every warning for a scenario's central case and, where they were run,
-/// its Monte Carlo ranges, in file order.
+/// its Monte Carlo ranges: causes first (a line larger than the spend it
+/// applies to), then what the risk share leaves unallocated, then their
+/// consequences (spend or a contribution below zero), the ranges, and
+/// drivers without a range; in file order within each.
 pub fn warnings(s: &Scenario, p: &Projection, ranges: Option<&Ranges>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    savings_beyond_spend(s, p, &mut out);
-    costs_beyond_spend(s, p, &mut out);
-    below_zero(s, p, &mut out);
-    pay_beyond_spend(s, p, &mut out);
-    shifts_beyond_their_setting(s, p, &mut out);
+    let mut ranked: Vec<(u8, Vec<Diagnostic>)> = Vec::new();
+    let mut causes = Vec::new();
+    savings_beyond_spend(s, p, &mut causes);
+    costs_beyond_spend(s, p, &mut causes);
+    pay_beyond_spend(s, p, &mut causes);
+    shifts_beyond_their_setting(s, p, &mut causes);
+    ranked.push((0, causes));
+    let mut unallocated_out = Vec::new();
+    unallocated(s, p, &mut unallocated_out);
+    ranked.push((1, unallocated_out));
+    let mut consequences = Vec::new();
+    below_zero(s, p, &mut consequences);
+    ranked.push((2, consequences));
+    let mut sampled = Vec::new();
     if let Some(r) = ranges {
-        ranges_below_zero(s, r, &mut out);
+        ranges_below_zero(s, r, &mut sampled);
     }
-    point_drivers(s, &mut out);
-    out.sort_by_key(|d| d.loc().map(|l| (l.file, l.start)));
-    out
+    ranked.push((3, sampled));
+    // A value already warned of is not also asked for a range.
+    let warned: Vec<Loc> = ranked
+        .iter()
+        .flat_map(|(_, d)| d.iter().filter_map(Diagnostic::loc))
+        .collect();
+    let mut points = Vec::new();
+    point_drivers(s, &mut points);
+    points.retain(|d| d.loc().is_none_or(|l| !warned.contains(&l)));
+    ranked.push((4, points));
+    ranked
+        .into_iter()
+        .flat_map(|(_, mut d)| {
+            d.sort_by_key(|d| d.loc().map(|l| (l.file, l.start)));
+            d
+        })
+        .collect()
+}
+
+/// Overspend above every partner's cap: the risk share leaves it with no
+/// one, and the agreement must say who meets it.
+fn unallocated(s: &Scenario, p: &Projection, out: &mut Vec<Diagnostic>) {
+    for (service, projected) in s.services.iter().zip(&p.services) {
+        let years = projected
+            .years
+            .iter()
+            .zip(0u32..)
+            .map(|(y, t)| (t, y.unallocated));
+        if let Some((t, v)) = first_year(years, |v| *v > Decimal::ZERO) {
+            out.push(
+                Diagnostic::at(
+                    service.loc,
+                    format!(
+                        "{}: {} of overspend in {} is above every partner's cap and left unallocated",
+                        service.name,
+                        millions(v),
+                        s.year(t)
+                    ),
+                )
+                .help("the agreement must say who meets it: raise a cap, or leave a partner uncapped"),
+            );
+        }
+    }
 }
 
 /// The spend a line applies to in year `t`: the post-shift spend of its
@@ -246,7 +297,9 @@ fn pay_beyond_spend(s: &Scenario, p: &Projection, out: &mut Vec<Diagnostic>) {
                 .sum();
             (t, (pay, y.spend))
         });
-        if let Some((t, (pay, spend))) = first_year(years, |(pay, spend)| pay > spend) {
+        // Spend below zero is warned of as such.
+        let beyond = |(pay, spend): &(Decimal, Decimal)| pay > spend && !spend.is_sign_negative();
+        if let Some((t, (pay, spend))) = first_year(years, beyond) {
             out.push(
                 Diagnostic::at(
                     first.loc,
@@ -364,14 +417,19 @@ fn point_drivers(s: &Scenario, out: &mut Vec<Diagnostic>) {
         if param.value.is_range() {
             continue;
         }
+        let example = match param.kind {
+            crate::scenario::values::Kind::Money => "\"£80,000 to £95,000\"",
+            crate::scenario::values::Kind::Percent => "\"35% to 45%\"",
+            crate::scenario::values::Kind::Number => "\"3 to 6\"",
+        };
         out.push(
             Diagnostic::at(
                 param.loc,
                 format!("`{}` has no range, though other values do", param.name),
             )
-            .help(
-                "a range, e.g. \"35% to 45%\", lets the fan and the tornado show its uncertainty",
-            ),
+            .help(format!(
+                "a range, e.g. {example}, lets the fan and the tornado show its uncertainty"
+            )),
         );
     }
 }

@@ -79,7 +79,7 @@ fn a_plausible_plan_has_no_warning() {
     assert_eq!(ran.stderr, "");
     assert_eq!(
         ran.stdout,
-        "pool.toml: ok (0 expectation(s) passed)\n1 file(s) checked: 1 ok, 0 with failed expectations, 0 invalid\n"
+        "pool.toml: ok (0 expectation(s) passed)\n1 file(s) checked: 1 ok, 0 with failed expectations, 0 failed on warnings (--deny-warnings), 0 invalid\n"
     );
     let ran = t.run_with(&["project", "pool.toml"]).status(0);
     assert_eq!(ran.stderr, "");
@@ -243,4 +243,42 @@ fn the_shipped_scenarios_warn_only_where_they_say_why() {
             );
         }
     }
+}
+
+#[test]
+fn the_cause_comes_first_and_overspend_without_an_owner_is_named() {
+    // £200m on a £100m pool: the saving is the cause, the rest follow.
+    let text = pool("rate = \"4%\"", "amount = \"£200m\"");
+    let t = Test::new().file("pool.toml", &text);
+    let ran = t
+        .run_with(&["project", "pool.toml", "--no-ranges"])
+        .status(0);
+    let first = ran
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("warning: "))
+        .unwrap();
+    assert!(
+        first.contains("the saving \"Efficiencies\" of £200.0m"),
+        "{}",
+        ran.stderr
+    );
+    // The saving warned of is not also asked for a range.
+    assert!(!ran.stderr.contains("has no range"), "{}", ran.stderr);
+    // An overspend above every cap.
+    let text = format!(
+        "{}\n[[variance]]\nname = \"Overspend\"\nservice = \"ld\"\namounts = [\"£5m\"]\n",
+        POOL.replace(
+            "contributions = { council = \"£60m\", icb = \"£40m\" }",
+            "contributions = { council = \"£60m\", icb = \"£40m\" }\nrisk_share = { rule = \"proportional\", cap = { council = \"£1m\", icb = \"£1m\" } }"
+        )
+    );
+    let t = Test::new().file("pool.toml", &text);
+    t.run_with(&["check", "pool.toml"])
+        .status(0)
+        .stderr_has("Learning disability: £3.0m of overspend in 2025/26 is above every partner's cap and left unallocated");
+    // --deny-warnings says it failed on warnings, not on expectations.
+    t.run_with(&["check", "pool.toml", "--deny-warnings"])
+        .status(1)
+        .stdout_has("1 file(s) checked: 0 ok, 0 with failed expectations, 1 failed on warnings (--deny-warnings), 0 invalid");
 }

@@ -52,6 +52,8 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum FileResult {
     Ok,
+    /// Valid, expectations pass, but warnings with `--deny-warnings`.
+    Warned,
     Failed,
     Invalid,
 }
@@ -73,8 +75,16 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         results.push(result);
     }
     let count = |r: FileResult| results.iter().filter(|x| **x == r).count();
+    let denied = if args.deny_warnings {
+        format!(
+            ", {} failed on warnings (--deny-warnings)",
+            count(FileResult::Warned)
+        )
+    } else {
+        String::new()
+    };
     report.push_str(&format!(
-        "{} file(s) checked: {} ok, {} with failed expectations, {} invalid\n",
+        "{} file(s) checked: {} ok, {} with failed expectations{denied}, {} invalid\n",
         results.len(),
         count(FileResult::Ok),
         count(FileResult::Failed),
@@ -84,7 +94,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     emit(&report, args.output.as_deref())?;
     match results.iter().max() {
         Some(FileResult::Invalid) => Err(crate::commands::Invalid.into()),
-        Some(FileResult::Failed) => Ok(Outcome::Differs),
+        Some(FileResult::Failed | FileResult::Warned) => Ok(Outcome::Differs),
         _ => Ok(Outcome::Success),
     }
 }
@@ -128,6 +138,13 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             ranges: ranges.as_ref(),
         },
     );
+    // With several files, say whose warnings follow: a variant's may point
+    // into the file it extends.
+    if args.files.len() > 1
+        && !crate::plausibility::warnings(s, &projection, ranges.as_ref()).is_empty()
+    {
+        anstream::eprintln!("{name}: warnings");
+    }
     let warnings = super::warn(s, &projection, ranges.as_ref(), &sources);
     let mut lines = String::new();
     let mut failed = 0;
@@ -184,12 +201,15 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
         line.push_str(")\n");
         lines.push_str(&line);
         Ok((FileResult::Ok, lines))
+    } else if failed == 0 {
+        lines.push_str(&format!(
+            "{name}: FAILED with --deny-warnings ({} expectation(s) passed{warned})\n",
+            n - skipped.len()
+        ));
+        Ok((FileResult::Warned, lines))
     } else {
-        if failed == 0 {
-            lines.push_str(&format!(
-                "{name}: FAILED with --deny-warnings ({} expectation(s) passed{warned})\n",
-                n - skipped.len()
-            ));
+        if warnings > 0 {
+            lines.push_str(&format!("{name}: {}\n", warned.trim_start_matches("; ")));
         }
         Ok((FileResult::Failed, lines))
     }

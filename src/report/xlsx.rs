@@ -142,6 +142,16 @@ impl Table {
         header.extend((0..=s.horizon).map(|t| s.year(t).to_string()));
         Table::new(name, header, u16::try_from(heads.len()).unwrap_or(1))
     }
+
+    /// [`Table::by_year`] with a last column totalling years 1..H: what a
+    /// flow of money (spend, savings, costs, contributions) comes to over
+    /// the plan ([`year_row`] leaves it empty for levels and shares).
+    fn by_year_with_total(name: &str, s: &Scenario, heads: &[&str]) -> Table {
+        let mut t = Table::by_year(name, s, heads);
+        t.header
+            .push(format!("Total, {}", super::numbers::years_projected(s)));
+        t
+    }
 }
 
 /// Writes the tables, one sheet each, into a workbook's bytes.
@@ -318,6 +328,16 @@ fn year_row(labels: Vec<Cell>, m: Metric, p: &Projection, s: &Scenario) -> Vec<C
         (0..=s.horizon as usize)
             .map(|t| Cell::or_empty(p.metric(m, t).map(|v| Cell::value(v, m.unit())))),
     );
+    // The total of a flow of money over years 1..H; none for a level
+    // (cumulative savings, spend moved) or a share or count.
+    let flow =
+        m.unit() == Unit::Money && !matches!(m, Metric::CumulativeNetSavings | Metric::Moved(_));
+    let total = (1..=s.horizon as usize)
+        .map(|t| p.metric(m, t))
+        .sum::<Option<Decimal>>();
+    row.push(Cell::or_empty(
+        total.filter(|_| flow).map(|v| Cell::value(v, Unit::Money)),
+    ));
     row
 }
 
@@ -339,11 +359,12 @@ pub fn projection(r: &ProjectionReport<'_>, sources: &SourceMap) -> Result<Vec<u
             })
     };
 
-    let mut summary = Table::by_year("Summary", s, &["Pool (cash, £)"]);
-    let mut services = Table::by_year("Services", s, &["Service", "Measure (cash, £)"]);
-    let mut settings = Table::by_year("Settings", s, &["Service", "Setting", "Measure"]);
-    let mut workforce = Table::by_year("Workforce", s, &["Employer or service", "Measure"]);
-    let mut partners = Table::by_year("Partners", s, &["Partner", "Measure (cash, £)"]);
+    let mut summary = Table::by_year_with_total("Summary", s, &["Pool (cash, £)"]);
+    let mut services = Table::by_year_with_total("Services", s, &["Service", "Measure (cash, £)"]);
+    let mut settings = Table::by_year_with_total("Settings", s, &["Service", "Setting", "Measure"]);
+    let mut workforce =
+        Table::by_year_with_total("Workforce", s, &["Employer or service", "Measure"]);
+    let mut partners = Table::by_year_with_total("Partners", s, &["Partner", "Measure (cash, £)"]);
     for m in catalogue(s) {
         match m {
             _ if m.is_whole_run() => {}

@@ -417,7 +417,7 @@ impl Metric {
                 names.extend(FAMILIES.iter().copied());
                 let help = match did_you_mean(family, names.iter().copied()) {
                     Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
-                    _ => "metrics are counterfactual, scenario, shift_savings, efficiency_savings, workforce_savings, gross_savings, costs, net_savings, cumulative_net_savings, npv, variances, unallocated, pv_savings, pv_costs, npv_before_optimism_bias, bcr, loss_probability, spend.<service>, spend.<service>.<setting>, share.<service>.<setting>, people.<service>.<setting>, contribution.<partner>, net_contribution.<partner>, staff.<partner|service>, pay.<partner>, savings_share.<partner>, variance_share.<partner>, moved.<service>, people_moved.<service>, and counterfactual, gross_savings, costs, net_savings or variances of one service (`costs.<service>`)".to_string(),
+                    _ => "metrics are pool totals such as net_savings, cumulative_net_savings, npv or bcr, and figures of a service, setting or partner such as spend.<service>, share.<service>.<setting>, costs.<service> or variance_share.<partner>: every name is in docs/format.md".to_string(),
                 };
                 Err(MetricError {
                     message: format!("unknown metric `{text}`"),

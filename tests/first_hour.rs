@@ -309,3 +309,39 @@ fn the_summary_fits_100_columns_and_tables_can_be_chosen_and_turned() {
             "possible values: summary, services, settings, workforce, partners, ranges, appraisal",
         );
 }
+
+#[test]
+fn set_takes_a_value_as_sensitivity_names_it() {
+    let name = "saving \"Joint commissioning from shared providers\".rate";
+    let csv = run_in_root(&["sensitivity", BIRMINGHAM, "--format", "csv"]).status(0);
+    assert!(
+        csv.stdout
+            .contains("\"saving \"\"Joint commissioning from shared providers\"\".rate\"")
+    );
+    let plain = run_in_root(&["project", BIRMINGHAM, "--no-ranges", "--format", "csv"]).status(0);
+    let set = format!("{name}=2%");
+    let doubled = run_in_root(&[
+        "project",
+        BIRMINGHAM,
+        "--no-ranges",
+        "--format",
+        "csv",
+        "--set",
+        &set,
+    ])
+    .status(0);
+    let efficiency = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("2014/15,efficiency_savings,,,,central,"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        efficiency(&plain.stdout),
+        "2014/15,efficiency_savings,,,,central,3656735.27"
+    );
+    assert_eq!(
+        efficiency(&doubled.stdout),
+        "2014/15,efficiency_savings,,,,central,7313470.54"
+    );
+}

@@ -33,6 +33,10 @@ impl FromStr for Override {
             ));
         };
         let path = path.trim();
+        // The name `sensitivity` and warnings give a line's value,
+        // `saving "Joint commissioning".rate`, is a path too.
+        let named = quoted_name_path(path);
+        let path = named.as_deref().unwrap_or(path);
         if path.is_empty() || path.split('.').any(str::is_empty) {
             return Err(format!(
                 "`{path}` is not a path: write SECTION.ID.KEY, e.g. service.learning_disability.growth"
@@ -43,6 +47,19 @@ impl FromStr for Override {
             value: value.to_string(),
         })
     }
+}
+
+/// `saving "NAME".KEY` (and cost, variance, workforce) as the path
+/// `saving.NAME.KEY`.
+fn quoted_name_path(path: &str) -> Option<String> {
+    let (section, rest) = path.split_once(' ')?;
+    if !matches!(section, "saving" | "cost" | "variance" | "workforce") {
+        return None;
+    }
+    let rest = rest.trim_start().strip_prefix('"')?;
+    let (name, key) = rest.rsplit_once("\".")?;
+    let simple_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    simple_key.then(|| format!("{section}.{name}.{key}"))
 }
 
 impl fmt::Display for Override {
@@ -362,5 +379,10 @@ mod tests {
         assert!("no-equals".parse::<Override>().is_err());
         assert!("=5".parse::<Override>().is_err());
         assert!("scenario..horizon=5".parse::<Override>().is_err());
+        // As `sensitivity` names a line's value.
+        let o: Override = "saving \"Joint commissioning\".rate=4%".parse().unwrap();
+        assert_eq!(o.path, "saving.Joint commissioning.rate");
+        let o: Override = "workforce \"A. B\".reduction=3".parse().unwrap();
+        assert_eq!(o.path, "workforce.A. B.reduction");
     }
 }

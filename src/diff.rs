@@ -367,26 +367,30 @@ impl Inputs<'_> {
         }
     }
 
-    /// [`Inputs::put`] a value held by a param (which may be a range).
+    /// [`Inputs::put`] a value held by a param (which may be a range),
+    /// shown as it was written, at the place it was written.
     fn put_param(
         &mut self,
         entity: &str,
         key: &str,
-        value: Option<String>,
         id: impl Into<Option<ParamId>>,
+        show: fn(Decimal) -> String,
     ) {
-        let id = id.into();
-        let loc = id.and_then(|id| self.scenario.param(id)).map(|p| p.loc);
-        if let Some(value) = value {
-            self.list.push(Input {
-                entity: entity.to_string(),
-                key: key.to_string(),
-                value,
-                param: id,
-                loc: loc.or(self.here),
-                unset: None,
-            });
-        }
+        let Some(p) = id
+            .into()
+            .and_then(|id| self.scenario.param(id).map(|p| (id, p)))
+        else {
+            return;
+        };
+        let (id, p) = p;
+        self.list.push(Input {
+            entity: entity.to_string(),
+            key: key.to_string(),
+            value: uncertain(&p.value, show),
+            param: Some(id),
+            loc: Some(p.loc),
+            unset: None,
+        });
     }
 
     /// [`Inputs::put`] a key that counts as `unset` on a side without it.
@@ -469,28 +473,13 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         Some(list(s.percentiles.iter().map(u8::to_string))),
     );
     let (on_savings, on_costs) = (s.optimism_bias.savings, s.optimism_bias.costs);
-    out.put_param(e, "optimism_bias.costs", param(on_costs, percent), on_costs);
-    out.put_param(
-        e,
-        "optimism_bias.savings",
-        param(on_savings, percent),
-        on_savings,
-    );
-    out.put_param(
-        "assumptions",
-        "inflation",
-        param(s.inflation, percent),
-        s.inflation,
-    );
-    out.put_param("assumptions", "growth", param(s.growth, percent), s.growth);
+    out.put_param(e, "optimism_bias.costs", on_costs, percent);
+    out.put_param(e, "optimism_bias.savings", on_savings, percent);
+    out.put_param("assumptions", "inflation", s.inflation, percent);
+    out.put_param("assumptions", "growth", s.growth, percent);
     // The deflator is the inflation param itself unless written.
     if s.deflator != s.inflation {
-        out.put_param(
-            "assumptions",
-            "deflator",
-            param(s.deflator, percent),
-            s.deflator,
-        );
+        out.put_param("assumptions", "deflator", s.deflator, percent);
     }
     for p in &s.partners {
         let e = format!("partner.{}", p.id);
@@ -514,10 +503,10 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         // A service without its own rate shares the [assumptions] param
         // (one draw for all such services); one with its own has another.
         if sv.inflation != s.inflation {
-            out.put_param(&e, "inflation", param(sv.inflation, percent), sv.inflation);
+            out.put_param(&e, "inflation", sv.inflation, percent);
         }
         if sv.growth != s.growth {
-            out.put_param(&e, "growth", param(sv.growth, percent), sv.growth);
+            out.put_param(&e, "growth", sv.growth, percent);
         }
         let rs = &sv.risk_share;
         out.put(&e, "risk_share.rule", Some(rs.rule.name().to_string()));
@@ -538,12 +527,7 @@ fn flatten(s: &Scenario) -> Vec<Input> {
             let ke = format!("{e}.setting.{}", k.id);
             out.put(&ke, "name", Some(quote(&k.name)));
             out.put(&ke, "share", Some(percent(k.share)));
-            out.put_param(
-                &ke,
-                "unit_cost",
-                k.unit_cost.and_then(|id| param(id, money)),
-                k.unit_cost,
-            );
+            out.put_param(&ke, "unit_cost", k.unit_cost, money);
         }
     }
     for sv in &s.services {
@@ -560,26 +544,16 @@ fn flatten(s: &Scenario) -> Vec<Input> {
                 out.put(&e, &format!("to.{id}"), Some(percent(w)));
             }
         }
-        out.put_param(
-            &e,
-            "target_share",
-            param(sh.target_share, percent),
-            sh.target_share,
-        );
+        out.put_param(&e, "target_share", sh.target_share, percent);
         out.put(&e, "by", year(sh.by));
         out.put(&e, "profile", Some(profile(&sh.profile)));
         if let CostRatio::Given(id) = sh.cost_ratio {
-            out.put_param(&e, "cost_ratio", param(id, percent), id);
+            out.put_param(&e, "cost_ratio", id, percent);
         }
         // A line's own optimism bias; one that takes the scenario's is
         // shown there.
         if sh.optimism_bias != on_savings {
-            out.put_param(
-                &e,
-                "optimism_bias",
-                param(sh.optimism_bias, percent),
-                sh.optimism_bias,
-            );
+            out.put_param(&e, "optimism_bias", sh.optimism_bias, percent);
         }
     }
     for sv in &s.savings {
@@ -587,8 +561,8 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         out.here = Some(sv.loc);
         out.put(&e, "services", Some(services(&sv.services)));
         match sv.size {
-            SavingSize::Rate(id) => out.put_param(&e, "rate", param(id, percent), id),
-            SavingSize::Amount(id) => out.put_param(&e, "amount", param(id, money), id),
+            SavingSize::Rate(id) => out.put_param(&e, "rate", id, percent),
+            SavingSize::Amount(id) => out.put_param(&e, "amount", id, money),
         }
         out.put(
             &e,
@@ -596,12 +570,7 @@ fn flatten(s: &Scenario) -> Vec<Input> {
             Some(list(sv.phase_in.iter().map(|&p| percent(p)))),
         );
         if sv.optimism_bias != on_savings {
-            out.put_param(
-                &e,
-                "optimism_bias",
-                param(sv.optimism_bias, percent),
-                sv.optimism_bias,
-            );
+            out.put_param(&e, "optimism_bias", sv.optimism_bias, percent);
         }
     }
     for c in &s.costs {
@@ -610,12 +579,7 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         out.put(&e, "services", Some(services(&c.services)));
         out.put(&e, "amounts", Some(params(&c.amounts, money)));
         if c.optimism_bias != on_costs {
-            out.put_param(
-                &e,
-                "optimism_bias",
-                param(c.optimism_bias, percent),
-                c.optimism_bias,
-            );
+            out.put_param(&e, "optimism_bias", c.optimism_bias, percent);
         }
     }
     for v in &s.variances {
@@ -630,18 +594,13 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         out.put(&e, "service", service(w.service));
         out.put(&e, "employer", partner(w.employer));
         out.put(&e, "staff", Some(number(w.staff)));
-        out.put_param(
-            &e,
-            "cost_per_head",
-            param(w.cost_per_head, money),
-            w.cost_per_head,
-        );
+        out.put_param(&e, "cost_per_head", w.cost_per_head, money);
         if let Some(t) = &w.transfer {
             out.put(&e, "transfer_to", partner(t.to));
             out.put(&e, "transfer_in", year(t.year));
         }
         if let Some(r) = &w.reduction {
-            out.put_param(&e, "reduction", param(r.heads, number), r.heads);
+            out.put_param(&e, "reduction", r.heads, number);
             out.put(&e, "reduction_by", year(r.by));
             // Where the other side has no reduction, the profile it would
             // take is no news.
@@ -652,12 +611,7 @@ fn flatten(s: &Scenario) -> Vec<Input> {
                 profile(&Profile::DEFAULT),
             );
         }
-        out.put_param(
-            &e,
-            "redundancy_cost",
-            w.redundancy_cost.and_then(|id| param(id, money)),
-            w.redundancy_cost,
-        );
+        out.put_param(&e, "redundancy_cost", w.redundancy_cost, money);
     }
     out.list
 }

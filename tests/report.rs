@@ -119,6 +119,29 @@ fn text_from_a_scenario_is_shown_never_run_as_markup() {
 }
 
 #[test]
+fn the_starter_s_format_help_is_not_cited_as_a_source() {
+    let test = Test::new();
+    test.run_with(&["init", "start.toml"]).status(0);
+    test.run_with(&["report", "start.toml", "-o", "board.html"])
+        .status(0);
+    let html = std::fs::read_to_string(test.path().join("board.html")).unwrap();
+    let cited: Vec<&str> = html
+        .split("<span class=\"source\">")
+        .skip(1)
+        .map(|s| s.split("</span>").next().unwrap())
+        .collect();
+    // The starter explains keys ("optional: ...", "(range ok)", and lines
+    // that continue a comment above): none of that is a source.
+    for c in &cited {
+        assert!(
+            !c.contains("range ok") && !c.to_lowercase().starts_with("optional"),
+            "{c}"
+        );
+        assert!(!c.contains("or the fraction done each year"), "{c}");
+    }
+}
+
+#[test]
 fn a_report_goes_only_to_an_html_file_never_over_an_input() {
     let test = Test::new().file(
         "b.toml",

@@ -167,7 +167,7 @@ pub fn shortlist(
             Err(TornadoError::TooMuchWork { .. }) => Largest::TooMuchWork,
             Err(TornadoError::Engine(e)) => return Err(rejected(e).into()),
         };
-        super::warn(s, &results.central, results.ranges.as_ref(), &sources);
+        super::warn(s, &results.central, results.ranges.as_ref(), &sources, None);
         let (central, ranges) = (results.central, results.ranges);
         options.push(Appraised {
             file: path.display().to_string(),

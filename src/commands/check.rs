@@ -140,12 +140,9 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
     );
     // With several files, say whose warnings follow: a variant's may point
     // into the file it extends.
-    if args.files.len() > 1
-        && !crate::plausibility::warnings(s, &projection, ranges.as_ref()).is_empty()
-    {
-        anstream::eprintln!("{name}: warnings");
-    }
-    let warnings = super::warn(s, &projection, ranges.as_ref(), &sources);
+    let heading = format!("{name}: warnings");
+    let heading = (args.files.len() > 1).then_some(heading.as_str());
+    let warnings = super::warn(s, &projection, ranges.as_ref(), &sources, heading);
     let mut lines = String::new();
     let mut failed = 0;
     let mut skipped = Vec::new();

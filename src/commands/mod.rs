@@ -78,15 +78,19 @@ pub fn central(loaded: &Loaded, sources: &SourceMap) -> Result<Projection, Rejec
 
 /// Prints the warnings of a plan that is valid but implausible
 /// ([`crate::plausibility`]) to stderr, the first
-/// [`crate::limits::MAX_SHOWN_ERRORS`] of them, and returns how many there
-/// are.
+/// [`crate::limits::MAX_SHOWN_ERRORS`] of them, after `heading` when there
+/// are any, and returns how many there are.
 pub fn warn(
     s: &Scenario,
     p: &Projection,
     ranges: Option<&uncertainty::Ranges>,
     sources: &SourceMap,
+    heading: Option<&str>,
 ) -> usize {
     let all = crate::plausibility::warnings(s, p, ranges);
+    if let (Some(h), false) = (heading, all.is_empty()) {
+        anstream::eprintln!("{h}");
+    }
     let shown = crate::limits::MAX_SHOWN_ERRORS;
     for w in all.iter().take(shown) {
         anstream::eprint!("{}", w.render_warning(sources, true));

@@ -88,6 +88,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         &results.central,
         results.ranges.as_ref(),
         &sources,
+        None,
     );
     let report = ProjectionReport {
         scenario: &loaded.scenario,

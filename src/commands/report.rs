@@ -91,7 +91,7 @@ fn one(
     } else {
         None
     };
-    super::warn(s, &projection, ranges.as_ref(), &sources);
+    super::warn(s, &projection, ranges.as_ref(), &sources, None);
     html::board_of(s, &projection, ranges.as_ref(), &sources).map_err(|e| match e {
         html::BoardError::Engine(e) => rejected(e).into(),
         html::BoardError::Chart(e) => anyhow::Error::from(e),

@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // The plan's warnings: the central case is a fraction of the tornado's
     // work.
     let central = super::central(&loaded, &sources)?;
-    super::warn(&loaded.scenario, &central, None, &sources);
+    super::warn(&loaded.scenario, &central, None, &sources, None);
     let tornado = match tornado(&loaded.scenario) {
         Ok(t) => t,
         Err(TornadoError::Engine(e)) => {

@@ -108,14 +108,6 @@ impl Scenario {
             .map(|(label, p)| label.unwrap_or_else(|| p.name.clone()))
             .collect()
     }
-
-    /// One value's name for people (see [`Scenario::labels`]).
-    pub fn label(&self, id: ParamId) -> String {
-        self.labels()
-            .into_iter()
-            .nth(id.0)
-            .unwrap_or_else(|| format!("value {}", id.0))
-    }
 }
 
 #[cfg(test)]

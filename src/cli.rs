@@ -22,6 +22,8 @@ Examples:
   pool-model sensitivity scenarios/birmingham.toml
   pool-model appraise scenarios/birmingham-option-*.toml
   pool-model report scenarios/birmingham.toml -o board.html
+  pool-model monitor scenarios/plymouth-monitoring.toml --actuals scenarios/plymouth-2015-16-actuals.csv --to M06
+  pool-model settle scenarios/plymouth-monitoring.toml --actuals scenarios/plymouth-2015-16-actuals.csv --year 2015/16
   pool-model chart scenarios/birmingham.toml --kind fan -o fan.svg";
 
 /// Model pooled health and social care budgets exactly.
@@ -56,7 +58,11 @@ pub enum Command {
     Appraise(commands::appraise::Args),
     /// A one-page board report: a self-contained HTML page (two A4 pages printed).
     Report(commands::report::Args),
-    /// Draw an SVG chart: fan, shares, tornado or partners.
+    /// Monitor a year against actuals: budget to date, forecast outturn, RAG, risk share.
+    Monitor(commands::monitor::Args),
+    /// The year-end statement: risk share of the outturn, balances, to the penny.
+    Settle(commands::settle::Args),
+    /// Draw an SVG chart: fan, shares, tornado, partners, options or monitor.
     Chart(commands::chart::Args),
     /// Write a commented starter scenario to FILE (never overwrites).
     Init(commands::init::Args),
@@ -104,6 +110,8 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(args) => commands::sensitivity::run(&args),
         Command::Appraise(args) => commands::appraise::run(&args),
         Command::Report(args) => commands::report::run(&args),
+        Command::Monitor(args) => commands::monitor::run(&args),
+        Command::Settle(args) => commands::settle::run(&args),
         Command::Chart(args) => commands::chart::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Completions(args) => commands::completions::run(&args),

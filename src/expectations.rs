@@ -87,8 +87,13 @@ fn verdict(e: &Expect, values: &dyn CaseValues) -> Verdict {
     let Some(raw) = values.value(e, e.case) else {
         return Verdict::NotEvaluated(format!("case {} needs Monte Carlo ranges", e.case));
     };
-    let value = printed(raw, e.metric.unit());
-    if let Some(min) = e.min {
+    judge(raw, e.metric.unit(), e.min, e.max)
+}
+
+/// A value against its bounds, compared as printed for `unit`.
+pub fn judge(raw: Decimal, unit: Unit, min: Option<Decimal>, max: Option<Decimal>) -> Verdict {
+    let value = printed(raw, unit);
+    if let Some(min) = min {
         if value < min {
             return Verdict::Fail {
                 value,
@@ -96,7 +101,7 @@ fn verdict(e: &Expect, values: &dyn CaseValues) -> Verdict {
             };
         }
     }
-    if let Some(max) = e.max {
+    if let Some(max) = max {
         if value > max {
             return Verdict::Fail {
                 value,

@@ -51,6 +51,7 @@ pub mod expectations;
 pub mod harness;
 pub mod limits;
 pub mod model;
+pub mod monitoring;
 pub use scenario::metric;
 mod output;
 pub mod plausibility;

@@ -138,6 +138,17 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             ranges: ranges.as_ref(),
         },
     );
+    let monitored = match super::monitor::expectations(s, &projection, &mut sources) {
+        Ok(v) => v,
+        Err(rejected) => {
+            anstream::eprint!("{}", rejected.rendered);
+            let n = rejected.count;
+            return Ok((
+                FileResult::Invalid,
+                format!("{name}: invalid ({n} error(s) in its actuals, reported on stderr)\n"),
+            ));
+        }
+    };
     // With several files, say whose warnings follow: a variant's may point
     // into the file it extends.
     let heading = format!("{name}: warnings");
@@ -179,7 +190,30 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             }
         }
     }
-    let n = s.expects.len();
+    for (e, as_at, verdict) in &monitored {
+        match verdict {
+            Verdict::Pass => {}
+            Verdict::Fail { value, bound } => {
+                failed += 1;
+                let unit = e.metric.unit();
+                let (what, b) = match bound {
+                    Bound::Min(b) => ("below the minimum", *b),
+                    Bound::Max(b) => ("above the maximum", *b),
+                };
+                lines.push_str(&format!(
+                    "{name}: FAILED {} in {} ({as_at}): {} is {what} {}\n",
+                    e.metric.name(s),
+                    s.year(e.year),
+                    exact_for_people(*value, unit),
+                    exact_for_people(b, unit)
+                ));
+            }
+            Verdict::NotEvaluated(why) => {
+                skipped.push(format!("{} {} ({why})", e.metric.name(s), as_at))
+            }
+        }
+    }
+    let n = s.expects.len() + monitored.len();
     let warned = match warnings {
         0 => String::new(),
         1 => "; 1 warning, on stderr".to_string(),

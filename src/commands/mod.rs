@@ -11,9 +11,11 @@ pub mod completions;
 pub mod diff;
 pub mod init;
 pub mod man;
+pub mod monitor;
 pub mod project;
 pub mod report;
 pub mod sensitivity;
+pub mod settle;
 
 use std::path::Path;
 

@@ -74,6 +74,14 @@ pub struct ServiceYear {
     /// Heads of workforce lines paid from this service.
     pub staff: Decimal,
     pub settings: Vec<SettingYear>,
+    /// The year's budget for monitoring (docs/monitoring.md): what the
+    /// partners plan to put in, counterfactual minus net savings (the
+    /// spend plus the costs attributed to the service).
+    pub budget: Decimal,
+    /// Each partner's planned contribution to the service, by partner
+    /// index: its counterfactual contribution minus its rule share of the
+    /// service's net savings. They sum to `budget`.
+    pub planned: Vec<Decimal>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -561,6 +569,7 @@ struct ServiceWork {
     people_moved: Option<Exact>,
     staff: Exact,
     settings: Vec<SettingWork>,
+    planned: Vec<Exact>,
 }
 
 impl ServiceWork {
@@ -593,6 +602,8 @@ impl ServiceWork {
             people_moved: opt(&self.people_moved)?,
             staff: d(&self.staff)?,
             settings,
+            budget: d(&Exact::sum(&self.planned))?,
+            planned: self.planned.iter().map(d).collect::<Result<_, _>>()?,
         })
     }
 }
@@ -852,12 +863,21 @@ fn project_year(
         let shared =
             risk_share::share_variance(&y.variances, &run.shares, &run.caps, &mut portions);
         y.unallocated = at(shared, service.loc, ctx)?;
+        y.planned = Vec::with_capacity(n);
         for i in 0..n {
-            if let (Some(slot), Some(c0)) = (contribution.get_mut(i), run.contributions.get(i)) {
-                *slot = &*slot + growth::contribution(c0, &run.volume);
+            let c = run
+                .contributions
+                .get(i)
+                .map_or_else(Exact::zero, |c0| growth::contribution(c0, &run.volume));
+            let part = run.shares.get(i).map_or_else(Exact::zero, |share| {
+                risk_share::rule_part(share, &y.net_savings)
+            });
+            y.planned.push(&c - &part);
+            if let Some(slot) = contribution.get_mut(i) {
+                *slot = &*slot + c;
             }
-            if let (Some(slot), Some(share)) = (savings_share.get_mut(i), run.shares.get(i)) {
-                *slot = &*slot + risk_share::rule_part(share, &y.net_savings);
+            if let Some(slot) = savings_share.get_mut(i) {
+                *slot = &*slot + part;
             }
             if let (Some(slot), Some(v)) = (variance_share.get_mut(i), portions.get(i)) {
                 *slot = &*slot + v;

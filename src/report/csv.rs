@@ -10,7 +10,9 @@
 use rust_decimal::Decimal;
 
 use super::numbers::machine;
-use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{
+    AppraiseReport, DiffReport, MonitorReport, Printer, ProjectionReport, SensitivityReport,
+};
 use crate::engine::Projection;
 use crate::metric::{Metric, catalogue};
 use crate::scenario::Scenario;
@@ -28,6 +30,19 @@ pub const DIFF_HEADER: [&str; 9] = [
 pub struct CsvPrinter;
 
 impl Printer for CsvPrinter {
+    /// `monitor` and `settle`: one value per row under
+    /// [`MONITOR_HEADER`] (docs/monitoring.md lists the metrics): money in
+    /// pounds to 2 dp, shares as fractions to 6 dp, the RAG status as a
+    /// word; `period` is the period a figure is as at or of.
+    fn monitor(&self, r: &MonitorReport<'_>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(MONITOR_HEADER);
+        for row in monitor_rows(r) {
+            let _ = w.write_record(&row);
+        }
+        finish(w)
+    }
+
     fn projection(&self, r: &ProjectionReport<'_>) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(HEADER);
@@ -309,6 +324,176 @@ pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[St
             "mean".into(),
             value,
         ));
+    }
+    out
+}
+
+/// The header of `monitor --format csv` and `settle --format csv`.
+pub const MONITOR_HEADER: [&str; 7] = [
+    "year", "period", "metric", "service", "setting", "partner", "value",
+];
+
+/// Every figure of a monitoring report or statement, one a row.
+pub fn monitor_rows(r: &MonitorReport<'_>) -> Vec<[String; 7]> {
+    use crate::monitoring::Line;
+    let s = r.scenario;
+    let m = r.monitor;
+    let year = s.year(m.year).to_string();
+    let at = m.periods.label(m.to_date);
+    let mut out: Vec<[String; 7]> = Vec::new();
+    let mut push =
+        |period: &str, metric: &str, service: &str, setting: &str, partner: &str, value: String| {
+            out.push([
+                year.clone(),
+                period.to_string(),
+                metric.to_string(),
+                service.to_string(),
+                setting.to_string(),
+                partner.to_string(),
+                value,
+            ]);
+        };
+    let money = |v: Decimal| machine(v, crate::metric::Unit::Money);
+    let share = |v: Decimal| machine(v, crate::metric::Unit::Fraction);
+    let line = |push: &mut dyn FnMut(&str, &str, String), l: &Line| {
+        push("", "budget", money(l.budget));
+        push(&at, "budget_to_date", money(l.budget_to_date));
+        push(&at, "actual_to_date", money(l.actual_to_date));
+        push(&at, "variance_to_date", money(l.variance_to_date));
+        push(&at, "forecast_outturn", money(l.forecast));
+        push(&at, "forecast_variance", money(l.forecast_variance));
+        if let Some(x) = l.forecast_variance_share {
+            push(&at, "forecast_variance_share", share(x));
+        }
+        if let Some(rag) = l.rag {
+            push(&at, "rag", rag.name().to_string());
+        }
+    };
+    for (service, x) in s.services.iter().zip(&m.services) {
+        line(
+            &mut |p, metric, v| push(p, metric, &service.id, "", "", v),
+            &x.line,
+        );
+        for (k, l) in &x.settings {
+            let setting = service.settings.get(*k).map_or("", |k| k.id.as_str());
+            line(
+                &mut |p, metric, v| push(p, metric, &service.id, setting, "", v),
+                l,
+            );
+        }
+    }
+    line(&mut |p, metric, v| push(p, metric, "", "", "", v), &m.pool);
+    for (service, x) in s.services.iter().zip(&m.services) {
+        for (k, pl) in x.periods.iter().enumerate() {
+            let label = m.periods.label(k + 1);
+            push(
+                &label,
+                "budget_in_period",
+                &service.id,
+                "",
+                "",
+                money(pl.budget),
+            );
+            if let Some(a) = pl.actual {
+                push(&label, "actual_in_period", &service.id, "", "", money(a));
+            }
+        }
+    }
+    for (k, pl) in m.pool_periods.iter().enumerate() {
+        let label = m.periods.label(k + 1);
+        push(&label, "budget_in_period", "", "", "", money(pl.budget));
+        if let Some(a) = pl.actual {
+            push(&label, "actual_in_period", "", "", "", money(a));
+        }
+        if let Some(f) = pl.cumulative_forecast {
+            push(&label, "cumulative_forecast", "", "", "", money(f));
+        }
+    }
+    let st = &m.settlement;
+    let end = if r.year_end { "" } else { at.as_str() };
+    for (service, x) in s.services.iter().zip(&st.services) {
+        if r.year_end {
+            push(end, "outturn", &service.id, "", "", money(x.outturn));
+            push(
+                end,
+                "outturn_variance",
+                &service.id,
+                "",
+                "",
+                money(x.variance),
+            );
+        }
+        if st.net_across_services {
+            push(
+                end,
+                "shared_after_offsetting",
+                &service.id,
+                "",
+                "",
+                money(x.shared),
+            );
+        }
+        for (partner, v) in s.partners.iter().zip(&x.shares) {
+            push(
+                end,
+                "variance_share",
+                &service.id,
+                "",
+                &partner.id,
+                money(*v),
+            );
+        }
+        push(
+            end,
+            "unallocated",
+            &service.id,
+            "",
+            "",
+            money(x.unallocated),
+        );
+        push(
+            end,
+            "carried_forward",
+            &service.id,
+            "",
+            "",
+            money(x.carried_forward),
+        );
+        push(end, "retained", &service.id, "", "", money(x.retained));
+    }
+    for (i, (partner, x)) in s.partners.iter().zip(&st.partners).enumerate() {
+        let id = partner.id.as_str();
+        push(end, "planned_contribution", "", "", id, money(x.planned));
+        push(end, "variance_share", "", "", id, money(x.variance_share));
+        push(
+            end,
+            "final_contribution",
+            "",
+            "",
+            id,
+            money(x.final_contribution),
+        );
+        push(end, "carried_forward", "", "", id, money(x.carried_forward));
+        if r.year_end {
+            push(end, "paid", "", "", id, money(x.paid));
+            push(end, "balance", "", "", id, money(x.balance));
+        } else if let Some(received) = &m.received {
+            let v = received.get(i).copied().unwrap_or_default();
+            push(&at, "paid_to_date", "", "", id, money(v));
+        }
+    }
+    push(end, "unallocated", "", "", "", money(st.unallocated));
+    push(end, "retained", "", "", "", money(st.retained));
+    if r.year_end {
+        let b = &st.balance;
+        for (metric, v) in [
+            ("outturn", b.outturn),
+            ("money_in", b.money_in),
+            ("money_out", b.money_out),
+            ("balance_difference", b.difference),
+        ] {
+            push(end, metric, "", "", "", money(v));
+        }
     }
     out
 }

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::numbers::{fixed, fraction, pounds};
-use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{
+    AppraiseReport, DiffReport, MonitorReport, Printer, ProjectionReport, SensitivityReport,
+};
 use crate::engine::Projection;
 use crate::metric::Metric;
 use crate::scenario::{DiscountRate, Scenario};
@@ -39,6 +41,285 @@ impl Printer for JsonPrinter {
 
     fn appraise(&self, r: &AppraiseReport<'_>) -> String {
         pretty(&appraise_document(r))
+    }
+
+    fn monitor(&self, r: &MonitorReport<'_>) -> String {
+        pretty(&monitor_document(r))
+    }
+}
+
+/// The result of `pool-model monitor --format json` and `settle --format
+/// json` (docs/monitoring.md).
+#[derive(Serialize)]
+pub struct MonitorDocument {
+    pub format_version: u32,
+    /// "monitor" (a year in progress) or "settlement" (year end).
+    pub kind: &'static str,
+    pub scenario: String,
+    /// The financial year: "2015/16".
+    pub year: String,
+    /// "months" or "quarters".
+    pub periods: &'static str,
+    /// The last period reported on: "M06".
+    pub to_date: String,
+    /// "rest_of_budget" or "straight_line".
+    pub forecast: &'static str,
+    pub amber: Number,
+    pub red: Number,
+    pub services: Vec<MonitorServiceOut>,
+    pub pool: MonitorLineOut,
+    /// The pool by period, with the cumulative forecast from the last
+    /// period reported on.
+    pub pool_periods: Vec<PeriodOut>,
+    pub partners: Vec<MonitorPartnerOut>,
+    pub settlement: SettlementOut,
+}
+
+#[derive(Serialize)]
+pub struct MonitorLineOut {
+    pub budget: Number,
+    pub budget_to_date: Number,
+    pub actual_to_date: Number,
+    pub variance_to_date: Number,
+    pub forecast_outturn: Number,
+    pub forecast_variance: Number,
+    /// Of the budget; null for a zero budget.
+    pub forecast_variance_share: Option<Number>,
+    /// "green", "amber" or "red".
+    pub rag: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct MonitorServiceOut {
+    pub id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub line: MonitorLineOut,
+    /// When the actuals give the service by setting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<MonitorSettingOut>,
+    pub periods: Vec<PeriodOut>,
+}
+
+#[derive(Serialize)]
+pub struct MonitorSettingOut {
+    pub id: String,
+    #[serde(flatten)]
+    pub line: MonitorLineOut,
+}
+
+#[derive(Serialize)]
+pub struct PeriodOut {
+    pub period: String,
+    pub budget: Number,
+    pub actual: Option<Number>,
+    pub cumulative_budget: Number,
+    pub cumulative_actual: Option<Number>,
+    pub cumulative_forecast: Option<Number>,
+}
+
+#[derive(Serialize)]
+pub struct MonitorPartnerOut {
+    pub id: String,
+    pub name: String,
+    pub planned_contribution: Number,
+    /// Its share of overspends after caps, less underspends returned.
+    pub variance_share: Number,
+    pub final_contribution: Number,
+    pub carried_forward: Number,
+    /// What it paid in to date, when the actuals say.
+    pub paid_to_date: Option<Number>,
+    /// At year end: what it paid (or its planned contribution when the
+    /// actuals do not say) and the balance it owes (+) or is owed (-).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Number>,
+}
+
+#[derive(Serialize)]
+pub struct SettlementOut {
+    /// "return_pro_rata", "carry_forward" or "retain_in_pool".
+    pub underspend: &'static str,
+    pub net_across_services: bool,
+    /// Whether the actuals gave the money each partner paid in.
+    pub paid_given: bool,
+    pub services: Vec<SettlementServiceOut>,
+    pub unallocated: Number,
+    pub retained: Number,
+    pub balance: BalanceOut,
+    /// Whether money in equals money out to the penny.
+    pub balanced: bool,
+}
+
+#[derive(Serialize)]
+pub struct SettlementServiceOut {
+    pub id: String,
+    pub budget: Number,
+    /// The outturn (the forecast outturn in a monitoring report).
+    pub outturn: Number,
+    pub variance: Number,
+    /// Left to share after offsetting across the pool.
+    pub shared: Number,
+    /// Each partner's part, in the plan's order of partners.
+    pub shares: Vec<PartOut>,
+    pub unallocated: Number,
+    pub carried_forward: Number,
+    pub retained: Number,
+}
+
+#[derive(Serialize)]
+pub struct PartOut {
+    pub partner: String,
+    pub amount: Number,
+}
+
+#[derive(Serialize)]
+pub struct BalanceOut {
+    pub paid: Number,
+    pub balances: Number,
+    pub money_in: Number,
+    pub outturn: Number,
+    pub carried_forward: Number,
+    /// Retained in the pool less overspend no partner bears.
+    pub unallocated: Number,
+    pub money_out: Number,
+    pub difference: Number,
+}
+
+fn monitor_line(l: &crate::monitoring::Line) -> MonitorLineOut {
+    MonitorLineOut {
+        budget: Number::money(l.budget),
+        budget_to_date: Number::money(l.budget_to_date),
+        actual_to_date: Number::money(l.actual_to_date),
+        variance_to_date: Number::money(l.variance_to_date),
+        forecast_outturn: Number::money(l.forecast),
+        forecast_variance: Number::money(l.forecast_variance),
+        forecast_variance_share: l.forecast_variance_share.map(Number::fraction),
+        rag: l.rag.map(|r| r.name()),
+    }
+}
+
+fn periods_out(
+    m: &crate::monitoring::Monitor,
+    lines: &[crate::monitoring::PeriodLine],
+) -> Vec<PeriodOut> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(k, pl)| PeriodOut {
+            period: m.periods.label(k + 1),
+            budget: Number::money(pl.budget),
+            actual: pl.actual.map(Number::money),
+            cumulative_budget: Number::money(pl.cumulative_budget),
+            cumulative_actual: pl.cumulative_actual.map(Number::money),
+            cumulative_forecast: pl.cumulative_forecast.map(Number::money),
+        })
+        .collect()
+}
+
+/// The JSON of a monitoring report or statement.
+pub fn monitor_document(r: &MonitorReport<'_>) -> MonitorDocument {
+    let s = r.scenario;
+    let m = r.monitor;
+    let st = &m.settlement;
+    let b = &st.balance;
+    MonitorDocument {
+        format_version: FORMAT_VERSION,
+        kind: if r.year_end { "settlement" } else { "monitor" },
+        scenario: s.name.clone(),
+        year: s.year(m.year).to_string(),
+        periods: m.periods.noun(),
+        to_date: m.periods.label(m.to_date),
+        forecast: m.forecast.name(),
+        amber: Number::fraction(s.monitoring.amber),
+        red: Number::fraction(s.monitoring.red),
+        services: s
+            .services
+            .iter()
+            .zip(&m.services)
+            .map(|(service, x)| MonitorServiceOut {
+                id: service.id.clone(),
+                name: service.name.clone(),
+                line: monitor_line(&x.line),
+                settings: x
+                    .settings
+                    .iter()
+                    .map(|(k, l)| MonitorSettingOut {
+                        id: service
+                            .settings
+                            .get(*k)
+                            .map_or(String::new(), |k| k.id.clone()),
+                        line: monitor_line(l),
+                    })
+                    .collect(),
+                periods: periods_out(m, &x.periods),
+            })
+            .collect(),
+        pool: monitor_line(&m.pool),
+        pool_periods: periods_out(m, &m.pool_periods),
+        partners: s
+            .partners
+            .iter()
+            .zip(&st.partners)
+            .enumerate()
+            .map(|(i, (partner, x))| MonitorPartnerOut {
+                id: partner.id.clone(),
+                name: partner.name.clone(),
+                planned_contribution: Number::money(x.planned),
+                variance_share: Number::money(x.variance_share),
+                final_contribution: Number::money(x.final_contribution),
+                carried_forward: Number::money(x.carried_forward),
+                paid_to_date: m
+                    .received
+                    .as_ref()
+                    .map(|v| Number::money(v.get(i).copied().unwrap_or_default())),
+                paid: r.year_end.then(|| Number::money(x.paid)),
+                balance: r.year_end.then(|| Number::money(x.balance)),
+            })
+            .collect(),
+        settlement: SettlementOut {
+            underspend: s.monitoring.underspend.name(),
+            net_across_services: st.net_across_services,
+            paid_given: st.paid_given,
+            services: s
+                .services
+                .iter()
+                .zip(&st.services)
+                .map(|(service, x)| SettlementServiceOut {
+                    id: service.id.clone(),
+                    budget: Number::money(x.budget),
+                    outturn: Number::money(x.outturn),
+                    variance: Number::money(x.variance),
+                    shared: Number::money(x.shared),
+                    shares: s
+                        .partners
+                        .iter()
+                        .zip(&x.shares)
+                        .map(|(p, v)| PartOut {
+                            partner: p.id.clone(),
+                            amount: Number::money(*v),
+                        })
+                        .collect(),
+                    unallocated: Number::money(x.unallocated),
+                    carried_forward: Number::money(x.carried_forward),
+                    retained: Number::money(x.retained),
+                })
+                .collect(),
+            unallocated: Number::money(st.unallocated),
+            retained: Number::money(st.retained),
+            balance: BalanceOut {
+                paid: Number::money(b.paid),
+                balances: Number::money(b.balances),
+                money_in: Number::money(b.money_in),
+                outturn: Number::money(b.outturn),
+                carried_forward: Number::money(b.carried_forward),
+                unallocated: Number::money(b.unallocated),
+                money_out: Number::money(b.money_out),
+                difference: Number::money(b.difference),
+            },
+            balanced: st.balances(),
+        },
     }
 }
 

@@ -15,7 +15,9 @@ use super::grid::{
     Grid, ProjectionTables, appraise_tables, diff_tables, projection_tables, sensitivity_tables,
     shown, shown_lines,
 };
-use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{
+    AppraiseReport, DiffReport, MonitorReport, Printer, ProjectionReport, SensitivityReport,
+};
 
 pub struct MarkdownPrinter;
 
@@ -49,6 +51,18 @@ impl Printer for MarkdownPrinter {
     fn appraise(&self, r: &AppraiseReport<'_>) -> String {
         let context = format!("{} options", r.shortlist.options.len());
         render(&appraise_tables(r), &context)
+    }
+
+    fn monitor(&self, r: &MonitorReport<'_>) -> String {
+        let context = format!(
+            "{}, {}",
+            shown(&r.scenario.name),
+            r.scenario.year(r.monitor.year)
+        );
+        render(
+            &super::statement::tables(&super::statement::statement(r)),
+            &context,
+        )
     }
 }
 

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod numbers;
+pub mod statement;
 pub mod table;
 pub mod xlsx;
 
@@ -249,12 +250,22 @@ pub struct AppraiseReport<'a> {
     pub shortlist: &'a crate::shortlist::Shortlist,
 }
 
+/// What `pool-model monitor` and `pool-model settle` print: a plan's year
+/// monitored against actuals, or settled at year end.
+pub struct MonitorReport<'a> {
+    pub scenario: &'a Scenario,
+    pub monitor: &'a crate::monitoring::Monitor,
+    /// The year-end statement (`settle`) rather than the in-year report.
+    pub year_end: bool,
+}
+
 /// One output format: renders each kind of report to text.
 pub trait Printer {
     fn projection(&self, report: &ProjectionReport<'_>) -> String;
     fn diff(&self, report: &DiffReport<'_>) -> String;
     fn sensitivity(&self, report: &SensitivityReport<'_>) -> String;
     fn appraise(&self, report: &AppraiseReport<'_>) -> String;
+    fn monitor(&self, report: &MonitorReport<'_>) -> String;
 }
 
 /// The printer of a format.

@@ -117,7 +117,13 @@ pub fn input_for_people(value: Decimal, kind: crate::scenario::values::Kind) -> 
 
 /// Money in £m to 1 dp for people: `£315.0m`, `-£2.4m`.
 pub fn millions(value: Decimal) -> String {
-    let m = round(value / Decimal::from(1_000_000), 1);
+    millions_to(value, 1)
+}
+
+/// Money in £m to `dp` places for people: `£14.07m` (monitoring, where a
+/// tenth of a million hides a service's variance).
+pub fn millions_to(value: Decimal, dp: u32) -> String {
+    let m = round(value / Decimal::from(1_000_000), dp);
     if m.is_sign_negative() && !m.is_zero() {
         format!("-£{}m", group(&(-m).to_string()))
     } else {

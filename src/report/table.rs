@@ -10,7 +10,9 @@ use super::grid::{
     Grid, ProjectionTables, appraise_tables, diff_tables, projection_tables, sensitivity_tables,
     shown, shown_lines,
 };
-use super::{AppraiseReport, DiffReport, Printer, ProjectionReport, SensitivityReport};
+use super::{
+    AppraiseReport, DiffReport, MonitorReport, Printer, ProjectionReport, SensitivityReport,
+};
 
 pub struct TablePrinter;
 
@@ -31,6 +33,10 @@ impl Printer for TablePrinter {
 
     fn appraise(&self, r: &AppraiseReport<'_>) -> String {
         render(&appraise_tables(r))
+    }
+
+    fn monitor(&self, r: &MonitorReport<'_>) -> String {
+        render(&super::statement::tables(&super::statement::statement(r)))
     }
 }
 

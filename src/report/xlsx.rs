@@ -22,7 +22,7 @@ use rust_xlsxwriter::{
 };
 
 use super::numbers::{appraisal_basis, discounting, round};
-use super::{AppraiseReport, DiffReport, ProjectionReport, SensitivityReport};
+use super::{AppraiseReport, DiffReport, MonitorReport, ProjectionReport, SensitivityReport};
 use crate::engine::Projection;
 use crate::metric::{Metric, ServiceTotal, Unit, catalogue};
 use crate::scenario::Scenario;
@@ -34,6 +34,8 @@ use crate::source::SourceMap;
 enum Style {
     /// Pounds: `£#,##0`, negatives in red with a minus sign.
     Money,
+    /// Pounds and pence (a year-end statement): `£#,##0.00`.
+    Pence,
     /// A share or chance: `0.0%`.
     Percent,
     /// People and staff: `#,##0.0`.
@@ -68,6 +70,7 @@ impl Style {
         let f = Format::new();
         match self {
             Style::Money => f.set_num_format("£#,##0;[Red]-£#,##0"),
+            Style::Pence => f.set_num_format("£#,##0.00;[Red]-£#,##0.00"),
             Style::Percent => f.set_num_format("0.0%"),
             Style::Count => f.set_num_format("#,##0.0"),
             Style::Factor => f.set_num_format("0.000000"),
@@ -170,6 +173,7 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let number_header = header.clone().set_align(FormatAlign::Right);
     let styles = [
         Style::Money,
+        Style::Pence,
         Style::Percent,
         Style::Count,
         Style::Factor,
@@ -257,6 +261,7 @@ fn shown_width(v: f64, style: Style) -> usize {
     let sign = usize::from(v < 0.0);
     sign + match style {
         Style::Money => 1 + grouped(v),
+        Style::Pence => 4 + grouped(v),
         Style::Percent => digits(v * 100.0) + 3,
         Style::Count => grouped(v) + 2,
         Style::Factor => digits(v) + 7,
@@ -859,4 +864,53 @@ pub fn diff(r: &DiffReport<'_>) -> Result<Vec<u8>, XlsxError> {
         format!("{} differ, {} the same", c.results.len(), c.unchanged),
     );
     workbook(&[inputs, results, notes])
+}
+
+/// The workbook of `pool-model monitor` and `pool-model settle`: a sheet
+/// per table of the report ([`super::statement`]), money to the penny,
+/// then Notes.
+pub fn monitor(r: &MonitorReport<'_>) -> Result<Vec<u8>, XlsxError> {
+    use super::statement::Value;
+    let st = super::statement::statement(r);
+    let mut tables = Vec::new();
+    for sheet in &st.sheets {
+        let header = sheet.header.iter().map(|h| h.replace('\n', " ")).collect();
+        let mut t = Table::new(sheet.name, header, u16::try_from(sheet.labels).unwrap_or(1));
+        for row in &sheet.rows {
+            t.rows.push(
+                row.iter()
+                    .map(|v| match v {
+                        Value::Empty => Cell::Empty,
+                        Value::Text(x) => Cell::text(x.trim_start()),
+                        Value::Money(m) => {
+                            Cell::Number(round(*m, 2).to_f64().unwrap_or(0.0), Style::Pence)
+                        }
+                        Value::Share(f) => Cell::fraction(*f),
+                    })
+                    .collect(),
+            );
+        }
+        tables.push(t);
+    }
+    let mut notes = Table::new("Notes", vec!["Item".into(), "Value".into()], 1);
+    let mut note = |k: &str, v: String| notes.rows.push(vec![Cell::text(k), Cell::text(v)]);
+    note("Plan", r.scenario.name.clone());
+    note(
+        "Made by",
+        format!(
+            "pool-model {} ({})",
+            env!("CARGO_PKG_VERSION"),
+            if r.year_end { "settle" } else { "monitor" }
+        ),
+    );
+    note("Report", st.subtitle.clone());
+    for line in &st.closing {
+        note("Note", line.clone());
+    }
+    note(
+        "Figures",
+        "Cash (nominal pounds, as budgets are set), to the penny.".into(),
+    );
+    tables.push(notes);
+    workbook(&tables)
 }

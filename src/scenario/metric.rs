@@ -589,3 +589,125 @@ pub fn catalogue(s: &Scenario) -> Vec<Metric> {
     }
     out
 }
+
+/// A monitoring metric (docs/monitoring.md): read from a year monitored
+/// against the actuals `[monitoring] actuals` names, as at a period.
+/// `None` in a service slot is the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MonitorMetric {
+    Budget(Option<usize>),
+    ActualToDate(Option<usize>),
+    ForecastOutturn(Option<usize>),
+    ForecastVariance(Option<usize>),
+    /// Of the budget: a fraction.
+    ForecastVarianceShare(Option<usize>),
+    /// The settlement (at year end, of the outturn; before, of the
+    /// forecast): a partner's share of over- and underspends after caps.
+    SettledShare(usize),
+    FinalContribution(usize),
+    /// What the partner owes (+) or is owed (-) at year end.
+    Balance(usize),
+}
+
+/// The monitoring metric families, pool-wide or `.<service>`.
+pub const MONITOR_LINES: [&str; 5] = [
+    "budget",
+    "actual_to_date",
+    "forecast_outturn",
+    "forecast_variance",
+    "forecast_variance_share",
+];
+
+/// The monitoring metric families of a partner, `.<partner>`.
+pub const MONITOR_PARTNERS: [&str; 3] = ["settled_share", "final_contribution", "balance"];
+
+impl MonitorMetric {
+    /// The metric a name gives, when it is a monitoring metric's name;
+    /// `Some(Err)` when it is one with an unknown id.
+    pub fn parse(text: &str, s: &Scenario) -> Option<Result<MonitorMetric, MetricError>> {
+        let (family, id) = match text.split_once('.') {
+            Some((f, id)) => (f, Some(id)),
+            None => (text, None),
+        };
+        let unknown = |what: &str, id: &str, known: Vec<&str>| MetricError {
+            message: format!("unknown {what} `{id}` in metric `{text}`"),
+            help: match did_you_mean(id, known.iter().copied()) {
+                Some(m) => format!(
+                    "did you mean `{m}`? the {what}s are {}",
+                    crate::error::list_ids(&known)
+                ),
+                None => format!("the {what}s are {}", crate::error::list_ids(&known)),
+            },
+        };
+        if MONITOR_LINES.contains(&family) {
+            let service = match id {
+                None => None,
+                Some(id) => match s.service_index(id) {
+                    Some(i) => Some(i),
+                    None => {
+                        let known = s.services.iter().map(|x| x.id.as_str()).collect();
+                        return Some(Err(unknown("service", id, known)));
+                    }
+                },
+            };
+            return Some(Ok(match family {
+                "budget" => MonitorMetric::Budget(service),
+                "actual_to_date" => MonitorMetric::ActualToDate(service),
+                "forecast_outturn" => MonitorMetric::ForecastOutturn(service),
+                "forecast_variance" => MonitorMetric::ForecastVariance(service),
+                _ => MonitorMetric::ForecastVarianceShare(service),
+            }));
+        }
+        if MONITOR_PARTNERS.contains(&family) {
+            let known: Vec<&str> = s.partners.iter().map(|x| x.id.as_str()).collect();
+            let Some(id) = id else {
+                return Some(Err(MetricError {
+                    message: format!("`{family}` is a partner's: name one, `{family}.<partner>`"),
+                    help: format!("the partners are {}", crate::error::list_ids(&known)),
+                }));
+            };
+            return Some(match s.partner_index(id) {
+                None => Err(unknown("partner", id, known)),
+                Some(p) => Ok(match family {
+                    "settled_share" => MonitorMetric::SettledShare(p),
+                    "final_contribution" => MonitorMetric::FinalContribution(p),
+                    _ => MonitorMetric::Balance(p),
+                }),
+            });
+        }
+        None
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            MonitorMetric::ForecastVarianceShare(_) => Unit::Fraction,
+            _ => Unit::Money,
+        }
+    }
+
+    /// Whether the metric reads the year-end statement (every period in).
+    pub fn needs_year_end(self) -> bool {
+        matches!(self, MonitorMetric::Balance(_))
+    }
+
+    /// The metric's name: `forecast_variance.acute`.
+    pub fn name(self, s: &Scenario) -> String {
+        let service = |i: Option<usize>| {
+            i.and_then(|i| s.services.get(i))
+                .map_or(String::new(), |x| format!(".{}", x.id))
+        };
+        let partner = |p: usize| s.partners.get(p).map_or("", |x| x.id.as_str());
+        match self {
+            MonitorMetric::Budget(i) => format!("budget{}", service(i)),
+            MonitorMetric::ActualToDate(i) => format!("actual_to_date{}", service(i)),
+            MonitorMetric::ForecastOutturn(i) => format!("forecast_outturn{}", service(i)),
+            MonitorMetric::ForecastVariance(i) => format!("forecast_variance{}", service(i)),
+            MonitorMetric::ForecastVarianceShare(i) => {
+                format!("forecast_variance_share{}", service(i))
+            }
+            MonitorMetric::SettledShare(p) => format!("settled_share.{}", partner(p)),
+            MonitorMetric::FinalContribution(p) => format!("final_contribution.{}", partner(p)),
+            MonitorMetric::Balance(p) => format!("balance.{}", partner(p)),
+        }
+    }
+}

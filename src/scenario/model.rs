@@ -138,8 +138,186 @@ pub struct Scenario {
     pub variances: Vec<Variance>,
     pub workforce: Vec<Workforce>,
     pub expects: Vec<Expect>,
+    /// `[[expect]]`s of monitoring metrics, checked against the actuals
+    /// `[monitoring] actuals` names.
+    pub monitor_expects: Vec<MonitorExpect>,
+    /// How the plan is monitored against actuals (`[monitoring]`).
+    pub monitoring: Monitoring,
     /// The `[scenario]` table: where scenario-wide problems point.
     pub loc: Loc,
+}
+
+/// `[monitoring]`: how the plan, as the pool's budget, is monitored
+/// against actuals and settled at year end (docs/monitoring.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Monitoring {
+    /// A forecast overspend of at least this share of the year's budget
+    /// is amber (default 1%) ...
+    pub amber: Decimal,
+    /// ... and of at least this, red (default 3%).
+    pub red: Decimal,
+    /// Twelve monthly shares of the year's budget, April first, summing
+    /// to one; `None` phases the budget evenly.
+    pub profile: Option<Vec<Decimal>>,
+    pub forecast: Forecast,
+    /// Offset underspends against overspends across the pool before the
+    /// risk share (default false).
+    pub net_across_services: bool,
+    pub underspend: Underspend,
+    /// The actuals file `check` evaluates monitoring expectations
+    /// against: its path as written, and where.
+    pub actuals: Option<(String, Loc)>,
+}
+
+impl Default for Monitoring {
+    fn default() -> Self {
+        Monitoring {
+            amber: Decimal::new(1, 2),
+            red: Decimal::new(3, 2),
+            profile: None,
+            forecast: Forecast::RestOfBudget,
+            net_across_services: false,
+            underspend: Underspend::ReturnProRata,
+            actuals: None,
+        }
+    }
+}
+
+/// How a year's actuals are divided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Periods {
+    /// M01 (April) to M12 (March).
+    Months,
+    /// Q1 (April to June) to Q4.
+    Quarters,
+}
+
+impl Periods {
+    /// Periods in a year.
+    pub fn count(self) -> usize {
+        match self {
+            Periods::Months => 12,
+            Periods::Quarters => 4,
+        }
+    }
+
+    /// Months in one period.
+    pub fn months(self) -> usize {
+        12 / self.count()
+    }
+
+    /// `M01` or `Q1` for period `k` (1-based).
+    pub fn label(self, k: usize) -> String {
+        match self {
+            Periods::Months => format!("M{k:02}"),
+            Periods::Quarters => format!("Q{k}"),
+        }
+    }
+
+    /// What a person calls period `k`: "April", "Q1 (April to June)".
+    pub fn name(self, k: usize) -> String {
+        const MONTHS: [&str; 12] = [
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+            "January",
+            "February",
+            "March",
+        ];
+        let month = |m: usize| MONTHS.get(m.wrapping_sub(1)).copied().unwrap_or("");
+        match self {
+            Periods::Months => month(k).to_string(),
+            Periods::Quarters => format!("Q{k} ({} to {})", month(3 * k - 2), month(3 * k)),
+        }
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Periods::Months => "months",
+            Periods::Quarters => "quarters",
+        }
+    }
+
+    /// `M01`..`M12` (also `M1`), `Q1`..`Q4`: the kind and the 1-based
+    /// period.
+    pub fn parse(text: &str) -> Option<(Periods, usize)> {
+        let (kind, digits) = match text.as_bytes().first()? {
+            b'M' | b'm' => (Periods::Months, text.get(1..)?),
+            b'Q' | b'q' => (Periods::Quarters, text.get(1..)?),
+            _ => return None,
+        };
+        if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let k: usize = digits.parse().ok()?;
+        (1..=kind.count()).contains(&k).then_some((kind, k))
+    }
+}
+
+/// How the outturn is forecast from the actuals to date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Forecast {
+    /// Actual to date plus the budget for the rest of the year.
+    RestOfBudget,
+    /// Actual to date carried on at the same rate a period.
+    StraightLine,
+}
+
+impl Forecast {
+    pub const NAMES: [&'static str; 2] = ["rest_of_budget", "straight_line"];
+
+    pub fn parse(s: &str) -> Option<Forecast> {
+        match s {
+            "rest_of_budget" => Some(Forecast::RestOfBudget),
+            "straight_line" => Some(Forecast::StraightLine),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Forecast::RestOfBudget => "rest_of_budget",
+            Forecast::StraightLine => "straight_line",
+        }
+    }
+}
+
+/// What happens to an underspend at year end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Underspend {
+    /// Returned to the partners by each service's rule shares.
+    ReturnProRata,
+    /// Carried into next year's pool, each partner's part by rule share.
+    CarryForward,
+    /// Kept in the pool's reserve, belonging to no partner.
+    RetainInPool,
+}
+
+impl Underspend {
+    pub const NAMES: [&'static str; 3] = ["return_pro_rata", "carry_forward", "retain_in_pool"];
+
+    pub fn parse(s: &str) -> Option<Underspend> {
+        match s {
+            "return_pro_rata" => Some(Underspend::ReturnProRata),
+            "carry_forward" => Some(Underspend::CarryForward),
+            "retain_in_pool" => Some(Underspend::RetainInPool),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Underspend::ReturnProRata => "return_pro_rata",
+            Underspend::CarryForward => "carry_forward",
+            Underspend::RetainInPool => "retain_in_pool",
+        }
+    }
 }
 
 impl Scenario {
@@ -352,6 +530,19 @@ pub struct Expect {
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
     pub case: Case,
+    pub loc: Loc,
+}
+
+/// An `[[expect]]` of a monitoring metric (docs/monitoring.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonitorExpect {
+    pub metric: crate::metric::MonitorMetric,
+    /// Years after the baseline.
+    pub year: u32,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    /// As at this period; the latest in the actuals when `None`.
+    pub period: Option<(Periods, usize)>,
     pub loc: Loc,
 }
 

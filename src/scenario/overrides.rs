@@ -68,7 +68,7 @@ impl fmt::Display for Override {
     }
 }
 
-const PATH_FORMS: &str = "paths are scenario.KEY, scenario.optimism_bias.costs|savings, assumptions.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, service.ID.risk_share.KEY (cap.PARTNER, shares.PARTNER), service.ID.contributions.PARTNER, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
+const PATH_FORMS: &str = "paths are scenario.KEY, scenario.optimism_bias.costs|savings, assumptions.KEY, monitoring.KEY, partner.ID.KEY, service.ID.KEY, service.ID.setting.ID.KEY, service.ID.risk_share.KEY (cap.PARTNER, shares.PARTNER), service.ID.contributions.PARTNER, shift.SERVICE.KEY, or saving|cost|variance|workforce.NAME.KEY";
 
 /// Applies overrides to a merged document, in order.
 pub fn apply(
@@ -161,7 +161,7 @@ fn set(root: &mut Table, ov: &Override, path_loc: Loc, value: Node) -> Result<()
         value: value.clone(),
     };
     match (section, rest) {
-        ("scenario" | "assumptions", [key]) => {
+        ("scenario" | "assumptions" | "monitoring", [key]) => {
             if root.get(section).is_none() {
                 root.entries.push(Entry {
                     key: section.to_string(),
@@ -300,6 +300,7 @@ fn set(root: &mut Table, ov: &Override, path_loc: Loc, value: Node) -> Result<()
             let sections = [
                 "scenario",
                 "assumptions",
+                "monitoring",
                 "partner",
                 "service",
                 "shift",

@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 
 use super::document::{Node, NodeKind, Table};
-use super::model::{Case, DiscountRate, PartnerKind, RuleKind, Shape};
+use super::model::{Case, DiscountRate, Forecast, PartnerKind, RuleKind, Shape, Underspend};
 use super::values::{self, Dist, FinancialYear, Kind, Range, Uncertain, ValueError};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
 use crate::limits::{
@@ -49,6 +49,22 @@ pub struct RawScenario {
     pub variances: Vec<RawVariance>,
     pub workforce: Vec<RawWorkforce>,
     pub expects: Vec<RawExpect>,
+    pub monitoring: Option<RawMonitoring>,
+}
+
+/// `[monitoring]`: how the plan is monitored against actuals
+/// (docs/monitoring.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawMonitoring {
+    pub loc: Loc,
+    pub amber: Option<Located<Decimal>>,
+    pub red: Option<Located<Decimal>>,
+    /// "even", or twelve monthly shares of the year's budget.
+    pub profile: Option<Located<Option<Vec<Located<Decimal>>>>>,
+    pub forecast: Option<Located<Forecast>>,
+    pub net_across_services: Option<Located<bool>>,
+    pub underspend: Option<Located<Underspend>>,
+    pub actuals: Option<Located<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -205,6 +221,8 @@ pub struct RawExpect {
     pub min: Option<Located<RawBound>>,
     pub max: Option<Located<RawBound>>,
     pub case: Option<Located<Case>>,
+    /// A monitoring metric's case: as at a period, `"M06"` or `"Q2"`.
+    pub period: Option<Located<(super::model::Periods, usize)>>,
 }
 
 /// Top-level keys and the keys of every table (SPEC 2.2).
@@ -220,6 +238,16 @@ pub mod keys {
         "variance",
         "workforce",
         "expect",
+        "monitoring",
+    ];
+    pub const MONITORING: &[&str] = &[
+        "amber",
+        "red",
+        "profile",
+        "forecast",
+        "net_across_services",
+        "underspend",
+        "actuals",
     ];
     pub const SCENARIO: &[&str] = &[
         "name",
@@ -319,6 +347,11 @@ pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
     raw.variances = r.array_of_tables(root, "variance", MAX_LINES, Reader::variance);
     raw.workforce = r.array_of_tables(root, "workforce", MAX_LINES, Reader::workforce);
     raw.expects = r.array_of_tables(root, "expect", MAX_EXPECTS, Reader::expect);
+    if let Some(node) = root.get("monitoring") {
+        if let Some(t) = r.table(node, "[monitoring]") {
+            raw.monitoring = Some(r.monitoring(t, node.loc));
+        }
+    }
     raw
 }
 
@@ -870,6 +903,43 @@ impl Reader<'_> {
         }
     }
 
+    fn monitoring(&mut self, t: &Table, loc: Loc) -> RawMonitoring {
+        self.check_keys(t, keys::MONITORING, "[monitoring]", loc);
+        RawMonitoring {
+            loc,
+            amber: self.opt(t, "amber", |r, n| r.scalar(n, Kind::Percent)),
+            red: self.opt(t, "red", |r, n| r.scalar(n, Kind::Percent)),
+            profile: self.opt(t, "profile", |r, n| match &n.kind {
+                NodeKind::Str(s) if s == "even" => Some(Located::new(None, n.loc)),
+                NodeKind::Array(_) => {
+                    let list = r.percent_list(n, 12, "monthly shares")?;
+                    Some(Located::new(Some(list.value), n.loc))
+                }
+                _ => {
+                    r.wrong_type(
+                        n,
+                        "\"even\" or twelve monthly shares of the year's budget, April first, e.g. [\"8%\", \"8%\", ...]",
+                    );
+                    None
+                }
+            }),
+            forecast: self.opt(t, "forecast", |r, n| {
+                r.choice(n, &Forecast::NAMES, "forecast method", Forecast::parse)
+            }),
+            net_across_services: self.opt(t, "net_across_services", |r, n| match &n.kind {
+                NodeKind::Bool(b) => Some(Located::new(*b, n.loc)),
+                _ => {
+                    r.wrong_type(n, "true or false");
+                    None
+                }
+            }),
+            underspend: self.opt(t, "underspend", |r, n| {
+                r.choice(n, &Underspend::NAMES, "underspend rule", Underspend::parse)
+            }),
+            actuals: self.opt(t, "actuals", |r, n| r.text(n, 4096, "path")),
+        }
+    }
+
     fn partner(&mut self, t: &Table, loc: Loc) -> RawPartner {
         let id = self.req(t, "id", loc, "[[partner]]", Self::id);
         let cx = context("partner", id.as_ref());
@@ -1061,26 +1131,32 @@ impl Reader<'_> {
                 None
             }
         };
+        let mut period = None;
+        let case = self.opt(t, "case", |r, n| {
+            let s = r.string(n)?;
+            match parse_case(&s.value) {
+                Some(c) => Some(Located::new(c, n.loc)),
+                None => {
+                    match super::model::Periods::parse(&s.value) {
+                        Some(p) => period = Some(Located::new(p, n.loc)),
+                        None => r.error(
+                            Diagnostic::at(n.loc, format!("unknown case `{}`", s.value)).help(
+                                "use \"central\", \"mean\" or a percentile \"p1\" to \"p99\", e.g. \"p10\"; a monitoring metric takes a period, \"M06\" or \"Q2\"",
+                            ),
+                        ),
+                    }
+                    None
+                }
+            }
+        });
         RawExpect {
             loc,
             year: self.opt(t, "year", Self::year),
             metric: self.req(t, "metric", loc, cx, Self::string),
             min: self.opt(t, "min", bound),
             max: self.opt(t, "max", bound),
-            case: self.opt(t, "case", |r, n| {
-                let s = r.string(n)?;
-                match parse_case(&s.value) {
-                    Some(c) => Some(Located::new(c, n.loc)),
-                    None => {
-                        r.error(
-                            Diagnostic::at(n.loc, format!("unknown case `{}`", s.value)).help(
-                                "use \"central\", \"mean\" or a percentile \"p1\" to \"p99\", e.g. \"p10\"",
-                            ),
-                        );
-                        None
-                    }
-                }
-            }),
+            case,
+            period,
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn validate(
         .iter()
         .map(|w| v.workforce(w, &services, &partners))
         .collect();
+    let monitoring = v.monitoring(raw.monitoring.as_ref());
     let mut scenario = Scenario {
         name: header.name,
         description: header.description,
@@ -108,13 +109,28 @@ pub fn validate(
         variances,
         workforce,
         expects: Vec::new(),
+        monitor_expects: Vec::new(),
+        monitoring,
         loc: header.loc,
     };
-    scenario.expects = raw
-        .expects
-        .iter()
-        .filter_map(|e| v.expect(e, &scenario))
-        .collect();
+    for e in &raw.expects {
+        let monitoring = e
+            .metric
+            .as_ref()
+            .and_then(|m| crate::metric::MonitorMetric::parse(&m.value, &scenario));
+        match monitoring {
+            Some(metric) => {
+                if let Some(x) = v.monitor_expect(e, metric, &scenario) {
+                    scenario.monitor_expects.push(x);
+                }
+            }
+            None => {
+                if let Some(x) = v.expect(e, &scenario) {
+                    scenario.expects.push(x);
+                }
+            }
+        }
+    }
     scenario.params = std::mem::take(&mut v.params);
     (v.diags.len() == before).then_some(scenario)
 }
@@ -349,6 +365,97 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// `[monitoring]`, its defaults filled in (docs/monitoring.md).
+    fn monitoring(&mut self, raw: Option<&RawMonitoring>) -> Monitoring {
+        let mut m = Monitoring::default();
+        let Some(raw) = raw else {
+            return m;
+        };
+        for (value, slot, key) in [
+            (&raw.amber, &mut m.amber, "amber"),
+            (&raw.red, &mut m.red, "red"),
+        ] {
+            if let Some(v) = value {
+                if v.value < Decimal::ZERO {
+                    self.error(
+                        Diagnostic::at(v.loc, format!("`{key}` cannot be below 0%"))
+                            .help("it is a forecast overspend as a share of the year's budget, e.g. \"1%\""),
+                    );
+                } else {
+                    *slot = v.value;
+                }
+            }
+        }
+        if let (Some(amber), Some(red)) = (&raw.amber, &raw.red) {
+            if amber.value > red.value && red.value >= Decimal::ZERO {
+                self.error(
+                    Diagnostic::at(red.loc, "`red` is below `amber`")
+                        .help("red is the larger overspend: e.g. amber = \"1%\", red = \"3%\""),
+                );
+            }
+        } else if m.amber > m.red {
+            let at = raw
+                .amber
+                .as_ref()
+                .or(raw.red.as_ref())
+                .map_or(raw.loc, |v| v.loc);
+            self.error(
+                Diagnostic::at(
+                    at,
+                    format!(
+                        "`amber` ({}) is above `red` ({}), the default or given",
+                        crate::report::numbers::percent_exact(m.amber),
+                        crate::report::numbers::percent_exact(m.red)
+                    ),
+                )
+                .help("give both, amber below red: e.g. amber = \"1%\", red = \"3%\""),
+            );
+        }
+        if let Some(profile) = &raw.profile {
+            if let Some(list) = &profile.value {
+                let total: Decimal = list.iter().map(|v| v.value).sum();
+                if list.len() != 12 {
+                    self.error(
+                        Diagnostic::at(
+                            profile.loc,
+                            format!("`profile` has {} monthly shares; a year has 12", list.len()),
+                        )
+                        .help("give April to March, twelve shares summing to 100%, or \"even\""),
+                    );
+                } else if let Some(bad) = list.iter().find(|v| v.value < Decimal::ZERO) {
+                    self.error(Diagnostic::at(
+                        bad.loc,
+                        "a month's share of the budget cannot be below 0%",
+                    ));
+                } else if total != Decimal::ONE {
+                    self.error(
+                        Diagnostic::at(
+                            profile.loc,
+                            format!(
+                                "the monthly shares sum to {}, not 100%",
+                                crate::report::numbers::percent_exact(total)
+                            ),
+                        )
+                        .help("the twelve months phase the whole year's budget"),
+                    );
+                } else {
+                    m.profile = Some(list.iter().map(|v| v.value).collect());
+                }
+            }
+        }
+        if let Some(f) = &raw.forecast {
+            m.forecast = f.value;
+        }
+        if let Some(n) = &raw.net_across_services {
+            m.net_across_services = n.value;
+        }
+        if let Some(u) = &raw.underspend {
+            m.underspend = u.value;
+        }
+        m.actuals = raw.actuals.as_ref().map(|a| (a.value.clone(), a.loc));
+        m
     }
 
     fn header(&mut self, raw: Option<&RawHeader>, top: Loc) -> Header {
@@ -1475,8 +1582,133 @@ impl Validator<'_> {
         }
     }
 
+    /// An `[[expect]]` of a monitoring metric: a year, a bound, and
+    /// `[monitoring] actuals` to measure it against.
+    fn monitor_expect(
+        &mut self,
+        raw: &RawExpect,
+        metric: Result<crate::metric::MonitorMetric, crate::metric::MetricError>,
+        scenario: &Scenario,
+    ) -> Option<MonitorExpect> {
+        let metric_text = raw.metric.as_ref()?;
+        let metric = match metric {
+            Ok(m) => m,
+            Err(e) => {
+                self.error(Diagnostic::at(metric_text.loc, e.message).help(e.help));
+                return None;
+            }
+        };
+        if scenario.monitoring.actuals.is_none() {
+            self.error(
+                Diagnostic::at(
+                    metric_text.loc,
+                    format!(
+                        "`{}` is measured against actuals, and [monitoring] names none",
+                        metric_text.value
+                    ),
+                )
+                .help(
+                    "add `actuals = \"FILE.csv\"` to [monitoring] (a path relative to this file)",
+                ),
+            );
+            return None;
+        }
+        if let Some(c) = &raw.case {
+            self.error(
+                Diagnostic::at(
+                    c.loc,
+                    format!("`{}` is monitored, not projected: its case is a period", metric_text.value),
+                )
+                .help("write case = \"M06\" (or \"Q2\") for as at that period, or leave `case` out for the latest"),
+            );
+            return None;
+        }
+        let Some(y) = &raw.year else {
+            self.error(
+                Diagnostic::at(
+                    raw.loc,
+                    format!("[[expect]] of `{}` needs a `year`", metric_text.value),
+                )
+                .help(format!(
+                    "e.g. year = \"{}\"",
+                    scenario.year(1.min(scenario.horizon))
+                )),
+            );
+            return None;
+        };
+        let (start, horizon) = self.frame?;
+        let t = start.years_until(y.value);
+        if !(0..=i64::from(horizon)).contains(&t) {
+            self.error(
+                Diagnostic::at(
+                    y.loc,
+                    format!(
+                        "unknown year {}: the plan runs {start} to {}",
+                        y.value,
+                        start.plus(horizon)
+                    ),
+                )
+                .help(format!(
+                    "use a year from \"{start}\" to \"{}\"",
+                    start.plus(horizon)
+                )),
+            );
+            return None;
+        }
+        if raw.min.is_none() && raw.max.is_none() {
+            self.error(
+                Diagnostic::at(
+                    raw.loc,
+                    format!(
+                        "[[expect]] of `{}` has neither `min` nor `max`",
+                        metric_text.value
+                    ),
+                )
+                .help("give a bound, e.g. max = \"£1m\""),
+            );
+            return None;
+        }
+        let unit = metric.unit();
+        let min = raw.min.as_ref().map(|b| self.bound(b, unit));
+        let max = raw.max.as_ref().map(|b| self.bound(b, unit));
+        let (min, max) = (min.flatten(), max.flatten());
+        if raw.min.is_some() && min.is_none() || raw.max.is_some() && max.is_none() {
+            return None;
+        }
+        if let (Some(lo), Some(hi), Some(at)) = (min, max, raw.max.as_ref()) {
+            if lo > hi {
+                self.error(Diagnostic::at(
+                    at.loc,
+                    "`max` is below `min`: no value could pass",
+                ));
+                return None;
+            }
+        }
+        Some(MonitorExpect {
+            metric,
+            year: u32::try_from(t).ok()?,
+            min,
+            max,
+            period: raw.period.as_ref().map(|p| p.value),
+            loc: raw.loc,
+        })
+    }
+
     fn expect(&mut self, raw: &RawExpect, scenario: &Scenario) -> Option<Expect> {
         let metric_text = raw.metric.as_ref()?;
+        if let Some(p) = &raw.period {
+            self.error(
+                Diagnostic::at(
+                    p.loc,
+                    format!(
+                        "a period is the case of a monitoring metric, not of `{}`",
+                        metric_text.value
+                    ),
+                )
+                .help("use \"central\", \"mean\" or a percentile such as \"p10\""),
+            );
+            return None;
+        }
         let metric = match Metric::parse(&metric_text.value, scenario) {
             Ok(m) => m,
             Err(e) => {

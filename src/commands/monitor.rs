@@ -1,0 +1,279 @@
+//! `pool-model monitor PLAN --actuals FILE`: a year in progress against
+//! the plan, with a forecast outturn, RAG ratings and the risk share of
+//! the forecast variance (docs/monitoring.md).
+
+use std::path::{Path, PathBuf};
+
+use crate::commands::{Outcome, Rejected, emit_as, load, refuse_output_over_inputs};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::expectations::{Verdict, judge};
+use crate::monitoring::{self, Monitor, MonitorError, Periods, actuals};
+use crate::report::{Format, MonitorReport, Writes, Written};
+use crate::scenario::values::FinancialYear;
+use crate::scenario::{Forecast, Loaded, MonitorExpect, Override};
+use crate::source::SourceMap;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The plan: a scenario file (TOML).
+    pub file: PathBuf,
+
+    /// The actuals: a CSV of year,period,service,value rows (docs/monitoring.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub actuals: PathBuf,
+
+    /// The financial year, e.g. 2015/16 [default: the latest in the actuals].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+
+    /// Report as at this period, e.g. M06 or Q2 [default: the latest in the actuals].
+    #[arg(long, value_name = "PERIOD")]
+    pub to: Option<String>,
+
+    /// How to forecast the outturn [default: the plan's `[monitoring] forecast`,
+    /// else rest-of-budget].
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub forecast: Option<Forecast>,
+
+    /// Output format [default: from -o's extension (.csv, .json, .md, .xlsx), else table].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Override one value of the plan, e.g. --set monitoring.amber=2% (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<Outcome> {
+    let request = Request {
+        file: &args.file,
+        actuals: &args.actuals,
+        year: args.year.as_deref(),
+        to: args.to.as_deref(),
+        forecast: args.forecast,
+        set: &args.set,
+        output: args.output.as_deref(),
+        format: args.format,
+        year_end: false,
+    };
+    report(&request, "monitor")
+}
+
+/// What `monitor` and `settle` are asked for.
+pub struct Request<'a> {
+    pub file: &'a Path,
+    pub actuals: &'a Path,
+    pub year: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub forecast: Option<Forecast>,
+    pub set: &'a [Override],
+    pub output: Option<&'a Path>,
+    pub format: Option<Format>,
+    pub year_end: bool,
+}
+
+/// A plan monitored: what the chart and the reports draw on.
+pub struct Monitored {
+    pub loaded: Loaded,
+    pub monitor: Monitor,
+}
+
+/// Reads the plan and the actuals and works out the report.
+pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
+    refuse_output_over_inputs(r.output, &[r.file, r.actuals], &[])?;
+    let (loaded, mut sources) = load(r.file, r.set)?;
+    let s = &loaded.scenario;
+    let year = r.year.map(|y| plan_year(s, y)).transpose()?;
+    let to = r.to.map(period).transpose()?;
+    let projection = super::central(&loaded, &sources)?;
+    let name = r.actuals.display().to_string();
+    let actuals = actuals::read(r.actuals, &name, s, &mut sources)
+        .map_err(|d| Rejected::new(&d, &sources))?;
+    refuse_output_over_inputs(r.output, &[], &[&sources])?;
+    if let (Some((kind, _)), Some(t)) = (to, year.or(actuals.years.last().map(|y| y.year))) {
+        if let Some(y) = actuals.year(t) {
+            if y.periods != kind {
+                anyhow::bail!(
+                    "--to {}: {} is given in {} in {name}\n  = help: give a period of that kind, e.g. --to {}",
+                    r.to.unwrap_or_default(),
+                    s.year(t),
+                    y.periods.noun(),
+                    y.periods.label(1)
+                );
+            }
+        }
+    }
+    let options = monitoring::Options {
+        year,
+        to: to.map(|(_, k)| k),
+        forecast: r.forecast,
+        year_end: r.year_end,
+    };
+    let monitor = match monitoring::monitor(s, &projection, &actuals, options) {
+        Ok(m) => m,
+        Err(MonitorError::Actuals {
+            file,
+            message,
+            help,
+        }) => {
+            let d = Diagnostic::file(file, message).help(help);
+            return Err(Rejected::new(&Diagnostics::from(d), &sources).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Monitored { loaded, monitor })
+}
+
+/// Runs `monitor` or `settle` (`command`) to the end.
+pub fn report(r: &Request<'_>, command: &'static str) -> anyhow::Result<Outcome> {
+    let format = match (Writes {
+        command,
+        svg: false,
+    })
+    .choose(r.format, r.output)?
+    {
+        Written::Text(f) => f,
+        Written::Svg => Format::Table,
+    };
+    let m = monitored(r)?;
+    let report = MonitorReport {
+        scenario: &m.loaded.scenario,
+        monitor: &m.monitor,
+        year_end: r.year_end,
+    };
+    emit_as(
+        format,
+        |p| p.monitor(&report),
+        || crate::report::xlsx::monitor(&report),
+        r.output,
+    )?;
+    if r.year_end && !m.monitor.settlement.balances() {
+        // The statement says where; a statement that does not balance is
+        // never a success.
+        anstream::eprintln!(
+            "error: the statement does not balance: money in and money out differ by {}",
+            crate::report::numbers::pounds_grouped(m.monitor.settlement.balance.difference)
+        );
+        return Ok(Outcome::Differs);
+    }
+    Ok(Outcome::Success)
+}
+
+/// `--year 2015/16`: years after the plan's baseline.
+fn plan_year(s: &crate::scenario::Scenario, text: &str) -> anyhow::Result<u32> {
+    let y: FinancialYear =
+        text.trim()
+            .parse()
+            .map_err(|e: crate::scenario::values::ValueError| {
+                anyhow::anyhow!(
+                    "--year: {}{}",
+                    e.message,
+                    e.help
+                        .map(|h| format!("\n  = help: {h}"))
+                        .unwrap_or_default()
+                )
+            })?;
+    match u32::try_from(s.start.years_until(y)) {
+        Ok(t) if t <= s.horizon => Ok(t),
+        _ => anyhow::bail!(
+            "--year {y} is not a year of the plan\n  = help: the plan runs {} to {}",
+            s.start,
+            s.year(s.horizon)
+        ),
+    }
+}
+
+/// `--to M06`: the kind of period and the period.
+fn period(text: &str) -> anyhow::Result<(Periods, usize)> {
+    Periods::parse(text.trim()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--to {text} is not a month or a quarter\n  = help: months are M01 (April) to M12 (March); quarters Q1 to Q4"
+        )
+    })
+}
+
+/// The plan's monitoring `[[expect]]`s, each with the period it was read
+/// as at and its verdict, against the actuals `[monitoring] actuals` names
+/// (a path relative to the file that names it). Unreadable or invalid
+/// actuals, or a year or period they cannot give, are rejected.
+pub fn expectations<'s>(
+    s: &'s crate::scenario::Scenario,
+    projection: &crate::engine::Projection,
+    sources: &mut SourceMap,
+) -> Result<Vec<(&'s MonitorExpect, String, Verdict)>, Rejected> {
+    let Some((written, loc)) = &s.monitoring.actuals else {
+        return Ok(Vec::new());
+    };
+    if s.monitor_expects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let path = match sources.get(loc.file) {
+        Some(f) if f.kind() == crate::source::SourceKind::File => Path::new(f.name())
+            .parent()
+            .map_or_else(|| PathBuf::from(written), |dir| dir.join(written)),
+        _ => PathBuf::from(written),
+    };
+    let name = path.display().to_string();
+    let actuals =
+        actuals::read(&path, &name, s, sources).map_err(|d| Rejected::new(&d, sources))?;
+    let mut out = Vec::new();
+    let mut made: Vec<((u32, Option<(Periods, usize)>, bool), Monitor)> = Vec::new();
+    for e in &s.monitor_expects {
+        let year_end = e.metric.needs_year_end();
+        let key = (e.year, e.period, year_end);
+        if !made.iter().any(|(k, _)| *k == key) {
+            let options = monitoring::Options {
+                year: Some(e.year),
+                to: e.period.map(|(_, k)| k),
+                forecast: None,
+                year_end,
+            };
+            let wrong_kind = e.period.and_then(|(kind, _)| {
+                actuals
+                    .year(e.year)
+                    .filter(|y| y.periods != kind)
+                    .map(|y| (kind, y.periods))
+            });
+            let result = match wrong_kind {
+                Some((asked, given)) => Err(Diagnostic::at(
+                    e.loc,
+                    format!(
+                        "this [[expect]] is as at a period of {}, but {name} gives {} in {}",
+                        asked.noun(),
+                        s.year(e.year),
+                        given.noun()
+                    ),
+                )),
+                None => monitoring::monitor(s, projection, &actuals, options).map_err(|err| {
+                    let (message, help) = match err {
+                        MonitorError::Actuals { message, help, .. } => (message, help),
+                        other => (other.to_string(), String::new()),
+                    };
+                    Diagnostic::at(
+                        e.loc,
+                        format!("this [[expect]] cannot be read from {name}: {message}"),
+                    )
+                    .help(help)
+                }),
+            };
+            match result {
+                Ok(m) => made.push((key, m)),
+                Err(d) => return Err(Rejected::new(&Diagnostics::from(d), sources)),
+            }
+        }
+        let Some((_, m)) = made.iter().find(|(k, _)| *k == key) else {
+            continue;
+        };
+        let as_at = m.periods.label(m.to_date);
+        let verdict = match m.metric(e.metric) {
+            Some(v) => judge(v, e.metric.unit(), e.min, e.max),
+            None => Verdict::NotEvaluated("the budget is zero".into()),
+        };
+        out.push((e, as_at, verdict));
+    }
+    Ok(out)
+}

@@ -1,0 +1,669 @@
+//! The actuals file: what the pool spent, month by month or quarter by
+//! quarter, and what each partner paid in (docs/monitoring.md).
+//!
+//! A tidy CSV in the conventions of the tool's own CSV: financial-year
+//! labels, ids, money in pounds. Columns, in any order: `year`, `period`
+//! (`M01`..`M12`, April = `M01`, or `Q1`..`Q4`), `value` (pounds, to the
+//! penny), and `service` (optionally `setting`) for a row of spend, or
+//! `partner` for money a partner paid into the pool. It is read with the
+//! `csv` crate and checked against the plan: every bad row is a located
+//! error (file, line, column and the column's name, with the line shown),
+//! all of them in one pass, and no figure is computed from a file with
+//! any.
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use super::Periods;
+use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
+use crate::scenario::Scenario;
+use crate::scenario::values::FinancialYear;
+use crate::source::{FileId, Loc, SourceMap};
+
+/// The columns an actuals file may have.
+pub const COLUMNS: [&str; 6] = ["year", "period", "service", "setting", "partner", "value"];
+
+/// Every row of an actuals file, checked against the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actuals {
+    /// The file's name as given on the command line.
+    pub file: String,
+    /// The years with rows, in year order.
+    pub years: Vec<YearActuals>,
+}
+
+/// One financial year of actuals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearActuals {
+    /// Years after the plan's baseline (0..=horizon).
+    pub year: u32,
+    pub periods: Periods,
+    /// Spend by service and period (by index, `periods.count()` long),
+    /// summed over settings when the file gives settings.
+    pub spend: Vec<Vec<Option<Decimal>>>,
+    /// Spend by setting and period, for services the file gives by
+    /// setting.
+    pub settings: Vec<Option<Vec<Vec<Option<Decimal>>>>>,
+    /// Money each partner paid in, by period; all `None` without
+    /// contribution rows.
+    pub received: Vec<Vec<Option<Decimal>>>,
+    /// Whether the file has any contribution row for the year.
+    pub has_received: bool,
+    /// The latest period with a row of spend (1-based); 0 with none.
+    pub latest: usize,
+}
+
+impl Actuals {
+    /// The actuals of year `t`, if the file has rows for it.
+    pub fn year(&self, t: u32) -> Option<&YearActuals> {
+        self.years.iter().find(|y| y.year == t)
+    }
+}
+
+/// Reads an actuals file (at most [`crate::limits::MAX_FILE_BYTES`]) into
+/// `sources`, calling it `name`, and checks it against `s`.
+pub fn read(
+    path: &Path,
+    name: &str,
+    s: &Scenario,
+    sources: &mut SourceMap,
+) -> Result<Actuals, Diagnostics> {
+    let id = crate::scenario::read_source_as(path, name, sources)?;
+    parse(id, name, s, sources)
+}
+
+/// One row as read, before it is filed.
+struct Row {
+    year: u32,
+    period: (Periods, usize),
+    target: Target,
+    value: Decimal,
+    line: usize,
+    /// Where the period cell is: a mix of months and quarters points here.
+    period_loc: Loc,
+    row_loc: Loc,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Spend(usize, Option<usize>),
+    Received(usize),
+}
+
+/// Checks the text of an actuals file already in `sources`.
+pub fn parse(
+    id: FileId,
+    name: &str,
+    s: &Scenario,
+    sources: &SourceMap,
+) -> Result<Actuals, Diagnostics> {
+    let text = sources.get(id).map(|f| f.text()).unwrap_or_default();
+    let mut diags = Diagnostics::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => {
+            return Err(csv_error(id, text, &e).into());
+        }
+        None => {
+            return Err(
+                Diagnostic::at(Loc::file_start(id), "the actuals file is empty")
+                    .help(format!(
+                        "start it with a header line: {}",
+                        COLUMNS.join(",")
+                    ))
+                    .into(),
+            );
+        }
+    };
+    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    let header_cells = cells(text, header_start);
+    let mut column = [None::<usize>; COLUMNS.len()];
+    for (i, title) in header.iter().enumerate() {
+        let loc = cell_loc(id, &header_cells, i, header_start);
+        let title = title.trim();
+        match COLUMNS
+            .iter()
+            .position(|c| *c == title)
+            .and_then(|k| column.get_mut(k))
+        {
+            Some(Some(_)) => diags.push(
+                Diagnostic::at(loc, format!("the column `{title}` is given twice"))
+                    .help("each column once"),
+            ),
+            Some(slot) => *slot = Some(i),
+            None => {
+                let d = Diagnostic::at(loc, format!("unknown column `{title}`"));
+                diags.push(match did_you_mean(title, COLUMNS) {
+                    Some(m) => d.help(format!("did you mean `{m}`?")),
+                    None => d.help(format!("the columns are {}", list_ids(&COLUMNS))),
+                });
+            }
+        }
+    }
+    let header_loc = Loc::new(
+        id,
+        header_start,
+        header_start + line_len(text, header_start),
+    );
+    for (required, given) in COLUMNS.iter().zip(column) {
+        if matches!(*required, "year" | "period" | "value") && given.is_none() {
+            diags.push(
+                Diagnostic::at(header_loc, format!("missing the column `{required}`")).help(
+                    format!(
+                        "the header is e.g. {} (service for spend, partner for money paid in)",
+                        COLUMNS.join(",")
+                    ),
+                ),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags.finish());
+    }
+    let col = |name: &str| {
+        COLUMNS
+            .iter()
+            .zip(column)
+            .find(|(c, _)| **c == name)
+            .and_then(|(_, given)| given)
+    };
+    let (year_c, period_c, service_c, setting_c, partner_c, value_c) = (
+        col("year"),
+        col("period"),
+        col("service"),
+        col("setting"),
+        col("partner"),
+        col("value"),
+    );
+    let mut rows: Vec<Row> = Vec::new();
+    let plan_years = format!("the plan runs {} to {}", s.start, s.year(s.horizon));
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(csv_error(id, text, &e));
+                continue;
+            }
+        };
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let row_loc = Loc::new(id, start, start + line_len(text, start));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            diags.push(
+                Diagnostic::at(
+                    row_loc,
+                    format!(
+                        "this row has {} cells; the header has {}",
+                        record.len(),
+                        header.len()
+                    ),
+                )
+                .help(format!(
+                    "give every column, empty where it does not apply: {}",
+                    header.iter().collect::<Vec<_>>().join(",")
+                )),
+            );
+            continue;
+        }
+        let spans = cells(text, start);
+        let at = |c: Option<usize>| c.map(|i| cell_loc(id, &spans, i, start));
+        let get = |c: Option<usize>| c.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
+        let mut ok = true;
+        // year
+        let year_loc = at(year_c).unwrap_or(row_loc);
+        let year = match get(year_c).parse::<FinancialYear>() {
+            Ok(y) => match u32::try_from(s.start.years_until(y)) {
+                Ok(t) if t <= s.horizon => Some(t),
+                _ => {
+                    diags.push(
+                        Diagnostic::at(
+                            year_loc,
+                            format!("column `year`: {y} is not a year of the plan"),
+                        )
+                        .help(plan_years.clone()),
+                    );
+                    None
+                }
+            },
+            Err(e) => {
+                diags.push(
+                    Diagnostic::at(year_loc, format!("column `year`: {}", e.message))
+                        .maybe_help(e.help),
+                );
+                None
+            }
+        };
+        // period
+        let period_loc = at(period_c).unwrap_or(row_loc);
+        let period = Periods::parse(get(period_c));
+        if period.is_none() {
+            diags.push(
+                Diagnostic::at(
+                    period_loc,
+                    format!(
+                        "column `period`: `{}` is not a month or a quarter",
+                        get(period_c)
+                    ),
+                )
+                .help("months are M01 (April) to M12 (March); quarters Q1 (April to June) to Q4"),
+            );
+            ok = false;
+        }
+        // service, setting or partner
+        let (service, setting, partner) = (get(service_c), get(setting_c), get(partner_c));
+        let target = match (service.is_empty(), partner.is_empty()) {
+            (false, false) => {
+                diags.push(
+                    Diagnostic::at(
+                        at(partner_c).unwrap_or(row_loc),
+                        "a row is either spend (a `service`) or money paid in (a `partner`), not both",
+                    )
+                    .help("split it into two rows"),
+                );
+                None
+            }
+            (true, true) => {
+                diags.push(
+                    Diagnostic::at(row_loc, "this row names no `service` and no `partner`")
+                        .help("a row of spend names its service; a row of money paid in names its partner"),
+                );
+                None
+            }
+            (false, true) => {
+                let service_loc = at(service_c).unwrap_or(row_loc);
+                match s.service_index(service) {
+                    None => {
+                        let ids: Vec<&str> = s.services.iter().map(|x| x.id.as_str()).collect();
+                        diags.push(unknown(service_loc, "service", service, &ids));
+                        None
+                    }
+                    Some(i) if setting.is_empty() => Some(Target::Spend(i, None)),
+                    Some(i) => {
+                        let Some(sv) = s.services.get(i) else {
+                            continue;
+                        };
+                        let setting_loc = at(setting_c).unwrap_or(row_loc);
+                        match sv
+                            .settings
+                            .iter()
+                            .position(|k| k.id == setting && !k.implicit)
+                        {
+                            Some(k) => Some(Target::Spend(i, Some(k))),
+                            None if sv.settings.iter().all(|k| k.implicit) => {
+                                diags.push(
+                                    Diagnostic::at(
+                                        setting_loc,
+                                        format!(
+                                            "column `setting`: service `{}` has no settings",
+                                            sv.id
+                                        ),
+                                    )
+                                    .help("leave the setting empty: its spend is the service's"),
+                                );
+                                None
+                            }
+                            None => {
+                                let ids: Vec<&str> =
+                                    sv.settings.iter().map(|k| k.id.as_str()).collect();
+                                diags.push(unknown(
+                                    setting_loc,
+                                    &format!("setting of `{}`", sv.id),
+                                    setting,
+                                    &ids,
+                                ));
+                                None
+                            }
+                        }
+                    }
+                }
+            }
+            (true, false) => {
+                let partner_loc = at(partner_c).unwrap_or(row_loc);
+                if !setting.is_empty() {
+                    diags.push(
+                        Diagnostic::at(
+                            at(setting_c).unwrap_or(row_loc),
+                            "a row of money paid in by a partner has no setting",
+                        )
+                        .help("leave the setting empty"),
+                    );
+                }
+                match s.partner_index(partner) {
+                    Some(p) => Some(Target::Received(p)),
+                    None => {
+                        let ids: Vec<&str> = s.partners.iter().map(|x| x.id.as_str()).collect();
+                        diags.push(unknown(partner_loc, "partner", partner, &ids));
+                        None
+                    }
+                }
+            }
+        };
+        // value
+        let value_loc = at(value_c).unwrap_or(row_loc);
+        let value = money(get(value_c));
+        if let Err(message) = &value {
+            diags.push(
+                Diagnostic::at(value_loc, format!("column `value`: {message}")).help(
+                    "money in pounds to the penny, e.g. 1234567.89 (or -1234.50 for a credit)",
+                ),
+            );
+        }
+        if let (Some(year), Some(period), Some(target), Ok(value), true) =
+            (year, period, target, value, ok)
+        {
+            rows.push(Row {
+                year,
+                period,
+                target,
+                value,
+                line,
+                period_loc,
+                row_loc,
+            });
+        }
+    }
+    let years = file_rows(s, &rows, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags.finish());
+    }
+    Ok(Actuals {
+        file: name.to_string(),
+        years,
+    })
+}
+
+/// Files the rows by year: a year is in months or in quarters; a service
+/// by setting or as a whole; no row twice.
+fn file_rows(s: &Scenario, rows: &[Row], diags: &mut Diagnostics) -> Vec<YearActuals> {
+    let mut out: Vec<YearActuals> = Vec::new();
+    // (year, kind, first line) and (year, target, period) -> first line.
+    let mut kinds: Vec<(u32, Periods, usize)> = Vec::new();
+    let mut whole: Vec<(u32, usize, bool, usize)> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for row in rows {
+        let (kind, k) = row.period;
+        match kinds.iter().find(|(y, _, _)| *y == row.year) {
+            Some(&(_, first, line)) if first != kind => {
+                diags.push(
+                    Diagnostic::at(
+                        row.period_loc,
+                        format!(
+                            "{} is given in {} (from line {line}), so this row cannot be in {}",
+                            s.year(row.year),
+                            first.noun(),
+                            kind.noun()
+                        ),
+                    )
+                    .help("give a year in months or in quarters, not both"),
+                );
+                continue;
+            }
+            Some(_) => {}
+            None => kinds.push((row.year, kind, row.line)),
+        }
+        if let Target::Spend(i, setting) = row.target {
+            match whole.iter().find(|w| w.0 == row.year && w.1 == i) {
+                Some(&(_, _, by_setting, line)) if by_setting != setting.is_some() => {
+                    diags.push(
+                        Diagnostic::at(
+                            row.row_loc,
+                            format!(
+                                "`{}` is given {} in {} (from line {line}); this row is {}",
+                                s.services.get(i).map_or("", |x| &x.id),
+                                if by_setting {
+                                    "by setting"
+                                } else {
+                                    "as a whole"
+                                },
+                                s.year(row.year),
+                                if by_setting {
+                                    "for the whole service"
+                                } else {
+                                    "for one setting"
+                                }
+                            ),
+                        )
+                        .help("give a service's spend either by setting or as a whole, not both"),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => whole.push((row.year, i, setting.is_some(), row.line)),
+            }
+        }
+        if let Some(first) = seen.insert((row.year, row.target, k), row.line) {
+            diags.push(
+                Diagnostic::at(
+                    row.row_loc,
+                    format!(
+                        "a second row for the same {} (the first is line {first})",
+                        what(s, row)
+                    ),
+                )
+                .help("give one value a period; add the amounts up in one row"),
+            );
+            continue;
+        }
+        if !out.iter().any(|y| y.year == row.year) {
+            out.push(YearActuals::empty(s, row.year, kind));
+        }
+        let Some(y) = out.iter_mut().find(|y| y.year == row.year) else {
+            continue;
+        };
+        y.file(s, row.target, k, row.value);
+    }
+    out.sort_by_key(|y| y.year);
+    out
+}
+
+/// What a row is of, for a message: "acute spend in M03 of 2015/16".
+fn what(s: &Scenario, row: &Row) -> String {
+    let (kind, k) = row.period;
+    let service = |i: usize| s.services.get(i);
+    let thing = match row.target {
+        Target::Spend(i, None) => format!("spend of `{}`", service(i).map_or("", |x| &x.id)),
+        Target::Spend(i, Some(k)) => format!(
+            "spend of `{}` in `{}`",
+            service(i).map_or("", |x| &x.id),
+            service(i)
+                .and_then(|x| x.settings.get(k))
+                .map_or("", |x| &x.id)
+        ),
+        Target::Received(p) => format!(
+            "money paid in by `{}`",
+            s.partners.get(p).map_or("", |x| &x.id)
+        ),
+    };
+    format!("{thing}, {} {}", kind.label(k), s.year(row.year))
+}
+
+impl YearActuals {
+    /// Puts a row's value in its place (period `k`, 1-based).
+    fn file(&mut self, s: &Scenario, target: Target, k: usize, value: Decimal) {
+        let slot = k - 1;
+        let n = self.periods.count();
+        let cell = |v: &mut Vec<Vec<Option<Decimal>>>, i: usize| {
+            if let Some(c) = v.get_mut(i).and_then(|p| p.get_mut(slot)) {
+                *c = Some(value);
+            }
+        };
+        match target {
+            Target::Spend(i, setting) => {
+                if let Some(k) = setting {
+                    let settings = s.services.get(i).map_or(0, |x| x.settings.len());
+                    if let Some(by) = self.settings.get_mut(i) {
+                        cell(by.get_or_insert_with(|| vec![vec![None; n]; settings]), k);
+                    }
+                }
+                if let Some(c) = self.spend.get_mut(i).and_then(|p| p.get_mut(slot)) {
+                    *c = Some(match (setting, *c) {
+                        (Some(_), Some(before)) => before.saturating_add(value),
+                        _ => value,
+                    });
+                }
+                self.latest = self.latest.max(k);
+            }
+            Target::Received(p) => {
+                cell(&mut self.received, p);
+                self.has_received = true;
+            }
+        }
+    }
+
+    fn empty(s: &Scenario, year: u32, periods: Periods) -> YearActuals {
+        let n = periods.count();
+        YearActuals {
+            year,
+            periods,
+            spend: vec![vec![None; n]; s.services.len()],
+            settings: vec![None; s.services.len()],
+            received: vec![vec![None; n]; s.partners.len()],
+            has_received: false,
+            latest: 0,
+        }
+    }
+
+    /// The (service, period) pairs with no row among the first `to`
+    /// periods, by service.
+    pub fn missing(&self, to: usize) -> Vec<(usize, Vec<usize>)> {
+        self.spend
+            .iter()
+            .enumerate()
+            .filter_map(|(i, periods)| {
+                let gaps: Vec<usize> = periods
+                    .iter()
+                    .take(to)
+                    .enumerate()
+                    .filter(|(_, v)| v.is_none())
+                    .map(|(k, _)| k + 1)
+                    .collect();
+                (!gaps.is_empty()).then_some((i, gaps))
+            })
+            .collect()
+    }
+}
+
+/// An unknown id, with a suggestion and the known ones.
+fn unknown(loc: Loc, what: &str, id: &str, known: &[&str]) -> Diagnostic {
+    let column = if what.starts_with("setting") {
+        "setting"
+    } else {
+        what
+    };
+    let d = Diagnostic::at(loc, format!("column `{column}`: unknown {what} `{id}`"));
+    match did_you_mean(id, known.iter().copied()) {
+        Some(m) => d.help(format!(
+            "did you mean `{m}`? the plan's are {}",
+            list_ids(known)
+        )),
+        None => d.help(format!("the plan's are {}", list_ids(known))),
+    }
+}
+
+/// Money in pounds, to the penny: `1234.56`, `-1234.5`, `£1,234.56`.
+fn money(text: &str) -> Result<Decimal, String> {
+    if text.is_empty() {
+        return Err("the value is empty".into());
+    }
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let rest = rest.strip_prefix('£').unwrap_or(rest);
+    let plain: String = rest.chars().filter(|&c| c != ',').collect();
+    if plain.is_empty()
+        || !plain.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || plain.starts_with('.')
+    {
+        return Err(format!("`{text}` is not an amount in pounds"));
+    }
+    let value = Decimal::from_str_exact(&plain)
+        .map_err(|_| format!("`{text}` is not an amount in pounds (or is too large)"))?;
+    if value.normalize().scale() > 2 {
+        return Err(format!("`{text}` has fractions of a penny"));
+    }
+    Ok(if negative { -value } else { value })
+}
+
+/// Turns the `csv` crate's error into a located diagnostic.
+fn csv_error(id: FileId, text: &str, e: &csv::Error) -> Diagnostic {
+    let start = e
+        .position()
+        .map_or(0, |p| p.byte() as usize)
+        .min(text.len());
+    let loc = Loc::new(id, start, start + line_len(text, start));
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            Diagnostic::at(loc, "this row is not valid UTF-8 text").help("save the file as UTF-8")
+        }
+        _ => Diagnostic::at(loc, format!("this row is not valid CSV: {e}"))
+            .help("a comma separates cells; a cell with a comma is put in double quotes"),
+    }
+}
+
+/// The byte length of the line starting at `start`, without its ending.
+fn line_len(text: &str, start: usize) -> usize {
+    let rest = text.get(start..).unwrap_or("");
+    rest.find(['\n', '\r']).unwrap_or(rest.len())
+}
+
+/// The byte spans of the cells of the row starting at `start`, as
+/// written (quotes included), for locating a cell.
+fn cells(text: &str, start: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = start;
+    let mut cell = start;
+    let mut quoted = false;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => {
+                out.push((cell, i));
+                cell = i + 1;
+            }
+            b'\n' | b'\r' if !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push((cell, i));
+    out
+}
+
+fn cell_loc(id: FileId, spans: &[(usize, usize)], i: usize, start: usize) -> Loc {
+    let (a, b) = spans.get(i).copied().unwrap_or((start, start));
+    Loc::new(id, a, b.max(a + 1).min(b.max(a)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_pounds_to_the_penny() {
+        assert_eq!(money("1234.56"), Ok(Decimal::new(123456, 2)));
+        assert_eq!(money("£1,234.5"), Ok(Decimal::new(12345, 1)));
+        assert_eq!(money("-10"), Ok(Decimal::from(-10)));
+        assert!(money("1.005").is_err());
+        assert!(money("12m").is_err());
+        assert!(money("").is_err());
+        assert!(money("1e5").is_err());
+    }
+
+    #[test]
+    fn cells_are_found_past_quoted_commas() {
+        let text = "a,\"b,c\",d\nx";
+        assert_eq!(cells(text, 0), vec![(0, 1), (2, 7), (8, 9)]);
+    }
+}

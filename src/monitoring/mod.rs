@@ -1,0 +1,495 @@
+//! The pool's in-year job: the plan as the budget, monitored against
+//! actuals, with a forecast outturn, and settled at year end
+//! (docs/monitoring.md).
+//!
+//! Flow: the plan's exact central projection gives each service's budget
+//! for the year and each partner's planned contribution
+//! ([`crate::engine::ServiceYear::budget`] and `planned`); the actuals file
+//! ([`actuals`]) gives what was spent and paid in. [`monitor`] works out,
+//! for each service and the pool, the budget to date (phased by
+//! `[monitoring] profile`), the actual and variance to date, the forecast
+//! outturn and its variance with a RAG status, and the year-end settlement
+//! the forecast would lead to ([`settlement`], the risk share of SPEC 3.5);
+//! `settle` is the same settlement on the actual outturn, once every period
+//! is in. Every figure is exact; the budget is set to the penny, and the
+//! settlement is in pence so that its balance line holds to the penny.
+
+pub mod actuals;
+pub mod settlement;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::engine::Projection;
+use crate::model::{Exact, Overflow};
+pub use crate::scenario::Periods;
+use crate::scenario::{Forecast, Scenario};
+use actuals::{Actuals, YearActuals};
+use settlement::Settlement;
+
+/// RAG status of a forecast overspend against the plan's thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rag {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Rag {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+}
+
+/// One line of a monitoring report (a service, a setting or the pool).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Line {
+    /// The year's budget.
+    pub budget: Decimal,
+    pub budget_to_date: Decimal,
+    pub actual_to_date: Decimal,
+    /// actual to date - budget to date.
+    pub variance_to_date: Decimal,
+    pub forecast: Decimal,
+    /// forecast - budget: an overspend (+) or underspend (-).
+    pub forecast_variance: Decimal,
+    /// forecast variance / budget; none when the budget is zero.
+    pub forecast_variance_share: Option<Decimal>,
+    pub rag: Option<Rag>,
+}
+
+/// A service's lines, and its budget and actual by period.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceMonitor {
+    pub line: Line,
+    /// (setting index, line), when the actuals give the service by
+    /// setting.
+    pub settings: Vec<(usize, Line)>,
+    pub periods: Vec<PeriodLine>,
+}
+
+/// One period's budget and actual, and the running totals with the
+/// forecast path.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeriodLine {
+    pub budget: Decimal,
+    /// None after the last period reported.
+    pub actual: Option<Decimal>,
+    pub cumulative_budget: Decimal,
+    pub cumulative_actual: Option<Decimal>,
+    /// From the last period reported on: where the forecast says the
+    /// year to date will be.
+    pub cumulative_forecast: Option<Decimal>,
+}
+
+/// A monitoring report (`pool-model monitor`) or, with every period in, a
+/// year-end statement (`pool-model settle`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Monitor {
+    /// The file of actuals, as named on the command line.
+    pub actuals_file: String,
+    /// Years after the plan's baseline.
+    pub year: u32,
+    pub periods: Periods,
+    /// Periods reported on (1..=count).
+    pub to_date: usize,
+    pub forecast: Forecast,
+    pub services: Vec<ServiceMonitor>,
+    pub pool: Line,
+    pub pool_periods: Vec<PeriodLine>,
+    /// Money each partner has paid in to date, when the actuals say.
+    pub received: Option<Vec<Decimal>>,
+    /// The settlement of the forecast (monitor) or of the outturn
+    /// (settle, where the two are the same).
+    pub settlement: Settlement,
+}
+
+impl Monitor {
+    /// Whether every period of the year is in.
+    pub fn complete(&self) -> bool {
+        self.to_date == self.periods.count()
+    }
+
+    /// The exact value of a monitoring metric (none for a zero budget's
+    /// variance share).
+    pub fn metric(&self, m: crate::metric::MonitorMetric) -> Option<Decimal> {
+        use crate::metric::MonitorMetric as M;
+        let line = |i: Option<usize>| match i {
+            None => Some(&self.pool),
+            Some(i) => self.services.get(i).map(|x| &x.line),
+        };
+        let partner = |p: usize| self.settlement.partners.get(p);
+        match m {
+            M::Budget(i) => line(i).map(|l| l.budget),
+            M::ActualToDate(i) => line(i).map(|l| l.actual_to_date),
+            M::ForecastOutturn(i) => line(i).map(|l| l.forecast),
+            M::ForecastVariance(i) => line(i).map(|l| l.forecast_variance),
+            M::ForecastVarianceShare(i) => line(i).and_then(|l| l.forecast_variance_share),
+            M::SettledShare(p) => partner(p).map(|x| x.variance_share),
+            M::FinalContribution(p) => partner(p).map(|x| x.final_contribution),
+            M::Balance(p) => partner(p).map(|x| x.balance),
+        }
+    }
+}
+
+/// Why a report cannot be made from these actuals.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorError {
+    #[error("{file}: {message}")]
+    Actuals {
+        file: String,
+        message: String,
+        help: String,
+    },
+    #[error("the figures are too large to work out exactly")]
+    Overflow(#[from] Overflow),
+}
+
+/// What to report on.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// The year (years after the baseline); default the latest in the
+    /// actuals.
+    pub year: Option<u32>,
+    /// Report as at this period (1-based); default the latest reported.
+    pub to: Option<usize>,
+    /// Override the plan's forecast method.
+    pub forecast: Option<Forecast>,
+    /// Every period must be in (a year-end settlement).
+    pub year_end: bool,
+}
+
+/// The monitoring report of one year: see the module docs.
+pub fn monitor(
+    s: &Scenario,
+    p: &Projection,
+    actuals: &Actuals,
+    options: Options,
+) -> Result<Monitor, MonitorError> {
+    let file = actuals.file.clone();
+    let refuse = |message: String, help: String| MonitorError::Actuals {
+        file: file.clone(),
+        message,
+        help,
+    };
+    let t = match options.year {
+        Some(t) => t,
+        None => actuals.years.last().map(|y| y.year).ok_or_else(|| {
+            refuse(
+                "the file has no rows".into(),
+                "give a row a period: year,period,service,value".into(),
+            )
+        })?,
+    };
+    let label = s.year(t);
+    let y: &YearActuals = actuals.year(t).ok_or_else(|| {
+        let years: Vec<String> = actuals
+            .years
+            .iter()
+            .map(|y| s.year(y.year).to_string())
+            .collect();
+        refuse(
+            format!("no actuals for {label}"),
+            if years.is_empty() {
+                "the file has no rows".into()
+            } else {
+                format!("it has {}", years.join(", "))
+            },
+        )
+    })?;
+    let n = y.periods.count();
+    if y.latest == 0 {
+        return Err(refuse(
+            format!("no spend for {label}, only money paid in"),
+            "give the spend of each service a period".into(),
+        ));
+    }
+    let to = options.to.unwrap_or(y.latest);
+    if options.year_end && to < n {
+        let missing: Vec<String> = (to + 1..=n).map(|k| y.periods.label(k)).collect();
+        return Err(refuse(
+            format!(
+                "{label} is not complete: no spend yet for {}",
+                span(&missing)
+            ),
+            "a year-end statement needs every period; `pool-model monitor` reports on a year in progress".into(),
+        ));
+    }
+    if to == 0 || to > y.latest {
+        return Err(refuse(
+            format!(
+                "{} is after the last period reported in {label} ({})",
+                y.periods.label(to.max(1)),
+                y.periods.label(y.latest)
+            ),
+            "report as at a period the file has".into(),
+        ));
+    }
+    let missing = y.missing(to);
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing
+            .iter()
+            .take(crate::limits::MAX_SHOWN_ERRORS)
+            .map(|(i, gaps)| {
+                let labels: Vec<String> = gaps.iter().map(|&k| y.periods.label(k)).collect();
+                format!(
+                    "`{}` ({})",
+                    s.services.get(*i).map_or("", |x| x.id.as_str()),
+                    span(&labels)
+                )
+            })
+            .collect();
+        return Err(refuse(
+            format!(
+                "{label} to {} has no spend for {}",
+                y.periods.label(to),
+                shown.join(", ")
+            ),
+            "give every service a row each period (0 when nothing was spent)".into(),
+        ));
+    }
+    let forecast = options.forecast.unwrap_or(s.monitoring.forecast);
+    let cumulative = phasing(s, y.periods);
+    let m = &s.monitoring;
+    let mut services = Vec::with_capacity(s.services.len());
+    let mut budgets = Vec::with_capacity(s.services.len());
+    let mut planned = Vec::with_capacity(s.services.len());
+    let mut outturns = Vec::with_capacity(s.services.len());
+    let years = p
+        .services
+        .iter()
+        .map(|x| x.years.get(t as usize).cloned().unwrap_or_default());
+    for (i, sy) in years.enumerate() {
+        let budget = to_pence(sy.budget);
+        let spend: &[Option<Decimal>] = y.spend.get(i).map_or(&[], Vec::as_slice);
+        let (whole, periods) = line(budget, spend, &cumulative, to, forecast, m)?;
+        let mut settings = Vec::new();
+        if let Some(Some(by)) = y.settings.get(i) {
+            for (k, spend) in by.iter().enumerate() {
+                let share = sy.settings.get(k).map_or(Decimal::ZERO, |x| x.share);
+                let setting_budget = (Exact::new(budget) * share).to_decimal()?;
+                settings.push((
+                    k,
+                    line(setting_budget, spend, &cumulative, to, forecast, m)?.0,
+                ));
+            }
+        }
+        budgets.push(budget);
+        planned.push(sy.planned.clone());
+        outturns.push(whole.forecast);
+        services.push(ServiceMonitor {
+            line: whole,
+            settings,
+            periods,
+        });
+    }
+    let pool_spend: Vec<Option<Decimal>> = (0..n)
+        .map(|k| {
+            (k < to).then(|| {
+                services
+                    .iter()
+                    .filter_map(|x| x.periods.get(k).and_then(|pl| pl.actual))
+                    .sum()
+            })
+        })
+        .collect();
+    let pool_budget = budgets.iter().sum();
+    let (mut pool, pool_periods) = line(pool_budget, &pool_spend, &cumulative, to, forecast, m)?;
+    // The pool's forecast is the sum of its services' (the same under
+    // either method; summed so the total is the total of the lines).
+    let forecast_total: Decimal = services.iter().map(|x| x.line.forecast).sum();
+    pool.forecast = forecast_total;
+    pool.forecast_variance = forecast_total - pool.budget;
+    pool.forecast_variance_share = share_of(pool.forecast_variance, pool.budget)?;
+    pool.rag = Some(rag(pool.forecast_variance, pool.forecast_variance_share, m));
+    let received = y.has_received.then(|| {
+        y.received
+            .iter()
+            .map(|periods| periods.iter().take(to).flatten().sum())
+            .collect::<Vec<Decimal>>()
+    });
+    let paid = if options.year_end {
+        received.clone()
+    } else {
+        None
+    };
+    let settlement = settlement::settle(
+        s,
+        &settlement::Inputs {
+            budgets: &budgets,
+            planned: &planned,
+            outturns: &outturns,
+            paid: paid.as_deref(),
+        },
+    )?;
+    Ok(Monitor {
+        actuals_file: actuals.file.clone(),
+        year: t,
+        periods: y.periods,
+        to_date: to,
+        forecast,
+        services,
+        pool,
+        pool_periods,
+        received,
+        settlement,
+    })
+}
+
+/// "M07 to M12", "Q4", "M02, M05".
+fn span(labels: &[String]) -> String {
+    match labels {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] if labels.len() > 2 => format!("{first} to {last}"),
+        _ => labels.join(" and "),
+    }
+}
+
+/// The budget's share spent by the end of each period (the last is one):
+/// even, or by the plan's monthly profile.
+fn phasing(s: &Scenario, periods: Periods) -> Vec<Exact> {
+    let months = periods.months();
+    (1..=periods.count())
+        .map(|k| match &s.monitoring.profile {
+            None => Exact::from(k as u32 * months as u32)
+                .div(&Exact::from(12u32))
+                .unwrap_or_default(),
+            Some(profile) => Exact::new(profile.iter().take(k * months).sum()),
+        })
+        .collect()
+}
+
+/// A line: budget, budget and actual to date, forecast and RAG, and its
+/// periods.
+fn line(
+    budget: Decimal,
+    spend: &[Option<Decimal>],
+    cumulative: &[Exact],
+    to: usize,
+    forecast: Forecast,
+    m: &crate::scenario::Monitoring,
+) -> Result<(Line, Vec<PeriodLine>), Overflow> {
+    let n = cumulative.len();
+    let whole = Exact::new(budget);
+    let at = |k: usize| -> Exact {
+        match k {
+            0 => Exact::zero(),
+            k => cumulative
+                .get(k - 1)
+                .map_or_else(Exact::zero, |c| &whole * c),
+        }
+    };
+    let actual_to_date: Exact = Exact::sum(
+        &spend
+            .iter()
+            .take(to)
+            .map(|v| Exact::new(v.unwrap_or_default()))
+            .collect::<Vec<_>>(),
+    );
+    let budget_to_date = at(to);
+    // Where the forecast says the year will be at the end of period j.
+    let path = |j: usize| -> Result<Exact, Overflow> {
+        Ok(match forecast {
+            Forecast::RestOfBudget => &actual_to_date + (at(j) - &budget_to_date),
+            Forecast::StraightLine => {
+                (&actual_to_date * Exact::from(j as u32)).div(&Exact::from(to as u32))?
+            }
+        })
+    };
+    let outturn = path(n)?;
+    let mut periods = Vec::with_capacity(n);
+    let mut running = Exact::zero();
+    for k in 1..=n {
+        let actual = spend.get(k - 1).copied().flatten().filter(|_| k <= to);
+        if let Some(a) = actual {
+            running = running + Exact::new(a);
+        }
+        periods.push(PeriodLine {
+            budget: (at(k) - at(k - 1)).to_decimal()?,
+            actual,
+            cumulative_budget: at(k).to_decimal()?,
+            cumulative_actual: (k <= to).then(|| running.to_decimal()).transpose()?,
+            cumulative_forecast: (k >= to).then(|| path(k)?.to_decimal()).transpose()?,
+        });
+    }
+    let forecast_value = to_pence(outturn.to_decimal()?);
+    let variance = forecast_value.checked_sub(budget).ok_or(Overflow)?;
+    let share = share_of(variance, budget)?;
+    Ok((
+        Line {
+            budget,
+            budget_to_date: budget_to_date.to_decimal()?,
+            actual_to_date: actual_to_date.to_decimal()?,
+            variance_to_date: (&actual_to_date - &budget_to_date).to_decimal()?,
+            forecast: forecast_value,
+            forecast_variance: variance,
+            forecast_variance_share: share,
+            rag: Some(rag(variance, share, m)),
+        },
+        periods,
+    ))
+}
+
+/// variance / budget, none for a zero budget.
+fn share_of(variance: Decimal, budget: Decimal) -> Result<Option<Decimal>, Overflow> {
+    if budget.is_zero() {
+        return Ok(None);
+    }
+    Exact::new(variance)
+        .div(&Exact::new(budget))?
+        .to_decimal()
+        .map(Some)
+}
+
+/// Red at or above `red`, amber at or above `amber`, else green: of a
+/// forecast overspend as a share of the budget (an underspend is green;
+/// any overspend of a zero budget is red).
+pub fn rag(variance: Decimal, share: Option<Decimal>, m: &crate::scenario::Monitoring) -> Rag {
+    if variance <= Decimal::ZERO {
+        return Rag::Green;
+    }
+    match share {
+        None => Rag::Red,
+        Some(s) if s >= m.red => Rag::Red,
+        Some(s) if s >= m.amber => Rag::Amber,
+        Some(_) => Rag::Green,
+    }
+}
+
+/// Money rounded to the penny, half away from zero.
+fn to_pence(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_months_or_quarters() {
+        assert_eq!(Periods::parse("M01"), Some((Periods::Months, 1)));
+        assert_eq!(Periods::parse("M12"), Some((Periods::Months, 12)));
+        assert_eq!(Periods::parse("m7"), Some((Periods::Months, 7)));
+        assert_eq!(Periods::parse("Q4"), Some((Periods::Quarters, 4)));
+        assert_eq!(Periods::parse("M13"), None);
+        assert_eq!(Periods::parse("Q0"), None);
+        assert_eq!(Periods::parse("M+1"), None);
+        assert_eq!(Periods::parse("April"), None);
+        assert_eq!(Periods::Quarters.name(2), "Q2 (July to September)");
+    }
+
+    #[test]
+    fn rag_rates_overspends_only() {
+        let m = crate::scenario::Monitoring::default();
+        let pct = |s: &str| Some(Decimal::from_str_exact(s).unwrap());
+        assert_eq!(rag(Decimal::ONE, pct("0.0099"), &m), Rag::Green);
+        assert_eq!(rag(Decimal::ONE, pct("0.01"), &m), Rag::Amber);
+        assert_eq!(rag(Decimal::ONE, pct("0.03"), &m), Rag::Red);
+        assert_eq!(rag(-Decimal::ONE, pct("-0.5"), &m), Rag::Green);
+        assert_eq!(rag(Decimal::ONE, None, &m), Rag::Red);
+    }
+}

@@ -221,7 +221,9 @@ pub fn expectations<'s>(
     let actuals =
         actuals::read(&path, &name, s, sources).map_err(|d| Rejected::new(&d, sources))?;
     let mut out = Vec::new();
-    let mut made: Vec<((u32, Option<(Periods, usize)>, bool), Monitor)> = Vec::new();
+    // A report made once for each (year, period, year end) asked for.
+    type Key = (u32, Option<(Periods, usize)>, bool);
+    let mut made: Vec<(Key, Monitor)> = Vec::new();
     for e in &s.monitor_expects {
         let year_end = e.metric.needs_year_end();
         let key = (e.year, e.period, year_end);

@@ -1,11 +1,12 @@
 //! SVG charts for `pool-model chart` (SPEC 4.3): pictures of a projection
 //! for finance and commissioning audiences.
 //!
-//! Five kinds, one module each: [`fan`] (net savings with Monte Carlo
+//! Six kinds, one module each: [`fan`] (net savings with Monte Carlo
 //! bands), [`shares`] (each setting's share of service spend, target
 //! marked), [`tornado`] (the swings of `pool-model sensitivity`, with
 //! switching values), [`partners`] (net contribution by partner, stacked)
-//! and [`options`] (each option's NPV, for `appraise`). The board report
+//! [`options`] (each option's NPV, for `appraise`) and [`monitor`] (a
+//! year's budget, actual and forecast, for `monitor`). The board report
 //! (`pool-model report`) puts the fan, shares and tornado inline.
 //!
 //! Charts are drawn with `plotters` through its SVG backend alone, with
@@ -19,6 +20,7 @@
 
 pub mod axis;
 pub mod fan;
+pub mod monitor;
 pub mod options;
 pub mod partners;
 pub mod shares;
@@ -43,6 +45,8 @@ pub enum Kind {
     Partners,
     /// Each option's NPV with its range (`appraise`), of several files.
     Options,
+    /// A year's budget, actual and forecast by month (needs --actuals).
+    Monitor,
 }
 
 impl Kind {
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Tornado => "tornado",
             Kind::Partners => "partners",
             Kind::Options => "options",
+            Kind::Monitor => "monitor",
         }
     }
 }

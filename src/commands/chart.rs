@@ -38,6 +38,18 @@ pub struct Args {
     /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
+
+    /// `--kind monitor`: the actuals (a CSV, as `pool-model monitor` reads).
+    #[arg(long, value_name = "FILE.csv")]
+    pub actuals: Option<PathBuf>,
+
+    /// `--kind monitor`: the financial year [default: the latest in the actuals].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+
+    /// `--kind monitor`: as at this period, e.g. M06 [default: the latest].
+    #[arg(long, value_name = "PERIOD")]
+    pub to: Option<String>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
@@ -73,6 +85,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         emit(&chart::options::chart(&list)?, output)?;
         return Ok(Outcome::Success);
     }
+    if args.kind != Kind::Monitor
+        && (args.actuals.is_some() || args.year.is_some() || args.to.is_some())
+    {
+        anyhow::bail!(
+            "--actuals, --year and --to are for `--kind monitor`\n  = help: leave them out, or draw --kind monitor"
+        );
+    }
     let [file] = args.files.as_slice() else {
         anyhow::bail!(
             "`--kind {}` draws one scenario, not {}: give one file (`--kind options` compares several)",
@@ -80,6 +99,31 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             args.files.len()
         );
     };
+    if args.kind == Kind::Monitor {
+        let Some(actuals) = &args.actuals else {
+            anyhow::bail!(
+                "`--kind monitor` draws a year against its actuals: give --actuals FILE.csv\n  = help: e.g. pool-model chart {} --kind monitor --actuals actuals.csv -o monitor.svg",
+                file.display()
+            );
+        };
+        let m = super::monitor::monitored(&super::monitor::Request {
+            file,
+            actuals,
+            year: args.year.as_deref(),
+            to: args.to.as_deref(),
+            forecast: None,
+            set: &args.set,
+            output,
+            format: None,
+            year_end: false,
+        })?;
+        svg_only()?;
+        emit(
+            &chart::monitor::chart(&m.loaded.scenario, &m.monitor)?,
+            output,
+        )?;
+        return Ok(Outcome::Success);
+    }
     refuse_output_over_inputs(output, &[file], &[])?;
     let (loaded, sources) = load(file, &args.set)?;
     refuse_output_over_inputs(output, &[], &[&sources])?;
@@ -103,7 +147,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             }
             Err(e) => return Err(e.into()),
         },
-        Kind::Options => unreachable!("drawn above"),
+        Kind::Options | Kind::Monitor => unreachable!("drawn above"),
     };
     let svg = match drawn {
         Ok(svg) => svg,

@@ -153,8 +153,8 @@ fn monthly(area: &Area<'_>, m: &Monitor) -> Result<(), ChartError> {
     let last_actual = p
         .iter()
         .enumerate()
-        .filter_map(|(k, pl)| pl.actual.map(|v| at(k, v)))
-        .last();
+        .rev()
+        .find_map(|(k, pl)| pl.actual.map(|v| at(k, v)));
     let ahead: Vec<(f64, f64)> = last_actual
         .into_iter()
         .chain(forecast.iter().map(|&(k, v)| at(k, v)))

@@ -447,3 +447,22 @@ fn a_fan_without_ranged_values_has_no_bands() {
     assert!(t.iter().any(|x| x.contains("no ranged values")), "{t:?}");
     assert!(!t.iter().any(|x| x.contains("draws")), "{t:?}");
 }
+
+#[test]
+fn the_monitor_chart_of_the_plymouth_example() {
+    let svg = run_in_root(&[
+        "chart",
+        "scenarios/plymouth-monitoring.toml",
+        "--kind",
+        "monitor",
+        "--actuals",
+        "scenarios/plymouth-2015-16-actuals.csv",
+        "--to",
+        "M09",
+    ])
+    .status(0)
+    .stdout;
+    let doc = valid_svg(&svg);
+    has_texts(&doc, &["Apr", "Mar", "Budget", "Actual"]);
+    insta::assert_snapshot!("chart_plymouth_monitor_m09", svg);
+}

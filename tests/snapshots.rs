@@ -96,3 +96,35 @@ fn check_of_every_shipped_scenario() {
     let ran = run_in_root(&args).status(0);
     insta::assert_snapshot!("check_shipped", ran.stdout);
 }
+
+#[test]
+fn monitor_and_settle_of_the_plymouth_example_in_every_format() {
+    let plan = "scenarios/plymouth-monitoring.toml";
+    let actuals = "scenarios/plymouth-2015-16-actuals.csv";
+    for format in FORMATS {
+        let ran = run_in_root(&[
+            "monitor",
+            plan,
+            "--actuals",
+            actuals,
+            "--to",
+            "M06",
+            "--format",
+            format,
+        ])
+        .status(0);
+        insta::assert_snapshot!(format!("monitor_plymouth_m06_{format}"), ran.stdout);
+        let ran = run_in_root(&[
+            "settle",
+            plan,
+            "--actuals",
+            actuals,
+            "--year",
+            "2015/16",
+            "--format",
+            format,
+        ])
+        .status(0);
+        insta::assert_snapshot!(format!("settle_plymouth_{format}"), ran.stdout);
+    }
+}

@@ -450,3 +450,84 @@ fn the_workbook_of_every_shipped_scenario() {
         insta::assert_snapshot!(format!("xlsx_project_{stem}"), dump(&mut book));
     }
 }
+
+#[test]
+fn the_workbooks_of_the_plymouth_monitoring_and_settlement() {
+    let test = Test::new();
+    let plan = "scenarios/plymouth-monitoring.toml";
+    let actuals = "scenarios/plymouth-2015-16-actuals.csv";
+    let mut book = workbook(
+        &test,
+        &["monitor", plan, "--actuals", actuals, "--to", "M06"],
+    );
+    insta::assert_snapshot!("xlsx_monitor_plymouth_m06", dump(&mut book));
+    let test = Test::new();
+    let mut book = workbook(
+        &test,
+        &["settle", plan, "--actuals", actuals, "--year", "2015/16"],
+    );
+    insta::assert_snapshot!("xlsx_settle_plymouth", dump(&mut book));
+}
+
+#[test]
+fn libreoffice_reads_a_balanced_settlement() {
+    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok()
+    }) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have LibreOffice (.ci/run installs it)"
+        );
+        eprintln!("LibreOffice not installed: skipped");
+        return;
+    };
+    let test = Test::new();
+    let out = test.path().join("settle.xlsx");
+    run_in_root(&[
+        "settle",
+        "scenarios/plymouth-monitoring.toml",
+        "--actuals",
+        "scenarios/plymouth-2015-16-actuals.csv",
+        "--year",
+        "2015/16",
+        "-o",
+        &out.display().to_string(),
+    ])
+    .status(0);
+    let converted = std::process::Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            &format!("-env:UserInstallation=file://{}/lo", test.path().display()),
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            &test.path().display().to_string(),
+            &out.display().to_string(),
+        ])
+        .output()
+        .expect("soffice runs");
+    assert!(converted.status.success(), "{converted:?}");
+    let text = std::fs::read_to_string(test.path().join("settle-Balance.csv")).unwrap();
+    let value = |label: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start_matches('"').starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {text}"));
+        line.rsplit(',')
+            .next()
+            .unwrap()
+            .trim_matches('"')
+            .parse()
+            .unwrap()
+    };
+    // The spreadsheet holds the statement's own figures, to the penny.
+    assert_eq!(value("Money in"), 473_189_654.22);
+    assert_eq!(value("Money out"), 473_189_654.22);
+    assert_eq!(value("Difference"), 0.0);
+    let partners = std::fs::read_to_string(test.path().join("settle-Partners.csv")).unwrap();
+    assert!(partners.contains("1343333.33"), "{partners}");
+}

@@ -151,7 +151,7 @@ fn monitoring(s: &Scenario, m: &Monitor) -> Statement {
         services.rows.push(line_row(service.name.clone(), &x.line));
         for (k, l) in &x.settings {
             let name = service.settings.get(*k).map_or("", |k| k.name.as_str());
-            services.rows.push(line_row(format!("  {name}"), l));
+            services.rows.push(line_row(format!("  · {name}"), l));
         }
     }
     services.rows.push(line_row("Pool".into(), &m.pool));

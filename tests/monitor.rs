@@ -1,0 +1,674 @@
+//! The pool's in-year job (issue 31) as a pool manager meets it: the
+//! actuals file with located errors, `monitor` with its forecast, RAG and
+//! risk share, `settle` with its balance line, `chart --kind monitor` and
+//! monitoring `[[expect]]`s in `check`.
+
+mod common;
+
+use common::{Test, run_in_root};
+
+const PLYMOUTH: &str = "scenarios/plymouth-monitoring.toml";
+const PLYMOUTH_ACTUALS: &str = "scenarios/plymouth-2015-16-actuals.csv";
+
+/// Two services, two partners, no growth and no savings, so each
+/// service's budget is its contribution: adults £12m (council £9m, ICB
+/// £3m, proportional, the council capped at £1m of overspend) and health
+/// £24m (ICB alone).
+const PLAN: &str = r#"[scenario]
+name = "Test pool"
+start = "2024/25"
+horizon = 2
+
+[[partner]]
+id = "council"
+name = "Council"
+kind = "council"
+
+[[partner]]
+id = "icb"
+name = "ICB"
+kind = "nhs"
+
+[[service]]
+id = "adults"
+name = "Adult social care"
+lead = "council"
+contributions = { council = "£9m", icb = "£3m" }
+risk_share = { rule = "proportional", cap = { council = "£1m" } }
+
+  [[service.setting]]
+  id = "residential"
+  name = "Residential care"
+  share = "50%"
+
+  [[service.setting]]
+  id = "home"
+  name = "Home care"
+  share = "50%"
+
+[[service]]
+id = "health"
+name = "Community health"
+lead = "icb"
+contributions = { icb = "£24m" }
+"#;
+
+/// A year of monthly actuals: adults a twelfth of £12m plus `adults_over`
+/// spread over the year, health a twelfth of £24m plus `health_over`.
+fn year(adults_over: i64, health_over: i64, months: usize) -> String {
+    let mut out = String::from("year,period,service,value\n");
+    for k in 1..=months {
+        let a = 1_000_000 + if k == 12 { adults_over } else { 0 };
+        let h = 2_000_000 + if k == 12 { health_over } else { 0 };
+        out.push_str(&format!("2025/26,M{k:02},adults,{a}\n"));
+        out.push_str(&format!("2025/26,M{k:02},health,{h}\n"));
+    }
+    out
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+fn money(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn partner<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    doc["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn the_plymouth_statement_keeps_council_money_out_of_acute_and_balances() {
+    let ran = run_in_root(&[
+        "settle",
+        PLYMOUTH,
+        "--actuals",
+        PLYMOUTH_ACTUALS,
+        "--year",
+        "2015/16",
+        "--format",
+        "json",
+    ])
+    .status(0);
+    let doc = json(&ran.stdout);
+    assert_eq!(doc["kind"], "settlement");
+    let acute = &doc["settlement"]["services"][0];
+    assert_eq!(acute["id"], "acute");
+    assert_eq!(money(&acute["variance"]), 9_600_000.0);
+    // The council's fixed 26.09% of the acute overspend is capped at £0,
+    // so the CCG bears all of it.
+    let shares: Vec<(String, f64)> = acute["shares"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["partner"].as_str().unwrap().to_string(),
+                money(&s["amount"]),
+            )
+        })
+        .collect();
+    assert_eq!(shares[0], ("council".into(), 0.0));
+    assert_eq!(shares[1], ("ccg".into(), 9_600_000.0));
+    let balance = &doc["settlement"]["balance"];
+    assert_eq!(doc["settlement"]["balanced"], true);
+    assert_eq!(money(&balance["money_in"]), money(&balance["money_out"]));
+    assert_eq!(money(&balance["difference"]), 0.0);
+    assert_eq!(money(&partner(&doc, "council")["balance"]), 1_343_333.33);
+    assert_eq!(money(&partner(&doc, "ccg")["balance"]), 8_656_666.67);
+    // The table says it balanced, in words.
+    run_in_root(&[
+        "settle",
+        PLYMOUTH,
+        "--actuals",
+        PLYMOUTH_ACTUALS,
+        "--year",
+        "2015/16",
+    ])
+    .status(0)
+    .stdout_has(
+        "Balanced to the penny: money in £473,189,654.22 equals money out £473,189,654.22.",
+    );
+}
+
+#[test]
+fn month_six_looks_green_and_the_year_end_is_red() {
+    let at = |to: &str, forecast: &str| {
+        let ran = run_in_root(&[
+            "monitor",
+            PLYMOUTH,
+            "--actuals",
+            PLYMOUTH_ACTUALS,
+            "--to",
+            to,
+            "--forecast",
+            forecast,
+            "--format",
+            "json",
+        ])
+        .status(0);
+        json(&ran.stdout)
+    };
+    let m6 = at("M06", "rest-of-budget");
+    assert_eq!(m6["to_date"], "M06");
+    assert_eq!(m6["services"][0]["rag"], "green");
+    assert_eq!(m6["forecast"], "rest_of_budget");
+    // Rest of budget: the forecast variance is the variance to date.
+    assert_eq!(
+        m6["services"][0]["forecast_variance"],
+        m6["services"][0]["variance_to_date"]
+    );
+    // Straight line: six months' spend doubled.
+    let line = at("M06", "straight-line");
+    let actual = money(&line["services"][0]["actual_to_date"]);
+    assert!((money(&line["services"][0]["forecast_outturn"]) - 2.0 * actual).abs() < 0.006);
+    let m12 = at("M12", "rest-of-budget");
+    assert_eq!(m12["services"][0]["rag"], "red");
+    assert_eq!(money(&m12["services"][0]["forecast_variance"]), 9_600_000.0);
+    // Adult social care is given by setting: residential runs over.
+    let asc = &m12["services"][2];
+    assert_eq!(asc["id"], "adult_social_care");
+    assert_eq!(asc["settings"][0]["id"], "residential");
+    // The illustration's setting budgets were made from shares to 6 dp.
+    let over = money(&asc["settings"][0]["forecast_variance"]);
+    assert!((over - 1_200_000.0).abs() < 100.0, "{over}");
+}
+
+#[test]
+fn every_bad_row_is_located_at_once_and_nothing_is_written() {
+    let bad = "year,period,service,partner,value\n\
+2025/26,M01,adluts,,100\n\
+2025/26,M13,health,,100\n\
+2025/26,M02,health,,1.005\n\
+2025/26,M03,health,icb,5\n\
+2031/32,M01,health,,5\n\
+2025/26,M04,health,,7\n\
+2025/26,M04,health,,8\n\
+2025/26,Q2,adults,,9\n\
+2025/26,M05,,cuoncil,1\n";
+    let test = Test::new().file("plan.toml", PLAN).file("actuals.csv", bad);
+    let ran = test
+        .run_with(&[
+            "monitor",
+            "plan.toml",
+            "--actuals",
+            "actuals.csv",
+            "-o",
+            "out.json",
+        ])
+        .status(2)
+        .stderr_has("actuals.csv:2:13: column `service`: unknown service `adluts`")
+        .stderr_has("did you mean `adults`?")
+        .stderr_has("actuals.csv:3:9: column `period`: `M13` is not a month or a quarter")
+        .stderr_has("actuals.csv:4:21: column `value`: `1.005` has fractions of a penny")
+        .stderr_has("a row is either spend (a `service`) or money paid in (a `partner`), not both")
+        .stderr_has("column `year`: 2031/32 is not a year of the plan")
+        .stderr_has("the plan runs 2024/25 to 2026/27")
+        .stderr_has(
+            "a second row for the same spend of `health`, M04 2025/26 (the first is line 7)",
+        )
+        .stderr_has("2025/26 is given in months (from line 7), so this row cannot be in quarters")
+        .stderr_has("unknown partner `cuoncil`");
+    // The offending line is shown.
+    assert!(
+        ran.stderr.contains("2025/26,M01,adluts,,100"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!test.path().join("out.json").exists());
+}
+
+#[test]
+fn a_header_without_a_needed_column_or_with_an_unknown_one_is_told() {
+    let test = Test::new().file("plan.toml", PLAN).file(
+        "actuals.csv",
+        "year,month,service,amount\n2025/26,M01,health,1\n",
+    );
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("unknown column `month`")
+        .stderr_has("missing the column `period`")
+        .stderr_has("missing the column `value`");
+}
+
+#[test]
+fn settle_refuses_a_year_not_complete_and_names_the_missing_months() {
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &year(0, 0, 9));
+    test.run_with(&[
+        "settle",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--year",
+        "2025/26",
+    ])
+    .status(2)
+    .stderr_has("2025/26 is not complete: no spend yet for M10 to M12");
+    // Monitoring the same file is fine.
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(0)
+        .stdout_has("Monitoring 2025/26 to M09 (December): 9 of 12 months in");
+}
+
+#[test]
+fn a_service_missing_a_month_is_named() {
+    let mut text = year(0, 0, 3);
+    text = text.replace("2025/26,M02,health,2000000\n", "");
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("2025/26 to M03 has no spend for `health` (M02)")
+        .stderr_has("0 when nothing was spent");
+}
+
+#[test]
+fn an_overspend_above_the_cap_is_shared_on_and_the_rest_is_unallocated() {
+    // Adults £2m over: the council's 75% is £1.5m, capped at £1m; the
+    // ICB takes the £0.5m excess on top of its 25%.
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &year(2_000_000, 0, 12));
+    let doc = json(
+        &test
+            .run_with(&[
+                "settle",
+                "plan.toml",
+                "--actuals",
+                "actuals.csv",
+                "--year",
+                "2025/26",
+                "-f",
+                "json",
+            ])
+            .status(0)
+            .stdout,
+    );
+    assert_eq!(
+        money(&partner(&doc, "council")["variance_share"]),
+        1_000_000.0
+    );
+    assert_eq!(money(&partner(&doc, "icb")["variance_share"]), 1_000_000.0);
+    assert_eq!(money(&doc["settlement"]["unallocated"]), 0.0);
+    // Under a lead rule with the council capped, the excess belongs to no
+    // partner: the pool is short by it, and the balance line says so.
+    let lead = test
+        .run_with(&[
+            "settle",
+            "plan.toml",
+            "--actuals",
+            "actuals.csv",
+            "--year",
+            "2025/26",
+            "--set",
+            "service.adults.risk_share.rule=lead",
+        ])
+        .status(0);
+    assert!(
+        lead.stdout
+            .contains("£1,000,000.00 of overspend is above every cap"),
+        "{}",
+        lead.stdout
+    );
+    let less = lead
+        .stdout
+        .lines()
+        .find(|l| l.contains("Less: overspend above every cap"))
+        .unwrap();
+    assert!(less.contains("-£1,000,000.00"), "{less}");
+    assert!(
+        lead.stdout.contains("Balanced to the penny"),
+        "{}",
+        lead.stdout
+    );
+}
+
+#[test]
+fn underspends_follow_the_plans_rule_and_the_statement_still_balances() {
+    // Adults £1.2m under, health £0.3m over.
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &year(-1_200_000, 300_000, 12));
+    let settle = |rule: &str| {
+        json(
+            &test
+                .run_with(&[
+                    "settle",
+                    "plan.toml",
+                    "--actuals",
+                    "actuals.csv",
+                    "--year",
+                    "2025/26",
+                    "-f",
+                    "json",
+                    "--set",
+                    &format!("monitoring.underspend={rule}"),
+                ])
+                .status(0)
+                .stdout,
+        )
+    };
+    let back = settle("return_pro_rata");
+    assert_eq!(
+        money(&partner(&back, "council")["variance_share"]),
+        -900_000.0
+    );
+    assert_eq!(money(&partner(&back, "council")["balance"]), -900_000.0);
+    let carried = settle("carry_forward");
+    assert_eq!(money(&partner(&carried, "council")["variance_share"]), 0.0);
+    assert_eq!(
+        money(&partner(&carried, "council")["carried_forward"]),
+        900_000.0
+    );
+    assert_eq!(
+        money(&carried["settlement"]["balance"]["carried_forward"]),
+        1_200_000.0
+    );
+    let kept = settle("retain_in_pool");
+    assert_eq!(money(&kept["settlement"]["retained"]), 1_200_000.0);
+    assert_eq!(
+        money(&kept["settlement"]["balance"]["unallocated"]),
+        1_200_000.0
+    );
+    for doc in [&back, &carried, &kept] {
+        assert_eq!(doc["settlement"]["balanced"], true);
+        let b = &doc["settlement"]["balance"];
+        assert_eq!(money(&b["money_in"]), money(&b["money_out"]));
+    }
+    // Netted across the pool, the £0.3m overspend is absorbed by the
+    // underspend and £0.9m is left to return.
+    let netted = json(
+        &test
+            .run_with(&[
+                "settle",
+                "plan.toml",
+                "--actuals",
+                "actuals.csv",
+                "--year",
+                "2025/26",
+                "-f",
+                "json",
+                "--set",
+                "monitoring.net_across_services=true",
+            ])
+            .status(0)
+            .stdout,
+    );
+    let services = netted["settlement"]["services"].as_array().unwrap();
+    assert_eq!(money(&services[0]["shared"]), -900_000.0);
+    assert_eq!(money(&services[1]["shared"]), 0.0);
+    assert_eq!(
+        money(&partner(&netted, "icb")["variance_share"]),
+        -225_000.0
+    );
+}
+
+#[test]
+fn money_paid_in_sets_each_partners_balance() {
+    let mut text = String::from("year,period,service,partner,value\n");
+    for line in year(600_000, 0, 12).lines().skip(1) {
+        let (head, value) = line.rsplit_once(',').unwrap();
+        text.push_str(&format!("{head},,{value}\n"));
+    }
+    // The council paid £8.5m of its £9m; the ICB all of its £27m.
+    text.push_str("2025/26,M06,,council,8500000\n2025/26,M06,,icb,27000000\n");
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    let ran = test.run_with(&[
+        "settle",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--year",
+        "2025/26",
+        "-f",
+        "json",
+    ]);
+    let doc = json(&ran.status(0).stdout);
+    assert_eq!(doc["settlement"]["paid_given"], true);
+    let council = partner(&doc, "council");
+    assert_eq!(money(&council["paid"]), 8_500_000.0);
+    // Final £9m + 75% of £0.6m = £9.45m, less £8.5m paid.
+    assert_eq!(money(&council["balance"]), 950_000.0);
+    assert_eq!(money(&partner(&doc, "icb")["balance"]), 150_000.0);
+    assert_eq!(doc["settlement"]["balanced"], true);
+}
+
+#[test]
+fn quarterly_actuals_are_monitored_by_quarter() {
+    let test = Test::new().file("plan.toml", PLAN).file(
+        "actuals.csv",
+        "year,period,service,value\n2025/26,Q1,adults,3100000\n2025/26,Q1,health,6000000\n",
+    );
+    let ran = test
+        .run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(0)
+        .stdout_has("Monitoring 2025/26 to Q1 (April to June): 1 of 4 quarters in");
+    assert!(ran.stdout.contains("£0.10m"), "{}", ran.stdout);
+    test.run_with(&[
+        "monitor",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--to",
+        "M03",
+    ])
+    .status(2)
+    .stderr_has("2025/26 is given in quarters");
+}
+
+#[test]
+fn a_monthly_profile_phases_the_budget() {
+    let plan = format!(
+        "{PLAN}\n[monitoring]\nprofile = [\"5%\", \"5%\", \"5%\", \"5%\", \"5%\", \"5%\", \"10%\", \"10%\", \"10%\", \"15%\", \"15%\", \"10%\"]\n"
+    );
+    let test = Test::new()
+        .file("plan.toml", &plan)
+        .file("actuals.csv", &year(0, 0, 6));
+    let doc = json(
+        &test
+            .run_with(&[
+                "monitor",
+                "plan.toml",
+                "--actuals",
+                "actuals.csv",
+                "-f",
+                "json",
+            ])
+            .status(0)
+            .stdout,
+    );
+    // Six months at 5% each of £36m: £10.8m budgeted, £18m spent.
+    assert_eq!(money(&doc["pool"]["budget_to_date"]), 10_800_000.0);
+    assert_eq!(money(&doc["pool"]["actual_to_date"]), 18_000_000.0);
+    let bad = format!(
+        "{PLAN}\n[monitoring]\nprofile = [\"50%\", \"40%\"]\namber = \"5%\"\nred = \"2%\"\n"
+    );
+    let test = Test::new()
+        .file("plan.toml", &bad)
+        .file("actuals.csv", &year(0, 0, 1));
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("`profile` has 2 monthly shares; a year has 12")
+        .stderr_has("`red` is below `amber`");
+}
+
+#[test]
+fn usage_errors_name_the_year_and_period() {
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &year(0, 0, 3));
+    test.run_with(&[
+        "monitor",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--year",
+        "2030/31",
+    ])
+    .status(2)
+    .stderr_has("--year 2030/31 is not a year of the plan");
+    test.run_with(&[
+        "monitor",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--to",
+        "M05",
+    ])
+    .status(2)
+    .stderr_has("M05 is after the last period reported in 2025/26 (M03)");
+    test.run_with(&[
+        "monitor",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--to",
+        "June",
+    ])
+    .status(2)
+    .stderr_has("--to June is not a month or a quarter");
+    test.run_with(&[
+        "monitor",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "-o",
+        "actuals.csv",
+    ])
+    .status(2);
+    assert!(
+        std::fs::read_to_string(test.path().join("actuals.csv"))
+            .unwrap()
+            .starts_with("year,period")
+    );
+}
+
+#[test]
+fn every_format_writes_and_the_workbook_has_the_statement() {
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &year(2_000_000, -500_000, 12));
+    let args = [
+        "settle",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--year",
+        "2025/26",
+    ];
+    for (ext, needle) in [
+        ("txt", "Balanced to the penny"),
+        (
+            "md",
+            "**Table 4. Balance: money in equals money out, to the penny.**",
+        ),
+        ("csv", "2025/26,,money_in,,,,37500000.00"),
+        ("json", "\"balanced\": true"),
+    ] {
+        let out = format!("out.{ext}");
+        let mut a = args.to_vec();
+        a.extend(["-o", &out]);
+        test.run_with(&a).status(0);
+        let text = std::fs::read_to_string(test.path().join(&out)).unwrap();
+        assert!(text.contains(needle), "{ext}: {text}");
+    }
+    let mut a = args.to_vec();
+    a.extend(["-o", "out.xlsx"]);
+    test.run_with(&a).status(0);
+    use calamine::{Reader, open_workbook};
+    let mut book: calamine::Xlsx<_> = open_workbook(test.path().join("out.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Outturn", "Partners", "Shares", "Balance", "Notes"]
+    );
+    let balance = book.worksheet_range("Balance").unwrap();
+    let row = |label: &str| {
+        balance
+            .rows()
+            .find(|r| r[0].to_string() == label)
+            .map(|r| r[1].clone())
+            .unwrap()
+    };
+    assert_eq!(row("Money out"), calamine::Data::Float(37_500_000.0));
+    assert_eq!(row("Difference"), calamine::Data::Float(0.0));
+}
+
+#[test]
+fn the_monitor_chart_draws_the_year() {
+    let svg = run_in_root(&[
+        "chart",
+        PLYMOUTH,
+        "--kind",
+        "monitor",
+        "--actuals",
+        PLYMOUTH_ACTUALS,
+        "--to",
+        "M09",
+    ])
+    .status(0)
+    .stdout;
+    roxmltree::Document::parse(&svg).unwrap();
+    for needle in [
+        "2015/16 against budget",
+        "To M09 (December)",
+        "Dec",
+        "£5.27m over",
+        "Forecast: the rest of the budget",
+    ] {
+        assert!(svg.contains(needle), "{needle}");
+    }
+    run_in_root(&["chart", PLYMOUTH, "--kind", "monitor"])
+        .status(2)
+        .stderr_has("give --actuals FILE.csv");
+    run_in_root(&[
+        "chart",
+        PLYMOUTH,
+        "--kind",
+        "fan",
+        "--actuals",
+        PLYMOUTH_ACTUALS,
+    ])
+    .status(2)
+    .stderr_has("are for `--kind monitor`");
+}
+
+#[test]
+fn check_measures_monitoring_expectations_against_the_actuals() {
+    run_in_root(&["check", PLYMOUTH])
+        .status(0)
+        .stdout_has("plymouth-monitoring.toml: ok (6 expectation(s) passed)");
+    let test = Test::new()
+        .file(
+            "plan.toml",
+            &format!(
+                "{PLAN}\n[monitoring]\nactuals = \"data/actuals.csv\"\n\n[[expect]]\nyear = \"2025/26\"\nmetric = \"forecast_variance.adults\"\ncase = \"M06\"\nmax = \"£0\"\n\n[[expect]]\nyear = \"2025/26\"\nmetric = \"balance.council\"\nmax = \"£0\"\n"
+            ),
+        )
+        .file("data/actuals.csv", &year(400_000, 0, 12));
+    // At M06 adults are on budget; at year end the council owes 75% of
+    // £0.4m.
+    test.run_with(&["check", "plan.toml"]).status(1).stdout_has(
+        "FAILED balance.council in 2025/26 (M12): £300,000.00 is above the maximum £0.00",
+    );
+    // A monitoring metric without actuals to read is an error at it.
+    let no_actuals = format!(
+        "{PLAN}\n[[expect]]\nyear = \"2025/26\"\nmetric = ⟨\"balance.council\"\nmax = \"£0\"\n"
+    );
+    let (text, line, col) = common::marked(&no_actuals);
+    Test::new()
+        .file("plan.toml", &text)
+        .run_with(&["check", "plan.toml"])
+        .status(2)
+        .stderr_has(&format!("plan.toml:{line}:{col}: `balance.council` is measured against actuals, and [monitoring] names none"));
+}

@@ -23,7 +23,7 @@ fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
 fn every_key_the_reader_accepts_is_documented() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md"))
         .expect("docs/format.md");
-    let sections: [(&str, &[&str]); 13] = [
+    let sections: [(&str, &[&str]); 14] = [
         ("[scenario]", keys::SCENARIO),
         ("[assumptions]", keys::ASSUMPTIONS),
         ("[[partner]]", keys::PARTNER),
@@ -37,6 +37,7 @@ fn every_key_the_reader_accepts_is_documented() {
         ("[[workforce]]", keys::WORKFORCE),
         ("[[expect]]", keys::EXPECT),
         ("Ranges", keys::RANGE),
+        ("[monitoring]", keys::MONITORING),
     ];
     let mut missing = Vec::new();
     for (heading, list) in sections {
@@ -77,6 +78,7 @@ fn every_documented_key_is_one_the_reader_accepts() {
         keys::WORKFORCE,
         keys::EXPECT,
         keys::RANGE,
+        keys::MONITORING,
         &["extends", "drop"],
     ]
     .concat();

@@ -408,9 +408,12 @@ fn the_documentation_images_are_current() {
         ("birmingham", "tornado"),
         ("plymouth", "partners"),
         ("birmingham", "options"),
+        ("plymouth", "monitor"),
     ] {
         let svg = if kind == "options" {
             options_chart()
+        } else if kind == "monitor" {
+            monitor_chart()
         } else {
             chart(&format!("scenarios/{scenario}.toml"), kind)
         };
@@ -448,9 +451,9 @@ fn a_fan_without_ranged_values_has_no_bands() {
     assert!(!t.iter().any(|x| x.contains("draws")), "{t:?}");
 }
 
-#[test]
-fn the_monitor_chart_of_the_plymouth_example() {
-    let svg = run_in_root(&[
+/// The Plymouth example at December 2015 (docs/monitoring.md).
+fn monitor_chart() -> String {
+    run_in_root(&[
         "chart",
         "scenarios/plymouth-monitoring.toml",
         "--kind",
@@ -461,7 +464,12 @@ fn the_monitor_chart_of_the_plymouth_example() {
         "M09",
     ])
     .status(0)
-    .stdout;
+    .stdout
+}
+
+#[test]
+fn the_monitor_chart_of_the_plymouth_example() {
+    let svg = monitor_chart();
     let doc = valid_svg(&svg);
     has_texts(&doc, &["Apr", "Mar", "Budget", "Actual"]);
     insta::assert_snapshot!("chart_plymouth_monitor_m09", svg);

@@ -60,7 +60,8 @@ fn monitoring(c: &mut Criterion) {
     let mut sources = SourceMap::new();
     let s = scenario("scenarios/bench/monitor-100.toml", &mut sources);
     let central = project(&s, &Values::central(&s)).expect("projects");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/monitor-100-actuals.csv");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/monitor-100-actuals.csv");
     let text = std::fs::read_to_string(&path).expect("the actuals");
     group.bench_function("100 services, 12 months: read, monitor, table", |b| {
         b.iter(|| {
@@ -77,9 +78,10 @@ fn monitoring(c: &mut Criterion) {
             printer(Format::Table).monitor(&report)
         })
     });
-    group.bench_function("100 services: the exact projection monitor starts from", |b| {
-        b.iter(|| project(&s, &Values::central(&s)).expect("projects"))
-    });
+    group.bench_function(
+        "100 services: the exact projection monitor starts from",
+        |b| b.iter(|| project(&s, &Values::central(&s)).expect("projects")),
+    );
     group.finish();
 }
 

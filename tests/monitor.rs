@@ -672,3 +672,21 @@ fn check_measures_monitoring_expectations_against_the_actuals() {
         .status(2)
         .stderr_has(&format!("plan.toml:{line}:{col}: `balance.council` is measured against actuals, and [monitoring] names none"));
 }
+
+#[test]
+fn a_month_that_looks_wrong_is_warned_of_at_its_row() {
+    // M02 of health has a digit too many; M03 of adults is a large credit.
+    let text = year(0, 0, 3)
+        .replace("2025/26,M02,health,2000000", "2025/26,M02,health,20000000")
+        .replace("2025/26,M03,adults,1000000", "2025/26,M03,adults,-900000");
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(0)
+        .stderr_has("warning: actuals.csv:5:20: M02 spend of `health` is £20,000,000.00, 10.0 times its budget for the period (£2,000,000.00): a digit too many?")
+        .stderr_has("warning: actuals.csv:6:20: M03 spend of `adults` is -£900,000.00: a credit of more than half its budget");
+    // The Plymouth year has none.
+    let ran = run_in_root(&["monitor", PLYMOUTH, "--actuals", PLYMOUTH_ACTUALS]).status(0);
+    assert!(!ran.stderr.contains("warning"), "{}", ran.stderr);
+}

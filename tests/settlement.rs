@@ -56,9 +56,8 @@ fn cases() -> impl Strategy<Value = Case> {
 /// contributions.
 fn plan(c: &Case) -> (String, Vec<i64>) {
     let partners = c.caps.len();
-    let mut text = String::from(
-        "[scenario]\nname = \"Random pool\"\nstart = \"2024/25\"\nhorizon = 1\n\n",
-    );
+    let mut text =
+        String::from("[scenario]\nname = \"Random pool\"\nstart = \"2024/25\"\nhorizon = 1\n\n");
     for p in 0..partners {
         text.push_str(&format!(
             "[[partner]]\nid = \"p{p}\"\nname = \"Partner {p}\"\nkind = \"other\"\n\n"

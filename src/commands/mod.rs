@@ -93,6 +93,13 @@ pub fn warn(
     if let (Some(h), false) = (heading, all.is_empty()) {
         anstream::eprintln!("{h}");
     }
+    print_warnings(&all, sources);
+    all.len()
+}
+
+/// Prints warnings to stderr, the first
+/// [`crate::limits::MAX_SHOWN_ERRORS`] of them, then how many more.
+pub fn print_warnings(all: &[Diagnostic], sources: &SourceMap) {
     let shown = crate::limits::MAX_SHOWN_ERRORS;
     for w in all.iter().take(shown) {
         anstream::eprint!("{}", w.render_warning(sources, true));
@@ -104,7 +111,6 @@ pub fn warn(
             all.len()
         );
     }
-    all.len()
 }
 
 /// Monte Carlo options: the scenario's, with `--draws` and `--seed`

@@ -125,6 +125,7 @@ pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
         }
         Err(e) => return Err(e.into()),
     };
+    super::print_warnings(&monitoring::warnings(s, &monitor, &actuals), &sources);
     Ok(Monitored { loaded, monitor })
 }
 

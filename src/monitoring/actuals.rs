@@ -50,6 +50,9 @@ pub struct YearActuals {
     pub received: Vec<Vec<Option<Decimal>>>,
     /// Whether the file has any contribution row for the year.
     pub has_received: bool,
+    /// Where each service's spend in each period was written (its first
+    /// row, for a service given by setting): where a warning points.
+    pub locs: Vec<Vec<Option<Loc>>>,
     /// The latest period with a row of spend (1-based); 0 with none.
     pub latest: usize,
 }
@@ -82,6 +85,7 @@ struct Row {
     line: usize,
     /// Where the period cell is: a mix of months and quarters points here.
     period_loc: Loc,
+    value_loc: Loc,
     row_loc: Loc,
 }
 
@@ -368,6 +372,7 @@ pub fn parse(
                 value,
                 line,
                 period_loc,
+                value_loc,
                 row_loc,
             });
         }
@@ -461,6 +466,11 @@ fn file_rows(s: &Scenario, rows: &[Row], diags: &mut Diagnostics) -> Vec<YearAct
             continue;
         };
         y.file(s, row.target, k, row.value);
+        if let Target::Spend(i, _) = row.target {
+            if let Some(slot) = y.locs.get_mut(i).and_then(|l| l.get_mut(k - 1)) {
+                slot.get_or_insert(row.value_loc);
+            }
+        }
     }
     out.sort_by_key(|y| y.year);
     out
@@ -529,6 +539,7 @@ impl YearActuals {
             settings: vec![None; s.services.len()],
             received: vec![vec![None; n]; s.partners.len()],
             has_received: false,
+            locs: vec![vec![None; n]; s.services.len()],
             latest: 0,
         }
     }

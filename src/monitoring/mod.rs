@@ -339,6 +339,68 @@ pub fn monitor(
     })
 }
 
+/// Warnings of actuals that are valid but look wrong, each at its row: a
+/// period's spend of a service more than [`TIMES_BUDGET`] times its
+/// budget for the period (a digit too many?), a credit larger than half
+/// of it, or spend on a service with no budget.
+pub fn warnings(s: &Scenario, m: &Monitor, a: &Actuals) -> Vec<crate::error::Diagnostic> {
+    use crate::error::Diagnostic;
+    use crate::report::numbers::pounds_grouped;
+    let Some(y) = a.year(m.year) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let times = Decimal::from(TIMES_BUDGET);
+    for ((service, x), locs) in s.services.iter().zip(&m.services).zip(&y.locs) {
+        for (k, (pl, loc)) in x.periods.iter().zip(locs).enumerate().take(m.to_date) {
+            let (Some(actual), Some(loc)) = (pl.actual, loc) else {
+                continue;
+            };
+            let label = m.periods.label(k + 1);
+            let budget = pl.budget;
+            let message = if budget.is_zero() && !actual.is_zero() {
+                Some(format!(
+                    "{label} spend of `{}` is {}, but its budget for {} is nothing",
+                    service.id,
+                    pounds_grouped(actual),
+                    s.year(m.year)
+                ))
+            } else if budget > Decimal::ZERO
+                && actual > budget.checked_mul(times).unwrap_or(Decimal::MAX)
+            {
+                Some(format!(
+                    "{label} spend of `{}` is {}, {} times its budget for the period ({}): a digit too many?",
+                    service.id,
+                    pounds_grouped(actual),
+                    crate::report::numbers::fixed(
+                        actual.checked_div(budget).unwrap_or_default(),
+                        1
+                    ),
+                    pounds_grouped(budget)
+                ))
+            } else if budget > Decimal::ZERO && -actual > budget / Decimal::TWO {
+                Some(format!(
+                    "{label} spend of `{}` is {}: a credit of more than half its budget for the period ({})",
+                    service.id,
+                    pounds_grouped(actual),
+                    pounds_grouped(budget)
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                out.push(Diagnostic::at(*loc, message).help(
+                    "check the row against the ledger; if it is right, the forecast and the settlement already use it",
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A period's spend more than this many times its budget is warned of.
+pub const TIMES_BUDGET: u32 = 3;
+
 /// "M07 to M12", "Q4", "M02, M05".
 fn span(labels: &[String]) -> String {
     match labels {

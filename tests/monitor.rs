@@ -596,7 +596,7 @@ fn every_format_writes_and_the_workbook_has_the_statement() {
     let row = |label: &str| {
         balance
             .rows()
-            .find(|r| r[0].to_string() == label)
+            .find(|r| r[0] == label)
             .map(|r| r[1].clone())
             .unwrap()
     };

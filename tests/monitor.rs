@@ -690,3 +690,65 @@ fn a_month_that_looks_wrong_is_warned_of_at_its_row() {
     let ran = run_in_root(&["monitor", PLYMOUTH, "--actuals", PLYMOUTH_ACTUALS]).status(0);
     assert!(!ran.stderr.contains("warning"), "{}", ran.stderr);
 }
+
+#[test]
+fn amounts_too_large_to_add_up_are_refused_without_a_panic() {
+    // Each row holds, but the pool's total does not fit a decimal.
+    let huge = "50000000000000000000000000000";
+    let text = format!(
+        "year,period,service,value\n2025/26,M01,adults,{huge}\n2025/26,M01,health,{huge}\n"
+    );
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    for args in [
+        vec!["monitor", "plan.toml", "--actuals", "actuals.csv"],
+        vec![
+            "monitor",
+            "plan.toml",
+            "--actuals",
+            "actuals.csv",
+            "-f",
+            "json",
+        ],
+        vec![
+            "chart",
+            "plan.toml",
+            "--kind",
+            "monitor",
+            "--actuals",
+            "actuals.csv",
+            "-o",
+            "m.svg",
+        ],
+    ] {
+        test.run_with(&args).status(2).stderr_has("too large");
+    }
+    // One huge row against a tiny budget: a share of budget that no
+    // percent holds is still shown.
+    let tiny = PLAN.replace(
+        "contributions = { icb = \"£24m\" }",
+        "contributions = { icb = 1 }",
+    );
+    let text = format!(
+        "year,period,service,value\n2025/26,M01,adults,1000000\n2025/26,M01,health,7000000000000000000000000000\n"
+    );
+    let test = Test::new()
+        .file("plan.toml", &tiny)
+        .file("actuals.csv", &text);
+    for format in ["table", "markdown", "csv", "json"] {
+        let ran = test.run_with(&[
+            "monitor",
+            "plan.toml",
+            "--actuals",
+            "actuals.csv",
+            "-f",
+            format,
+        ]);
+        assert!(
+            ran.code() == 0 || ran.code() == 2,
+            "{format}: {}",
+            ran.stderr
+        );
+    }
+}

@@ -136,11 +136,10 @@ proptest! {
         let mut sources = SourceMap::new();
         let s = pool_model::scenario::load_str("plan.toml", &text, &mut sources)
             .unwrap_or_else(|d| panic!("{}\n{}", d.render(&sources), text));
-        let p = pool_model::project(&s, &pool_model::Values::central(&s)).unwrap();
         let file = sources.add_file("actuals.csv", actuals_text(&c, &budgets));
         let a = actuals::parse(file, "actuals.csv", &s, &sources)
             .unwrap_or_else(|d| panic!("{}", d.render(&sources)));
-        let m = monitoring::monitor(&s, &p, &a, monitoring::Options {
+        let m = monitoring::monitor(&s, &a, monitoring::Options {
             year: Some(1),
             year_end: true,
             ..monitoring::Options::default()

@@ -138,7 +138,7 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             ranges: ranges.as_ref(),
         },
     );
-    let monitored = match super::monitor::expectations(s, &projection, &mut sources) {
+    let monitored = match super::monitor::expectations(s, &mut sources) {
         Ok(v) => v,
         Err(rejected) => {
             anstream::eprint!("{}", rejected.rendered);

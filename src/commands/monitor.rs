@@ -89,7 +89,6 @@ pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
     let s = &loaded.scenario;
     let year = r.year.map(|y| plan_year(s, y)).transpose()?;
     let to = r.to.map(period).transpose()?;
-    let projection = super::central(&loaded, &sources)?;
     let name = r.actuals.display().to_string();
     let actuals = actuals::read(r.actuals, &name, s, &mut sources)
         .map_err(|d| Rejected::new(&d, &sources))?;
@@ -113,7 +112,7 @@ pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
         forecast: r.forecast,
         year_end: r.year_end,
     };
-    let monitor = match monitoring::monitor(s, &projection, &actuals, options) {
+    let monitor = match monitoring::monitor(s, &actuals, options) {
         Ok(m) => m,
         Err(MonitorError::Actuals {
             file,
@@ -122,6 +121,9 @@ pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
         }) => {
             let d = Diagnostic::file(file, message).help(help);
             return Err(Rejected::new(&Diagnostics::from(d), &sources).into());
+        }
+        Err(MonitorError::Engine(e)) => {
+            return Err(Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources).into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -203,7 +205,6 @@ fn period(text: &str) -> anyhow::Result<(Periods, usize)> {
 /// actuals, or a year or period they cannot give, are rejected.
 pub fn expectations<'s>(
     s: &'s crate::scenario::Scenario,
-    projection: &crate::engine::Projection,
     sources: &mut SourceMap,
 ) -> Result<Vec<(&'s MonitorExpect, String, Verdict)>, Rejected> {
     let Some((written, loc)) = &s.monitoring.actuals else {
@@ -251,9 +252,10 @@ pub fn expectations<'s>(
                         given.noun()
                     ),
                 )),
-                None => monitoring::monitor(s, projection, &actuals, options).map_err(|err| {
+                None => monitoring::monitor(s, &actuals, options).map_err(|err| {
                     let (message, help) = match err {
                         MonitorError::Actuals { message, help, .. } => (message, help),
+                        MonitorError::Engine(e) => return Diagnostic::from(e),
                         other => (other.to_string(), String::new()),
                     };
                     Diagnostic::at(

@@ -76,11 +76,13 @@ pub struct ServiceYear {
     pub settings: Vec<SettingYear>,
     /// The year's budget for monitoring (docs/monitoring.md): what the
     /// partners plan to put in, counterfactual minus net savings (the
-    /// spend plus the costs attributed to the service).
+    /// spend plus the costs attributed to the service). Only from
+    /// [`project_budgets`]; zero from [`project`].
     pub budget: Decimal,
     /// Each partner's planned contribution to the service, by partner
     /// index: its counterfactual contribution minus its rule share of the
-    /// service's net savings. They sum to `budget`.
+    /// service's net savings. They sum to `budget`. Only from
+    /// [`project_budgets`]; empty from [`project`].
     pub planned: Vec<Decimal>,
 }
 
@@ -405,6 +407,18 @@ fn service_run(s: &Scenario, service: &Service, values: &Values) -> Result<Servi
 
 /// Runs the model for every year 0..=H.
 pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError> {
+    project_as(s, values, false)
+}
+
+/// [`project`], with each service's budget and each partner's planned
+/// contribution to it ([`ServiceYear::budget`], [`ServiceYear::planned`]):
+/// what monitoring starts from (crate::monitoring). Kept out of
+/// [`project`], which the sensitivity searches run thousands of times.
+pub fn project_budgets(s: &Scenario, values: &Values) -> Result<Projection, EngineError> {
+    project_as(s, values, true)
+}
+
+fn project_as(s: &Scenario, values: &Values, budgets: bool) -> Result<Projection, EngineError> {
     let years = s.horizon as usize + 1;
     let mut out = Projection {
         years: Vec::with_capacity(years),
@@ -430,7 +444,7 @@ pub fn project(s: &Scenario, values: &Values) -> Result<Projection, EngineError>
                 run.prices = growth::next_year(&run.prices, &run.price_factor);
             }
         }
-        let (mut year, net, lines) = project_year(s, values, &runs, t, &mut out)?;
+        let (mut year, net, lines) = project_year(s, values, &runs, (t, budgets), &mut out)?;
         if t > 0 {
             cumulative = cumulative + &net;
             let appraised = at(real.year(s, values, t, &lines), s.loc, || {
@@ -602,7 +616,11 @@ impl ServiceWork {
             people_moved: opt(&self.people_moved)?,
             staff: d(&self.staff)?,
             settings,
-            budget: d(&Exact::sum(&self.planned))?,
+            budget: if self.planned.is_empty() {
+                Decimal::ZERO
+            } else {
+                d(&Exact::sum(&self.planned))?
+            },
             planned: self.planned.iter().map(d).collect::<Result<_, _>>()?,
         })
     }
@@ -704,7 +722,7 @@ fn project_year(
     s: &Scenario,
     values: &Values,
     runs: &[ServiceRun],
-    t: u32,
+    (t, budgets): (u32, bool),
     out: &mut Projection,
 ) -> Result<(YearSummary, Exact, Lines), EngineError> {
     let label = s.year(t);
@@ -863,7 +881,6 @@ fn project_year(
         let shared =
             risk_share::share_variance(&y.variances, &run.shares, &run.caps, &mut portions);
         y.unallocated = at(shared, service.loc, ctx)?;
-        y.planned = Vec::with_capacity(n);
         for i in 0..n {
             let c = run
                 .contributions
@@ -872,7 +889,9 @@ fn project_year(
             let part = run.shares.get(i).map_or_else(Exact::zero, |share| {
                 risk_share::rule_part(share, &y.net_savings)
             });
-            y.planned.push(&c - &part);
+            if budgets {
+                y.planned.push(&c - &part);
+            }
             if let Some(slot) = contribution.get_mut(i) {
                 *slot = &*slot + c;
             }

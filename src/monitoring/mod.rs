@@ -2,8 +2,9 @@
 //! actuals, with a forecast outturn, and settled at year end
 //! (docs/monitoring.md).
 //!
-//! Flow: the plan's exact central projection gives each service's budget
-//! for the year and each partner's planned contribution
+//! Flow: the plan's exact central projection
+//! ([`crate::engine::project_budgets`]) gives each service's budget for the
+//! year and each partner's planned contribution
 //! ([`crate::engine::ServiceYear::budget`] and `planned`); the actuals file
 //! ([`actuals`]) gives what was spent and paid in. [`monitor`] works out,
 //! for each service and the pool, the budget to date (phased by
@@ -19,7 +20,6 @@ pub mod settlement;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::engine::Projection;
 use crate::model::{Exact, Overflow};
 pub use crate::scenario::Periods;
 use crate::scenario::{Forecast, Scenario};
@@ -146,6 +146,9 @@ pub enum MonitorError {
     },
     #[error("the figures are too large to work out exactly")]
     Overflow(#[from] Overflow),
+    /// The plan's projection failed (located at the plan's value).
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
 }
 
 /// What to report on.
@@ -163,12 +166,7 @@ pub struct Options {
 }
 
 /// The monitoring report of one year: see the module docs.
-pub fn monitor(
-    s: &Scenario,
-    p: &Projection,
-    actuals: &Actuals,
-    options: Options,
-) -> Result<Monitor, MonitorError> {
+pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Monitor, MonitorError> {
     let file = actuals.file.clone();
     let refuse = |message: String, help: String| MonitorError::Actuals {
         file: file.clone(),
@@ -251,6 +249,7 @@ pub fn monitor(
             "give every service a row each period (0 when nothing was spent)".into(),
         ));
     }
+    let p = &crate::engine::project_budgets(s, &crate::scenario::Values::central(s))?;
     let forecast = options.forecast.unwrap_or(s.monitoring.forecast);
     let cumulative = phasing(s, y.periods);
     let m = &s.monitoring;
@@ -288,29 +287,36 @@ pub fn monitor(
     }
     let pool_spend: Vec<Option<Decimal>> = (0..n)
         .map(|k| {
-            (k < to).then(|| {
-                services
-                    .iter()
-                    .filter_map(|x| x.periods.get(k).and_then(|pl| pl.actual))
-                    .sum()
-            })
+            (k < to)
+                .then(|| {
+                    total(
+                        services
+                            .iter()
+                            .filter_map(|x| x.periods.get(k).and_then(|pl| pl.actual)),
+                    )
+                })
+                .transpose()
         })
-        .collect();
-    let pool_budget = budgets.iter().sum();
+        .collect::<Result<_, _>>()?;
+    let pool_budget = total(budgets.iter().copied())?;
     let (mut pool, pool_periods) = line(pool_budget, &pool_spend, &cumulative, to, forecast, m)?;
     // The pool's forecast is the sum of its services' (the same under
     // either method; summed so the total is the total of the lines).
-    let forecast_total: Decimal = services.iter().map(|x| x.line.forecast).sum();
+    let forecast_total = total(services.iter().map(|x| x.line.forecast))?;
     pool.forecast = forecast_total;
-    pool.forecast_variance = forecast_total - pool.budget;
+    pool.forecast_variance = forecast_total.checked_sub(pool.budget).ok_or(Overflow)?;
     pool.forecast_variance_share = share_of(pool.forecast_variance, pool.budget)?;
     pool.rag = Some(rag(pool.forecast_variance, pool.forecast_variance_share, m));
-    let received = y.has_received.then(|| {
-        y.received
-            .iter()
-            .map(|periods| periods.iter().take(to).flatten().sum())
-            .collect::<Vec<Decimal>>()
-    });
+    let received = if y.has_received {
+        Some(
+            y.received
+                .iter()
+                .map(|periods| total(periods.iter().take(to).flatten().copied()))
+                .collect::<Result<Vec<Decimal>, Overflow>>()?,
+        )
+    } else {
+        None
+    };
     let paid = if options.year_end {
         received.clone()
     } else {
@@ -400,6 +406,15 @@ pub fn warnings(s: &Scenario, m: &Monitor, a: &Actuals) -> Vec<crate::error::Dia
 
 /// A period's spend more than this many times its budget is warned of.
 pub const TIMES_BUDGET: u32 = 3;
+
+/// The exact sum of amounts, or an [`Overflow`] when it is too large to
+/// hand on.
+pub(crate) fn total(values: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Overflow> {
+    values
+        .into_iter()
+        .fold(Exact::zero(), |acc, v| acc + Exact::new(v))
+        .to_decimal()
+}
 
 /// "M07 to M12", "Q4", "M02, M05".
 fn span(labels: &[String]) -> String {

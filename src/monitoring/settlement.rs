@@ -241,15 +241,14 @@ pub fn settle(s: &Scenario, inputs: &Inputs<'_>) -> Result<Settlement, Overflow>
 /// side is absorbed, and each service on the larger side keeps its part
 /// of the difference pro rata to its own variance (in pence).
 pub fn offset(variances: &[Decimal]) -> Result<Vec<Decimal>, Overflow> {
-    let over: Decimal = variances.iter().filter(|v| v.is_sign_positive()).sum();
-    let under: Decimal = -variances
-        .iter()
-        .filter(|v| v.is_sign_negative())
-        .sum::<Decimal>();
+    let over =
+        crate::monitoring::total(variances.iter().copied().filter(|v| v.is_sign_positive()))?;
+    let under =
+        -crate::monitoring::total(variances.iter().copied().filter(|v| v.is_sign_negative()))?;
     if over.is_zero() || under.is_zero() {
         return Ok(variances.to_vec());
     }
-    let left = over - under;
+    let left = over.checked_sub(under).ok_or(Overflow)?;
     // The side that is left over, and its total.
     let (keep, total): (fn(&Decimal) -> bool, Decimal) = if left > Decimal::ZERO {
         (|v| *v > Decimal::ZERO, over)

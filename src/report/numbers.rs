@@ -131,9 +131,13 @@ pub fn millions_to(value: Decimal, dp: u32) -> String {
     }
 }
 
-/// A fraction as a percent to 1 dp: `0.55` -> `55.0%`.
+/// A fraction as a percent to 1 dp: `0.55` -> `55.0%` (a fraction too
+/// large to hold as a percent is shown as a fraction: `x 1.2E+27`).
 pub fn percent(value: Decimal) -> String {
-    format!("{}%", round(value * Decimal::ONE_HUNDRED, 1))
+    match value.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", round(p, 1)),
+        None => format!("x {value:e}"),
+    }
 }
 
 /// How the appraisal discounts (SPEC 3.7), in words.

@@ -293,7 +293,7 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
     };
     let mut totals = [Decimal::ZERO; 7];
     for (service, x) in s.services.iter().zip(&st.services) {
-        let borne: Decimal = x.shares.iter().filter(|_| x.shared > Decimal::ZERO).sum();
+        let borne = sum(x.shares.iter().filter(|_| x.shared > Decimal::ZERO));
         let under = match rule {
             Underspend::ReturnProRata => -x
                 .shares
@@ -313,7 +313,7 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
             under,
         ];
         for (t, v) in totals.iter_mut().zip(values) {
-            *t += v;
+            *t = t.saturating_add(v);
         }
         outturn
             .rows
@@ -354,7 +354,7 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
             x.carried_forward,
         ];
         for (t, v) in sums.iter_mut().zip(values) {
-            *t += v;
+            *t = t.saturating_add(v);
         }
         partners
             .rows
@@ -458,6 +458,14 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
         closing,
         pence: true,
     }
+}
+
+/// A total for a table's last row: the settlement's own totals are exact
+/// (crate::monitoring), so this saturates only on figures it refused.
+fn sum<'a>(values: impl IntoIterator<Item = &'a Decimal>) -> Decimal {
+    values
+        .into_iter()
+        .fold(Decimal::ZERO, |acc, v| acc.saturating_add(*v))
 }
 
 fn outturn_row(label: String, v: &[Decimal; 7], net: bool) -> Vec<Value> {

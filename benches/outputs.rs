@@ -75,10 +75,9 @@ fn monitoring(c: &mut Criterion) {
             printer(Format::Table).monitor(&report)
         })
     });
-    group.bench_function(
-        "100 services: the exact projection monitor starts from",
-        |b| b.iter(|| project(&s, &Values::central(&s)).expect("projects")),
-    );
+    group.bench_function("100 services: the exact budgets alone", |b| {
+        b.iter(|| pool_model::engine::project_budgets(&s, &Values::central(&s)).expect("projects"))
+    });
     group.finish();
 }
 

@@ -730,12 +730,10 @@ fn amounts_too_large_to_add_up_are_refused_without_a_panic() {
         "contributions = { icb = \"£24m\" }",
         "contributions = { icb = 1 }",
     );
-    let text = format!(
-        "year,period,service,value\n2025/26,M01,adults,1000000\n2025/26,M01,health,7000000000000000000000000000\n"
-    );
+    let text = "year,period,service,value\n2025/26,M01,adults,1000000\n2025/26,M01,health,7000000000000000000000000000\n";
     let test = Test::new()
         .file("plan.toml", &tiny)
-        .file("actuals.csv", &text);
+        .file("actuals.csv", text);
     for format in ["table", "markdown", "csv", "json"] {
         let ran = test.run_with(&[
             "monitor",

@@ -62,7 +62,7 @@ fn init_dash_prints_the_starter() {
 #[test]
 fn the_starter_uses_every_key() {
     let starter = include_str!("../src/commands/starter.toml");
-    let tables: [(&str, &[&str]); 12] = [
+    let tables: [(&str, &[&str]); 13] = [
         ("", keys::ROOT),
         ("scenario", keys::SCENARIO),
         ("assumptions", keys::ASSUMPTIONS),
@@ -75,6 +75,7 @@ fn the_starter_uses_every_key() {
         ("cost", keys::COST),
         ("variance", keys::VARIANCE),
         ("workforce", keys::WORKFORCE),
+        ("monitoring", keys::MONITORING),
     ];
     for (table, list) in tables {
         for key in list {

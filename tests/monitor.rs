@@ -628,9 +628,14 @@ fn the_monitor_chart_draws_the_year() {
     ] {
         assert!(svg.contains(needle), "{needle}");
     }
-    run_in_root(&["chart", PLYMOUTH, "--kind", "monitor"])
+    // The plan names its actuals, so --actuals may be left out; a plan
+    // that names none needs it.
+    run_in_root(&["chart", PLYMOUTH, "--kind", "monitor", "-o", "-"]).status(0);
+    Test::new()
+        .file("plan.toml", PLAN)
+        .run_with(&["chart", "plan.toml", "--kind", "monitor", "-o", "m.svg"])
         .status(2)
-        .stderr_has("give --actuals FILE.csv");
+        .stderr_has("no actuals: give --actuals FILE.csv");
     run_in_root(&[
         "chart",
         PLYMOUTH,
@@ -749,4 +754,184 @@ fn amounts_too_large_to_add_up_are_refused_without_a_panic() {
             ran.stderr
         );
     }
+}
+
+#[test]
+fn every_figure_adds_up_to_the_penny() {
+    let doc = json(
+        &run_in_root(&["monitor", PLYMOUTH, "--to", "M06", "-f", "json"])
+            .status(0)
+            .stdout,
+    );
+    let services = doc["services"].as_array().unwrap();
+    let pence = |v: &serde_json::Value| (money(v) * 100.0).round() as i64;
+    for field in [
+        "budget",
+        "budget_to_date",
+        "actual_to_date",
+        "variance_to_date",
+        "forecast_outturn",
+        "forecast_variance",
+    ] {
+        let sum: i64 = services.iter().map(|x| pence(&x[field])).sum();
+        assert_eq!(sum, pence(&doc["pool"][field]), "{field}");
+    }
+    for line in services.iter().chain([&doc["pool"]]) {
+        // Rest of budget: the variance to date is the forecast variance.
+        assert_eq!(
+            pence(&line["variance_to_date"]),
+            pence(&line["forecast_variance"])
+        );
+    }
+    for line in services
+        .iter()
+        .map(|x| (x, &x["periods"]))
+        .chain([(&doc["pool"], &doc["pool_periods"])])
+    {
+        let (l, periods) = line;
+        let periods = periods.as_array().unwrap();
+        let months: i64 = periods.iter().map(|p| pence(&p["budget"])).sum();
+        assert_eq!(months, pence(&l["budget"]));
+        let six: i64 = periods[..6].iter().map(|p| pence(&p["budget"])).sum();
+        assert_eq!(six, pence(&l["budget_to_date"]));
+        assert_eq!(
+            pence(&periods[11]["cumulative_forecast"]),
+            pence(&l["forecast_outturn"])
+        );
+    }
+    // A service's settings add up to its budget.
+    let asc = &services[2];
+    let settings: i64 = asc["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| pence(&x["budget"]))
+        .sum();
+    assert_eq!(settings, pence(&asc["budget"]));
+}
+
+#[test]
+fn a_ledger_export_as_excel_writes_it_is_read() {
+    // A BOM, CRLF, capitalised titles in another order, a trailing comma,
+    // quoted amounts with £ and commas, a credit in brackets, years with
+    // a dash and periods in lower case.
+    let text = "\u{feff}Value,Year,Period,Service,\r\n\
+\"£1,000,000.00\",2025-26,m01,adults,\r\n\
+\"£2,000,000.00\",2025-26,m01,health,\r\n\
+\"(£1,000.50)\",2025-26,m02,adults,\r\n\
+2000000,2025-26,m02,health,\r\n\r\n";
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", text);
+    let doc = json(
+        &test
+            .run_with(&[
+                "monitor",
+                "plan.toml",
+                "--actuals",
+                "actuals.csv",
+                "--year",
+                "2025-26",
+                "-f",
+                "json",
+            ])
+            .status(0)
+            .stdout,
+    );
+    assert_eq!(money(&doc["services"][0]["actual_to_date"]), 998_999.5);
+    // Excel's "CSV (Comma delimited)" on a UK machine: £ as the byte 0xA3.
+    let test = Test::new().file("plan.toml", PLAN).bytes(
+        "actuals.csv",
+        b"year,period,service,value\n2025/26,M01,adults,\"\xA31,000,000\"\n2025/26,M01,health,2000000\n",
+    );
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(0)
+        .stderr_has("not UTF-8, so read as Windows-1252");
+    // Tabs are told, not read as one column.
+    let test = Test::new().file("plan.toml", PLAN).file(
+        "actuals.csv",
+        "year\tperiod\tservice\tvalue\n2025/26\tM01\tadults\t1\n",
+    );
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("the cells of this file are separated by tabs, not commas");
+}
+
+#[test]
+fn the_same_mistake_in_every_row_is_told_three_times_and_counted() {
+    let mut text = String::from("year,period,service,value\n");
+    for k in 1..=12 {
+        text.push_str(&format!("2025/2026,M{k:02},adults,1\n"));
+    }
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    let ran = test
+        .run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("and 9 more rows with the same problem");
+    assert_eq!(
+        ran.stderr.matches("is not a financial year").count(),
+        4,
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn the_plans_own_actuals_are_used_and_a_missing_file_is_told_at_its_line() {
+    let (plan, line, col) = common::marked(&format!(
+        "{PLAN}\n[monitoring]\nactuals = ⟨\"data/gone.csv\"\n"
+    ));
+    let test = Test::new().file("plan.toml", &plan);
+    test.run_with(&["monitor", "plan.toml"])
+        .status(2)
+        .stderr_has(&format!(
+            "plan.toml:{line}:{col}: the actuals named here cannot be read"
+        ));
+    // --to a quarter of a year in months: as at its last month.
+    let plan = format!("{PLAN}\n[monitoring]\nactuals = \"a.csv\"\n");
+    let test = Test::new()
+        .file("plan.toml", &plan)
+        .file("a.csv", &year(0, 0, 7));
+    test.run_with(&["monitor", "plan.toml", "--to", "Q2"])
+        .status(0)
+        .stdout_has("to M06 (September)");
+}
+
+#[test]
+fn a_gap_suggests_the_last_complete_period_and_a_setting_is_warned_of_at_its_row() {
+    let mut text = year(0, 0, 7);
+    text = text.replace("2025/26,M07,health,2000000\n", "");
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", &text);
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("report as at the last period every service has: --to M06");
+    let text = "year,period,service,setting,value\n\
+2025/26,M01,adults,residential,500000\n\
+2025/26,M01,adults,home,4950000\n\
+2025/26,M01,health,,2000000\n";
+    let test = Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", text);
+    test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(0)
+        .stderr_has("warning: actuals.csv:3:25: M01 spend of `adults` in `home` is £4,950,000.00, 9.9 times its budget");
+}
+
+#[test]
+fn a_balance_read_before_year_end_is_refused_at_its_case() {
+    let (plan, line, col) = common::marked(&format!(
+        "{PLAN}\n[monitoring]\nactuals = \"a.csv\"\n\n[[expect]]\nyear = \"2025/26\"\nmetric = \"balance.council\"\ncase = ⟨\"M06\"\nmax = \"£0\"\n"
+    ));
+    Test::new()
+        .file("plan.toml", &plan)
+        .file("a.csv", &year(0, 0, 12))
+        .run_with(&["check", "plan.toml"])
+        .status(2)
+        .stderr_has(&format!(
+            "plan.toml:{line}:{col}: `balance.council` is the year-end statement's: it has no period"
+        ));
 }

@@ -39,7 +39,8 @@ pub struct Args {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
 
-    /// `--kind monitor`: the actuals (a CSV, as `pool-model monitor` reads).
+    /// `--kind monitor`: the actuals (a CSV, as `pool-model monitor` reads)
+    /// [default: the plan's `[monitoring] actuals`].
     #[arg(long, value_name = "FILE.csv")]
     pub actuals: Option<PathBuf>,
 
@@ -61,9 +62,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         .join(" ");
     if args.output.is_none() && std::io::stdout().is_terminal() {
         anyhow::bail!(
-            "a chart is an SVG file: give -o OUT.svg (or redirect stdout), e.g.\n  pool-model chart {} --kind {} -o {}.svg",
+            "a chart is an SVG file: give -o OUT.svg (or redirect stdout), e.g.\n  pool-model chart {} --kind {}{} -o {}.svg",
             shown_files,
             args.kind.name(),
+            args.actuals
+                .as_ref()
+                .map(|a| format!(" --actuals {}", a.display()))
+                .unwrap_or_default(),
             args.kind.name()
         );
     }
@@ -100,15 +105,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         );
     };
     if args.kind == Kind::Monitor {
-        let Some(actuals) = &args.actuals else {
-            anyhow::bail!(
-                "`--kind monitor` draws a year against its actuals: give --actuals FILE.csv\n  = help: e.g. pool-model chart {} --kind monitor --actuals actuals.csv -o monitor.svg",
-                file.display()
-            );
-        };
         let m = super::monitor::monitored(&super::monitor::Request {
             file,
-            actuals,
+            actuals: args.actuals.as_deref(),
             year: args.year.as_deref(),
             to: args.to.as_deref(),
             forecast: None,

@@ -145,7 +145,9 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
             let n = rejected.count;
             return Ok((
                 FileResult::Invalid,
-                format!("{name}: invalid ({n} error(s) in its actuals, reported on stderr)\n"),
+                format!(
+                    "{name}: invalid ({n} error(s) in its actuals or their [[expect]]s, reported on stderr)\n"
+                ),
             ));
         }
     };
@@ -157,60 +159,50 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
     let mut lines = String::new();
     let mut failed = 0;
     let mut skipped = Vec::new();
+    // Each expectation as (metric, where it was read, its case, unit,
+    // verdict), plan metrics first, then monitoring ones.
+    let mut judged = Vec::new();
     for (i, verdict) in &verdicts {
         let Some(e) = s.expects.get(*i) else { continue };
         let year = e.year.map_or("years 1 to the horizon".to_string(), |t| {
             s.year(t).to_string()
         });
-        match verdict {
-            Verdict::Pass => {}
-            Verdict::Fail { value, bound } => {
-                failed += 1;
-                let unit = e.metric.unit();
-                let (what, b) = match bound {
-                    Bound::Min(b) => ("below the minimum", *b),
-                    Bound::Max(b) => ("above the maximum", *b),
-                };
-                // The chance of a loss is one figure over the draws: no
-                // year, no case to name.
-                let whole = if e.metric == crate::metric::Metric::LossProbability {
-                    "over the draws".to_string()
-                } else {
-                    format!("in {year} ({})", e.case)
-                };
-                lines.push_str(&format!(
-                    "{name}: FAILED {} {whole}: {} is {what} {}\n",
-                    e.metric.name(s),
-                    exact_for_people(*value, unit),
-                    exact_for_people(b, unit)
-                ));
-            }
-            Verdict::NotEvaluated(why) => {
-                skipped.push(format!("{} {} ({why})", e.metric.name(s), e.case))
-            }
-        }
+        // The chance of a loss is one figure over the draws: no year, no
+        // case to name.
+        let whole = if e.metric == crate::metric::Metric::LossProbability {
+            "over the draws".to_string()
+        } else {
+            format!("in {year} ({})", e.case)
+        };
+        let case = e.case.to_string();
+        judged.push((e.metric.name(s), whole, case, e.metric.unit(), verdict));
     }
     for (e, as_at, verdict) in &monitored {
+        let whole = format!("in {} ({as_at})", s.year(e.year));
+        judged.push((
+            e.metric.name(s),
+            whole,
+            as_at.clone(),
+            e.metric.unit(),
+            verdict,
+        ));
+    }
+    for (metric, whole, case, unit, verdict) in judged {
         match verdict {
             Verdict::Pass => {}
             Verdict::Fail { value, bound } => {
                 failed += 1;
-                let unit = e.metric.unit();
                 let (what, b) = match bound {
                     Bound::Min(b) => ("below the minimum", *b),
                     Bound::Max(b) => ("above the maximum", *b),
                 };
                 lines.push_str(&format!(
-                    "{name}: FAILED {} in {} ({as_at}): {} is {what} {}\n",
-                    e.metric.name(s),
-                    s.year(e.year),
+                    "{name}: FAILED {metric} {whole}: {} is {what} {}\n",
                     exact_for_people(*value, unit),
                     exact_for_people(b, unit)
                 ));
             }
-            Verdict::NotEvaluated(why) => {
-                skipped.push(format!("{} {} ({why})", e.metric.name(s), as_at))
-            }
+            Verdict::NotEvaluated(why) => skipped.push(format!("{metric} {case} ({why})")),
         }
     }
     let n = s.expects.len() + monitored.len();

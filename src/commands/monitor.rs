@@ -18,9 +18,10 @@ pub struct Args {
     /// The plan: a scenario file (TOML).
     pub file: PathBuf,
 
-    /// The actuals: a CSV of year,period,service,value rows (docs/monitoring.md).
+    /// The actuals: a CSV of year,period,service,value rows (docs/monitoring.md)
+    /// [default: the plan's `[monitoring] actuals`].
     #[arg(long, value_name = "FILE.csv")]
-    pub actuals: PathBuf,
+    pub actuals: Option<PathBuf>,
 
     /// The financial year, e.g. 2015/16 [default: the latest in the actuals].
     #[arg(long, value_name = "YEAR")]
@@ -51,7 +52,7 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let request = Request {
         file: &args.file,
-        actuals: &args.actuals,
+        actuals: args.actuals.as_deref(),
         year: args.year.as_deref(),
         to: args.to.as_deref(),
         forecast: args.forecast,
@@ -66,7 +67,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 /// What `monitor` and `settle` are asked for.
 pub struct Request<'a> {
     pub file: &'a Path,
-    pub actuals: &'a Path,
+    /// `None`: the plan's `[monitoring] actuals`.
+    pub actuals: Option<&'a Path>,
     pub year: Option<&'a str>,
     pub to: Option<&'a str>,
     pub forecast: Option<Forecast>,
@@ -84,30 +86,49 @@ pub struct Monitored {
 
 /// Reads the plan and the actuals and works out the report.
 pub fn monitored(r: &Request<'_>) -> anyhow::Result<Monitored> {
-    refuse_output_over_inputs(r.output, &[r.file, r.actuals], &[])?;
+    let given: Vec<&Path> = [Some(r.file), r.actuals].into_iter().flatten().collect();
+    refuse_output_over_inputs(r.output, &given, &[])?;
     let (loaded, mut sources) = load(r.file, r.set)?;
     let s = &loaded.scenario;
     let year = r.year.map(|y| plan_year(s, y)).transpose()?;
     let to = r.to.map(period).transpose()?;
-    let name = r.actuals.display().to_string();
-    let actuals = actuals::read(r.actuals, &name, s, &mut sources)
-        .map_err(|d| Rejected::new(&d, &sources))?;
-    refuse_output_over_inputs(r.output, &[], &[&sources])?;
-    if let (Some((kind, _)), Some(t)) = (to, year.or(actuals.years.last().map(|y| y.year))) {
-        if let Some(y) = actuals.year(t) {
-            if y.periods != kind {
-                anyhow::bail!(
-                    "--to {}: {} is given in {} in {name}\n  = help: give a period of that kind, e.g. --to {}",
-                    r.to.unwrap_or_default(),
-                    s.year(t),
-                    y.periods.noun(),
-                    y.periods.label(1)
-                );
-            }
+    let actuals = match r.actuals {
+        Some(path) => {
+            let name = path.display().to_string();
+            actuals::read(path, &name, s, &mut sources).map_err(|d| Rejected::new(&d, &sources))?
         }
+        None => match plans_actuals(s, &mut sources)? {
+            Some(a) => a,
+            None => anyhow::bail!(
+                "no actuals: give --actuals FILE.csv, or name them in the plan's [monitoring] actuals\n  = help: e.g. --actuals actuals-2025-26.csv (docs/monitoring.md)"
+            ),
+        },
+    };
+    let name = actuals.file.clone();
+    refuse_output_over_inputs(r.output, &[], &[&sources])?;
+    if actuals.windows_1252 {
+        anstream::eprintln!(
+            "warning: {}: not UTF-8, so read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); save it as \"CSV UTF-8\" to be sure",
+            crate::display::escape(&name)
+        );
     }
+    // A quarter asked of a year in months: as at the quarter's last month.
+    let target = year.or_else(|| latest_with_spend(&actuals));
+    let to = match (to, target.and_then(|t| actuals.year(t))) {
+        (Some((Periods::Quarters, q)), Some(y)) if y.periods == Periods::Months => {
+            Some((Periods::Months, 3 * q))
+        }
+        (Some((kind, _)), Some(y)) if y.periods != kind => anyhow::bail!(
+            "--to {}: {} is given in {} in {name}\n  = help: give a period of that kind, e.g. --to {}",
+            r.to.unwrap_or_default(),
+            s.year(y.year),
+            y.periods.noun(),
+            y.periods.label(1)
+        ),
+        (to, _) => to,
+    };
     let options = monitoring::Options {
-        year,
+        year: target,
         to: to.map(|(_, k)| k),
         forecast: r.forecast,
         year_end: r.year_end,
@@ -166,20 +187,55 @@ pub fn report(r: &Request<'_>, command: &'static str) -> anyhow::Result<Outcome>
     Ok(Outcome::Success)
 }
 
+/// The year of the latest row of spend (not only money paid in).
+fn latest_with_spend(a: &actuals::Actuals) -> Option<u32> {
+    a.years.iter().rev().find(|y| y.latest > 0).map(|y| y.year)
+}
+
+/// The actuals the plan's `[monitoring] actuals` names, a path relative
+/// to the file that names it; one that cannot be read is an error at that
+/// line as well as at the file.
+fn plans_actuals(
+    s: &crate::scenario::Scenario,
+    sources: &mut SourceMap,
+) -> anyhow::Result<Option<actuals::Actuals>> {
+    let Some((written, loc)) = &s.monitoring.actuals else {
+        return Ok(None);
+    };
+    let path = match sources.get(loc.file) {
+        Some(f) if f.kind() == crate::source::SourceKind::File => Path::new(f.name())
+            .parent()
+            .map_or_else(|| PathBuf::from(written), |dir| dir.join(written)),
+        _ => PathBuf::from(written),
+    };
+    let name = path.display().to_string();
+    match actuals::read(&path, &name, s, sources) {
+        Ok(a) => Ok(Some(a)),
+        Err(mut d) => {
+            if d.iter().all(|x| x.loc().is_none()) {
+                d.push(
+                    Diagnostic::at(*loc, "the actuals named here cannot be read")
+                        .help("the path is relative to the file that names it"),
+                );
+            }
+            Err(Rejected::new(&d.finish(), sources).into())
+        }
+    }
+}
+
 /// `--year 2015/16`: years after the plan's baseline.
 fn plan_year(s: &crate::scenario::Scenario, text: &str) -> anyhow::Result<u32> {
-    let y: FinancialYear =
-        text.trim()
-            .parse()
-            .map_err(|e: crate::scenario::values::ValueError| {
-                anyhow::anyhow!(
-                    "--year: {}{}",
-                    e.message,
-                    e.help
-                        .map(|h| format!("\n  = help: {h}"))
-                        .unwrap_or_default()
-                )
-            })?;
+    let y: FinancialYear = actuals::year_text(text.trim()).parse().map_err(
+        |e: crate::scenario::values::ValueError| {
+            anyhow::anyhow!(
+                "--year: {}{}",
+                e.message,
+                e.help
+                    .map(|h| format!("\n  = help: {h}"))
+                    .unwrap_or_default()
+            )
+        },
+    )?;
     match u32::try_from(s.start.years_until(y)) {
         Ok(t) if t <= s.horizon => Ok(t),
         _ => anyhow::bail!(
@@ -207,21 +263,20 @@ pub fn expectations<'s>(
     s: &'s crate::scenario::Scenario,
     sources: &mut SourceMap,
 ) -> Result<Vec<(&'s MonitorExpect, String, Verdict)>, Rejected> {
-    let Some((written, loc)) = &s.monitoring.actuals else {
-        return Ok(Vec::new());
-    };
     if s.monitor_expects.is_empty() {
         return Ok(Vec::new());
     }
-    let path = match sources.get(loc.file) {
-        Some(f) if f.kind() == crate::source::SourceKind::File => Path::new(f.name())
-            .parent()
-            .map_or_else(|| PathBuf::from(written), |dir| dir.join(written)),
-        _ => PathBuf::from(written),
+    let Some(actuals) = plans_actuals(s, sources).map_err(|e| match e.downcast::<Rejected>() {
+        Ok(r) => r,
+        Err(e) => Rejected {
+            rendered: format!("error: {e}\n"),
+            count: 1,
+        },
+    })?
+    else {
+        return Ok(Vec::new());
     };
-    let name = path.display().to_string();
-    let actuals =
-        actuals::read(&path, &name, s, sources).map_err(|d| Rejected::new(&d, sources))?;
+    let name = actuals.file.clone();
     let mut out = Vec::new();
     // A report made once for each (year, period, year end) asked for.
     type Key = (u32, Option<(Periods, usize)>, bool);

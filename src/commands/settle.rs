@@ -16,9 +16,10 @@ pub struct Args {
     /// The plan: a scenario file (TOML).
     pub file: PathBuf,
 
-    /// The actuals: a CSV of year,period,service,value rows, every period of the year.
+    /// The actuals: a CSV of year,period,service,value rows, every period of the year
+    /// [default: the plan's `[monitoring] actuals`].
     #[arg(long, value_name = "FILE.csv")]
-    pub actuals: PathBuf,
+    pub actuals: Option<PathBuf>,
 
     /// The financial year to settle, e.g. 2015/16.
     #[arg(long, value_name = "YEAR")]
@@ -40,7 +41,7 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let request = Request {
         file: &args.file,
-        actuals: &args.actuals,
+        actuals: args.actuals.as_deref(),
         year: Some(&args.year),
         to: None,
         forecast: None,

@@ -31,6 +31,9 @@ pub struct Actuals {
     pub file: String,
     /// The years with rows, in year order.
     pub years: Vec<YearActuals>,
+    /// The file was not UTF-8 and was read as Windows-1252 (Excel's
+    /// "CSV (Comma delimited)").
+    pub windows_1252: bool,
 }
 
 /// One financial year of actuals.
@@ -50,9 +53,9 @@ pub struct YearActuals {
     pub received: Vec<Vec<Option<Decimal>>>,
     /// Whether the file has any contribution row for the year.
     pub has_received: bool,
-    /// Where each service's spend in each period was written (its first
-    /// row, for a service given by setting): where a warning points.
-    pub locs: Vec<Vec<Option<Loc>>>,
+    /// Where each value of spend was written, by (service, setting when
+    /// given by setting, 1-based period): where a warning points.
+    pub locs: std::collections::HashMap<(usize, Option<usize>, usize), Loc>,
     /// The latest period with a row of spend (1-based); 0 with none.
     pub latest: usize,
 }
@@ -72,8 +75,37 @@ pub fn read(
     s: &Scenario,
     sources: &mut SourceMap,
 ) -> Result<Actuals, Diagnostics> {
-    let id = crate::scenario::read_source_as(path, name, sources)?;
-    parse(id, name, s, sources)
+    let bytes = crate::scenario::read::read_bounded(path, name)?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let (text, windows) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), false),
+        // Excel's "CSV (Comma delimited)" on a UK machine writes
+        // Windows-1252 (its £ is the byte 0xA3): read it as that.
+        Err(_) => (windows_1252(bytes), true),
+    };
+    let id = sources.add_file(name, text);
+    let mut actuals = parse(id, name, s, sources)?;
+    actuals.windows_1252 = windows;
+    Ok(actuals)
+}
+
+/// Text in Windows-1252 (a superset of Latin-1) as a string.
+fn windows_1252(bytes: &[u8]) -> String {
+    const HIGH: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160, 0x2039,
+        0x152, 0x8D, 0x17D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x2DC, 0x2122, 0x161, 0x203A, 0x153, 0x9D, 0x17E, 0x178,
+    ];
+    bytes
+        .iter()
+        .map(|&b| {
+            let code = match b {
+                0x80..=0x9F => HIGH.get(usize::from(b - 0x80)).copied().unwrap_or(0xFFFD),
+                _ => u32::from(b),
+            };
+            char::from_u32(code).unwrap_or('\u{FFFD}')
+        })
+        .collect()
 }
 
 /// One row as read, before it is filed.
@@ -129,9 +161,39 @@ pub fn parse(
     let header_start = header.position().map_or(0, |p| p.byte() as usize);
     let header_cells = cells(text, header_start);
     let mut column = [None::<usize>; COLUMNS.len()];
+    if header.len() == 1 {
+        let only = header.get(0).unwrap_or("");
+        let separator = if only.contains('\t') {
+            Some("tabs")
+        } else if only.contains(';') {
+            Some("semicolons")
+        } else {
+            None
+        };
+        if let Some(separator) = separator {
+            return Err(Diagnostic::at(
+                Loc::new(
+                    id,
+                    header_start,
+                    header_start + line_len(text, header_start),
+                ),
+                format!("the cells of this file are separated by {separator}, not commas"),
+            )
+            .help("save it as CSV with commas (in Excel: CSV UTF-8 (Comma delimited))")
+            .into());
+        }
+    }
+    // Columns without a title (a trailing comma on every line) are left
+    // out; a value under one is an error.
+    let mut untitled = Vec::new();
     for (i, title) in header.iter().enumerate() {
         let loc = cell_loc(id, &header_cells, i, header_start);
-        let title = title.trim();
+        let title = title.trim().to_ascii_lowercase();
+        let title = title.as_str();
+        if title.is_empty() {
+            untitled.push(i);
+            continue;
+        }
         match COLUMNS
             .iter()
             .position(|c| *c == title)
@@ -187,12 +249,13 @@ pub fn parse(
         col("value"),
     );
     let mut rows: Vec<Row> = Vec::new();
+    let mut row_diags: Vec<Diagnostic> = Vec::new();
     let plan_years = format!("the plan runs {} to {}", s.start, s.year(s.horizon));
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                diags.push(csv_error(id, text, &e));
+                row_diags.push(csv_error(id, text, &e));
                 continue;
             }
         };
@@ -203,7 +266,7 @@ pub fn parse(
             continue;
         }
         if record.len() != header.len() {
-            diags.push(
+            row_diags.push(
                 Diagnostic::at(
                     row_loc,
                     format!(
@@ -221,15 +284,26 @@ pub fn parse(
         }
         let spans = cells(text, start);
         let at = |c: Option<usize>| c.map(|i| cell_loc(id, &spans, i, start));
+        for &i in &untitled {
+            if record.get(i).is_some_and(|v| !v.trim().is_empty()) {
+                row_diags.push(
+                    Diagnostic::at(
+                        at(Some(i)).unwrap_or(row_loc),
+                        "a value in a column with no title in the header",
+                    )
+                    .help(format!("the columns are {}", list_ids(&COLUMNS))),
+                );
+            }
+        }
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
         let mut ok = true;
         // year
         let year_loc = at(year_c).unwrap_or(row_loc);
-        let year = match get(year_c).parse::<FinancialYear>() {
+        let year = match year_text(get(year_c)).parse::<FinancialYear>() {
             Ok(y) => match u32::try_from(s.start.years_until(y)) {
                 Ok(t) if t <= s.horizon => Some(t),
                 _ => {
-                    diags.push(
+                    row_diags.push(
                         Diagnostic::at(
                             year_loc,
                             format!("column `year`: {y} is not a year of the plan"),
@@ -240,7 +314,7 @@ pub fn parse(
                 }
             },
             Err(e) => {
-                diags.push(
+                row_diags.push(
                     Diagnostic::at(year_loc, format!("column `year`: {}", e.message))
                         .maybe_help(e.help),
                 );
@@ -251,7 +325,7 @@ pub fn parse(
         let period_loc = at(period_c).unwrap_or(row_loc);
         let period = Periods::parse(get(period_c));
         if period.is_none() {
-            diags.push(
+            row_diags.push(
                 Diagnostic::at(
                     period_loc,
                     format!(
@@ -267,7 +341,7 @@ pub fn parse(
         let (service, setting, partner) = (get(service_c), get(setting_c), get(partner_c));
         let target = match (service.is_empty(), partner.is_empty()) {
             (false, false) => {
-                diags.push(
+                row_diags.push(
                     Diagnostic::at(
                         at(partner_c).unwrap_or(row_loc),
                         "a row is either spend (a `service`) or money paid in (a `partner`), not both",
@@ -277,7 +351,7 @@ pub fn parse(
                 None
             }
             (true, true) => {
-                diags.push(
+                row_diags.push(
                     Diagnostic::at(row_loc, "this row names no `service` and no `partner`")
                         .help("a row of spend names its service; a row of money paid in names its partner"),
                 );
@@ -288,7 +362,19 @@ pub fn parse(
                 match s.service_index(service) {
                     None => {
                         let ids: Vec<&str> = s.services.iter().map(|x| x.id.as_str()).collect();
-                        diags.push(unknown(service_loc, "service", service, &ids));
+                        let d = unknown(service_loc, "service", service, &ids);
+                        // A service's name where its id belongs.
+                        let by_name = s
+                            .services
+                            .iter()
+                            .find(|x| x.name.eq_ignore_ascii_case(service));
+                        row_diags.push(match by_name {
+                            Some(x) => d.help(format!(
+                                "`{service}` is the name of `{}`: write its id",
+                                x.id
+                            )),
+                            None => d,
+                        });
                         None
                     }
                     Some(i) if setting.is_empty() => Some(Target::Spend(i, None)),
@@ -304,7 +390,7 @@ pub fn parse(
                         {
                             Some(k) => Some(Target::Spend(i, Some(k))),
                             None if sv.settings.iter().all(|k| k.implicit) => {
-                                diags.push(
+                                row_diags.push(
                                     Diagnostic::at(
                                         setting_loc,
                                         format!(
@@ -319,7 +405,7 @@ pub fn parse(
                             None => {
                                 let ids: Vec<&str> =
                                     sv.settings.iter().map(|k| k.id.as_str()).collect();
-                                diags.push(unknown(
+                                row_diags.push(unknown(
                                     setting_loc,
                                     &format!("setting of `{}`", sv.id),
                                     setting,
@@ -334,7 +420,7 @@ pub fn parse(
             (true, false) => {
                 let partner_loc = at(partner_c).unwrap_or(row_loc);
                 if !setting.is_empty() {
-                    diags.push(
+                    row_diags.push(
                         Diagnostic::at(
                             at(setting_c).unwrap_or(row_loc),
                             "a row of money paid in by a partner has no setting",
@@ -346,7 +432,7 @@ pub fn parse(
                     Some(p) => Some(Target::Received(p)),
                     None => {
                         let ids: Vec<&str> = s.partners.iter().map(|x| x.id.as_str()).collect();
-                        diags.push(unknown(partner_loc, "partner", partner, &ids));
+                        row_diags.push(unknown(partner_loc, "partner", partner, &ids));
                         None
                     }
                 }
@@ -356,7 +442,7 @@ pub fn parse(
         let value_loc = at(value_c).unwrap_or(row_loc);
         let value = money(get(value_c));
         if let Err(message) = &value {
-            diags.push(
+            row_diags.push(
                 Diagnostic::at(value_loc, format!("column `value`: {message}")).help(
                     "money in pounds to the penny, e.g. 1234567.89 (or -1234.50 for a credit)",
                 ),
@@ -377,6 +463,7 @@ pub fn parse(
             });
         }
     }
+    collapse(row_diags, name, &mut diags);
     let years = file_rows(s, &rows, &mut diags);
     if !diags.is_empty() {
         return Err(diags.finish());
@@ -384,8 +471,44 @@ pub fn parse(
     Ok(Actuals {
         file: name.to_string(),
         years,
+        windows_1252: false,
     })
 }
+
+/// Moves row diagnostics into `diags`, at most [`REPEATS_SHOWN`] of each
+/// message: a column of 1,000 rows with the same mistake says so once,
+/// three times located, and counts the rest.
+fn collapse(row_diags: Vec<Diagnostic>, name: &str, diags: &mut Diagnostics) {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for d in row_diags {
+        match seen.iter_mut().find(|(m, _)| *m == d.message) {
+            Some((_, n)) => {
+                *n += 1;
+                if *n <= REPEATS_SHOWN {
+                    diags.push(d);
+                }
+            }
+            None => {
+                seen.push((d.message.clone(), 1));
+                diags.push(d);
+            }
+        }
+    }
+    for (message, n) in seen {
+        if n > REPEATS_SHOWN {
+            diags.push(Diagnostic::file(
+                name,
+                format!(
+                    "and {} more rows with the same problem: {message}",
+                    n - REPEATS_SHOWN
+                ),
+            ));
+        }
+    }
+}
+
+/// How many rows with the same problem are shown.
+const REPEATS_SHOWN: usize = 3;
 
 /// Files the rows by year: a year is in months or in quarters; a service
 /// by setting or as a whole; no row twice.
@@ -466,10 +589,8 @@ fn file_rows(s: &Scenario, rows: &[Row], diags: &mut Diagnostics) -> Vec<YearAct
             continue;
         };
         y.file(s, row.target, k, row.value);
-        if let Target::Spend(i, _) = row.target {
-            if let Some(slot) = y.locs.get_mut(i).and_then(|l| l.get_mut(k - 1)) {
-                slot.get_or_insert(row.value_loc);
-            }
+        if let Target::Spend(i, setting) = row.target {
+            y.locs.insert((i, setting, k), row.value_loc);
         }
     }
     out.sort_by_key(|y| y.year);
@@ -539,7 +660,7 @@ impl YearActuals {
             settings: vec![None; s.services.len()],
             received: vec![vec![None; n]; s.partners.len()],
             has_received: false,
-            locs: vec![vec![None; n]; s.services.len()],
+            locs: std::collections::HashMap::new(),
             latest: 0,
         }
     }
@@ -581,15 +702,44 @@ fn unknown(loc: Loc, what: &str, id: &str, known: &[&str]) -> Diagnostic {
     }
 }
 
-/// Money in pounds, to the penny: `1234.56`, `-1234.5`, `£1,234.56`.
+/// A financial year as a ledger may write it: `2025/26`, or `2025-26`.
+pub fn year_text(text: &str) -> String {
+    let b = text.as_bytes();
+    if b.len() == 7
+        && b.get(4) == Some(&b'-')
+        && b.iter().filter(|c| c.is_ascii_digit()).count() == 6
+    {
+        text.replacen('-', "/", 1)
+    } else {
+        text.to_string()
+    }
+}
+
+/// Money in pounds, to the penny: `1234.56`, `-1234.5`, `£1,234.56`,
+/// `-£12.50`, `£-12.50`, and a credit in brackets, `(1,234.50)`.
 fn money(text: &str) -> Result<Decimal, String> {
     if text.is_empty() {
         return Err("the value is empty".into());
     }
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(r) => (true, r),
+    let (bracketed, inner) = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
         None => (false, text),
     };
+    let inner =
+        inner.strip_prefix('£').map_or(
+            inner,
+            |rest| {
+                if rest.starts_with('-') { rest } else { inner }
+            },
+        );
+    let (negative, rest) = match inner.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, inner),
+    };
+    if bracketed && negative {
+        return Err(format!("`{text}` is a credit twice (brackets and a minus)"));
+    }
+    let negative = negative || bracketed;
     let rest = rest.strip_prefix('£').unwrap_or(rest);
     let plain: String = rest.chars().filter(|&c| c != ',').collect();
     if plain.is_empty()
@@ -670,6 +820,23 @@ mod tests {
         assert!(money("12m").is_err());
         assert!(money("").is_err());
         assert!(money("1e5").is_err());
+        assert_eq!(money("(1,234.50)"), Ok(Decimal::new(-123450, 2)));
+        assert_eq!(money("£-200.00"), Ok(Decimal::from(-200)));
+        assert_eq!(money("-£200"), Ok(Decimal::from(-200)));
+        assert!(money("(-5)").is_err());
+    }
+
+    #[test]
+    fn years_may_be_written_with_a_dash() {
+        assert_eq!(year_text("2025-26"), "2025/26");
+        assert_eq!(year_text("2025/26"), "2025/26");
+        assert_eq!(year_text("2025-2026"), "2025-2026");
+    }
+
+    #[test]
+    fn windows_1252_pounds_are_read() {
+        assert_eq!(windows_1252(b"\xA31,000"), "£1,000");
+        assert_eq!(windows_1252(b"\x80"), "€");
     }
 
     #[test]

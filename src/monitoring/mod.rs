@@ -65,9 +65,18 @@ pub struct Line {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceMonitor {
     pub line: Line,
-    /// (setting index, line), when the actuals give the service by
-    /// setting.
-    pub settings: Vec<(usize, Line)>,
+    /// Its settings, when the actuals give the service by setting.
+    pub settings: Vec<SettingMonitor>,
+    pub periods: Vec<PeriodLine>,
+}
+
+/// A setting's line, when the actuals give its service by setting: its
+/// budget is the service's shared by the settings' post-shift shares.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingMonitor {
+    /// The setting's index in its service.
+    pub setting: usize,
+    pub line: Line,
     pub periods: Vec<PeriodLine>,
 }
 
@@ -175,12 +184,19 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
     };
     let t = match options.year {
         Some(t) => t,
-        None => actuals.years.last().map(|y| y.year).ok_or_else(|| {
-            refuse(
-                "the file has no rows".into(),
-                "give a row a period: year,period,service,value".into(),
-            )
-        })?,
+        None => actuals
+            .years
+            .iter()
+            .rev()
+            .find(|y| y.latest > 0)
+            .or(actuals.years.last())
+            .map(|y| y.year)
+            .ok_or_else(|| {
+                refuse(
+                    "the file has no rows".into(),
+                    "give a row a period: year,period,service,value".into(),
+                )
+            })?,
     };
     let label = s.year(t);
     let y: &YearActuals = actuals.year(t).ok_or_else(|| {
@@ -240,13 +256,28 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
                 )
             })
             .collect();
+        // The last period every service has: a report can be made as at it.
+        let first_gap = missing
+            .iter()
+            .filter_map(|(_, gaps)| gaps.first())
+            .min()
+            .copied()
+            .unwrap_or(1);
+        let mut help =
+            "give every service a row each period (0 when nothing was spent)".to_string();
+        if first_gap > 1 && !options.year_end {
+            help.push_str(&format!(
+                ", or report as at the last period every service has: --to {}",
+                y.periods.label(first_gap - 1)
+            ));
+        }
         return Err(refuse(
             format!(
                 "{label} to {} has no spend for {}",
                 y.periods.label(to),
                 shown.join(", ")
             ),
-            "give every service a row each period (0 when nothing was spent)".into(),
+            help,
         ));
     }
     let p = &crate::engine::project_budgets(s, &crate::scenario::Values::central(s))?;
@@ -267,13 +298,20 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
         let (whole, periods) = line(budget, spend, &cumulative, to, forecast, m)?;
         let mut settings = Vec::new();
         if let Some(Some(by)) = y.settings.get(i) {
-            for (k, spend) in by.iter().enumerate() {
-                let share = sy.settings.get(k).map_or(Decimal::ZERO, |x| x.share);
-                let setting_budget = (Exact::new(budget) * share).to_decimal()?;
-                settings.push((
-                    k,
-                    line(setting_budget, spend, &cumulative, to, forecast, m)?.0,
-                ));
+            // Setting budgets add up to the service's, to the penny.
+            let parts: Vec<Exact> = sy
+                .settings
+                .iter()
+                .map(|x| Exact::new(budget) * x.share)
+                .collect();
+            let setting_budgets = settlement::pence(budget, &parts)?;
+            for ((k, spend), b) in by.iter().enumerate().zip(setting_budgets) {
+                let (l, lines) = line(b, spend, &cumulative, to, forecast, m)?;
+                settings.push(SettingMonitor {
+                    setting: k,
+                    line: l,
+                    periods: lines,
+                });
             }
         }
         budgets.push(budget);
@@ -285,28 +323,7 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
             periods,
         });
     }
-    let pool_spend: Vec<Option<Decimal>> = (0..n)
-        .map(|k| {
-            (k < to)
-                .then(|| {
-                    total(
-                        services
-                            .iter()
-                            .filter_map(|x| x.periods.get(k).and_then(|pl| pl.actual)),
-                    )
-                })
-                .transpose()
-        })
-        .collect::<Result<_, _>>()?;
-    let pool_budget = total(budgets.iter().copied())?;
-    let (mut pool, pool_periods) = line(pool_budget, &pool_spend, &cumulative, to, forecast, m)?;
-    // The pool's forecast is the sum of its services' (the same under
-    // either method; summed so the total is the total of the lines).
-    let forecast_total = total(services.iter().map(|x| x.line.forecast))?;
-    pool.forecast = forecast_total;
-    pool.forecast_variance = forecast_total.checked_sub(pool.budget).ok_or(Overflow)?;
-    pool.forecast_variance_share = share_of(pool.forecast_variance, pool.budget)?;
-    pool.rag = Some(rag(pool.forecast_variance, pool.forecast_variance_share, m));
+    let (pool, pool_periods) = pool_line(&services, m)?;
     let received = if y.has_received {
         Some(
             y.received
@@ -350,58 +367,82 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
 /// budget for the period (a digit too many?), a credit larger than half
 /// of it, or spend on a service with no budget.
 pub fn warnings(s: &Scenario, m: &Monitor, a: &Actuals) -> Vec<crate::error::Diagnostic> {
-    use crate::error::Diagnostic;
-    use crate::report::numbers::pounds_grouped;
     let Some(y) = a.year(m.year) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let times = Decimal::from(TIMES_BUDGET);
-    for ((service, x), locs) in s.services.iter().zip(&m.services).zip(&y.locs) {
-        for (k, (pl, loc)) in x.periods.iter().zip(locs).enumerate().take(m.to_date) {
-            let (Some(actual), Some(loc)) = (pl.actual, loc) else {
-                continue;
-            };
-            let label = m.periods.label(k + 1);
-            let budget = pl.budget;
-            let message = if budget.is_zero() && !actual.is_zero() {
-                Some(format!(
-                    "{label} spend of `{}` is {}, but its budget for {} is nothing",
-                    service.id,
-                    pounds_grouped(actual),
-                    s.year(m.year)
-                ))
-            } else if budget > Decimal::ZERO
-                && actual > budget.checked_mul(times).unwrap_or(Decimal::MAX)
-            {
-                Some(format!(
-                    "{label} spend of `{}` is {}, {} times its budget for the period ({}): a digit too many?",
-                    service.id,
-                    pounds_grouped(actual),
-                    crate::report::numbers::fixed(
-                        actual.checked_div(budget).unwrap_or_default(),
-                        1
-                    ),
-                    pounds_grouped(budget)
-                ))
-            } else if budget > Decimal::ZERO && -actual > budget / Decimal::TWO {
-                Some(format!(
-                    "{label} spend of `{}` is {}: a credit of more than half its budget for the period ({})",
-                    service.id,
-                    pounds_grouped(actual),
-                    pounds_grouped(budget)
-                ))
-            } else {
-                None
-            };
-            if let Some(message) = message {
-                out.push(Diagnostic::at(*loc, message).help(
-                    "check the row against the ledger; if it is right, the forecast and the settlement already use it",
-                ));
-            }
+    for (i, (service, x)) in s.services.iter().zip(&m.services).enumerate() {
+        if x.settings.is_empty() {
+            let at = |k: usize| y.locs.get(&(i, None, k)).copied();
+            look(
+                s,
+                m,
+                &format!("`{}`", service.id),
+                &x.periods,
+                &at,
+                &mut out,
+            );
+        }
+        for k in &x.settings {
+            let name = service
+                .settings
+                .get(k.setting)
+                .map_or(String::new(), |x| format!("`{}` in `{}`", service.id, x.id));
+            let at = |p: usize| y.locs.get(&(i, Some(k.setting), p)).copied();
+            look(s, m, &name, &k.periods, &at, &mut out);
         }
     }
     out
+}
+
+/// The warnings of one line's periods (see [`warnings`]).
+fn look(
+    s: &Scenario,
+    m: &Monitor,
+    what: &str,
+    periods: &[PeriodLine],
+    at: &dyn Fn(usize) -> Option<crate::source::Loc>,
+    out: &mut Vec<crate::error::Diagnostic>,
+) {
+    use crate::error::Diagnostic;
+    use crate::report::numbers::pounds_grouped;
+    let times = Decimal::from(TIMES_BUDGET);
+    for (k, pl) in periods.iter().enumerate().take(m.to_date) {
+        let (Some(actual), Some(loc)) = (pl.actual, at(k + 1)) else {
+            continue;
+        };
+        let label = m.periods.label(k + 1);
+        let budget = pl.budget;
+        let message = if budget.is_zero() && !actual.is_zero() {
+            Some(format!(
+                "{label} spend of {what} is {}, but its budget for {} is nothing",
+                pounds_grouped(actual),
+                s.year(m.year)
+            ))
+        } else if budget > Decimal::ZERO
+            && actual > budget.checked_mul(times).unwrap_or(Decimal::MAX)
+        {
+            Some(format!(
+                "{label} spend of {what} is {}, {} times its budget for the period ({}): a digit too many?",
+                pounds_grouped(actual),
+                crate::report::numbers::fixed(actual.checked_div(budget).unwrap_or_default(), 1),
+                pounds_grouped(budget)
+            ))
+        } else if budget > Decimal::ZERO && -actual > budget / Decimal::TWO {
+            Some(format!(
+                "{label} spend of {what} is {}: a credit of more than half its budget for the period ({})",
+                pounds_grouped(actual),
+                pounds_grouped(budget)
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            out.push(Diagnostic::at(loc, message).help(
+                "check the row against the ledger; if it is right, the forecast and the settlement already use it",
+            ));
+        }
+    }
 }
 
 /// A period's spend more than this many times its budget is warned of.
@@ -441,7 +482,10 @@ fn phasing(s: &Scenario, periods: Periods) -> Vec<Exact> {
 }
 
 /// A line: budget, budget and actual to date, forecast and RAG, and its
-/// periods.
+/// periods, every figure in pence: the budget to the end of each period is
+/// rounded to the penny once (the last is the whole budget), so a
+/// period's budget is the difference of two of them and the periods add
+/// up to the year; a straight-line forecast is rounded to the penny.
 fn line(
     budget: Decimal,
     spend: &[Option<Decimal>],
@@ -452,63 +496,105 @@ fn line(
 ) -> Result<(Line, Vec<PeriodLine>), Overflow> {
     let n = cumulative.len();
     let whole = Exact::new(budget);
-    let at = |k: usize| -> Exact {
-        match k {
-            0 => Exact::zero(),
-            k => cumulative
-                .get(k - 1)
-                .map_or_else(Exact::zero, |c| &whole * c),
-        }
-    };
-    let actual_to_date: Exact = Exact::sum(
-        &spend
-            .iter()
-            .take(to)
-            .map(|v| Exact::new(v.unwrap_or_default()))
-            .collect::<Vec<_>>(),
-    );
+    let mut budget_at = vec![Decimal::ZERO];
+    for (k, c) in cumulative.iter().enumerate() {
+        budget_at.push(if k + 1 == n {
+            budget
+        } else {
+            to_pence((&whole * c).to_decimal()?)
+        });
+    }
+    let at = |k: usize| budget_at.get(k).copied().unwrap_or_default();
+    let actual_to_date = total(spend.iter().take(to).map(|v| v.unwrap_or_default()))?;
     let budget_to_date = at(to);
+    let sub = |a: Decimal, b: Decimal| a.checked_sub(b).ok_or(Overflow);
     // Where the forecast says the year will be at the end of period j.
-    let path = |j: usize| -> Result<Exact, Overflow> {
-        Ok(match forecast {
-            Forecast::RestOfBudget => &actual_to_date + (at(j) - &budget_to_date),
-            Forecast::StraightLine => {
-                (&actual_to_date * Exact::from(j as u32)).div(&Exact::from(to as u32))?
-            }
-        })
+    let path = |j: usize| -> Result<Decimal, Overflow> {
+        match forecast {
+            Forecast::RestOfBudget => actual_to_date
+                .checked_add(sub(at(j), budget_to_date)?)
+                .ok_or(Overflow),
+            Forecast::StraightLine => Ok(to_pence(
+                (Exact::new(actual_to_date) * Exact::from(j as u32))
+                    .div(&Exact::from(to as u32))?
+                    .to_decimal()?,
+            )),
+        }
     };
     let outturn = path(n)?;
     let mut periods = Vec::with_capacity(n);
-    let mut running = Exact::zero();
+    let mut running = Decimal::ZERO;
     for k in 1..=n {
         let actual = spend.get(k - 1).copied().flatten().filter(|_| k <= to);
         if let Some(a) = actual {
-            running = running + Exact::new(a);
+            running = running.checked_add(a).ok_or(Overflow)?;
         }
         periods.push(PeriodLine {
-            budget: (at(k) - at(k - 1)).to_decimal()?,
+            budget: sub(at(k), at(k - 1))?,
             actual,
-            cumulative_budget: at(k).to_decimal()?,
-            cumulative_actual: (k <= to).then(|| running.to_decimal()).transpose()?,
-            cumulative_forecast: (k >= to).then(|| path(k)?.to_decimal()).transpose()?,
+            cumulative_budget: at(k),
+            cumulative_actual: (k <= to).then_some(running),
+            cumulative_forecast: (k >= to).then(|| path(k)).transpose()?,
         });
     }
-    let forecast_value = to_pence(outturn.to_decimal()?);
-    let variance = forecast_value.checked_sub(budget).ok_or(Overflow)?;
+    let variance = sub(outturn, budget)?;
     let share = share_of(variance, budget)?;
     Ok((
         Line {
             budget,
-            budget_to_date: budget_to_date.to_decimal()?,
-            actual_to_date: actual_to_date.to_decimal()?,
-            variance_to_date: (&actual_to_date - &budget_to_date).to_decimal()?,
-            forecast: forecast_value,
+            budget_to_date,
+            actual_to_date,
+            variance_to_date: sub(actual_to_date, budget_to_date)?,
+            forecast: outturn,
             forecast_variance: variance,
             forecast_variance_share: share,
             rag: Some(rag(variance, share, m)),
         },
         periods,
     ))
+}
+
+/// The pool's line: the sum of its services' lines, so the total is the
+/// total of the lines to the penny.
+fn pool_line(
+    services: &[ServiceMonitor],
+    m: &crate::scenario::Monitoring,
+) -> Result<(Line, Vec<PeriodLine>), Overflow> {
+    let sum = |f: &dyn Fn(&Line) -> Decimal| total(services.iter().map(|x| f(&x.line)));
+    let budget = sum(&|l| l.budget)?;
+    let forecast = sum(&|l| l.forecast)?;
+    let variance = forecast.checked_sub(budget).ok_or(Overflow)?;
+    let share = share_of(variance, budget)?;
+    let line = Line {
+        budget,
+        budget_to_date: sum(&|l| l.budget_to_date)?,
+        actual_to_date: sum(&|l| l.actual_to_date)?,
+        variance_to_date: sum(&|l| l.variance_to_date)?,
+        forecast,
+        forecast_variance: variance,
+        forecast_variance_share: share,
+        rag: Some(rag(variance, share, m)),
+    };
+    let n = services.first().map_or(0, |x| x.periods.len());
+    let mut periods = Vec::with_capacity(n);
+    for k in 0..n {
+        let each = || services.iter().filter_map(|x| x.periods.get(k));
+        let some = |f: &dyn Fn(&PeriodLine) -> Option<Decimal>| {
+            each()
+                .map(f)
+                .collect::<Option<Vec<Decimal>>>()
+                .map(total)
+                .transpose()
+        };
+        periods.push(PeriodLine {
+            budget: total(each().map(|p| p.budget))?,
+            actual: some(&|p| p.actual)?,
+            cumulative_budget: total(each().map(|p| p.cumulative_budget))?,
+            cumulative_actual: some(&|p| p.cumulative_actual)?,
+            cumulative_forecast: some(&|p| p.cumulative_forecast)?,
+        });
+    }
+    Ok((line, periods))
 }
 
 /// variance / budget, none for a zero budget.

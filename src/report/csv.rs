@@ -374,11 +374,14 @@ pub fn monitor_rows(r: &MonitorReport<'_>) -> Vec<[String; 7]> {
             &mut |p, metric, v| push(p, metric, &service.id, "", "", v),
             &x.line,
         );
-        for (k, l) in &x.settings {
-            let setting = service.settings.get(*k).map_or("", |k| k.id.as_str());
+        for k in &x.settings {
+            let setting = service
+                .settings
+                .get(k.setting)
+                .map_or("", |k| k.id.as_str());
             line(
                 &mut |p, metric, v| push(p, metric, &service.id, setting, "", v),
-                l,
+                &k.line,
             );
         }
     }

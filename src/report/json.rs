@@ -106,6 +106,7 @@ pub struct MonitorSettingOut {
     pub id: String,
     #[serde(flatten)]
     pub line: MonitorLineOut,
+    pub periods: Vec<PeriodOut>,
 }
 
 #[derive(Serialize)]
@@ -245,12 +246,13 @@ pub fn monitor_document(r: &MonitorReport<'_>) -> MonitorDocument {
                 settings: x
                     .settings
                     .iter()
-                    .map(|(k, l)| MonitorSettingOut {
+                    .map(|k| MonitorSettingOut {
                         id: service
                             .settings
-                            .get(*k)
-                            .map_or(String::new(), |k| k.id.clone()),
-                        line: monitor_line(l),
+                            .get(k.setting)
+                            .map_or(String::new(), |x| x.id.clone()),
+                        line: monitor_line(&k.line),
+                        periods: periods_out(m, &k.periods),
                     })
                     .collect(),
                 periods: periods_out(m, &x.periods),

@@ -127,34 +127,50 @@ pub fn statement(r: &MonitorReport<'_>) -> Statement {
 
 fn monitoring(s: &Scenario, m: &Monitor) -> Statement {
     let year = s.year(m.year);
+    let by_setting = m.services.iter().any(|x| !x.settings.is_empty());
+    let to = m.periods.label(m.to_date);
+    let mut header = vec!["Service".to_string()];
+    if by_setting {
+        header.push("Setting".into());
+    }
+    header.extend([
+        "Budget".to_string(),
+        format!("Budget\nto {to}"),
+        format!("Actual\nto {to}"),
+        format!("Variance\nto {to}"),
+        "Forecast\noutturn".to_string(),
+        "Forecast\nvariance".to_string(),
+        "% of\nbudget".to_string(),
+        "RAG".to_string(),
+    ]);
     let mut services = Sheet {
         name: "Services",
         title: format!(
             "Budget and actual to {} {year}, and the forecast outturn",
             as_at(m)
         ),
-        header: head(&[
-            "Service",
-            "Budget",
-            "Budget\nto date",
-            "Actual\nto date",
-            "Variance\nto date",
-            "Forecast\noutturn",
-            "Forecast\nvariance",
-            "Of\nbudget",
-            "RAG",
-        ]),
-        labels: 1,
+        header,
+        labels: if by_setting { 2 } else { 1 },
         rows: Vec::new(),
     };
+    let labelled = |service: &str, setting: &str, l: &Line| {
+        let mut row = line_row(service.to_string(), l);
+        if by_setting {
+            row.insert(1, text(setting));
+        }
+        row
+    };
     for (service, x) in s.services.iter().zip(&m.services) {
-        services.rows.push(line_row(service.name.clone(), &x.line));
-        for (k, l) in &x.settings {
-            let name = service.settings.get(*k).map_or("", |k| k.name.as_str());
-            services.rows.push(line_row(format!("  · {name}"), l));
+        services.rows.push(labelled(&service.name, "", &x.line));
+        for k in &x.settings {
+            let name = service
+                .settings
+                .get(k.setting)
+                .map_or("", |k| k.name.as_str());
+            services.rows.push(labelled(&service.name, name, &k.line));
         }
     }
-    services.rows.push(line_row("Pool".into(), &m.pool));
+    services.rows.push(labelled("Pool", "", &m.pool));
     let noun = match m.periods {
         crate::monitoring::Periods::Months => "month",
         crate::monitoring::Periods::Quarters => "quarter",
@@ -225,6 +241,18 @@ fn monitoring(s: &Scenario, m: &Monitor) -> Statement {
         ];
         if let Some(received) = &m.received {
             row.push(Value::Money(received.get(i).copied().unwrap_or_default()));
+        }
+        partners.rows.push(row);
+    }
+    if !st.unallocated.is_zero() {
+        let mut row = vec![
+            text("No partner (above every cap)"),
+            Value::Empty,
+            Value::Money(st.unallocated),
+            Value::Empty,
+        ];
+        if m.received.is_some() {
+            row.push(Value::Empty);
         }
         partners.rows.push(row);
     }
@@ -423,6 +451,22 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
             pounds_grouped(b.difference)
         ));
     }
+    for (partner, x) in s.partners.iter().zip(&st.partners) {
+        if st.paid_given && x.paid != x.planned {
+            let (gap, word) = if x.paid < x.planned {
+                (x.planned - x.paid, "less")
+            } else {
+                (x.paid - x.planned, "more")
+            };
+            closing.push(format!(
+                "{} paid {} {word} than its planned contribution ({} paid of {}); its balance includes the difference.",
+                shown(&partner.name),
+                pounds_grouped(gap),
+                pounds_grouped(x.paid),
+                pounds_grouped(x.planned)
+            ));
+        }
+    }
     if !st.paid_given {
         closing.push(
             "The actuals have no rows of money paid in: each partner is taken to have paid its planned contribution."
@@ -522,8 +566,15 @@ pub fn tables(st: &Statement) -> ProjectionTables {
                     .rows
                     .iter()
                     .map(|row| {
+                        // A setting's row: its service's name is on the
+                        // row above, for a person; a workbook repeats it
+                        // so a filter or a pivot finds it.
+                        let setting_row = sheet.labels == 2
+                            && matches!(row.get(1), Some(Value::Text(t)) if !t.is_empty());
                         row.iter()
-                            .map(|v| match v {
+                            .enumerate()
+                            .map(|(c, v)| match v {
+                                Value::Text(_) if c == 0 && setting_row => String::new(),
                                 Value::Empty => String::new(),
                                 Value::Text(t) => shown(t),
                                 Value::Money(m) => money(*m),

@@ -881,7 +881,7 @@ pub fn monitor(r: &MonitorReport<'_>) -> Result<Vec<u8>, XlsxError> {
                 row.iter()
                     .map(|v| match v {
                         Value::Empty => Cell::Empty,
-                        Value::Text(x) => Cell::text(x.trim_start().trim_start_matches("· ")),
+                        Value::Text(x) => Cell::text(x),
                         Value::Money(m) => {
                             Cell::Number(round(*m, 2).to_f64().unwrap_or(0.0), Style::Pence)
                         }

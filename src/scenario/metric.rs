@@ -415,9 +415,10 @@ impl Metric {
             _ => {
                 let mut names: Vec<&str> = TOTALS.iter().map(|(n, _)| *n).collect();
                 names.extend(FAMILIES.iter().copied());
+                names.extend(MONITOR_LINES.iter().chain(&MONITOR_PARTNERS).copied());
                 let help = match did_you_mean(family, names.iter().copied()) {
                     Some(m) if m != family => format!("did you mean `{m}`? see the metric names in docs/json.md"),
-                    _ => "metrics are pool totals such as net_savings, cumulative_net_savings, npv or bcr, and figures of a service, setting or partner such as spend.<service>, share.<service>.<setting>, costs.<service> or variance_share.<partner>: every name is in docs/format.md".to_string(),
+                    _ => "metrics are pool totals such as net_savings, cumulative_net_savings, npv or bcr, and figures of a service, setting or partner such as spend.<service>, share.<service>.<setting>, costs.<service> or variance_share.<partner>, and, measured against actuals, forecast_variance.<service> or balance.<partner>: every name is in docs/format.md".to_string(),
                 };
                 Err(MetricError {
                     message: format!("unknown metric `{text}`"),
@@ -642,6 +643,16 @@ impl MonitorMetric {
         if MONITOR_LINES.contains(&family) {
             let service = match id {
                 None => None,
+                Some(id) if id.contains('.') => {
+                    return Some(Err(MetricError {
+                        message: format!(
+                            "`{family}` is a pool's or a service's, not a setting's: `{text}`"
+                        ),
+                        help: format!(
+                            "write `{family}.<service>` (a setting's figures are in monitor's report, not metrics)"
+                        ),
+                    }));
+                }
                 Some(id) => match s.service_index(id) {
                     Some(i) => Some(i),
                     None => {

@@ -264,8 +264,10 @@ impl Periods {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Forecast {
     /// Actual to date plus the budget for the rest of the year.
+    #[value(alias = "rest_of_budget")]
     RestOfBudget,
     /// Actual to date carried on at the same rate a period.
+    #[value(alias = "straight_line")]
     StraightLine,
 }
 

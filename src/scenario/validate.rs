@@ -1636,6 +1636,34 @@ impl Validator<'_> {
             );
             return None;
         };
+        let t = self.expect_year(y)?;
+        if let (true, Some(p)) = (metric.needs_year_end(), &raw.period) {
+            self.error(
+                Diagnostic::at(
+                    p.loc,
+                    format!(
+                        "`{}` is the year-end statement's: it has no period",
+                        metric_text.value
+                    ),
+                )
+                .help("leave `case` out: it is read once every period of the year is in"),
+            );
+            return None;
+        }
+        let (min, max) = self.bounds(raw, &metric_text.value, metric.unit())?;
+        Some(MonitorExpect {
+            metric,
+            year: t,
+            min,
+            max,
+            period: raw.period.as_ref().map(|p| p.value),
+            loc: raw.loc,
+        })
+    }
+
+    /// An `[[expect]]`'s year, as years after the baseline: one of the
+    /// projection's.
+    fn expect_year(&mut self, y: &Located<FinancialYear>) -> Option<u32> {
         let (start, horizon) = self.frame?;
         let t = start.years_until(y.value);
         if !(0..=i64::from(horizon)).contains(&t) {
@@ -1643,7 +1671,7 @@ impl Validator<'_> {
                 Diagnostic::at(
                     y.loc,
                     format!(
-                        "unknown year {}: the plan runs {start} to {}",
+                        "unknown year {}: the projection runs {start} to {}",
                         y.value,
                         start.plus(horizon)
                     ),
@@ -1655,20 +1683,27 @@ impl Validator<'_> {
             );
             return None;
         }
+        u32::try_from(t).ok()
+    }
+
+    /// An `[[expect]]`'s `min` and `max` in the metric's unit: at least
+    /// one, and `min` not above `max`.
+    fn bounds(
+        &mut self,
+        raw: &RawExpect,
+        metric: &str,
+        unit: Unit,
+    ) -> Option<(Option<Decimal>, Option<Decimal>)> {
         if raw.min.is_none() && raw.max.is_none() {
             self.error(
                 Diagnostic::at(
                     raw.loc,
-                    format!(
-                        "[[expect]] of `{}` has neither `min` nor `max`",
-                        metric_text.value
-                    ),
+                    format!("[[expect]] of `{metric}` has neither `min` nor `max`"),
                 )
-                .help("give a bound, e.g. max = \"£1m\""),
+                .help("give a bound, e.g. max = \"40%\" or min = \"£2m\""),
             );
             return None;
         }
-        let unit = metric.unit();
         let min = raw.min.as_ref().map(|b| self.bound(b, unit));
         let max = raw.max.as_ref().map(|b| self.bound(b, unit));
         let (min, max) = (min.flatten(), max.flatten());
@@ -1684,14 +1719,7 @@ impl Validator<'_> {
                 return None;
             }
         }
-        Some(MonitorExpect {
-            metric,
-            year: u32::try_from(t).ok()?,
-            min,
-            max,
-            period: raw.period.as_ref().map(|p| p.value),
-            loc: raw.loc,
-        })
+        Some((min, max))
     }
 
     fn expect(&mut self, raw: &RawExpect, scenario: &Scenario) -> Option<Expect> {
@@ -1744,58 +1772,9 @@ impl Validator<'_> {
                 );
                 return None;
             }
-            (Some(y), false) => {
-                let (start, horizon) = self.frame?;
-                let t = start.years_until(y.value);
-                if !(0..=i64::from(horizon)).contains(&t) {
-                    self.error(
-                        Diagnostic::at(
-                            y.loc,
-                            format!(
-                                "unknown year {}: the projection runs {start} to {}",
-                                y.value,
-                                start.plus(horizon)
-                            ),
-                        )
-                        .help(format!(
-                            "use a year from \"{start}\" to \"{}\"",
-                            start.plus(horizon)
-                        )),
-                    );
-                    return None;
-                }
-                u32::try_from(t).ok()
-            }
+            (Some(y), false) => Some(self.expect_year(y)?),
         };
-        if raw.min.is_none() && raw.max.is_none() {
-            self.error(
-                Diagnostic::at(
-                    raw.loc,
-                    format!(
-                        "[[expect]] of `{}` has neither `min` nor `max`",
-                        metric_text.value
-                    ),
-                )
-                .help("give a bound, e.g. max = \"40%\" or min = \"£2m\""),
-            );
-            return None;
-        }
-        let unit = metric.unit();
-        let min = raw.min.as_ref().map(|b| self.bound(b, unit));
-        let max = raw.max.as_ref().map(|b| self.bound(b, unit));
-        let (min, max) = (min.flatten(), max.flatten());
-        if raw.min.is_some() && min.is_none() || raw.max.is_some() && max.is_none() {
-            return None;
-        }
-        if let (Some(lo), Some(hi), Some(at)) = (min, max, raw.max.as_ref()) {
-            if lo > hi {
-                self.error(Diagnostic::at(
-                    at.loc,
-                    "`max` is below `min`: no value could pass",
-                ));
-                return None;
-            }
-        }
+        let (min, max) = self.bounds(raw, &metric_text.value, metric.unit())?;
         let mut case = raw.case.as_ref().map_or(Case::Central, |c| c.value);
         if metric == Metric::LossProbability {
             // A probability over the draws: Monte Carlo's, not the central

@@ -559,31 +559,42 @@ pub fn tables(st: &Statement) -> ProjectionTables {
         grids: st
             .sheets
             .iter()
-            .map(|sheet| Grid {
-                title: sheet.title.clone(),
-                header: sheet.header.clone(),
-                rows: sheet
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        // A setting's row: its service's name is on the
-                        // row above, for a person; a workbook repeats it
-                        // so a filter or a pivot finds it.
-                        let setting_row = sheet.labels == 2
-                            && matches!(row.get(1), Some(Value::Text(t)) if !t.is_empty());
-                        row.iter()
-                            .enumerate()
-                            .map(|(c, v)| match v {
-                                Value::Text(_) if c == 0 && setting_row => String::new(),
-                                Value::Empty => String::new(),
-                                Value::Text(t) => shown(t),
-                                Value::Money(m) => money(*m),
-                                Value::Share(f) => percent(*f),
-                            })
-                            .collect()
-                    })
-                    .collect(),
-                first_number: sheet.labels,
+            .map(|sheet| {
+                // A person reads a setting under its service, indented;
+                // a workbook keeps the two columns, so a filter or a
+                // pivot finds a setting's service.
+                let merge = sheet.labels == 2 && sheet.name == "Services";
+                let cell = |v: &Value| match v {
+                    Value::Empty => String::new(),
+                    Value::Text(t) => shown(t),
+                    Value::Money(m) => money(*m),
+                    Value::Share(f) => percent(*f),
+                };
+                let mut header = sheet.header.clone();
+                if merge {
+                    header.remove(1);
+                }
+                Grid {
+                    title: sheet.title.clone(),
+                    header,
+                    rows: sheet
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            let mut cells: Vec<String> = row.iter().map(cell).collect();
+                            if merge && cells.len() > 1 {
+                                let setting = cells.remove(1);
+                                if !setting.is_empty() {
+                                    if let Some(first) = cells.first_mut() {
+                                        *first = format!("  · {setting}");
+                                    }
+                                }
+                            }
+                            cells
+                        })
+                        .collect(),
+                    first_number: if merge { 1 } else { sheet.labels },
+                }
             })
             .collect(),
         closing: st.closing.join("\n"),

@@ -66,6 +66,29 @@ fn year(adults_over: i64, health_over: i64, months: usize) -> String {
     out
 }
 
+/// A test directory with the plan and these actuals.
+fn with_actuals(text: &str) -> Test {
+    Test::new()
+        .file("plan.toml", PLAN)
+        .file("actuals.csv", text)
+}
+
+/// `settle` of 2025/26 as JSON, with more arguments.
+fn settle_json(test: &Test, more: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "settle",
+        "plan.toml",
+        "--actuals",
+        "actuals.csv",
+        "--year",
+        "2025/26",
+        "-f",
+        "json",
+    ];
+    args.extend(more);
+    json(&test.run_with(&args).status(0).stdout)
+}
+
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
@@ -192,7 +215,7 @@ fn every_bad_row_is_located_at_once_and_nothing_is_written() {
 2025/26,M04,health,,8\n\
 2025/26,Q2,adults,,9\n\
 2025/26,M05,,cuoncil,1\n";
-    let test = Test::new().file("plan.toml", PLAN).file("actuals.csv", bad);
+    let test = with_actuals(bad);
     let ran = test
         .run_with(&[
             "monitor",
@@ -239,9 +262,7 @@ fn a_header_without_a_needed_column_or_with_an_unknown_one_is_told() {
 
 #[test]
 fn settle_refuses_a_year_not_complete_and_names_the_missing_months() {
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &year(0, 0, 9));
+    let test = with_actuals(&year(0, 0, 9));
     test.run_with(&[
         "settle",
         "plan.toml",
@@ -262,9 +283,7 @@ fn settle_refuses_a_year_not_complete_and_names_the_missing_months() {
 fn a_service_missing_a_month_is_named() {
     let mut text = year(0, 0, 3);
     text = text.replace("2025/26,M02,health,2000000\n", "");
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(2)
         .stderr_has("2025/26 to M03 has no spend for `health` (M02)")
@@ -275,24 +294,8 @@ fn a_service_missing_a_month_is_named() {
 fn an_overspend_above_the_cap_is_shared_on_and_the_rest_is_unallocated() {
     // Adults £2m over: the council's 75% is £1.5m, capped at £1m; the
     // ICB takes the £0.5m excess on top of its 25%.
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &year(2_000_000, 0, 12));
-    let doc = json(
-        &test
-            .run_with(&[
-                "settle",
-                "plan.toml",
-                "--actuals",
-                "actuals.csv",
-                "--year",
-                "2025/26",
-                "-f",
-                "json",
-            ])
-            .status(0)
-            .stdout,
-    );
+    let test = with_actuals(&year(2_000_000, 0, 12));
+    let doc = settle_json(&test, &[]);
     assert_eq!(
         money(&partner(&doc, "council")["variance_share"]),
         1_000_000.0
@@ -335,28 +338,9 @@ fn an_overspend_above_the_cap_is_shared_on_and_the_rest_is_unallocated() {
 #[test]
 fn underspends_follow_the_plans_rule_and_the_statement_still_balances() {
     // Adults £1.2m under, health £0.3m over.
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &year(-1_200_000, 300_000, 12));
-    let settle = |rule: &str| {
-        json(
-            &test
-                .run_with(&[
-                    "settle",
-                    "plan.toml",
-                    "--actuals",
-                    "actuals.csv",
-                    "--year",
-                    "2025/26",
-                    "-f",
-                    "json",
-                    "--set",
-                    &format!("monitoring.underspend={rule}"),
-                ])
-                .status(0)
-                .stdout,
-        )
-    };
+    let test = with_actuals(&year(-1_200_000, 300_000, 12));
+    let settle =
+        |rule: &str| settle_json(&test, &["--set", &format!("monitoring.underspend={rule}")]);
     let back = settle("return_pro_rata");
     assert_eq!(
         money(&partner(&back, "council")["variance_share"]),
@@ -386,23 +370,7 @@ fn underspends_follow_the_plans_rule_and_the_statement_still_balances() {
     }
     // Netted across the pool, the £0.3m overspend is absorbed by the
     // underspend and £0.9m is left to return.
-    let netted = json(
-        &test
-            .run_with(&[
-                "settle",
-                "plan.toml",
-                "--actuals",
-                "actuals.csv",
-                "--year",
-                "2025/26",
-                "-f",
-                "json",
-                "--set",
-                "monitoring.net_across_services=true",
-            ])
-            .status(0)
-            .stdout,
-    );
+    let netted = settle_json(&test, &["--set", "monitoring.net_across_services=true"]);
     let services = netted["settlement"]["services"].as_array().unwrap();
     assert_eq!(money(&services[0]["shared"]), -900_000.0);
     assert_eq!(money(&services[1]["shared"]), 0.0);
@@ -421,9 +389,7 @@ fn money_paid_in_sets_each_partners_balance() {
     }
     // The council paid £8.5m of its £9m; the ICB all of its £27m.
     text.push_str("2025/26,M06,,council,8500000\n2025/26,M06,,icb,27000000\n");
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     let ran = test.run_with(&[
         "settle",
         "plan.toml",
@@ -505,9 +471,7 @@ fn a_monthly_profile_phases_the_budget() {
 
 #[test]
 fn usage_errors_name_the_year_and_period() {
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &year(0, 0, 3));
+    let test = with_actuals(&year(0, 0, 3));
     test.run_with(&[
         "monitor",
         "plan.toml",
@@ -556,9 +520,7 @@ fn usage_errors_name_the_year_and_period() {
 
 #[test]
 fn every_format_writes_and_the_workbook_has_the_statement() {
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &year(2_000_000, -500_000, 12));
+    let test = with_actuals(&year(2_000_000, -500_000, 12));
     let args = [
         "settle",
         "plan.toml",
@@ -684,9 +646,7 @@ fn a_month_that_looks_wrong_is_warned_of_at_its_row() {
     let text = year(0, 0, 3)
         .replace("2025/26,M02,health,2000000", "2025/26,M02,health,20000000")
         .replace("2025/26,M03,adults,1000000", "2025/26,M03,adults,-900000");
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(0)
         .stderr_has("warning: actuals.csv:5:20: M02 spend of `health` is £20,000,000.00, 10.0 times its budget for the period (£2,000,000.00): a digit too many?")
@@ -703,9 +663,7 @@ fn amounts_too_large_to_add_up_are_refused_without_a_panic() {
     let text = format!(
         "year,period,service,value\n2025/26,M01,adults,{huge}\n2025/26,M01,health,{huge}\n"
     );
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     for args in [
         vec!["monitor", "plan.toml", "--actuals", "actuals.csv"],
         vec![
@@ -820,9 +778,7 @@ fn a_ledger_export_as_excel_writes_it_is_read() {
 \"£2,000,000.00\",2025-26,m01,health,\r\n\
 \"(£1,000.50)\",2025-26,m02,adults,\r\n\
 2000000,2025-26,m02,health,\r\n\r\n";
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", text);
+    let test = with_actuals(text);
     let doc = json(
         &test
             .run_with(&[
@@ -863,9 +819,7 @@ fn the_same_mistake_in_every_row_is_told_three_times_and_counted() {
     for k in 1..=12 {
         text.push_str(&format!("2025/2026,M{k:02},adults,1\n"));
     }
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     let ran = test
         .run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(2)
@@ -903,9 +857,7 @@ fn the_plans_own_actuals_are_used_and_a_missing_file_is_told_at_its_line() {
 fn a_gap_suggests_the_last_complete_period_and_a_setting_is_warned_of_at_its_row() {
     let mut text = year(0, 0, 7);
     text = text.replace("2025/26,M07,health,2000000\n", "");
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", &text);
+    let test = with_actuals(&text);
     test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(2)
         .stderr_has("report as at the last period every service has: --to M06");
@@ -913,9 +865,7 @@ fn a_gap_suggests_the_last_complete_period_and_a_setting_is_warned_of_at_its_row
 2025/26,M01,adults,residential,500000\n\
 2025/26,M01,adults,home,4950000\n\
 2025/26,M01,health,,2000000\n";
-    let test = Test::new()
-        .file("plan.toml", PLAN)
-        .file("actuals.csv", text);
+    let test = with_actuals(text);
     test.run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(0)
         .stderr_has("warning: actuals.csv:3:25: M01 spend of `adults` in `home` is £4,950,000.00, 9.9 times its budget");

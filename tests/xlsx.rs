@@ -302,19 +302,48 @@ fn a_workbook_is_not_written_to_a_terminal_or_over_an_input() {
 /// LibreOffice, headless, converts each sheet to CSV: the values a real
 /// spreadsheet program reads are the CSV output's. Skipped where
 /// LibreOffice is not installed, except in CI, which installs it.
-#[test]
-fn libreoffice_reads_the_same_values_as_the_csv_output() {
-    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|b| {
+/// LibreOffice's command, or `None` (a skip) where it is not installed;
+/// CI must have it.
+fn libreoffice() -> Option<&'static str> {
+    let found = ["soffice", "libreoffice"].into_iter().find(|b| {
         std::process::Command::new(b)
             .arg("--version")
             .output()
             .is_ok()
-    }) else {
+    });
+    if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must have LibreOffice (.ci/run installs it)"
         );
         eprintln!("LibreOffice not installed: skipped");
+    }
+    found
+}
+
+/// Converts a workbook with LibreOffice into a CSV a sheet, beside it.
+fn to_csv(soffice: &str, test: &Test, workbook: &std::path::Path) {
+    let converted = std::process::Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            &format!("-env:UserInstallation=file://{}/lo", test.path().display()),
+            "--convert-to",
+            // Comma, quote, UTF-8, from row 1, values as stored (not as
+            // shown), every sheet to its own file.
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            &test.path().display().to_string(),
+            &workbook.display().to_string(),
+        ])
+        .output()
+        .expect("soffice runs");
+    assert!(converted.status.success(), "{converted:?}");
+}
+
+#[test]
+fn libreoffice_reads_the_same_values_as_the_csv_output() {
+    let Some(soffice) = libreoffice() else {
         return;
     };
     let test = Test::new();
@@ -327,22 +356,7 @@ fn libreoffice_reads_the_same_values_as_the_csv_output() {
         &out.display().to_string(),
     ])
     .status(0);
-    let converted = std::process::Command::new(soffice)
-        .args([
-            "--headless",
-            "--norestore",
-            &format!("-env:UserInstallation=file://{}/lo", test.path().display()),
-            "--convert-to",
-            // Comma, quote, UTF-8, from row 1, values as stored (not as
-            // shown), every sheet to its own file.
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            &test.path().display().to_string(),
-            &out.display().to_string(),
-        ])
-        .output()
-        .expect("soffice runs");
-    assert!(converted.status.success(), "{converted:?}");
+    to_csv(soffice, &test, &out);
     let read = |sheet: &str| -> Vec<Vec<String>> {
         let path = test.path().join(format!("birmingham-{sheet}.csv"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -471,17 +485,7 @@ fn the_workbooks_of_the_plymouth_monitoring_and_settlement() {
 
 #[test]
 fn libreoffice_reads_a_balanced_settlement() {
-    let Some(soffice) = ["soffice", "libreoffice"].into_iter().find(|b| {
-        std::process::Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok()
-    }) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have LibreOffice (.ci/run installs it)"
-        );
-        eprintln!("LibreOffice not installed: skipped");
+    let Some(soffice) = libreoffice() else {
         return;
     };
     let test = Test::new();
@@ -497,20 +501,7 @@ fn libreoffice_reads_a_balanced_settlement() {
         &out.display().to_string(),
     ])
     .status(0);
-    let converted = std::process::Command::new(soffice)
-        .args([
-            "--headless",
-            "--norestore",
-            &format!("-env:UserInstallation=file://{}/lo", test.path().display()),
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            &test.path().display().to_string(),
-            &out.display().to_string(),
-        ])
-        .output()
-        .expect("soffice runs");
-    assert!(converted.status.success(), "{converted:?}");
+    to_csv(soffice, &test, &out);
     let text = std::fs::read_to_string(test.path().join("settle-Balance.csv")).unwrap();
     let value = |label: &str| -> f64 {
         let line = text

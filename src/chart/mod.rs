@@ -97,14 +97,26 @@ pub fn year_chart<'a, 'b>(
     y: &Axis,
     (right, labels): (u32, u32),
 ) -> Result<YearChart<'a, 'b>, ChartError> {
+    let x_label = |v: &f64| year_label(s, *v);
+    across_chart(area, years, &x_label, y, (right, labels))
+}
+
+/// Builds a chart of `x` across, labelled by `x_label` (years, months),
+/// against the value axis `y` on `area`, and draws its grid and labels.
+pub fn across_chart<'a, 'b>(
+    area: &'a Area<'b>,
+    x: Scale,
+    x_label: &dyn Fn(&f64) -> String,
+    y: &Axis,
+    (right, labels): (u32, u32),
+) -> Result<YearChart<'a, 'b>, ChartError> {
     let mut chart = ChartBuilder::on(area)
         .margin(8)
         .margin_left(16)
         .margin_right(right)
         .x_label_area_size(30)
         .y_label_area_size(labels)
-        .build_cartesian_2d(years, Scale::of(y))?;
-    let x_label = |v: &f64| year_label(s, *v);
+        .build_cartesian_2d(x, Scale::of(y))?;
     let y_label = |v: &f64| y.label(*v);
     chart
         .configure_mesh()

@@ -89,26 +89,15 @@ fn frame<'a, 'b>(
 ) -> Result<super::YearChart<'a, 'b>, ChartError> {
     let n = m.periods.count();
     let keys: Vec<f64> = (1..=n).map(|k| k as f64).collect();
-    let mut chart = ChartBuilder::on(area)
-        .margin(8)
-        .margin_left(16)
-        .margin_right(28)
-        .x_label_area_size(30)
-        .y_label_area_size(84)
-        .build_cartesian_2d(Scale::new(0.5, n as f64 + 0.5, keys), Scale::of(y))?;
     let periods = m.periods;
     let x_label = move |v: &f64| tick(periods, *v);
-    let y_label = |v: &f64| y.label(*v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(style::GRID)
-        .axis_style(style::INK)
-        .label_style(style::font(style::LABEL))
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
-        .draw()?;
-    Ok(chart)
+    super::across_chart(
+        area,
+        Scale::new(0.5, n as f64 + 0.5, keys),
+        &x_label,
+        y,
+        (28, 84),
+    )
 }
 
 fn monthly(area: &Area<'_>, m: &Monitor) -> Result<(), ChartError> {

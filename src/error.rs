@@ -398,6 +398,12 @@ impl Diagnostics {
         self.merged += before - self.kept.len();
     }
 
+    /// Counts `n` problems found but not kept, told of in a summary (the
+    /// same mistake in many rows of an actuals file).
+    pub fn count_more(&mut self, n: usize) {
+        self.dropped += n;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -325,7 +325,7 @@ fn an_overspend_above_the_cap_is_shared_on_and_the_rest_is_unallocated() {
     let less = lead
         .stdout
         .lines()
-        .find(|l| l.contains("Less: overspend above every cap"))
+        .find(|l| l.contains("Not funded: overspend above every cap"))
         .unwrap();
     assert!(less.contains("-£1,000,000.00"), "{less}");
     assert!(
@@ -757,15 +757,50 @@ fn every_figure_adds_up_to_the_penny() {
             pence(&l["forecast_outturn"])
         );
     }
-    // A service's settings add up to its budget.
-    let asc = &services[2];
-    let settings: i64 = asc["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| pence(&x["budget"]))
-        .sum();
-    assert_eq!(settings, pence(&asc["budget"]));
+}
+
+#[test]
+fn settings_add_up_to_their_service_in_every_figure_and_period() {
+    let pence = |v: &serde_json::Value| (money(v) * 100.0).round() as i64;
+    for to in ["M01", "M04", "M06", "M08", "M11", "M12"] {
+        for forecast in ["rest-of-budget", "straight-line"] {
+            let args = [
+                "monitor",
+                PLYMOUTH,
+                "--to",
+                to,
+                "--forecast",
+                forecast,
+                "-f",
+                "json",
+            ];
+            let doc = json(&run_in_root(&args).status(0).stdout);
+            let asc = &doc["services"][2];
+            let settings = asc["settings"].as_array().unwrap();
+            assert_eq!(settings.len(), 3);
+            for field in [
+                "budget",
+                "budget_to_date",
+                "actual_to_date",
+                "variance_to_date",
+                "forecast_outturn",
+                "forecast_variance",
+            ] {
+                let sum: i64 = settings.iter().map(|x| pence(&x[field])).sum();
+                assert_eq!(sum, pence(&asc[field]), "{to} {forecast} {field}");
+            }
+            for k in 0..12 {
+                for field in ["budget", "cumulative_budget", "cumulative_forecast"] {
+                    let of = |x: &serde_json::Value| x["periods"][k][field].clone();
+                    if of(asc).is_null() {
+                        continue;
+                    }
+                    let sum: i64 = settings.iter().map(|x| pence(&of(x))).sum();
+                    assert_eq!(sum, pence(&of(asc)), "{to} {forecast} {field} {k}");
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -823,7 +858,8 @@ fn the_same_mistake_in_every_row_is_told_three_times_and_counted() {
     let ran = test
         .run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
         .status(2)
-        .stderr_has("and 9 more rows with the same problem");
+        .stderr_has("and this row and 8 more after it have the same problem")
+        .stderr_has("(the first 4 of 12 are shown)");
     assert_eq!(
         ran.stderr.matches("is not a financial year").count(),
         4,
@@ -841,7 +877,7 @@ fn the_plans_own_actuals_are_used_and_a_missing_file_is_told_at_its_line() {
     test.run_with(&["monitor", "plan.toml"])
         .status(2)
         .stderr_has(&format!(
-            "plan.toml:{line}:{col}: the actuals named here cannot be read"
+            "plan.toml:{line}:{col}: the actuals named here, data/gone.csv, cannot be read: no such file"
         ));
     // --to a quarter of a year in months: as at its last month.
     let plan = format!("{PLAN}\n[monitoring]\nactuals = \"a.csv\"\n");
@@ -883,5 +919,37 @@ fn a_balance_read_before_year_end_is_refused_at_its_case() {
         .status(2)
         .stderr_has(&format!(
             "plan.toml:{line}:{col}: `balance.council` is the year-end statement's: it has no period"
+        ));
+}
+
+#[test]
+fn errors_in_a_windows_file_point_at_their_own_row() {
+    let text = "year,period,service,value\r\n2025/26,M01,adluts,1\r\n2025/26,M01,health,1\r\n";
+    with_actuals(text)
+        .run_with(&["monitor", "plan.toml", "--actuals", "actuals.csv"])
+        .status(2)
+        .stderr_has("actuals.csv:2:13: column `service`: unknown service `adluts`")
+        .stderr_has("2 | 2025/26,M01,adluts,1");
+}
+
+#[test]
+fn a_quarter_in_check_reads_a_year_in_months_and_named_actuals_must_exist() {
+    let plan = format!(
+        "{PLAN}\n[monitoring]\nactuals = \"a.csv\"\n\n[[expect]]\nyear = \"2025/26\"\nmetric = \"actual_to_date.adults\"\ncase = \"Q2\"\nmin = \"£6m\"\nmax = \"£6m\"\n"
+    );
+    Test::new()
+        .file("plan.toml", &plan)
+        .file("a.csv", &year(0, 0, 12))
+        .run_with(&["check", "plan.toml"])
+        .status(0)
+        .stdout_has("ok (1 expectation(s) passed)");
+    let (plan, line, col) =
+        common::marked(&format!("{PLAN}\n[monitoring]\nactuals = ⟨\"gone.csv\"\n"));
+    Test::new()
+        .file("plan.toml", &plan)
+        .run_with(&["check", "plan.toml"])
+        .status(0)
+        .stderr_has(&format!(
+            "warning: plan.toml:{line}:{col}: the actuals named here, gone.csv, do not exist"
         ));
 }

@@ -155,7 +155,22 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
     // into the file it extends.
     let heading = format!("{name}: warnings");
     let heading = (args.files.len() > 1).then_some(heading.as_str());
-    let warnings = super::warn(s, &projection, ranges.as_ref(), &sources, heading);
+    let mut warnings = super::warn(s, &projection, ranges.as_ref(), &sources, heading);
+    // Actuals named but not there (with expectations of them, an error
+    // above).
+    if let Some((path, loc)) = super::monitor::actuals_path(s, &sources) {
+        if s.monitor_expects.is_empty() && !path.exists() {
+            let w = crate::error::Diagnostic::at(
+                loc,
+                format!("the actuals named here, {}, do not exist", path.display()),
+            )
+            .help(
+                "the path is relative to the file that names it; `pool-model monitor` reads them",
+            );
+            anstream::eprint!("{}", w.render_warning(&sources, true));
+            warnings += 1;
+        }
+    }
     let mut lines = String::new();
     let mut failed = 0;
     let mut skipped = Vec::new();

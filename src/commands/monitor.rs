@@ -192,6 +192,22 @@ fn latest_with_spend(a: &actuals::Actuals) -> Option<u32> {
     a.years.iter().rev().find(|y| y.latest > 0).map(|y| y.year)
 }
 
+/// The path of the actuals the plan's `[monitoring] actuals` names
+/// (relative to the file that names it), and where it is named.
+pub fn actuals_path(
+    s: &crate::scenario::Scenario,
+    sources: &SourceMap,
+) -> Option<(PathBuf, crate::source::Loc)> {
+    let (written, loc) = s.monitoring.actuals.as_ref()?;
+    let path = match sources.get(loc.file) {
+        Some(f) if f.kind() == crate::source::SourceKind::File => Path::new(f.name())
+            .parent()
+            .map_or_else(|| PathBuf::from(written), |dir| dir.join(written)),
+        _ => PathBuf::from(written),
+    };
+    Some((path, *loc))
+}
+
 /// The actuals the plan's `[monitoring] actuals` names, a path relative
 /// to the file that names it; one that cannot be read is an error at that
 /// line as well as at the file.
@@ -199,25 +215,31 @@ fn plans_actuals(
     s: &crate::scenario::Scenario,
     sources: &mut SourceMap,
 ) -> anyhow::Result<Option<actuals::Actuals>> {
-    let Some((written, loc)) = &s.monitoring.actuals else {
+    let Some((path, loc)) = actuals_path(s, sources) else {
         return Ok(None);
     };
-    let path = match sources.get(loc.file) {
-        Some(f) if f.kind() == crate::source::SourceKind::File => Path::new(f.name())
-            .parent()
-            .map_or_else(|| PathBuf::from(written), |dir| dir.join(written)),
-        _ => PathBuf::from(written),
-    };
+    let loc = &loc;
     let name = path.display().to_string();
     match actuals::read(&path, &name, s, sources) {
         Ok(a) => Ok(Some(a)),
-        Err(mut d) => {
-            if d.iter().all(|x| x.loc().is_none()) {
-                d.push(
-                    Diagnostic::at(*loc, "the actuals named here cannot be read")
-                        .help("the path is relative to the file that names it"),
-                );
-            }
+        Err(d) => {
+            // A file that cannot be read at all is told at the line that
+            // names it; problems inside it, at theirs.
+            let d = if d.iter().all(|x| x.loc().is_none()) {
+                let why: Vec<String> = d.iter().map(|x| x.message.clone()).collect();
+                Diagnostics::from(
+                    Diagnostic::at(
+                        *loc,
+                        format!(
+                            "the actuals named here, {name}, cannot be read: {}",
+                            why.join("; ")
+                        ),
+                    )
+                    .help("the path is relative to the file that names it"),
+                )
+            } else {
+                d
+            };
             Err(Rejected::new(&d.finish(), sources).into())
         }
     }
@@ -285,18 +307,22 @@ pub fn expectations<'s>(
         let year_end = e.metric.needs_year_end();
         let key = (e.year, e.period, year_end);
         if !made.iter().any(|(k, _)| *k == key) {
+            let given = actuals.year(e.year).map(|y| y.periods);
+            // A quarter of a year in months: as at its last month.
+            let to = match (e.period, given) {
+                (Some((Periods::Quarters, q)), Some(Periods::Months)) => {
+                    Some((Periods::Months, 3 * q))
+                }
+                (p, _) => p,
+            };
             let options = monitoring::Options {
                 year: Some(e.year),
-                to: e.period.map(|(_, k)| k),
+                to: to.map(|(_, k)| k),
                 forecast: None,
                 year_end,
             };
-            let wrong_kind = e.period.and_then(|(kind, _)| {
-                actuals
-                    .year(e.year)
-                    .filter(|y| y.periods != kind)
-                    .map(|y| (kind, y.periods))
-            });
+            let wrong_kind =
+                to.and_then(|(kind, _)| given.filter(|g| *g != kind).map(|g| (kind, g)));
             let result = match wrong_kind {
                 Some((asked, given)) => Err(Diagnostic::at(
                     e.loc,
@@ -306,7 +332,12 @@ pub fn expectations<'s>(
                         s.year(e.year),
                         given.noun()
                     ),
-                )),
+                )
+                .help(format!(
+                    "give its case as one of {}, e.g. case = \"{}\"",
+                    given.noun(),
+                    given.label(1)
+                ))),
                 None => monitoring::monitor(s, &actuals, options).map_err(|err| {
                     let (message, help) = match err {
                         MonitorError::Actuals { message, help, .. } => (message, help),

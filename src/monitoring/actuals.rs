@@ -158,7 +158,7 @@ pub fn parse(
             );
         }
     };
-    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    let header_start = row_start(text, header.position().map_or(0, |p| p.byte() as usize));
     let header_cells = cells(text, header_start);
     let mut column = [None::<usize>; COLUMNS.len()];
     if header.len() == 1 {
@@ -259,8 +259,8 @@ pub fn parse(
                 continue;
             }
         };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let start = row_start(text, record.position().map_or(0, |p| p.byte() as usize));
+        let line = text.get(..start).map_or(0, |t| t.matches('\n').count()) + 1;
         let row_loc = Loc::new(id, start, start + line_len(text, start));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -299,7 +299,14 @@ pub fn parse(
         let mut ok = true;
         // year
         let year_loc = at(year_c).unwrap_or(row_loc);
-        let year = match year_text(get(year_c)).parse::<FinancialYear>() {
+        // `2025-27`: told why as `2025/27` would be, quoting what was written.
+        let written = get(year_c);
+        let rewritten = year_text(written);
+        let parsed = rewritten.parse::<FinancialYear>().map_err(|mut e| {
+            e.message = e.message.replace(&rewritten, written);
+            e
+        });
+        let year = match parsed {
             Ok(y) => match u32::try_from(s.start.years_until(y)) {
                 Ok(t) if t <= s.horizon => Some(t),
                 _ => {
@@ -463,7 +470,7 @@ pub fn parse(
             });
         }
     }
-    collapse(row_diags, name, &mut diags);
+    collapse(row_diags, &mut diags);
     let years = file_rows(s, &rows, &mut diags);
     if !diags.is_empty() {
         return Err(diags.finish());
@@ -478,31 +485,35 @@ pub fn parse(
 /// Moves row diagnostics into `diags`, at most [`REPEATS_SHOWN`] of each
 /// message: a column of 1,000 rows with the same mistake says so once,
 /// three times located, and counts the rest.
-fn collapse(row_diags: Vec<Diagnostic>, name: &str, diags: &mut Diagnostics) {
-    let mut seen: Vec<(String, usize)> = Vec::new();
+fn collapse(row_diags: Vec<Diagnostic>, diags: &mut Diagnostics) {
+    // message -> (rows, where the first row not shown is)
+    let mut seen: Vec<(String, usize, Option<Loc>)> = Vec::new();
     for d in row_diags {
-        match seen.iter_mut().find(|(m, _)| *m == d.message) {
-            Some((_, n)) => {
+        match seen.iter_mut().find(|(m, _, _)| *m == d.message) {
+            Some((_, n, first_hidden)) => {
                 *n += 1;
                 if *n <= REPEATS_SHOWN {
                     diags.push(d);
+                } else if first_hidden.is_none() {
+                    *first_hidden = d.loc();
                 }
             }
             None => {
-                seen.push((d.message.clone(), 1));
+                seen.push((d.message.clone(), 1, None));
                 diags.push(d);
             }
         }
     }
-    for (message, n) in seen {
-        if n > REPEATS_SHOWN {
-            diags.push(Diagnostic::file(
-                name,
+    for (message, n, first_hidden) in seen {
+        if let (true, Some(at)) = (n > REPEATS_SHOWN, first_hidden) {
+            diags.push(Diagnostic::at(
+                at,
                 format!(
-                    "and {} more rows with the same problem: {message}",
-                    n - REPEATS_SHOWN
+                    "and this row and {} more after it have the same problem: {message}",
+                    n - REPEATS_SHOWN - 1
                 ),
             ));
+            diags.count_more(n - REPEATS_SHOWN - 1);
         }
     }
 }
@@ -770,6 +781,15 @@ fn csv_error(id: FileId, text: &str, e: &csv::Error) -> Diagnostic {
         _ => Diagnostic::at(loc, format!("this row is not valid CSV: {e}"))
             .help("a comma separates cells; a cell with a comma is put in double quotes"),
     }
+}
+
+/// Where a row's text starts: the `csv` crate may place a row after a
+/// CRLF line ending at its `\n`.
+fn row_start(text: &str, mut at: usize) -> usize {
+    while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    at
 }
 
 /// The byte length of the line starting at `start`, without its ending.

@@ -296,32 +296,19 @@ pub fn monitor(s: &Scenario, actuals: &Actuals, options: Options) -> Result<Moni
         let budget = to_pence(sy.budget);
         let spend: &[Option<Decimal>] = y.spend.get(i).map_or(&[], Vec::as_slice);
         let (whole, periods) = line(budget, spend, &cumulative, to, forecast, m)?;
-        let mut settings = Vec::new();
+        let mut service = ServiceMonitor {
+            line: whole,
+            settings: Vec::new(),
+            periods,
+        };
         if let Some(Some(by)) = y.settings.get(i) {
-            // Setting budgets add up to the service's, to the penny.
-            let parts: Vec<Exact> = sy
-                .settings
-                .iter()
-                .map(|x| Exact::new(budget) * x.share)
-                .collect();
-            let setting_budgets = settlement::pence(budget, &parts)?;
-            for ((k, spend), b) in by.iter().enumerate().zip(setting_budgets) {
-                let (l, lines) = line(b, spend, &cumulative, to, forecast, m)?;
-                settings.push(SettingMonitor {
-                    setting: k,
-                    line: l,
-                    periods: lines,
-                });
-            }
+            let shares: Vec<Decimal> = sy.settings.iter().map(|x| x.share).collect();
+            service.settings = setting_lines(&service, &shares, by, to, forecast, m)?;
         }
         budgets.push(budget);
         planned.push(sy.planned.clone());
-        outturns.push(whole.forecast);
-        services.push(ServiceMonitor {
-            line: whole,
-            settings,
-            periods,
-        });
+        outturns.push(service.line.forecast);
+        services.push(service);
     }
     let (pool, pool_periods) = pool_line(&services, m)?;
     let received = if y.has_received {
@@ -481,11 +468,12 @@ fn phasing(s: &Scenario, periods: Periods) -> Vec<Exact> {
         .collect()
 }
 
-/// A line: budget, budget and actual to date, forecast and RAG, and its
-/// periods, every figure in pence: the budget to the end of each period is
-/// rounded to the penny once (the last is the whole budget), so a
-/// period's budget is the difference of two of them and the periods add
-/// up to the year; a straight-line forecast is rounded to the penny.
+/// A service's line: budget, budget and actual to date, forecast and
+/// RAG, and its periods, every figure in pence: the budget to the end of
+/// each period is rounded to the penny once (the last is the whole
+/// budget), so a period's budget is the difference of two of them and the
+/// periods add up to the year; a straight-line forecast is rounded to the
+/// penny.
 fn line(
     budget: Decimal,
     spend: &[Option<Decimal>],
@@ -504,24 +492,138 @@ fn line(
             to_pence((&whole * c).to_decimal()?)
         });
     }
+    let actual_to_date = total(spend.iter().take(to).map(|v| v.unwrap_or_default()))?;
+    let paths = (1..=n)
+        .map(|j| {
+            (j >= to)
+                .then(|| path(forecast, actual_to_date, &budget_at, to, j))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    assemble(&budget_at, spend, to, &paths, m)
+}
+
+/// Where a forecast says spend will be by the end of period `j` (`j` at
+/// least `to`), to the penny.
+fn path(
+    forecast: Forecast,
+    actual_to_date: Decimal,
+    budget_at: &[Decimal],
+    to: usize,
+    j: usize,
+) -> Result<Decimal, Overflow> {
     let at = |k: usize| budget_at.get(k).copied().unwrap_or_default();
+    match forecast {
+        Forecast::RestOfBudget => actual_to_date
+            .checked_add(at(j).checked_sub(at(to)).ok_or(Overflow)?)
+            .ok_or(Overflow),
+        Forecast::StraightLine => Ok(to_pence(
+            (Exact::new(actual_to_date) * Exact::from(j as u32))
+                .div(&Exact::from(to as u32))?
+                .to_decimal()?,
+        )),
+    }
+}
+
+/// The settings' lines of a service given by setting: the service's
+/// budget to the end of each period, and its forecast's path, shared
+/// between them to the penny (largest remainder), so the settings add up
+/// to the service in every figure: budgets by the settings' shares,
+/// the rest-of-budget path as each setting's own, the straight line by
+/// each setting's actual to date.
+fn setting_lines(
+    service: &ServiceMonitor,
+    shares: &[Decimal],
+    spend: &[Vec<Option<Decimal>>],
+    to: usize,
+    forecast: Forecast,
+    m: &crate::scenario::Monitoring,
+) -> Result<Vec<SettingMonitor>, Overflow> {
+    let n = service.periods.len();
+    let mut service_at = vec![Decimal::ZERO];
+    service_at.extend(service.periods.iter().map(|p| p.cumulative_budget));
+    // budget_at[setting][k]
+    let mut budget_at = vec![vec![Decimal::ZERO; n + 1]; shares.len()];
+    for (k, c) in service_at.iter().enumerate().skip(1) {
+        let parts: Vec<Exact> = shares.iter().map(|s| Exact::new(*c) * *s).collect();
+        for (slot, v) in budget_at
+            .iter_mut()
+            .map(|b| b.get_mut(k))
+            .zip(settlement::pence(*c, &parts)?)
+        {
+            if let Some(slot) = slot {
+                *slot = v;
+            }
+        }
+    }
+    let actuals: Vec<Decimal> = spend
+        .iter()
+        .map(|p| total(p.iter().take(to).map(|v| v.unwrap_or_default())))
+        .collect::<Result<_, _>>()?;
+    let service_actual = service.line.actual_to_date;
+    let mut paths = vec![vec![None; n]; shares.len()];
+    for j in to..=n {
+        let own: Vec<Decimal> = budget_at
+            .iter()
+            .zip(&actuals)
+            .map(|(b, a)| path(Forecast::RestOfBudget, *a, b, to, j))
+            .collect::<Result<_, _>>()?;
+        let split = match forecast {
+            Forecast::RestOfBudget => own,
+            Forecast::StraightLine => {
+                let whole = service
+                    .periods
+                    .get(j - 1)
+                    .and_then(|p| p.cumulative_forecast)
+                    .unwrap_or_default();
+                let parts: Vec<Exact> = actuals
+                    .iter()
+                    .map(|a| {
+                        if service_actual.is_zero() {
+                            Ok(Exact::zero())
+                        } else {
+                            (Exact::new(whole) * *a).div(&Exact::new(service_actual))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?;
+                settlement::pence(whole, &parts)?
+            }
+        };
+        for (p, v) in paths.iter_mut().zip(split) {
+            if let Some(slot) = p.get_mut(j - 1) {
+                *slot = Some(v);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(shares.len());
+    for (k, ((b, p), s)) in budget_at.iter().zip(&paths).zip(spend).enumerate() {
+        let (l, periods) = assemble(b, s, to, p, m)?;
+        out.push(SettingMonitor {
+            setting: k,
+            line: l,
+            periods,
+        });
+    }
+    Ok(out)
+}
+
+/// A line from its budget to the end of each period (`budget_at[0]` is
+/// zero, the last is the year's budget), its spend and its forecast's
+/// path (`paths[j - 1]` for periods from `to` on).
+fn assemble(
+    budget_at: &[Decimal],
+    spend: &[Option<Decimal>],
+    to: usize,
+    paths: &[Option<Decimal>],
+    m: &crate::scenario::Monitoring,
+) -> Result<(Line, Vec<PeriodLine>), Overflow> {
+    let n = paths.len();
+    let at = |k: usize| budget_at.get(k).copied().unwrap_or_default();
+    let sub = |a: Decimal, b: Decimal| a.checked_sub(b).ok_or(Overflow);
+    let budget = at(n);
     let actual_to_date = total(spend.iter().take(to).map(|v| v.unwrap_or_default()))?;
     let budget_to_date = at(to);
-    let sub = |a: Decimal, b: Decimal| a.checked_sub(b).ok_or(Overflow);
-    // Where the forecast says the year will be at the end of period j.
-    let path = |j: usize| -> Result<Decimal, Overflow> {
-        match forecast {
-            Forecast::RestOfBudget => actual_to_date
-                .checked_add(sub(at(j), budget_to_date)?)
-                .ok_or(Overflow),
-            Forecast::StraightLine => Ok(to_pence(
-                (Exact::new(actual_to_date) * Exact::from(j as u32))
-                    .div(&Exact::from(to as u32))?
-                    .to_decimal()?,
-            )),
-        }
-    };
-    let outturn = path(n)?;
+    let outturn = paths.last().copied().flatten().unwrap_or(actual_to_date);
     let mut periods = Vec::with_capacity(n);
     let mut running = Decimal::ZERO;
     for k in 1..=n {
@@ -534,7 +636,7 @@ fn line(
             actual,
             cumulative_budget: at(k),
             cumulative_actual: (k <= to).then_some(running),
-            cumulative_forecast: (k >= to).then(|| path(k)).transpose()?,
+            cumulative_forecast: paths.get(k - 1).copied().flatten(),
         });
     }
     let variance = sub(outturn, budget)?;

@@ -426,7 +426,7 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
             ("Carried forward to next year", b.carried_forward),
             ("Retained in the pool", st.retained),
             (
-                "Less: overspend above every cap, borne by no partner",
+                "Not funded: overspend above every cap, borne by no partner",
                 -st.unallocated,
             ),
             ("Money out", b.money_out),

@@ -250,6 +250,8 @@ pub fn parse(
     );
     let mut rows: Vec<Row> = Vec::new();
     let mut row_diags: Vec<Diagnostic> = Vec::new();
+    // The line of the row being read (1-based) and the byte it was counted to.
+    let (mut line, mut counted) = (1usize, 0usize);
     let plan_years = format!("the plan runs {} to {}", s.start, s.year(s.horizon));
     for record in records {
         let record = match record {
@@ -260,7 +262,12 @@ pub fn parse(
             }
         };
         let start = row_start(text, record.position().map_or(0, |p| p.byte() as usize));
-        let line = text.get(..start).map_or(0, |t| t.matches('\n').count()) + 1;
+        // Lines counted from the last row, not from the top: a long file
+        // is read in one pass.
+        line += text
+            .get(counted..start)
+            .map_or(0, |t| t.bytes().filter(|&b| b == b'\n').count());
+        counted = start.max(counted);
         let row_loc = Loc::new(id, start, start + line_len(text, start));
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;

@@ -125,7 +125,7 @@ fn monthly(area: &Area<'_>, m: &Monitor) -> Result<(), ChartError> {
     let low = all.iter().copied().min().unwrap_or_default();
     let high = all.iter().copied().max().unwrap_or_default();
     let y = Axis::between(low, high, Unit::Millions);
-    let noun = noun(m.periods);
+    let noun = m.periods.one();
     let area = panel_title(
         area,
         &format!("The pool's spend by {noun} against its budget"),
@@ -156,13 +156,6 @@ fn monthly(area: &Area<'_>, m: &Monitor) -> Result<(), ChartError> {
         .collect();
     chart.draw_series(LineSeries::new(actual, INK.stroke_width(2)).point_size(3))?;
     Ok(())
-}
-
-fn noun(periods: Periods) -> &'static str {
-    match periods {
-        Periods::Months => "month",
-        Periods::Quarters => "quarter",
-    }
 }
 
 fn cumulative(area: &Area<'_>, m: &Monitor) -> Result<(), ChartError> {

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE.csv")]
     pub actuals: Option<PathBuf>,
 
-    /// The financial year, e.g. 2015/16 [default: the latest in the actuals].
+    /// The financial year, e.g. 2015/16 [default: the latest with spend in the actuals].
     #[arg(long, value_name = "YEAR")]
     pub year: Option<String>,
 

@@ -117,11 +117,6 @@ pub struct Monitor {
 }
 
 impl Monitor {
-    /// Whether every period of the year is in.
-    pub fn complete(&self) -> bool {
-        self.to_date == self.periods.count()
-    }
-
     /// The exact value of a monitoring metric (none for a zero budget's
     /// variance share).
     pub fn metric(&self, m: crate::metric::MonitorMetric) -> Option<Decimal> {

@@ -82,7 +82,6 @@ pub struct Balance {
 /// A whole settlement: by service, by partner, and its balance line.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settlement {
-    pub underspend: Option<Underspend>,
     pub net_across_services: bool,
     /// Whether the actuals gave the money each partner paid in.
     pub paid_given: bool,
@@ -217,7 +216,6 @@ pub fn settle(s: &Scenario, inputs: &Inputs<'_>) -> Result<Settlement, Overflow>
     let unallocated_net = retained.checked_sub(unallocated).ok_or(Overflow)?;
     let money_out = add(add(outturn, carried_forward)?, unallocated_net)?;
     Ok(Settlement {
-        underspend: Some(m.underspend),
         net_across_services: m.net_across_services,
         paid_given: inputs.paid.is_some(),
         services,

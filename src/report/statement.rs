@@ -171,10 +171,7 @@ fn monitoring(s: &Scenario, m: &Monitor) -> Statement {
         }
     }
     services.rows.push(labelled("Pool", "", &m.pool));
-    let noun = match m.periods {
-        crate::monitoring::Periods::Months => "month",
-        crate::monitoring::Periods::Quarters => "quarter",
-    };
+    let noun = m.periods.one();
     let mut periods = Sheet {
         name: if noun == "month" {
             "By month"
@@ -195,15 +192,7 @@ fn monitoring(s: &Scenario, m: &Monitor) -> Statement {
         rows: Vec::new(),
     };
     for (k, pl) in m.pool_periods.iter().enumerate() {
-        let name = match m.periods {
-            crate::monitoring::Periods::Months => m.periods.name(k + 1),
-            crate::monitoring::Periods::Quarters => {
-                let full = m.periods.name(k + 1);
-                full.split_once(" (").map_or(full.clone(), |(_, rest)| {
-                    rest.trim_end_matches(')').to_string()
-                })
-            }
-        };
+        let name = m.periods.months_of(k + 1);
         let money = |v: Option<Decimal>| v.map_or(Value::Empty, Value::Money);
         periods.rows.push(vec![
             text(m.periods.label(k + 1)),
@@ -493,10 +482,7 @@ fn settlement(s: &Scenario, m: &Monitor) -> Statement {
         subtitle: format!(
             "Year-end statement {year}: outturn from {} (every {} in). Budget: the plan's central case (cash).",
             shown(&m.actuals_file),
-            match m.periods {
-                crate::monitoring::Periods::Months => "month",
-                crate::monitoring::Periods::Quarters => "quarter",
-            }
+            m.periods.one()
         ),
         sheets: vec![outturn, partners, shares, balance],
         closing,

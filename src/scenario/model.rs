@@ -216,6 +216,14 @@ impl Periods {
 
     /// What a person calls period `k`: "April", "Q1 (April to June)".
     pub fn name(self, k: usize) -> String {
+        match self {
+            Periods::Months => self.months_of(k),
+            Periods::Quarters => format!("Q{k} ({})", self.months_of(k)),
+        }
+    }
+
+    /// The months period `k` covers: "April", "April to June".
+    pub fn months_of(self, k: usize) -> String {
         const MONTHS: [&str; 12] = [
             "April",
             "May",
@@ -233,14 +241,23 @@ impl Periods {
         let month = |m: usize| MONTHS.get(m.wrapping_sub(1)).copied().unwrap_or("");
         match self {
             Periods::Months => month(k).to_string(),
-            Periods::Quarters => format!("Q{k} ({} to {})", month(3 * k - 2), month(3 * k)),
+            Periods::Quarters => format!("{} to {}", month(3 * k - 2), month(3 * k)),
         }
     }
 
+    /// "months" or "quarters".
     pub fn noun(self) -> &'static str {
         match self {
             Periods::Months => "months",
             Periods::Quarters => "quarters",
+        }
+    }
+
+    /// "month" or "quarter".
+    pub fn one(self) -> &'static str {
+        match self {
+            Periods::Months => "month",
+            Periods::Quarters => "quarter",
         }
     }
 

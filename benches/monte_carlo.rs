@@ -10,7 +10,9 @@ use pool_model::engine::project;
 use pool_model::scenario::{Scenario, Values, load};
 use pool_model::source::SourceMap;
 use pool_model::uncertainty::kernel::{BLOCK, Kernel};
-use pool_model::uncertainty::{Options, collect, monte_carlo, sample, sensitivity, standard_rows};
+use pool_model::uncertainty::{
+    Options, collect, monte_carlo, sample, sensitivity, standard_rows, tail,
+};
 
 fn scenario(path: &str) -> Scenario {
     let mut sources = SourceMap::new();
@@ -32,6 +34,12 @@ fn benches(c: &mut Criterion) {
     let large = scenario("scenarios/bench/large.toml");
     // The same pool with caps that bind in most draws (water-filling).
     let capped = scenario("scenarios/bench/capped.toml");
+    // One cap, the council's £1m on acute care, binding in most draws.
+    let council_cap = scenario("scenarios/bench/council-cap.toml");
+    // The large pool with nine of its values in three correlations.
+    let correlated = scenario("scenarios/bench/correlated.toml");
+    // Plymouth, two of whose partners pay nothing into some services.
+    let plymouth = scenario("scenarios/plymouth.toml");
 
     let mut exact = c.benchmark_group("exact");
     exact.bench_function("birmingham central", |b| {
@@ -54,6 +62,18 @@ fn benches(c: &mut Criterion) {
     mc.bench_function("large 100k draws", |b| b.iter(|| run(&large, 100_000)));
     mc.bench_function("large 1M draws", |b| b.iter(|| run(&large, 1_000_000)));
     mc.bench_function("capped 1M draws", |b| b.iter(|| run(&capped, 1_000_000)));
+    mc.bench_function("council-cap 1M draws", |b| {
+        b.iter(|| run(&council_cap, 1_000_000))
+    });
+    mc.bench_function("correlated 1M draws", |b| {
+        b.iter(|| run(&correlated, 1_000_000))
+    });
+    mc.bench_function("plymouth 1M draws", |b| b.iter(|| run(&plymouth, 1_000_000)));
+    mc.bench_function("large 1M draws, NPV's p10 tail", |b| {
+        let mut options = Options::of(&large);
+        options.draws = 1_000_000;
+        b.iter(|| tail::tail(&large, &options, tail::TailOf(10)))
+    });
     mc.finish();
 
     // The main pass's three parts, each alone on data that stays in cache,

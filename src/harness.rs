@@ -67,6 +67,7 @@ pub fn exercise_files(files: &[(&str, &[u8])]) -> Result<(), String> {
         draws: s.draws.min(DRAWS),
         seed: s.seed,
         percentiles: s.percentiles.clone(),
+        precision: None,
     };
     let r = match ranges(s, &central, &options) {
         Ok(r) => Some(r),
@@ -96,6 +97,7 @@ pub fn exercise_files(files: &[(&str, &[u8])]) -> Result<(), String> {
         shown(&printer(Format::Table).sensitivity(&SensitivityReport {
             scenario: s,
             tornado: &tornado,
+            tail: None,
         }))?;
         drawn(chart::tornado::chart(s, &tornado))?;
     }

@@ -34,6 +34,9 @@ pub const MAX_EXPECTS: usize = 1000;
 /// Longest `phase_in` list.
 pub const MAX_PHASE_IN: usize = 100;
 
+/// Ranged values in one `[[correlation]]`.
+pub const MAX_CORRELATED: usize = 64;
+
 /// Most Monte Carlo draws a run may ask for.
 pub const MAX_DRAWS: u64 = 10_000_000;
 

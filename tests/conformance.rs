@@ -125,6 +125,7 @@ fn collapsed_monte_carlo_is_the_exact_central_case_to_the_penny() {
             draws: 100,
             seed: 7,
             percentiles: vec![1, 50, 99],
+            precision: None,
         };
         // The mean of every draw, and the share below zero, of the rows that
         // report them are the central value's (summed chunk by chunk, 100

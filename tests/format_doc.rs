@@ -23,7 +23,7 @@ fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
 fn every_key_the_reader_accepts_is_documented() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md"))
         .expect("docs/format.md");
-    let sections: [(&str, &[&str]); 14] = [
+    let sections: [(&str, &[&str]); 15] = [
         ("[scenario]", keys::SCENARIO),
         ("[assumptions]", keys::ASSUMPTIONS),
         ("[[partner]]", keys::PARTNER),
@@ -38,6 +38,7 @@ fn every_key_the_reader_accepts_is_documented() {
         ("[[expect]]", keys::EXPECT),
         ("Ranges", keys::RANGE),
         ("[monitoring]", keys::MONITORING),
+        ("[[correlation]]", keys::CORRELATION),
     ];
     let mut missing = Vec::new();
     for (heading, list) in sections {
@@ -79,6 +80,7 @@ fn every_documented_key_is_one_the_reader_accepts() {
         keys::EXPECT,
         keys::RANGE,
         keys::MONITORING,
+        keys::CORRELATION,
         &["extends", "drop"],
     ]
     .concat();

@@ -62,7 +62,7 @@ fn init_dash_prints_the_starter() {
 #[test]
 fn the_starter_uses_every_key() {
     let starter = include_str!("../src/commands/starter.toml");
-    let tables: [(&str, &[&str]); 13] = [
+    let tables: [(&str, &[&str]); 14] = [
         ("", keys::ROOT),
         ("scenario", keys::SCENARIO),
         ("assumptions", keys::ASSUMPTIONS),
@@ -76,6 +76,7 @@ fn the_starter_uses_every_key() {
         ("variance", keys::VARIANCE),
         ("workforce", keys::WORKFORCE),
         ("monitoring", keys::MONITORING),
+        ("correlation", keys::CORRELATION),
     ];
     for (table, list) in tables {
         for key in list {

@@ -210,7 +210,11 @@ fn csv_is_tidy_with_one_value_per_row() {
             "p10",
             "p50",
             "p90",
-            "probability_negative"
+            "probability_negative",
+            "se_mean",
+            "se_p10",
+            "se_p50",
+            "se_p90"
         ]
     );
     // The chance of a loss: a fraction.

@@ -44,6 +44,7 @@ fn a_listener_hears_every_draw_and_changes_nothing() {
         draws: 20_000,
         seed: 7,
         percentiles: vec![10, 50, 90],
+        precision: None,
     };
     let before = uncertainty::ranges(&s, &central, &options).unwrap();
     let count = Arc::new(Count::default());

@@ -502,6 +502,7 @@ fn collapsed_ranges_give_the_exact_central_result_to_the_penny() {
             draws: 300,
             seed: 1,
             percentiles: vec![10, 50, 90],
+            precision: None,
         };
         let found = pool_model::uncertainty::monte_carlo(&s, rows.clone(), &options, &[]).unwrap();
         for (row, ps) in rows.iter().zip(found) {

@@ -17,6 +17,8 @@ pub enum Unit {
     Millions,
     /// Values in per cent: `45%`.
     Percent,
+    /// Plain numbers: `-0.5`.
+    Plain,
 }
 
 /// A value axis: its range and labelled ticks.
@@ -118,6 +120,7 @@ pub fn label(value: Decimal, step: Decimal, unit: Unit) -> String {
     match unit {
         Unit::Millions => format!("{sign}£{magnitude}m"),
         Unit::Percent => format!("{sign}{magnitude}%"),
+        Unit::Plain => format!("{sign}{magnitude}"),
     }
 }
 

@@ -25,6 +25,7 @@ pub mod options;
 pub mod partners;
 pub mod shares;
 pub mod style;
+pub mod tail;
 pub mod tornado;
 
 use plotters::coord::Shift;
@@ -47,6 +48,8 @@ pub enum Kind {
     Options,
     /// A year's budget, actual and forecast by month (needs --actuals).
     Monitor,
+    /// What drives NPV's worst draws (`sensitivity --tail`; --tail p10).
+    Tail,
 }
 
 impl Kind {
@@ -58,6 +61,7 @@ impl Kind {
             Kind::Partners => "partners",
             Kind::Options => "options",
             Kind::Monitor => "monitor",
+            Kind::Tail => "tail",
         }
     }
 }

@@ -35,9 +35,9 @@ pub struct Args {
     #[arg(long)]
     pub no_ranges: bool,
 
-    /// Monte Carlo draws for every option [default: each scenario's `draws`, else 10000].
-    #[arg(long, value_name = "N")]
-    pub draws: Option<u64>,
+    /// Monte Carlo draws for every option [default: each scenario's `draws`, else 10000], or auto: as many as bring the NPV percentiles' standard error under £50,000.
+    #[arg(long, value_name = "N|auto")]
+    pub draws: Option<crate::commands::Draws>,
 
     /// Random seed for every option [default: each scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
@@ -90,7 +90,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sampling {
     pub no_ranges: bool,
-    pub draws: Option<u64>,
+    pub draws: Option<crate::commands::Draws>,
     pub seed: Option<u64>,
 }
 

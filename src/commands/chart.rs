@@ -27,13 +27,17 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "OUT.svg")]
     pub output: Option<PathBuf>,
 
-    /// Monte Carlo draws for the fan's bands [default: the scenario's `draws`, else 10000].
-    #[arg(long, value_name = "N")]
-    pub draws: Option<u64>,
+    /// Monte Carlo draws for the fan's bands [default: the scenario's `draws`, else 10000], or auto: as many as bring the NPV percentiles' standard error under £50,000.
+    #[arg(long, value_name = "N|auto")]
+    pub draws: Option<crate::commands::Draws>,
 
     /// Random seed for the fan's bands [default: the scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+
+    /// `--kind tail`: which tail of NPV, e.g. p10 for its worst tenth [default: p10].
+    #[arg(long, value_name = "pNN")]
+    pub tail: Option<crate::uncertainty::tail::TailOf>,
 
     /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -89,6 +93,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         svg_only()?;
         emit(&chart::options::chart(&list)?, output)?;
         return Ok(Outcome::Success);
+    }
+    if args.kind != Kind::Tail && args.tail.is_some() {
+        anyhow::bail!("--tail is for `--kind tail`\n  = help: leave it out, or draw --kind tail");
     }
     if args.kind != Kind::Monitor
         && (args.actuals.is_some() || args.year.is_some() || args.to.is_some())
@@ -146,6 +153,11 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             }
             Err(e) => return Err(e.into()),
         },
+        Kind::Tail => {
+            let options = monte_carlo_options(s, args.draws, args.seed)?;
+            let of = args.tail.unwrap_or(uncertainty::tail::TailOf(10));
+            chart::tail::chart(s, &uncertainty::tail::tail(s, &options, of)?)
+        }
         Kind::Options | Kind::Monitor => unreachable!("drawn above"),
     };
     let svg = match drawn {

@@ -34,9 +34,9 @@ pub struct Args {
     pub output: Option<PathBuf>,
 
     /// Monte Carlo draws for percentile expectations [default: each
-    /// scenario's `draws`].
-    #[arg(long, value_name = "N")]
-    pub draws: Option<u64>,
+    /// scenario's `draws`], or auto (see `project --draws`).
+    #[arg(long, value_name = "N|auto")]
+    pub draws: Option<crate::commands::Draws>,
 
     /// Random seed for percentile expectations [default: each scenario's].
     #[arg(long, value_name = "S")]
@@ -125,10 +125,14 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
     };
     let s = &loaded.scenario;
     let needs_ranges = s.expects.iter().any(|e| e.case != Case::Central);
+    let options = monte_carlo_options(s, args.draws, args.seed)?;
     let ranges = if needs_ranges {
-        let options = monte_carlo_options(s, args.draws, args.seed)?;
         Some(uncertainty::ranges(s, &projection, &options)?)
     } else {
+        // What `project` would refuse, `check` does not pass.
+        if options.precision.is_none() {
+            uncertainty::check_run(s, options.draws)?;
+        }
         None
     };
     let verdicts = evaluate(

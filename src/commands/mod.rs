@@ -113,19 +113,48 @@ pub fn print_warnings(all: &[Diagnostic], sources: &SourceMap) {
     }
 }
 
+/// `--draws N`, or `--draws auto`: as many as bring the standard error of
+/// the NPV's percentiles under a target (docs/uncertainty.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draws {
+    Count(u64),
+    Auto,
+}
+
+impl std::str::FromStr for Draws {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Draws, String> {
+        if text.eq_ignore_ascii_case("auto") {
+            return Ok(Draws::Auto);
+        }
+        text.replace(['_', ','], "")
+            .parse::<u64>()
+            .map(Draws::Count)
+            .map_err(|_| format!("`{text}` is not a number of draws: write e.g. 100000, or auto"))
+    }
+}
+
 /// Monte Carlo options: the scenario's, with `--draws` and `--seed`
 /// overriding them (a usage error outside the documented limits).
 pub fn monte_carlo_options(
     s: &Scenario,
-    draws: Option<u64>,
+    draws: Option<Draws>,
     seed: Option<u64>,
 ) -> anyhow::Result<uncertainty::Options> {
     let mut options = uncertainty::Options::of(s);
-    if let Some(d) = draws {
-        if !(1..=MAX_DRAWS).contains(&d) {
-            anyhow::bail!("--draws must be 1 to {MAX_DRAWS}, not {d}");
+    match draws {
+        Some(Draws::Count(d)) => {
+            if !(1..=MAX_DRAWS).contains(&d) {
+                anyhow::bail!("--draws must be 1 to {MAX_DRAWS}, not {d} (or auto)");
+            }
+            options.draws = d;
         }
-        options.draws = d;
+        Some(Draws::Auto) => {
+            options.draws = MAX_DRAWS;
+            options.precision = Some(uncertainty::precision::DEFAULT_TARGET);
+        }
+        None => {}
     }
     if let Some(seed) = seed {
         options.seed = seed;

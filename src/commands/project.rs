@@ -27,9 +27,19 @@ pub struct Args {
     #[arg(long)]
     pub no_ranges: bool,
 
-    /// Monte Carlo draws [default: the scenario's `draws`, else 10000].
-    #[arg(long, value_name = "N")]
-    pub draws: Option<u64>,
+    /// Monte Carlo draws [default: the scenario's `draws`, else 10000], or auto: as many as bring the NPV percentiles' standard error under £50,000.
+    #[arg(long, value_name = "N|auto")]
+    pub draws: Option<crate::commands::Draws>,
+
+    /// With --draws auto: the standard error to reach, e.g. £10,000
+    /// [default: £50,000, half the £0.1m a table prints].
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_precision)]
+    pub precision: Option<rust_decimal::Decimal>,
+
+    /// Also write every Monte Carlo draw to this CSV file: one row a draw,
+    /// each sampled input and each output (docs/uncertainty.md).
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "no_ranges")]
+    pub draws_out: Option<PathBuf>,
 
     /// Random seed [default: the scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
@@ -50,6 +60,15 @@ pub struct Args {
     pub years: Years,
 }
 
+/// `--precision`: a positive amount of money.
+fn parse_precision(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match crate::scenario::values::parse_money(text) {
+        Ok(v) if v > rust_decimal::Decimal::ZERO => Ok(v),
+        Ok(_) => Err("the standard error to reach must be above £0, e.g. £10,000".into()),
+        Err(e) => Err(e.message),
+    }
+}
+
 /// Which way the years run in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Years {
@@ -61,19 +80,40 @@ pub enum Years {
 
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let output = args.output.as_deref();
-    refuse_output_over_inputs(output, &[&args.file], &[])?;
+    let draws_out = args.draws_out.as_deref();
+    for out in [output, draws_out] {
+        refuse_output_over_inputs(out, &[&args.file], &[])?;
+    }
+    if let (Some(a), Some(b)) = (output, draws_out) {
+        if a == b || crate::output::same_file(a, b) {
+            anyhow::bail!(
+                "{}: cannot write both the results and the draws to one file\n  = help: give --draws-out a file of its own, e.g. draws.csv",
+                b.display()
+            );
+        }
+    }
     let (loaded, sources) = load(&args.file, &args.set)?;
-    refuse_output_over_inputs(output, &[], &[&sources])?;
+    for out in [output, draws_out] {
+        refuse_output_over_inputs(out, &[], &[&sources])?;
+    }
+    if let Some(path) = draws_out {
+        crate::output::check_writable(path)?;
+    }
     let format = text_format("project", args.format, output)?;
     let options = RunOptions {
         monte_carlo: if args.no_ranges {
             None
         } else {
-            Some(monte_carlo_options(
-                &loaded.scenario,
-                args.draws,
-                args.seed,
-            )?)
+            let mut mc = monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
+            if let Some(target) = args.precision {
+                if mc.precision.is_none() {
+                    anyhow::bail!(
+                        "--precision sets the target of --draws auto\n  = help: add --draws auto, or leave out --precision"
+                    );
+                }
+                mc.precision = Some(target);
+            }
+            Some(mc)
         },
     };
     let results = crate::run(&loaded.scenario, &options).map_err(|e| match e {
@@ -90,6 +130,16 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         &sources,
         None,
     );
+    if let (Some(path), Some(mc)) = (draws_out, options.monte_carlo.as_ref()) {
+        // The draws the ranges came from (--draws auto's last run).
+        let mc = crate::uncertainty::Options {
+            draws: results.ranges.as_ref().map_or(mc.draws, |r| r.draws),
+            ..mc.clone()
+        };
+        crate::output::write_streamed(path, |w| {
+            crate::uncertainty::draws::write(&loaded.scenario, &mc, w)
+        })?;
+    }
     let report = ProjectionReport {
         scenario: &loaded.scenario,
         central: &results.central,

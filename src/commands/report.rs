@@ -25,9 +25,9 @@ pub struct Args {
     #[arg(long, short = 'o', value_name = "OUT.html")]
     pub output: Option<PathBuf>,
 
-    /// Monte Carlo draws [default: each scenario's `draws`, else 10000].
-    #[arg(long, value_name = "N")]
-    pub draws: Option<u64>,
+    /// Monte Carlo draws [default: each scenario's `draws`, else 10000], or auto: as many as bring the NPV percentiles' standard error under £50,000.
+    #[arg(long, value_name = "N|auto")]
+    pub draws: Option<crate::commands::Draws>,
 
     /// Random seed [default: each scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]

@@ -7,7 +7,7 @@ use crate::commands::{Outcome, Rejected, emit_as, load, refuse_output_over_input
 use crate::error::{Diagnostic, Diagnostics};
 use crate::report::{Format, SensitivityReport};
 use crate::scenario::Override;
-use crate::uncertainty::sensitivity::{TornadoError, tornado};
+use crate::uncertainty::sensitivity::{Outcome as Ends, Tornado, TornadoError, tornado};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,6 +21,20 @@ pub struct Args {
     /// Write the results to this file (atomically) instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// What drives NPV's tail instead of the tornado: each input's mean in
+    /// the Monte Carlo draws whose NPV is at or below this percentile
+    /// (p50 and under; at or above it for p51 to p99), e.g. --tail p10.
+    #[arg(long, value_name = "pNN")]
+    pub tail: Option<crate::uncertainty::tail::TailOf>,
+
+    /// With --tail: Monte Carlo draws [default: the scenario's `draws`, else 10000].
+    #[arg(long, value_name = "N", requires = "tail")]
+    pub draws: Option<u64>,
+
+    /// With --tail: random seed [default: the scenario's `seed`, else 1].
+    #[arg(long, value_name = "S", requires = "tail")]
+    pub seed: Option<u64>,
 
     /// Override one value, e.g. --set scenario.horizon=5 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -37,6 +51,37 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // work.
     let central = super::central(&loaded, &sources)?;
     super::warn(&loaded.scenario, &central, None, &sources, None);
+    if let Some(of) = args.tail {
+        let options = super::monte_carlo_options(
+            &loaded.scenario,
+            args.draws.map(super::Draws::Count),
+            args.seed,
+        )?;
+        let tail = crate::uncertainty::tail::tail(&loaded.scenario, &options, of)?;
+        // The tail is printed instead of the tornado, which is not drawn.
+        let tornado = Tornado {
+            central: Ends {
+                cumulative: central
+                    .years
+                    .last()
+                    .map_or(rust_decimal::Decimal::ZERO, |y| y.cumulative_net_savings),
+                npv: central.npv,
+            },
+            bars: Vec::new(),
+        };
+        let report = SensitivityReport {
+            scenario: &loaded.scenario,
+            tornado: &tornado,
+            tail: Some(&tail),
+        };
+        emit_as(
+            format,
+            |p| p.sensitivity(&report),
+            || crate::report::xlsx::sensitivity(&report, &sources),
+            output,
+        )?;
+        return Ok(Outcome::Success);
+    }
     let tornado = match tornado(&loaded.scenario) {
         Ok(t) => t,
         Err(TornadoError::Engine(e)) => {
@@ -47,6 +92,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let report = SensitivityReport {
         scenario: &loaded.scenario,
         tornado: &tornado,
+        tail: None,
     };
     emit_as(
         format,

@@ -83,7 +83,7 @@ pub fn write_new(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
         return Err(OutputError::Exists { path: name });
     }
     target::check_directory(path, &name)?;
-    write_atomically(bytes, path, None, false, &name)
+    write_atomically(|w| w.write_all(bytes), path, None, false, &name)
 }
 
 /// Checks that `path` may be written by [`write`], without writing it: the
@@ -176,18 +176,34 @@ fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
 }
 
 fn write_file(bytes: &[u8], path: &Path) -> Result<(), OutputError> {
+    write_streamed(path, |w| w.write_all(bytes))
+}
+
+/// Writes to the file `path` (never stdout) what `fill` writes, with
+/// [`write`]'s care: a regular file is written to a temporary file renamed
+/// over it only when `fill` has finished without error, so output too
+/// large to hold in memory (`--draws-out`) is written as it is made.
+pub fn write_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     let name = path.display().to_string();
     match target::classify(path, &name)? {
         Target::Replace { at, existing } => {
-            write_atomically(bytes, &at, existing.as_ref(), true, &name)
+            write_atomically(fill, &at, existing.as_ref(), true, &name)
         }
-        Target::InPlace { append } => write_in_place(bytes, path, append, &name),
+        Target::InPlace { append } => write_in_place(fill, path, append, &name),
     }
 }
 
 /// Writes into a device, FIFO or descriptor alias where it is: opened for
 /// writing, never created, truncated or replaced.
-fn write_in_place(bytes: &[u8], path: &Path, append: bool, name: &str) -> Result<(), OutputError> {
+fn write_in_place(
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    path: &Path,
+    append: bool,
+    name: &str,
+) -> Result<(), OutputError> {
     let io = |error| OutputError::Io {
         path: name.to_string(),
         error,
@@ -200,16 +216,15 @@ fn write_in_place(bytes: &[u8], path: &Path, append: bool, name: &str) -> Result
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOCTTY);
     }
-    let mut file = options.open(path).map_err(io)?;
-    file.write_all(bytes)
-        .and_then(|()| file.flush())
-        .map_err(io)
+    let file = options.open(path).map_err(io)?;
+    let mut out = std::io::BufWriter::new(file);
+    fill(&mut out).and_then(|()| out.flush()).map_err(io)
 }
 
 /// Writes a temporary file beside `at` and renames it over `at` (or, when
 /// `replace` is false, to `at` only if nothing is there).
 fn write_atomically(
-    bytes: &[u8],
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     at: &Path,
     existing: Option<&std::fs::Metadata>,
     replace: bool,
@@ -248,7 +263,10 @@ fn write_atomically(
     if let Some(existing) = existing {
         keep_owner_and_mode(file, existing).map_err(io)?;
     }
-    file.write_all(bytes).map_err(io)?;
+    {
+        let mut out = std::io::BufWriter::new(&mut *file);
+        fill(&mut out).and_then(|()| out.flush()).map_err(io)?;
+    }
     file.sync_all().map_err(io)?;
     pause_for_tests();
     temp.persist(at, replace).map_err(|e| {

@@ -64,6 +64,9 @@ impl Printer for CsvPrinter {
     /// where there is none or the central value is zero.
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
         use crate::scenario::values::Kind;
+        if let Some(tail) = r.tail {
+            return tail_csv(r.scenario, tail);
+        }
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(SENSITIVITY_HEADER);
         for (i, bar) in r.tornado.bars.iter().enumerate() {
@@ -273,9 +276,53 @@ pub const SENSITIVITY_HEADER: [&str; 13] = [
     "unit",
 ];
 
+/// The header of `sensitivity --tail pNN --format csv`: one row per
+/// ranged input, the largest shift first.
+pub const TAIL_HEADER: [&str; 9] = [
+    "rank",
+    "value",
+    "label",
+    "mean",
+    "tail_mean",
+    "moved",
+    "sd",
+    "shift_sd",
+    "unit",
+];
+
+/// `sensitivity --tail`: each input's mean, its mean in the tail, the
+/// difference and its standard deviation in its own unit (pounds to 2 dp,
+/// fractions and numbers to 6 dp), and the shift in standard deviations.
+fn tail_csv(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> String {
+    use crate::metric::Unit;
+    use crate::scenario::values::Kind;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(TAIL_HEADER);
+    for (i, d) in tail.drivers.iter().enumerate() {
+        let (unit, name) = match s.param(d.param).map_or(Kind::Number, |p| p.kind) {
+            Kind::Money => (Unit::Money, "pounds"),
+            Kind::Percent => (Unit::Fraction, "fraction"),
+            Kind::Number => (Unit::Fraction, "number"),
+        };
+        let _ = w.write_record([
+            (i + 1).to_string(),
+            d.name.clone(),
+            d.label.clone(),
+            machine(d.mean, unit),
+            machine(d.tail_mean, unit),
+            machine(d.moved(), unit),
+            machine(d.sd, unit),
+            machine(d.shift, Unit::Fraction),
+            name.to_string(),
+        ]);
+    }
+    finish(w)
+}
+
 /// The Monte Carlo rows: for every metric with percentiles, each
 /// percentile (case `pNN`) and the mean (case `mean`) for years 0..H (NPV
-/// once, no year); then `loss_probability`, the chance that NPV < 0.
+/// once, no year); then `loss_probability`, the chance that NPV < 0; then
+/// the standard error of each of them (`se_pNN`, `se_mean`).
 pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[String; 7]> {
     let mut out = Vec::new();
     let row = |year: String, metric: Metric, case: String, value: Decimal| {
@@ -324,6 +371,22 @@ pub fn percentile_rows(s: &Scenario, p: &Projection, ranges: &Ranges) -> Vec<[St
             "mean".into(),
             value,
         ));
+    }
+    // The Monte Carlo standard errors (cases `se_pNN` and `se_mean`,
+    // pounds), after every estimate, in the same order.
+    for metric in standard_metrics(s) {
+        for &pct in &ranges.percentiles {
+            for (t, year) in metric.years(s, p.years.len()) {
+                if let Some(value) = ranges.error(metric, t, pct) {
+                    out.push(row(year, metric, format!("se_p{pct}"), value));
+                }
+            }
+        }
+        for (t, year) in metric.years(s, p.years.len()) {
+            if let (Some(_), Some(value)) = (ranges.mean(metric, t), ranges.mean_error(metric, t)) {
+                out.push(row(year, metric, "se_mean".into(), value));
+            }
+        }
     }
     out
 }

@@ -102,6 +102,10 @@ pub fn projection_tables(
                 .map(|g| (TableKind::Ranges, g)),
         );
         closing.push_str(&npv_range(r));
+        if let Some(note) = precision_note(s, r) {
+            closing.push('\n');
+            closing.push_str(&note);
+        }
     }
     let grids = kinds
         .into_iter()
@@ -230,6 +234,33 @@ fn range_tables(s: &Scenario, p: &Projection, r: &Ranges) -> Vec<Grid> {
     row.extend(moments(Metric::Npv, 0));
     detail.rows.push(row);
     vec![pool, partners, detail]
+}
+
+/// A footnote when Monte Carlo's standard error is more than half the
+/// £0.1m a table prints: which figure is least precise, and the draws
+/// that would steady it.
+pub fn precision_note(s: &Scenario, r: &Ranges) -> Option<String> {
+    use crate::uncertainty::precision::{DEFAULT_TARGET, draws_for, largest_error};
+    let (error, what) = largest_error(s, r)?;
+    if error <= DEFAULT_TARGET {
+        return None;
+    }
+    let most = crate::uncertainty::largest_draws(s, crate::limits::MAX_DRAWS);
+    let more = draws_for(r.draws, error, DEFAULT_TARGET, most);
+    let advice = if more > r.draws {
+        format!(
+            "; --draws {} would bring it under {}",
+            super::numbers::count(Decimal::from(more)),
+            super::numbers::millions_to(DEFAULT_TARGET, 2)
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "Monte Carlo standard error up to {} ({what}) with {} draws, more than half the £0.1m printed{advice}.",
+        super::numbers::millions_to(error, 2),
+        super::numbers::count(Decimal::from(r.draws)),
+    ))
 }
 
 /// The NPV's range, appended to the NPV sentence.
@@ -791,9 +822,89 @@ pub fn diff_tables(r: &super::DiffReport<'_>) -> ProjectionTables {
     }
 }
 
+/// `sensitivity --tail`: each input's mean over every draw and over the
+/// tail's, largest shift first.
+pub fn tail_tables(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> ProjectionTables {
+    use super::numbers::{found_for_people, group};
+    let p = tail.of.0;
+    let (side, worst) = if tail.of.lower() {
+        ("at or below", "worst")
+    } else {
+        ("at or above", "best")
+    };
+    let mut grid = Grid::new(
+        format!(
+            "Each ranged input's mean in the draws whose NPV is {side} its p{p}, against its mean in every draw; largest shift first"
+        ),
+        [
+            "Rank",
+            "Value",
+            "Mean,\nevery draw",
+            &format!("Mean, NPV\n{side} p{p}"),
+            "Moved",
+            "Moved, in standard\ndeviations",
+        ]
+        .map(String::from)
+        .to_vec(),
+        2,
+    );
+    for (i, d) in tail.drivers.iter().enumerate() {
+        let kind = s
+            .param(d.param)
+            .map_or(crate::scenario::values::Kind::Number, |x| x.kind);
+        let moved = d.moved();
+        let signed = |text: String| {
+            if moved > Decimal::ZERO {
+                format!("+{text}")
+            } else {
+                text
+            }
+        };
+        let shift = round(d.shift, 2);
+        grid.rows.push(vec![
+            (i + 1).to_string(),
+            shown(&d.label),
+            found_for_people(d.mean, kind),
+            found_for_people(d.tail_mean, kind),
+            signed(found_for_people(moved, kind)),
+            if shift > Decimal::ZERO {
+                format!("+{}", group(&shift.to_string()))
+            } else {
+                group(&shift.to_string())
+            },
+        ]);
+    }
+    let subtitle = format!(
+        "What drives the {worst} outcomes: the {} of {} Monte Carlo draws (seed {}) whose NPV is {side} its p{p}, {}.",
+        super::numbers::count(Decimal::from(tail.in_tail)),
+        super::numbers::count(Decimal::from(tail.draws)),
+        tail.seed,
+        millions(tail.threshold),
+    );
+    let closing = if tail.drivers.is_empty() {
+        "The scenario has no ranged values: every draw is the central case.".to_string()
+    } else {
+        format!(
+            "NPV ({}) averages {} in these draws against {} in all. An input that moves by a large part of its own spread in the {worst} draws is what drives them; one that hardly moves does not matter there, however wide its range (docs/uncertainty.md).",
+            super::numbers::appraisal_basis(s),
+            millions(tail.npv_tail_mean),
+            millions(tail.npv_mean),
+        )
+    };
+    ProjectionTables {
+        name: shown(&s.name),
+        subtitle,
+        grids: vec![grid],
+        closing,
+    }
+}
+
 /// The tornado table: one row per ranged value, largest swing first.
 pub fn sensitivity_tables(r: &super::SensitivityReport<'_>) -> ProjectionTables {
     use super::numbers::{found_for_people, group, input_for_people};
+    if let Some(tail) = r.tail {
+        return tail_tables(r.scenario, tail);
+    }
     let s = r.scenario;
     let t = r.tornado;
     let last = s.year(s.horizon);

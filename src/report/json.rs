@@ -36,7 +36,10 @@ impl Printer for JsonPrinter {
     }
 
     fn sensitivity(&self, r: &SensitivityReport<'_>) -> String {
-        pretty(&sensitivity_document(r))
+        match r.tail {
+            Some(tail) => pretty(&tail_document(r.scenario, tail)),
+            None => pretty(&sensitivity_document(r)),
+        }
     }
 
     fn appraise(&self, r: &AppraiseReport<'_>) -> String {
@@ -519,6 +522,85 @@ fn sensitivity_document(r: &SensitivityReport<'_>) -> SensitivityDocument {
 
 /// How a param's values print: "money" (pounds), "percent" (a fraction)
 /// or "number".
+/// The result of `pool-model sensitivity --tail pNN --format json`.
+#[derive(Serialize)]
+pub struct TailDocument {
+    pub format_version: u32,
+    pub scenario: String,
+    /// The percentile, e.g. "p10".
+    pub tail: String,
+    /// "below": the draws whose NPV is at or below the percentile (p50
+    /// and under); "above": at or above it.
+    pub side: &'static str,
+    pub draws: u64,
+    pub seed: u64,
+    /// The NPV's percentile: the tail's edge (pounds).
+    pub threshold: Number,
+    /// Draws in the tail.
+    pub draws_in_tail: u64,
+    pub npv_mean: Number,
+    pub npv_mean_in_tail: Number,
+    /// Every ranged input, the largest shift first.
+    pub drivers: Vec<DriverOut>,
+}
+
+#[derive(Serialize)]
+pub struct DriverOut {
+    pub rank: usize,
+    /// Its key, as `sensitivity` prints it.
+    pub value: String,
+    pub label: String,
+    /// "money" (pounds), "percent" (a fraction) or "number".
+    pub kind: &'static str,
+    /// Its mean over every draw, over the tail's draws, the difference,
+    /// and its standard deviation over every draw, in its unit.
+    pub mean: Number,
+    pub mean_in_tail: Number,
+    pub moved: Number,
+    pub sd: Number,
+    /// (mean in tail - mean) / sd, 6 dp.
+    pub shift_sd: Number,
+}
+
+fn tail_document(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> TailDocument {
+    use crate::scenario::values::Kind;
+    TailDocument {
+        format_version: FORMAT_VERSION,
+        scenario: s.name.clone(),
+        tail: format!("p{}", tail.of.0),
+        side: if tail.of.lower() { "below" } else { "above" },
+        draws: tail.draws,
+        seed: tail.seed,
+        threshold: Number::money(tail.threshold),
+        draws_in_tail: tail.in_tail,
+        npv_mean: Number::money(tail.npv_mean),
+        npv_mean_in_tail: Number::money(tail.npv_tail_mean),
+        drivers: tail
+            .drivers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let number: fn(Decimal) -> Number =
+                    match s.param(d.param).map_or(Kind::Number, |p| p.kind) {
+                        Kind::Money => Number::money,
+                        Kind::Percent | Kind::Number => Number::fraction,
+                    };
+                DriverOut {
+                    rank: i + 1,
+                    value: d.name.clone(),
+                    label: d.label.clone(),
+                    kind: kind_name(s, d.param),
+                    mean: number(d.mean),
+                    mean_in_tail: number(d.tail_mean),
+                    moved: number(d.moved()),
+                    sd: number(d.sd),
+                    shift_sd: Number::fraction(d.shift),
+                }
+            })
+            .collect(),
+    }
+}
+
 fn kind_name(s: &Scenario, id: crate::scenario::ParamId) -> &'static str {
     use crate::scenario::values::Kind;
     match s.param(id).map_or(Kind::Number, |p| p.kind) {
@@ -717,6 +799,23 @@ pub struct Percentiles {
     pub values: Vec<(u8, Number)>,
     pub mean: Option<Number>,
     pub probability_negative: Option<Number>,
+    /// The Monte Carlo standard error of each percentile and of the mean,
+    /// by the same names.
+    pub standard_error: Vec<(String, Number)>,
+}
+
+/// `standard_error`'s object: pounds by name.
+struct Named<'a>(&'a [(String, Number)]);
+
+impl Serialize for Named<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 impl Serialize for Percentiles {
@@ -732,6 +831,9 @@ impl Serialize for Percentiles {
         if let Some(chance) = &self.probability_negative {
             map.serialize_entry("probability_negative", chance)?;
         }
+        if !self.standard_error.is_empty() {
+            map.serialize_entry("standard_error", &Named(&self.standard_error))?;
+        }
         map.end()
     }
 }
@@ -743,9 +845,16 @@ impl JsonSchema for Percentiles {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Percentiles by name (p1 to p99) and the mean of the draws, money in pounds to 2 dp; for cumulative net savings and NPV, `probability_negative`: the share of draws below zero, a fraction to 6 dp.",
+            "description": "Percentiles by name (p1 to p99) and the mean of the draws, money in pounds to 2 dp; for cumulative net savings and NPV, `probability_negative`: the share of draws below zero, a fraction to 6 dp; `standard_error`: the Monte Carlo standard error of each percentile and of the mean, by the same names, in pounds to 2 dp (docs/uncertainty.md).",
             "type": "object",
-            "propertyNames": { "pattern": "^(p[1-9][0-9]?|mean|probability_negative)$" },
+            "properties": {
+                "standard_error": {
+                    "type": "object",
+                    "propertyNames": { "pattern": "^(p[1-9][0-9]?|mean)$" },
+                    "additionalProperties": { "type": "number" }
+                }
+            },
+            "propertyNames": { "pattern": "^(p[1-9][0-9]?|mean|probability_negative|standard_error)$" },
             "additionalProperties": { "type": "number" }
         })
     }
@@ -792,6 +901,19 @@ fn percentiles(r: &Ranges, metric: Metric, t: usize) -> Percentiles {
         probability_negative: matches!(metric, Metric::CumulativeNetSavings | Metric::Npv)
             .then(|| r.below_zero(metric, t).map(Number::fraction))
             .flatten(),
+        standard_error: r
+            .percentiles
+            .iter()
+            .filter_map(|&q| {
+                r.error(metric, t, q)
+                    .map(|v| (format!("p{q}"), Number::money(v)))
+            })
+            .chain(
+                r.mean(metric, t)
+                    .and(r.mean_error(metric, t))
+                    .map(|v| ("mean".to_string(), Number::money(v))),
+            )
+            .collect(),
     }
 }
 

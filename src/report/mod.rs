@@ -243,6 +243,9 @@ pub struct DiffReport<'a> {
 pub struct SensitivityReport<'a> {
     pub scenario: &'a Scenario,
     pub tornado: &'a crate::uncertainty::sensitivity::Tornado,
+    /// `--tail pNN`: what drives NPV's tail, printed instead of the
+    /// tornado.
+    pub tail: Option<&'a crate::uncertainty::tail::Tail>,
 }
 
 /// What `pool-model appraise` prints: the options side by side.

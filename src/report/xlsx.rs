@@ -665,6 +665,13 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
 /// The workbook of `pool-model sensitivity`.
 pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec<u8>, XlsxError> {
     let s = r.scenario;
+    if let Some(tail) = r.tail {
+        return workbook(&[
+            tail_table(s, tail),
+            inputs_table(s, sources),
+            notes_table(s, None, "sensitivity"),
+        ]);
+    }
     let last = s.year(s.horizon);
     let mut t = Table::new(
         "Sensitivity",
@@ -709,6 +716,47 @@ pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec
         inputs_table(s, sources),
         notes_table(s, None, "sensitivity"),
     ])
+}
+
+/// `sensitivity --tail`: each input's mean over every draw and over the
+/// tail, in its own unit.
+fn tail_table(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> Table {
+    let p = tail.of.0;
+    let side = if tail.of.lower() {
+        "at or below"
+    } else {
+        "at or above"
+    };
+    let mut t = Table::new(
+        "Tail drivers",
+        [
+            "Rank".to_string(),
+            "Value".to_string(),
+            "Mean, every draw".to_string(),
+            format!("Mean, NPV {side} p{p}"),
+            "Moved".to_string(),
+            "Standard deviation".to_string(),
+            "Moved, in standard deviations".to_string(),
+            "Key (for --set)".to_string(),
+        ]
+        .to_vec(),
+        2,
+    );
+    for (i, d) in tail.drivers.iter().enumerate() {
+        let style = Style::of_kind(s.param(d.param).map_or(Kind::Number, |p| p.kind));
+        let number = |v: Decimal| Cell::Number(v.to_f64().unwrap_or(0.0), style);
+        t.rows.push(vec![
+            Cell::Number(i as f64 + 1.0, Style::Plain),
+            Cell::text(&d.label),
+            number(d.mean),
+            number(d.tail_mean),
+            number(d.moved()),
+            number(d.sd),
+            Cell::Number(d.shift.to_f64().unwrap_or(0.0), Style::Plain),
+            Cell::text(&d.name),
+        ]);
+    }
+    t
 }
 
 /// The workbook of `pool-model appraise`: one row per option.

@@ -33,6 +33,28 @@ pub struct Param {
     pub domain: Domain,
 }
 
+impl Param {
+    /// Whether `written` names this value: its name as `sensitivity`
+    /// prints it (`saving "Joint commissioning".rate`), or the same with
+    /// dots for the quotes (`saving.Joint commissioning.rate`).
+    pub fn is_named(&self, written: &str) -> bool {
+        let written = written.trim();
+        written == self.name || dotted(written) == dotted(&self.name)
+    }
+}
+
+/// A value's name with its quoted line name dotted: `saving "A b".rate`
+/// is `saving.A b.rate`.
+pub fn dotted(name: &str) -> String {
+    match name.split_once(" \"") {
+        Some((kind, rest)) => match rest.split_once('"') {
+            Some((line, tail)) => format!("{kind}.{line}{tail}"),
+            None => name.to_string(),
+        },
+        None => name.to_string(),
+    }
+}
+
 /// The values a key may take: each end open, closed or absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Domain {
@@ -143,6 +165,9 @@ pub struct Scenario {
     pub monitor_expects: Vec<MonitorExpect>,
     /// How the plan is monitored against actuals (`[monitoring]`).
     pub monitoring: Monitoring,
+    /// Ranged values that move together in Monte Carlo
+    /// (`[[correlation]]`); no two share a value.
+    pub correlations: Vec<Correlation>,
     /// The `[scenario]` table: where scenario-wide problems point.
     pub loc: Loc,
 }
@@ -539,6 +564,17 @@ impl Workforce {
             _ => self.employer,
         }
     }
+}
+
+/// `[[correlation]]`: the rank correlations of two or more ranged values
+/// (docs/uncertainty.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correlation {
+    pub loc: Loc,
+    pub params: Vec<ParamId>,
+    /// The target rank correlations, a symmetric positive semi-definite
+    /// matrix with ones on its diagonal, row by row.
+    pub matrix: Vec<Vec<f64>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

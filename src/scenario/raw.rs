@@ -14,8 +14,8 @@ use super::model::{Case, DiscountRate, Forecast, PartnerKind, RuleKind, Shape, U
 use super::values::{self, Dist, FinancialYear, Kind, Range, Uncertain, ValueError};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean, list_ids};
 use crate::limits::{
-    MAX_DESCRIPTION_CHARS, MAX_EXPECTS, MAX_HORIZON, MAX_LINES, MAX_NAME_CHARS, MAX_PARTNERS,
-    MAX_PERCENTILES, MAX_PHASE_IN, MAX_SERVICES, MAX_SETTINGS,
+    MAX_CORRELATED, MAX_DESCRIPTION_CHARS, MAX_EXPECTS, MAX_HORIZON, MAX_LINES, MAX_NAME_CHARS,
+    MAX_PARTNERS, MAX_PERCENTILES, MAX_PHASE_IN, MAX_SERVICES, MAX_SETTINGS,
 };
 use crate::source::Loc;
 
@@ -50,6 +50,25 @@ pub struct RawScenario {
     pub workforce: Vec<RawWorkforce>,
     pub expects: Vec<RawExpect>,
     pub monitoring: Option<RawMonitoring>,
+    pub correlations: Vec<RawCorrelation>,
+}
+
+/// A correlation matrix as written: rows of located numbers.
+pub type Matrix = Vec<Located<Vec<Located<f64>>>>;
+
+/// `[[correlation]]`: ranged values that move together in Monte Carlo
+/// (docs/uncertainty.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawCorrelation {
+    pub loc: Loc,
+    /// The values, by the keys `sensitivity` prints.
+    pub values: Option<Located<Vec<Located<String>>>>,
+    /// The rank correlation of two values.
+    pub rank: Option<Located<f64>>,
+    /// The rank correlation matrix of two or more, row by row.
+    pub matrix: Option<Located<Matrix>>,
+    /// Whether `rank` or `matrix` was written (though perhaps invalid).
+    pub coefficients_written: bool,
 }
 
 /// `[monitoring]`: how the plan is monitored against actuals
@@ -239,7 +258,9 @@ pub mod keys {
         "workforce",
         "expect",
         "monitoring",
+        "correlation",
     ];
+    pub const CORRELATION: &[&str] = &["values", "rank", "matrix"];
     pub const MONITORING: &[&str] = &[
         "amber",
         "red",
@@ -347,6 +368,7 @@ pub fn read(root: &Table, top: Loc, diags: &mut Diagnostics) -> RawScenario {
     raw.variances = r.array_of_tables(root, "variance", MAX_LINES, Reader::variance);
     raw.workforce = r.array_of_tables(root, "workforce", MAX_LINES, Reader::workforce);
     raw.expects = r.array_of_tables(root, "expect", MAX_EXPECTS, Reader::expect);
+    raw.correlations = r.array_of_tables(root, "correlation", MAX_LINES, Reader::correlation);
     if let Some(node) = root.get("monitoring") {
         if let Some(t) = r.table(node, "[monitoring]") {
             raw.monitoring = Some(r.monitoring(t, node.loc));
@@ -1116,6 +1138,77 @@ impl Reader<'_> {
             reduction_profile: self.opt(t, "reduction_profile", Self::profile),
             redundancy_cost: self.opt(t, "redundancy_cost", |r, n| r.uncertain(n, Kind::Money)),
             name,
+        }
+    }
+
+    fn correlation(&mut self, t: &Table, loc: Loc) -> RawCorrelation {
+        let cx = "[[correlation]]";
+        self.check_keys(t, keys::CORRELATION, cx, loc);
+        let values = self.req(t, "values", loc, cx, |r, n| {
+            let items = r.array(n, "a list of ranged values")?;
+            let items = r.capped(items, MAX_CORRELATED, "values in one correlation");
+            let names: Vec<_> = items.iter().map(|n| r.string(n)).collect();
+            names
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(|v| Located::new(v, n.loc))
+        });
+        let rank = self.opt(t, "rank", Self::coefficient);
+        let matrix = self.opt(t, "matrix", |r, n| {
+            let rows = r.array(n, "a matrix: a list of rows")?;
+            let rows = r.capped(rows, MAX_CORRELATED, "rows in one matrix");
+            let read: Vec<_> = rows
+                .iter()
+                .map(|row| {
+                    let items = r.array(row, "a row of the matrix: a list of numbers")?;
+                    let items = r.capped(items, MAX_CORRELATED, "numbers in a row");
+                    let xs: Vec<_> = items.iter().map(|x| r.coefficient(x)).collect();
+                    xs.into_iter()
+                        .collect::<Option<Vec<_>>>()
+                        .map(|v| Located::new(v, row.loc))
+                })
+                .collect();
+            read.into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(|v| Located::new(v, n.loc))
+        });
+        RawCorrelation {
+            loc,
+            values,
+            rank,
+            matrix,
+            coefficients_written: t.get("rank").is_some() || t.get("matrix").is_some(),
+        }
+    }
+
+    /// A correlation coefficient, -1 to 1: a number (`0.6`), or a string
+    /// of one (`"0.6"`).
+    fn coefficient(&mut self, node: &Node) -> Option<Located<f64>> {
+        let text = match &node.kind {
+            NodeKind::Int(i) => i.to_string(),
+            NodeKind::Float(f) => f.clone(),
+            NodeKind::Str(s) => s.trim().to_string(),
+            _ => {
+                self.wrong_type(node, "a correlation, a number from -1 to 1");
+                return None;
+            }
+        };
+        match text.replace('_', "").parse::<f64>() {
+            Ok(x) if (-1.0..=1.0).contains(&x) => Some(Located::new(x, node.loc)),
+            Ok(_) => {
+                self.error(
+                    Diagnostic::at(node.loc, format!("a correlation of {text} is outside -1 to 1"))
+                        .help("a rank correlation runs from -1 (always opposite) through 0 (independent) to 1 (always together), e.g. 0.6"),
+                );
+                None
+            }
+            Err(_) => {
+                self.error(
+                    Diagnostic::at(node.loc, format!("`{text}` is not a correlation"))
+                        .help("write a number from -1 to 1, e.g. 0.6 (not a percent)"),
+                );
+                None
+            }
         }
     }
 

@@ -111,6 +111,7 @@ pub fn validate(
         expects: Vec::new(),
         monitor_expects: Vec::new(),
         monitoring,
+        correlations: Vec::new(),
         loc: header.loc,
     };
     for e in &raw.expects {
@@ -131,6 +132,7 @@ pub fn validate(
             }
         }
     }
+    scenario.correlations = v.correlations(&raw.correlations);
     scenario.params = std::mem::take(&mut v.params);
     (v.diags.len() == before).then_some(scenario)
 }
@@ -365,6 +367,199 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// Every `[[correlation]]`: each value a ranged one, named once in the
+    /// file; the matrix square, symmetric, ones on its diagonal and
+    /// positive semi-definite.
+    fn correlations(&mut self, raw: &[RawCorrelation]) -> Vec<Correlation> {
+        let mut named: std::collections::HashMap<usize, Loc> = std::collections::HashMap::new();
+        let mut out = Vec::new();
+        for c in raw {
+            let Some(values) = &c.values else { continue };
+            let mut params = Vec::new();
+            let mut ok = true;
+            for v in &values.value {
+                match self.correlated_param(v) {
+                    Some(id) => match named.get(&id.0) {
+                        Some(first) => {
+                            let first = self.sources.describe(*first);
+                            self.error(
+                                Diagnostic::at(v.loc, format!("`{}` is already correlated at {first}", v.value))
+                                    .help("a value can be in one [[correlation]] only: put every value that moves with it in one `matrix`"),
+                            );
+                            ok = false;
+                        }
+                        None => {
+                            named.insert(id.0, v.loc);
+                            params.push(id);
+                        }
+                    },
+                    None => ok = false,
+                }
+            }
+            let k = values.value.len();
+            if k < 2 {
+                self.error(
+                    Diagnostic::at(values.loc, "a correlation needs at least two values")
+                        .help("name two or more ranged values, as `pool-model sensitivity` prints them, e.g. values = [\"assumptions.inflation\", \"assumptions.growth\"]"),
+                );
+                continue;
+            }
+            let matrix = match (&c.rank, &c.matrix) {
+                (Some(r), None) if k == 2 => vec![vec![1.0, r.value], vec![r.value, 1.0]],
+                (Some(r), None) => {
+                    self.error(
+                        Diagnostic::at(r.loc, format!("`rank` correlates two values, but {k} are named"))
+                            .help(format!("for {k} values write `matrix`, {k} rows of {k} numbers with 1 on the diagonal")),
+                    );
+                    continue;
+                }
+                (None, Some(m)) => match self.correlation_matrix(m, k) {
+                    Some(m) => m,
+                    None => continue,
+                },
+                (Some(r), Some(_)) => {
+                    self.error(
+                        Diagnostic::at(r.loc, "both `rank` and `matrix` are given")
+                            .help("keep one: `rank` for two values, `matrix` for two or more"),
+                    );
+                    continue;
+                }
+                (None, None) if c.coefficients_written => continue,
+                (None, None) => {
+                    self.error(
+                        Diagnostic::at(c.loc, "missing key `rank` or `matrix` in [[correlation]]")
+                            .help("add rank = 0.5 (two values), or a matrix of their rank correlations"),
+                    );
+                    continue;
+                }
+            };
+            if crate::uncertainty::correlate::cholesky(&matrix).is_none() {
+                let at = c.matrix.as_ref().map_or(c.loc, |m| m.loc);
+                self.error(
+                    Diagnostic::at(at, "these correlations cannot all hold at once: the matrix is not positive semi-definite")
+                        .help("values correlated strongly with a third must be correlated with each other too; weaken the largest correlations, or the ones against the others' direction"),
+                );
+                continue;
+            }
+            if ok {
+                out.push(Correlation {
+                    loc: c.loc,
+                    params,
+                    matrix,
+                });
+            }
+        }
+        out
+    }
+
+    /// The ranged param a `[[correlation]]` names.
+    fn correlated_param(&mut self, v: &Located<String>) -> Option<ParamId> {
+        let found = self.params.iter().position(|p| p.is_named(&v.value));
+        match found.and_then(|i| self.params.get(i).map(|p| (i, p))) {
+            Some((i, p)) if p.value.is_range() => Some(ParamId(i)),
+            Some((_, p)) => {
+                let name = p.name.clone();
+                self.error(
+                    Diagnostic::at(v.loc, format!("`{name}` is a point value: only a ranged value can be correlated"))
+                        .help("give it a range where it is written (e.g. \"2% to 4%\"), or leave it out of the correlation"),
+                );
+                None
+            }
+            None => {
+                let ranged: Vec<String> = self
+                    .params
+                    .iter()
+                    .filter(|p| p.value.is_range())
+                    .map(|p| dotted(&p.name))
+                    .collect();
+                let d = Diagnostic::at(v.loc, format!("unknown value `{}`", v.value));
+                let d = match did_you_mean(&dotted(&v.value), ranged.iter().map(String::as_str)) {
+                    Some(m) => d.help(format!("did you mean `{m}`? `pool-model sensitivity FILE --format csv` lists the ranged values")),
+                    None if ranged.is_empty() => d.help("this file has no ranged values to correlate"),
+                    None => d.help("name a ranged value as `pool-model sensitivity FILE --format csv` lists it, e.g. `assumptions.inflation`"),
+                };
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    /// A `[[correlation]]` matrix of `k` values: square, symmetric, with
+    /// ones on its diagonal.
+    fn correlation_matrix(&mut self, m: &Located<Matrix>, k: usize) -> Option<Vec<Vec<f64>>> {
+        if m.value.len() != k {
+            self.error(
+                Diagnostic::at(
+                    m.loc,
+                    format!("the matrix has {} rows for {k} values", m.value.len()),
+                )
+                .help(format!(
+                    "write {k} rows of {k} numbers, in the order of `values`"
+                )),
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (i, row) in m.value.iter().enumerate() {
+            if row.value.len() != k {
+                self.error(
+                    Diagnostic::at(
+                        row.loc,
+                        format!(
+                            "row {} has {} numbers for {k} values",
+                            i + 1,
+                            row.value.len()
+                        ),
+                    )
+                    .help(format!(
+                        "each row has {k} numbers, one per value in `values`"
+                    )),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let at = |i: usize, j: usize| m.value.get(i).and_then(|r| r.value.get(j));
+        for i in 0..k {
+            for j in 0..k {
+                let Some(x) = at(i, j) else { continue };
+                if i == j && x.value != 1.0 {
+                    self.error(
+                        Diagnostic::at(x.loc, format!("the diagonal must be 1, not {}", x.value))
+                            .help("each value is perfectly correlated with itself: write 1"),
+                    );
+                    ok = false;
+                }
+                if let Some(y) = at(j, i).filter(|y| j < i && y.value != x.value) {
+                    self.error(
+                        Diagnostic::at(
+                            x.loc,
+                            format!(
+                                "row {}, column {} is {} but row {}, column {} is {}",
+                                i + 1,
+                                j + 1,
+                                x.value,
+                                j + 1,
+                                i + 1,
+                                y.value
+                            ),
+                        )
+                        .help("a correlation matrix is symmetric: the two must be equal"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| {
+            m.value
+                .iter()
+                .map(|r| r.value.iter().map(|x| x.value).collect())
+                .collect()
+        })
     }
 
     /// `[monitoring]`, its defaults filled in (docs/monitoring.md).

@@ -41,7 +41,8 @@ use rayon::prelude::*;
 
 use super::kernel::{Kernel, Row};
 use super::percentile::{
-    brackets, brackets_in, interpolate, ranks as needed_ranks, select_ranks, select_ranks_in,
+    brackets, brackets_in, interpolate, ranks_with_errors, select_ranks, select_ranks_in,
+    standard_errors,
 };
 use super::{CHUNK, ChunkBuffers, chunks, progress, run_chunk, sample};
 use crate::scenario::Scenario;
@@ -75,8 +76,9 @@ pub struct Plan {
     pub passes: usize,
 }
 
-/// The plan for `rows` outputs of `draws` draws.
-pub fn plan(rows: usize, draws: usize) -> Plan {
+/// The plan for `rows` outputs of `draws` draws whose percentiles `ps`
+/// are wanted.
+pub fn plan(rows: usize, draws: usize, ps: &[u8]) -> Plan {
     let rows = rows.max(1);
     let draws = draws.max(1);
     let (windowed, group) = if rows.saturating_mul(draws) <= KEEP_ALL {
@@ -84,10 +86,8 @@ pub fn plan(rows: usize, draws: usize) -> Plan {
     } else if draws <= PILOT {
         (false, (KEEP_ALL / draws).max(1))
     } else {
-        // Per row: the pilot, plus at most about a tenth of the draws kept
-        // inside windows.
-        let per_row = 8 * (PILOT + draws / 10);
-        (true, (WINDOWED_BUDGET / per_row).max(1))
+        let per_row = 8 * windowed_values_per_row(draws, &ranks_with_errors(ps, draws), Z);
+        (true, (WINDOWED_BUDGET / per_row.max(1)).max(1))
     };
     let group = group.min(rows);
     Plan {
@@ -95,6 +95,44 @@ pub fn plan(rows: usize, draws: usize) -> Plan {
         group,
         passes: rows.div_ceil(group),
     }
+}
+
+/// The values a windowed pass holds per row at its peak, as [`windowed`]
+/// allocates them (on one thread; more threads split a stage's room
+/// between them): the pilot's buffer, reused by each stage's kept values;
+/// the pilot's own kept values; and each narrowing's carried values. Once
+/// assumed to be the pilot and a tenth of the draws, about five times
+/// what is kept, so that runs split into two passes from 5,000,000 draws.
+fn windowed_values_per_row(draws: usize, ranks: &[usize], z: f64) -> usize {
+    let total = chunks(draws);
+    let pilot_chunks = PILOT / CHUNK;
+    let after_pilot = pilot_chunks.min(total);
+    let pilot_draws = (pilot_chunks * CHUNK).min(draws);
+    let stops = narrowings(after_pilot, total);
+    let starts = std::iter::once(after_pilot).chain(stops.iter().copied());
+    let most = starts
+        .zip(stops.iter().copied().chain([total]))
+        .enumerate()
+        .map(|(i, (from, to))| {
+            let seen = if i == 0 {
+                pilot_draws
+            } else {
+                (from * CHUNK).min(draws)
+            };
+            let stage = from..to;
+            expected_room(seen, ranks, draws, z, std::slice::from_ref(&stage))
+        })
+        .max()
+        .unwrap_or(0);
+    let carried: usize = stops
+        .iter()
+        .map(|&at| {
+            let seen = (at * CHUNK).min(draws);
+            room(expected_share(seen, ranks, draws, z), seen)
+        })
+        .sum();
+    let pilot_room = room(expected_share(pilot_draws, ranks, draws, z), pilot_draws);
+    pilot_draws.max(most + most / 8) + pilot_room + carried
 }
 
 /// How to find the order statistics.
@@ -118,6 +156,8 @@ pub enum Strategy {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Moments {
     pub sum: f64,
+    /// The sum of squares, for the mean's standard error.
+    pub squares: f64,
     pub negative: u64,
 }
 
@@ -154,30 +194,41 @@ impl Moments {
     #[inline(always)]
     fn of_generic(values: &[f64]) -> Moments {
         let mut lanes = [0.0; SUM_LANES];
+        let mut squares = [0.0; SUM_LANES];
         let mut negative = [0u64; SUM_LANES];
         let mut groups = values.chunks_exact(SUM_LANES);
         for group in &mut groups {
-            for ((sum, below), &v) in lanes.iter_mut().zip(negative.iter_mut()).zip(group) {
+            for (((sum, sq), below), &v) in lanes
+                .iter_mut()
+                .zip(squares.iter_mut())
+                .zip(negative.iter_mut())
+                .zip(group)
+            {
                 *sum += v;
+                *sq += v * v;
                 *below += u64::from(v < 0.0);
             }
         }
-        for ((sum, below), &v) in lanes
+        for (((sum, sq), below), &v) in lanes
             .iter_mut()
+            .zip(squares.iter_mut())
             .zip(negative.iter_mut())
             .zip(groups.remainder())
         {
             *sum += v;
+            *sq += v * v;
             *below += u64::from(v < 0.0);
         }
         Moments {
             sum: lanes.iter().sum(),
+            squares: squares.iter().sum(),
             negative: negative.iter().sum(),
         }
     }
 
     fn merge(&mut self, other: &Moments) {
         self.sum += other.sum;
+        self.squares += other.squares;
         self.negative += other.negative;
     }
 }
@@ -234,7 +285,13 @@ impl ChunkMoments {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     pub percentiles: Vec<f64>,
+    /// Each percentile's Monte Carlo standard error
+    /// ([`super::percentile::standard_errors`]).
+    pub errors: Vec<f64>,
     pub mean: f64,
+    /// The mean's standard error: the draws' standard deviation over the
+    /// square root of their number.
+    pub mean_error: f64,
     /// The share of draws below zero.
     pub below_zero: f64,
 }
@@ -311,8 +368,8 @@ pub fn summaries_with(
     };
     let rows = kernel.rows().len();
     let samplers = sample::samplers(s);
-    let ranks = needed_ranks(ps, draws);
-    let plan = plan(rows, draws);
+    let ranks = ranks_with_errors(ps, draws);
+    let plan = plan(rows, draws, ps);
     let z = match strategy {
         Strategy::Auto if plan.windowed => Some(Z),
         Strategy::Auto | Strategy::KeepAll => None,
@@ -362,10 +419,20 @@ pub fn summaries_with(
     }
     progress::finish();
     let n = draws.max(1) as f64;
-    let mut found = values.iter().zip(&moments).map(|(found, m)| Summary {
-        percentiles: interpolate(ps, draws, &ranks, found),
-        mean: m.sum / n,
-        below_zero: m.negative as f64 / n,
+    let mut found = values.iter().zip(&moments).map(|(found, m)| {
+        let mean = m.sum / n;
+        let variance = if draws > 1 {
+            ((m.squares - m.sum * mean) / (n - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        Summary {
+            percentiles: interpolate(ps, draws, &ranks, found),
+            errors: standard_errors(ps, draws, &ranks, found),
+            mean,
+            mean_error: (variance / n).sqrt(),
+            below_zero: m.negative as f64 / n,
+        }
     });
     // Each aliased row takes the summary of the earlier row it equals.
     let mut all: Vec<Summary> = Vec::with_capacity(aliases.len());
@@ -374,7 +441,9 @@ pub fn summaries_with(
             Some(earlier) => earlier.clone(),
             None => found.next().unwrap_or(Summary {
                 percentiles: Vec::new(),
+                errors: Vec::new(),
                 mean: f64::NAN,
+                mean_error: f64::NAN,
                 below_zero: f64::NAN,
             }),
         };
@@ -1138,7 +1207,17 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
             _ => merged.push((a, b)),
         }
     }
-    let edges: Vec<f64> = merged.iter().flat_map(|&(a, b)| [a, b]).collect();
+    // A window of one value (every pilot draw of the row alike, such as a
+    // partner that pays nothing in: its bracket is the value and the next
+    // f64) must not collapse to nothing in the f32 keys the tally compares,
+    // or it keeps no value, misses its ranks and forces a second pass.
+    let edges: Vec<f64> = merged
+        .iter()
+        .flat_map(|&(a, b)| {
+            let least = (a.abs() * 1e-12).max(1e-30);
+            [a, if b - a < least { a + least } else { b }]
+        })
+        .collect();
     Windows::new(&edges)
 }
 
@@ -1845,7 +1924,7 @@ mod tests {
             // pilot's windows, then the rest in the narrowed ones.
             let all = draws(400_000, ties);
             let (seen, rest) = all.split_at(40_000);
-            let ranks = needed_ranks(&[5, 50, 95], all.len());
+            let ranks = super::super::percentile::ranks(&[5, 50, 95], all.len());
             let mut pilot = seen[..4_000].to_vec();
             let old = windows(&mut pilot, &ranks, all.len(), 5.0);
             let mut parts = vec![Tally::new(&old), Tally::new(&old), Tally::new(&old)];

@@ -239,6 +239,23 @@ struct Sharing {
     last_active: usize,
     /// Sum of the positive rule shares.
     weight: f64,
+    /// When exactly one partner with a share has a cap: water-filling's
+    /// closed form, so lanes where it binds are shared in vector form too.
+    single: Option<SingleCap>,
+}
+
+/// One capped partner: where its cap binds it bears the cap, and the rest
+/// of the overspend is shared among the others by their rule shares (the
+/// last of them the exact remainder), as water-filling's second and last
+/// round does; with no other partner, the rest is unallocated.
+#[derive(Clone, Debug)]
+struct SingleCap {
+    partner: usize,
+    cap: f64,
+    /// The sum of the other positive shares, in partner order.
+    rest_weight: f64,
+    /// The last other partner with a share (none: the rest is unallocated).
+    rest_last: Option<usize>,
 }
 
 impl Sharing {
@@ -259,11 +276,31 @@ impl Sharing {
                 },
                 f64::min,
             );
+        let capped: Vec<usize> = (0..shares.len())
+            .filter(|&i| shares[i] > 0.0 && caps.get(i).is_some_and(Option::is_some))
+            .collect();
+        let single = match capped.as_slice() {
+            [c] => Some(SingleCap {
+                partner: *c,
+                cap: caps.get(*c).copied().flatten().unwrap_or(0.0),
+                rest_weight: shares
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, s)| *i != *c && **s > 0.0)
+                    .fold(0.0, |acc, (_, s)| acc + s),
+                rest_last: shares
+                    .iter()
+                    .enumerate()
+                    .rposition(|(i, s)| i != *c && *s > 0.0),
+            }),
+            _ => None,
+        };
         Sharing {
             fits_below,
             last_active: shares.iter().rposition(|s| *s > 0.0).unwrap_or(0),
             weight,
             capped: caps.iter().any(Option::is_some),
+            single,
             shares,
             caps,
         }
@@ -332,6 +369,8 @@ pub struct Kernel {
     variances_in: Vec<Active>,
     /// The years in which any service has a variance.
     any_variances: Active,
+    /// How draws are re-paired for `[[correlation]]` (none without).
+    correlator: Option<super::correlate::Correlator>,
 }
 
 /// The years (t = 0..=H) in which something adds to one of a service's
@@ -787,7 +826,13 @@ impl Kernel {
             costs_in,
             variances_in,
             any_variances,
+            correlator: super::correlate::Correlator::new(s),
         }
+    }
+
+    /// How draws are re-paired for the scenario's `[[correlation]]`s.
+    pub fn correlator(&self) -> Option<&super::correlate::Correlator> {
+        self.correlator.as_ref()
     }
 
     pub fn rows(&self) -> &[Row] {
@@ -1706,12 +1751,19 @@ fn capped_shares(
             });
         }
     }
-    // Lanes where a cap binds: full water-filling, lane by lane.
+    // Lanes where a cap binds: full water-filling, lane by lane, or its
+    // closed form for one capped partner.
     let mut highest = f64::NEG_INFINITY;
     for d in 0..PART {
         highest = highest.max(l.var[d]);
     }
     l.unalloc = [0.0; PART];
+    if let Some(one) = &sv.single {
+        if highest > 0.0 && highest > fits_below {
+            single_cap_shares(sv, one, l, partner_var, given);
+        }
+        return;
+    }
     if highest > 0.0 && highest > fits_below {
         for d in 0..PART {
             let v = l.var[d];
@@ -1720,6 +1772,60 @@ fn capped_shares(
                     risk_share::share_variance(&v, &sv.shares, &sv.caps, portions).unwrap_or(0.0);
                 for (pv, portion) in partner_var.iter_mut().zip(portions.iter()) {
                     pv[d] += portion;
+                }
+            }
+        }
+    }
+}
+
+/// [`capped_shares`]'s lanes where the one capped partner's cap binds
+/// (v > fits_below: its first-round portion passes its cap): it bears its
+/// cap; the rest, v - cap, goes to the others in partner order, each
+/// rest x share / rest_weight, the last the exact remainder (`given`
+/// restarts for the second round). The same operations in the same order
+/// as [`risk_share::share_variance`], as selects, so the loop vectorises.
+#[inline(always)]
+fn single_cap_shares(
+    sv: &Sharing,
+    one: &SingleCap,
+    l: &mut ServiceLanes,
+    partner_var: &mut [Part],
+    given: &mut Part,
+) {
+    let fits_below = sv.fits_below;
+    let binds = |v: f64| v > 0.0 && v > fits_below;
+    *given = [0.0; PART];
+    if let Some(pv) = partner_var.get_mut(one.partner) {
+        for (p, &v) in pv.iter_mut().zip(&l.var) {
+            if binds(v) {
+                *p += one.cap;
+            }
+        }
+    }
+    match one.rest_last {
+        None => {
+            for d in 0..PART {
+                let v = l.var[d];
+                l.unalloc[d] = if binds(v) { v - one.cap } else { 0.0 };
+            }
+        }
+        Some(last) => {
+            let weight = one.rest_weight;
+            for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
+                if i == one.partner || share <= 0.0 {
+                    continue;
+                }
+                for d in 0..PART {
+                    let v = l.var[d];
+                    let rest = v - one.cap;
+                    let p = if i == last {
+                        rest - given[d]
+                    } else {
+                        rest * share / weight
+                    };
+                    let p = if binds(v) { p } else { 0.0 };
+                    given[d] += p;
+                    pv[d] += p;
                 }
             }
         }

@@ -14,6 +14,8 @@
 // `sensitivity` and `progress`.
 #[doc(hidden)]
 pub mod collect;
+pub mod correlate;
+pub mod draws;
 #[doc(hidden)]
 pub mod kernel;
 #[doc(hidden)]
@@ -22,6 +24,7 @@ pub mod memory;
 pub mod percentile;
 #[doc(hidden)]
 pub mod portable;
+pub mod precision;
 pub mod progress;
 #[doc(hidden)]
 pub mod sample;
@@ -29,6 +32,7 @@ pub mod sensitivity;
 #[doc(hidden)]
 pub mod simd;
 pub mod switching;
+pub mod tail;
 
 use std::collections::HashMap;
 
@@ -100,6 +104,10 @@ pub struct Options {
     pub seed: u64,
     /// Percentiles to report (the scenario's, unless overridden).
     pub percentiles: Vec<u8>,
+    /// `--draws auto`: as many draws as bring the standard error of the
+    /// NPV's percentiles to at most this (pounds); `draws` is then the
+    /// most it may take ([`precision::auto`]).
+    pub precision: Option<Decimal>,
 }
 
 impl Options {
@@ -108,6 +116,7 @@ impl Options {
             draws: s.draws,
             seed: s.seed,
             percentiles: s.percentiles.clone(),
+            precision: None,
         }
     }
 }
@@ -125,6 +134,16 @@ pub struct Ranges {
     /// The mean of the draws, and the share of them below zero, of each
     /// (quantity, year).
     moments: HashMap<(Quantity, usize), (Decimal, Decimal)>,
+    /// The Monte Carlo standard error of each percentile and of the mean
+    /// (`None` for a value every draw shares: zero).
+    errors: HashMap<(Quantity, usize), Errors>,
+}
+
+/// The standard errors of one (quantity, year)'s percentiles and mean.
+#[derive(Clone, Debug, PartialEq)]
+struct Errors {
+    percentiles: Vec<(u8, Decimal)>,
+    mean: Option<Decimal>,
 }
 
 impl Ranges {
@@ -154,6 +173,30 @@ impl Ranges {
             .iter()
             .find(|(q, _)| *q == p)
             .map(|(_, v)| *v)
+    }
+
+    /// The Monte Carlo standard error of percentile `p` of `metric` in
+    /// year `t`: zero for a value every draw shares.
+    pub fn error(&self, metric: Metric, t: usize, p: u8) -> Option<Decimal> {
+        let key = self.key(metric, t)?;
+        match self.errors.get(&key) {
+            Some(e) => e.percentiles.iter().find(|(q, _)| *q == p).map(|(_, v)| *v),
+            None => self.values.contains_key(&key).then_some(Decimal::ZERO),
+        }
+    }
+
+    /// The Monte Carlo standard error of the mean of `metric` in year `t`.
+    pub fn mean_error(&self, metric: Metric, t: usize) -> Option<Decimal> {
+        let key = self.key(metric, t)?;
+        match self.errors.get(&key) {
+            Some(e) => e.mean,
+            None => self.moments.contains_key(&key).then_some(Decimal::ZERO),
+        }
+    }
+
+    fn key(&self, metric: Metric, t: usize) -> Option<(Quantity, usize)> {
+        let quantity = Quantity::of(metric)?;
+        Some((quantity, if quantity == Quantity::Npv { 0 } else { t }))
     }
 
     /// Whether `metric` has percentiles in this run.
@@ -212,17 +255,21 @@ pub fn model_size(s: &Scenario) -> u64 {
 }
 
 /// Checks a run against the Monte Carlo work limit: draws x model size x
-/// passes (more outputs than fit the memory budget need more passes).
+/// passes (more outputs than fit the memory budget need more passes, each
+/// over every draw).
 pub fn check_work(s: &Scenario, rows: usize, draws: u64) -> Result<(), McError> {
     let size = model_size(s).max(1);
-    let passes = collect::plan(rows, usize::try_from(draws).unwrap_or(usize::MAX)).passes as u64;
-    let work = draws.saturating_mul(size).saturating_mul(passes);
+    let ps = &s.percentiles;
+    let passes =
+        |d: u64| collect::plan(rows, usize::try_from(d).unwrap_or(usize::MAX), ps).passes as u64;
+    let work = draws.saturating_mul(size).saturating_mul(passes(draws));
     if work > crate::limits::MAX_MONTE_CARLO_WORK {
         // The largest draws that fit, allowing for the passes they need.
         let mut max = crate::limits::MAX_MONTE_CARLO_WORK / size;
         while max > 1 {
-            let p = collect::plan(rows, usize::try_from(max).unwrap_or(usize::MAX)).passes as u64;
-            if max.saturating_mul(size).saturating_mul(p) <= crate::limits::MAX_MONTE_CARLO_WORK {
+            if max.saturating_mul(size).saturating_mul(passes(max))
+                <= crate::limits::MAX_MONTE_CARLO_WORK
+            {
                 break;
             }
             max = max * 9 / 10;
@@ -232,6 +279,37 @@ pub fn check_work(s: &Scenario, rows: usize, draws: u64) -> Result<(), McError> 
     Ok(())
 }
 
+/// The outputs a run of `s` computes: the standard rows and those its
+/// `[[expect]]`s need.
+fn rows_of(s: &Scenario) -> Vec<Row> {
+    let mut rows = standard_rows(s);
+    for r in expectation_needs(s).0 {
+        if !rows.contains(&r) {
+            rows.push(r);
+        }
+    }
+    rows
+}
+
+/// Checks `draws` of `s` against the work limit as `project` runs them
+/// (`check` refuses what `project` would).
+pub fn check_run(s: &Scenario, draws: u64) -> Result<(), McError> {
+    if s.has_ranges() {
+        check_work(s, rows_of(s).len(), draws)
+    } else {
+        Ok(())
+    }
+}
+
+/// The most draws of `s` the work limit allows, up to `most`.
+pub fn largest_draws(s: &Scenario, most: u64) -> u64 {
+    match check_work(s, rows_of(s).len(), most) {
+        Ok(()) => most,
+        Err(McError::TooMuchWork { max, .. }) => max.min(most),
+        Err(McError::NoDraws) => most,
+    }
+}
+
 /// The percentiles of a scenario: the standard quantities, and whatever its
 /// `[[expect]]` percentile cases need. A scenario without ranged values is
 /// not sampled: every percentile is its exact central value.
@@ -239,19 +317,28 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
     if options.draws == 0 {
         return Err(McError::NoDraws);
     }
-    let mut rows = standard_rows(s);
-    let (extra_rows, extra_percentiles) = expectation_needs(s);
-    for r in extra_rows {
-        if !rows.contains(&r) {
-            rows.push(r);
+    if let Some(target) = options.precision {
+        if s.has_ranges() {
+            let most = largest_draws(s, options.draws);
+            return precision::auto(target, most, |draws| {
+                let fixed = Options {
+                    draws,
+                    precision: None,
+                    ..options.clone()
+                };
+                ranges(s, central, &fixed)
+            });
         }
     }
+    let rows = rows_of(s);
+    let (_, extra_percentiles) = expectation_needs(s);
     let mut percentiles = options.percentiles.clone();
     percentiles.extend(extra_percentiles);
     percentiles.sort_unstable();
     percentiles.dedup();
     let mut values: HashMap<(Quantity, usize), Vec<(u8, Decimal)>> = HashMap::new();
     let mut moments: HashMap<(Quantity, usize), (Decimal, Decimal)> = HashMap::new();
+    let mut errors: HashMap<(Quantity, usize), Errors> = HashMap::new();
     // A value every draw shares: its own mean, below zero in all or none.
     let point = |v: Decimal| {
         let below = if v < Decimal::ZERO {
@@ -273,6 +360,19 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
                 .filter_map(|(&p, &x)| Decimal::from_f64_retain(x).map(|d| (p, d)))
                 .collect();
             values.insert((row.quantity, row.year), v);
+            errors.insert(
+                (row.quantity, row.year),
+                Errors {
+                    percentiles: percentiles
+                        .iter()
+                        .zip(&summary.errors)
+                        .filter_map(|(&p, &x)| Decimal::from_f64_retain(x).map(|d| (p, d)))
+                        .collect(),
+                    mean: has_moments(row.quantity)
+                        .then(|| Decimal::from_f64_retain(summary.mean_error))
+                        .flatten(),
+                },
+            );
             if let (Some(mean), Some(below)) = (
                 Decimal::from_f64_retain(summary.mean),
                 Decimal::from_f64_retain(summary.below_zero),
@@ -316,6 +416,7 @@ pub fn ranges(s: &Scenario, central: &Projection, options: &Options) -> Result<R
         percentiles: options.percentiles.clone(),
         values,
         moments,
+        errors,
     })
 }
 
@@ -351,9 +452,19 @@ pub const GROUP: usize = 8;
 pub struct Outputs<'a> {
     lanes: &'a [Lanes],
     len: usize,
+    /// The chunk's draws of each param, when kept, and where these
+    /// blocks begin in them.
+    inputs: Option<(&'a ChunkDraws, usize)>,
 }
 
 impl Outputs<'_> {
+    /// Param `p`'s values in these draws, when the chunk's draws are kept
+    /// ([`ChunkBuffers::keeping_draws`]) and `p` is ranged.
+    pub fn input(&self, p: usize) -> Option<&[f64]> {
+        let (draws, start) = self.inputs?;
+        draws.columns.get(p)?.get(start..start + self.len)
+    }
+
     /// Row `r`'s values, one per draw, in draw order.
     pub fn row(&self, r: usize) -> &[f64] {
         self.lanes
@@ -383,16 +494,49 @@ pub struct ChunkBuffers {
     ranged: Vec<usize>,
     scratch: kernel::Scratch,
     out: kernel::LaneBuffer,
+    /// A whole chunk's draws of every param, when they are re-paired for
+    /// `[[correlation]]` before the kernel runs.
+    chunk: Option<ChunkDraws>,
+}
+
+/// A chunk's draws, param by param (blocks of [`BLOCK`] lanes end to end).
+pub struct ChunkDraws {
+    columns: Vec<Vec<f64>>,
+    scores: correlate::Scores,
 }
 
 impl ChunkBuffers {
     pub fn new(kernel: &Kernel, samplers: &[sample::ParamSampler]) -> ChunkBuffers {
+        ChunkBuffers::made(kernel, samplers, kernel.correlator().is_some())
+    }
+
+    /// Buffers that keep each chunk's draws of every param, which the sink
+    /// then sees ([`Outputs::input`]).
+    pub fn keeping_draws(kernel: &Kernel, samplers: &[sample::ParamSampler]) -> ChunkBuffers {
+        ChunkBuffers::made(kernel, samplers, true)
+    }
+
+    fn made(kernel: &Kernel, samplers: &[sample::ParamSampler], keep: bool) -> ChunkBuffers {
         let (params, ranged) = sample::block_params(samplers);
+        let chunk = keep.then(|| ChunkDraws {
+            columns: samplers
+                .iter()
+                .map(|ps| {
+                    if ps.sampler.is_fixed() {
+                        Vec::new()
+                    } else {
+                        vec![0.0; CHUNK]
+                    }
+                })
+                .collect(),
+            scores: correlate::Scores::default(),
+        });
         ChunkBuffers {
             params,
             ranged,
             scratch: kernel.scratch(),
             out: kernel::LaneBuffer::zeroed(kernel.rows().len() * GROUP),
+            chunk,
         }
     }
 }
@@ -416,22 +560,67 @@ pub fn run_chunk(
         ranged,
         scratch,
         out,
+        chunk: whole,
     } = buffers;
     // The buffers must have been made for this kernel and these samplers.
     debug_assert_eq!(out.len(), kernel.rows().len() * GROUP);
     debug_assert_eq!(params.len(), samplers.len());
+    if let Some(whole) = whole.as_mut() {
+        // Every block drawn as it would be, then re-paired as a whole.
+        for b in 0..n.div_ceil(BLOCK) {
+            sample::fill_block(samplers, ranged, &mut rng, params);
+            for &p in ranged.iter() {
+                if let (Some(column), Some(lanes)) = (whole.columns.get_mut(p), params.get(p)) {
+                    if let Some(to) = column.get_mut(b * BLOCK..(b + 1) * BLOCK) {
+                        to.copy_from_slice(lanes);
+                    }
+                }
+            }
+        }
+        if let Some(correlator) = kernel.correlator() {
+            let ChunkDraws { columns, scores } = whole;
+            let mut columns: Vec<Option<&mut [f64]>> =
+                columns.iter_mut().map(|c| Some(c.as_mut_slice())).collect();
+            correlator.apply(
+                seed,
+                chunk as u64,
+                n,
+                |p| columns.get_mut(p).and_then(Option::take),
+                scores,
+            );
+        }
+    }
     let mut done = 0;
+    let mut block = 0;
     while done < n {
         let mut len = 0;
         for slot in 0..GROUP {
             if done + len >= n {
                 break;
             }
-            sample::fill_block(samplers, ranged, &mut rng, params);
+            match whole.as_ref() {
+                Some(whole) => {
+                    for &p in ranged.iter() {
+                        let from = whole
+                            .columns
+                            .get(p)
+                            .and_then(|c| c.get(block * BLOCK..(block + 1) * BLOCK));
+                        if let (Some(from), Some(lanes)) = (from, params.get_mut(p)) {
+                            lanes.copy_from_slice(from);
+                        }
+                    }
+                }
+                None => sample::fill_block(samplers, ranged, &mut rng, params),
+            }
+            block += 1;
             kernel.run_into(params, scratch, out, GROUP, slot);
             len += BLOCK.min(n - done - len);
         }
-        sink(&Outputs { lanes: out, len });
+        sink(&Outputs {
+            lanes: out,
+            len,
+            inputs: whole.as_ref().map(|w| (w, done)),
+        });
         done += len;
     }
     progress::advance(n as u64);

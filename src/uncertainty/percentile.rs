@@ -55,6 +55,63 @@ pub fn ranks(percentiles: &[u8], n: usize) -> Vec<usize> {
     r
 }
 
+/// The ranks that bracket percentile `p`'s standard error among `n`
+/// values: its virtual index less and plus sqrt(n p (1 - p)), outwards to
+/// whole ranks, within 0..n, and that half-width k.
+///
+/// The number of draws below the true percentile is binomial with
+/// standard deviation k = sqrt(n p (1 - p)); the order statistics k
+/// ranks either side bound a one-standard-error interval, so half their
+/// distance, scaled by 2k over the ranks between them, is the standard
+/// error (the distribution-free estimate of the percentile's sampling
+/// spread; docs/uncertainty.md).
+pub fn error_ranks(p: u8, n: usize) -> (usize, usize, f64) {
+    let q = f64::from(p) / 100.0;
+    let last = n.saturating_sub(1) as f64;
+    let v = q * last;
+    let k = (n as f64 * q * (1.0 - q)).sqrt();
+    let lo = (v - k).floor().clamp(0.0, last) as usize;
+    let hi = (v + k).ceil().clamp(0.0, last) as usize;
+    (lo, hi, k)
+}
+
+/// [`ranks`] and the ranks of each percentile's standard error
+/// ([`error_ranks`]), ascending.
+pub fn ranks_with_errors(percentiles: &[u8], n: usize) -> Vec<usize> {
+    let mut r = ranks(percentiles, n);
+    for &p in percentiles {
+        let (lo, hi, _) = error_ranks(p, n);
+        r.extend([lo, hi]);
+    }
+    r.sort_unstable();
+    r.dedup();
+    r
+}
+
+/// The standard error of each of `percentiles` of `n` values, from the
+/// values `found` at `ranks` (which include [`error_ranks`]).
+pub fn standard_errors(percentiles: &[u8], n: usize, ranks: &[usize], found: &[f64]) -> Vec<f64> {
+    let at = |r: usize| {
+        ranks
+            .iter()
+            .position(|x| *x == r)
+            .and_then(|i| found.get(i))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    percentiles
+        .iter()
+        .map(|&p| {
+            let (lo, hi, k) = error_ranks(p, n);
+            if hi <= lo {
+                0.0
+            } else {
+                (at(hi) - at(lo)) * k / (hi - lo) as f64
+            }
+        })
+        .collect()
+}
+
 /// The values at `ranks` (ascending; a rank beyond the values gives NaN)
 /// of `values`, in the total order of `f64::total_cmp`. Long inputs are
 /// first narrowed by a histogram ([`bucket_select`]); the rest, and each

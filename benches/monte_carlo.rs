@@ -68,7 +68,9 @@ fn benches(c: &mut Criterion) {
     mc.bench_function("correlated 1M draws", |b| {
         b.iter(|| run(&correlated, 1_000_000))
     });
-    mc.bench_function("plymouth 1M draws", |b| b.iter(|| run(&plymouth, 1_000_000)));
+    mc.bench_function("plymouth 1M draws", |b| {
+        b.iter(|| run(&plymouth, 1_000_000))
+    });
     mc.bench_function("large 1M draws, NPV's p10 tail", |b| {
         let mut options = Options::of(&large);
         options.draws = 1_000_000;

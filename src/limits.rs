@@ -40,9 +40,9 @@ pub const MAX_CORRELATED: usize = 64;
 /// Most Monte Carlo draws a run may ask for.
 pub const MAX_DRAWS: u64 = 10_000_000;
 
-/// Most Monte Carlo work: draws x model size (see
-/// [`crate::uncertainty::model_size`]); about
-/// 20 CPU-seconds. The benchmark file at 1M draws is 0.5 of a billion.
+/// Most Monte Carlo work: draws x model size x passes (see
+/// [`crate::uncertainty::model_size`]): 9 to 22 CPU-seconds as measured
+/// (docs/limits.md). The benchmark file at 1M draws is 0.73 of a billion.
 pub const MAX_MONTE_CARLO_WORK: u64 = 12_000_000_000;
 
 /// Most sensitivity work ([`crate::uncertainty::sensitivity::work`]):

@@ -39,6 +39,10 @@ fn sensitivity_of_every_shipped_scenario_in_every_format() {
             let path = format!("scenarios/{name}");
             let ran = run_in_root(&["sensitivity", &path, "--format", format]).status(0);
             insta::assert_snapshot!(format!("sensitivity_{stem}_{format}"), ran.stdout);
+            // What drives the worst tenth of the draws.
+            let ran =
+                run_in_root(&["sensitivity", &path, "--tail", "p10", "--format", format]).status(0);
+            insta::assert_snapshot!(format!("sensitivity_tail_p10_{stem}_{format}"), ran.stdout);
         }
     }
 }

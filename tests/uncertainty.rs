@@ -408,6 +408,24 @@ fn windowed_percentiles_equal_keeping_every_value() {
 }
 
 #[test]
+fn rows_every_draw_shares_are_found_without_keeping_their_values() {
+    // Plymouth's partners that pay nothing into a service have outputs
+    // that are the same in every draw: their windows once held nothing,
+    // missed every rank and forced a second pass.
+    let s = scenario("scenarios/plymouth.toml");
+    let kernel = Kernel::new(&s, standard_rows(&s));
+    let draws = 60_000;
+    let ps = [5, 10, 50, 90, 95];
+    let all = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::KeepAll);
+    let windowed = percentiles_with(&kernel, &s, draws, 3, &ps, Strategy::Windowed(5.0));
+    assert_eq!(all, windowed);
+    assert!(
+        all.iter()
+            .any(|row| row.iter().all(|v| v.to_bits() == row[0].to_bits()))
+    );
+}
+
+#[test]
 fn narrowed_windows_find_the_exact_percentiles_of_a_long_run() {
     // Past the first 131,072 draws the windows are narrowed and most of
     // the run is tallied in them: a few rows over 300,000 draws, each

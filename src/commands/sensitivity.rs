@@ -51,48 +51,40 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // work.
     let central = super::central(&loaded, &sources)?;
     super::warn(&loaded.scenario, &central, None, &sources, None);
-    if let Some(of) = args.tail {
-        let options = super::monte_carlo_options(
-            &loaded.scenario,
-            args.draws.map(super::Draws::Count),
-            args.seed,
-        )?;
-        let tail = crate::uncertainty::tail::tail(&loaded.scenario, &options, of)?;
-        // The tail is printed instead of the tornado, which is not drawn.
-        let tornado = Tornado {
-            central: Ends {
+    // With --tail the tail is printed instead of the tornado, which is
+    // then not drawn (a tornado of no bars stands in for it).
+    let (tornado, tail) = match args.tail {
+        Some(of) => {
+            let options = super::monte_carlo_options(
+                &loaded.scenario,
+                args.draws.map(super::Draws::Count),
+                args.seed,
+            )?;
+            let tail = crate::uncertainty::tail::tail(&loaded.scenario, &options, of)?;
+            let central = Ends {
                 cumulative: central
                     .years
                     .last()
                     .map_or(rust_decimal::Decimal::ZERO, |y| y.cumulative_net_savings),
                 npv: central.npv,
-            },
-            bars: Vec::new(),
-        };
-        let report = SensitivityReport {
-            scenario: &loaded.scenario,
-            tornado: &tornado,
-            tail: Some(&tail),
-        };
-        emit_as(
-            format,
-            |p| p.sensitivity(&report),
-            || crate::report::xlsx::sensitivity(&report, &sources),
-            output,
-        )?;
-        return Ok(Outcome::Success);
-    }
-    let tornado = match tornado(&loaded.scenario) {
-        Ok(t) => t,
-        Err(TornadoError::Engine(e)) => {
-            return Err(Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources).into());
+            };
+            let bars = Vec::new();
+            (Tornado { central, bars }, Some(tail))
         }
-        Err(e) => return Err(e.into()),
+        None => match tornado(&loaded.scenario) {
+            Ok(t) => (t, None),
+            Err(TornadoError::Engine(e)) => {
+                return Err(
+                    Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources).into(),
+                );
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     let report = SensitivityReport {
         scenario: &loaded.scenario,
         tornado: &tornado,
-        tail: None,
+        tail: tail.as_ref(),
     };
     emit_as(
         format,

@@ -567,6 +567,10 @@ struct Windows {
     keys: Vec<f32>,
     /// The share of the pilot's values inside the windows.
     share: f64,
+    /// The one value of a row every pilot draw shares (a partner that
+    /// pays nothing in): its tally counts the draws that differ instead
+    /// of keeping values, and if none does every order statistic is this.
+    point: Option<f64>,
 }
 
 impl Windows {
@@ -580,6 +584,7 @@ impl Windows {
             keys: edges.iter().map(|&e| key(e, centre)).collect(),
             centre,
             share: 0.0,
+            point: None,
         }
     }
 }
@@ -719,6 +724,9 @@ struct Tally<'a> {
     /// `from_low` by [`Tally::settle`]).
     lanes: Vec<[u32; 8]>,
     inside: Region<'a>,
+    /// For a point row ([`Windows::point`]): the values that are not its
+    /// point.
+    differ: u64,
 }
 
 impl<'a> Tally<'a> {
@@ -735,10 +743,17 @@ impl<'a> Tally<'a> {
             from_low: vec![0; n],
             lanes: vec![[0; 8]; n],
             inside,
+            differ: 0,
         }
     }
 
     fn add(&mut self, windows: &Windows, values: &[f64]) {
+        if let Some(x) = windows.point {
+            let x = x.to_bits();
+            self.total += values.len();
+            self.differ += values.iter().filter(|v| v.to_bits() != x).count() as u64;
+            return;
+        }
         #[cfg(target_arch = "x86_64")]
         {
             if super::simd::avx2_popcnt() && windows.keys.len() <= MAX_EDGES {
@@ -992,6 +1007,11 @@ impl<'a> Tally<'a> {
         ranks: &[usize],
         scratch: &mut Vec<f64>,
     ) -> Option<Vec<f64>> {
+        if let Some(x) = windows.point {
+            // Every value the point, or the row is run again whole.
+            let differ: u64 = parts.iter().map(|p| p.differ).sum();
+            return (differ == 0).then(|| vec![x; ranks.len()]);
+        }
         let (total, from_low) = Tally::combine(&mut parts, windows);
         let lists: Vec<&[f64]> = parts.iter().flat_map(|p| p.inside.lists()).collect();
         let spans = spans(total, &from_low, &window_sizes(&lists, windows)?);
@@ -1172,6 +1192,14 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
     let k = pilot.len();
     if k == 0 {
         return Windows::default();
+    }
+    if let Some(&first) = pilot.first() {
+        if pilot.iter().all(|v| v.to_bits() == first.to_bits()) {
+            return Windows {
+                point: Some(first),
+                ..Windows::default()
+            };
+        }
     }
     let bounds = pilot_bounds(k, ranks, draws, z);
     // Around every pilot rank that bounds a window.
@@ -1654,8 +1682,12 @@ fn narrow<'c>(
         }
         t.total = total;
         t.from_low.clone_from(&from_low);
+        t.differ = parts.iter().map(|p| p.differ).sum();
         (windows.clone(), t)
     };
+    if windows.point.is_some() {
+        return unchanged();
+    }
     let Some(sizes) = window_sizes(&lists, windows) else {
         return unchanged();
     };
@@ -1732,6 +1764,7 @@ fn narrow<'c>(
         centre: windows.centre,
         keys,
         share: 0.0,
+        point: None,
     };
     let mut carried = Tally::in_region(&narrowed, Region::new(slots));
     for list in &lists {
@@ -2039,6 +2072,29 @@ mod tests {
             .collect();
         assert_eq!(sizes, Some(expected));
         assert_eq!(sizes.map(|s| s[2]), Some(0));
+    }
+
+    #[test]
+    fn a_row_every_pilot_draw_shares_keeps_nothing_and_is_rerun_if_another_value_comes() {
+        let mut pilot = vec![0.0; 100];
+        let ranks = [10, 50];
+        let w = windows(&mut pilot, &ranks, 1000, Z);
+        assert_eq!(w.point, Some(0.0));
+        let mut scratch = Vec::new();
+        let mut t = Tally::new(&w);
+        t.add(&w, &[0.0; 64]);
+        assert_eq!((t.inside.len(), t.total), (0, 64));
+        assert_eq!(
+            Tally::resolve(vec![t], &w, &ranks, &mut scratch),
+            Some(vec![0.0, 0.0])
+        );
+        // -0.0 is another value (its bits differ): the row is rerun whole.
+        for other in [1.0, -0.0] {
+            let mut t = Tally::new(&w);
+            t.add(&w, &[0.0, other, 0.0]);
+            assert_eq!(t.differ, 1);
+            assert_eq!(Tally::resolve(vec![t], &w, &ranks, &mut scratch), None);
+        }
     }
 
     #[test]

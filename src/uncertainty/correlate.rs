@@ -189,26 +189,55 @@ impl Correlator {
                 }
             }
             m.clear();
-            // Each value's draws, sorted, handed out by the ranks of t.
-            let mut order: Vec<usize> = Vec::with_capacity(n);
+            // Each value's draws, sorted, handed out by the ranks of t
+            // (ties in t broken by draw, so the order is one and only one).
+            let mut sorted: Vec<u64> = Vec::with_capacity(n);
+            let mut order: Vec<u64> = Vec::with_capacity(n);
+            // A draw's index in the low bits of its key (a chunk's draws
+            // fit in INDEX_BITS), the key's own low bits dropped: one u64
+            // sort, about twice as fast as sorting pairs.
+            let mask = (1u64 << INDEX_BITS) - 1;
             for (a, &p) in group.params.iter().enumerate() {
                 let Some(values) = column(p) else { continue };
                 let Some(values) = values.get_mut(..n) else {
                     continue;
                 };
-                let mut sorted = values.to_vec();
-                sorted.sort_by(f64::total_cmp);
+                sorted.clear();
+                sorted.extend(values.iter().map(|&x| order_key(x)));
+                sorted.sort_unstable();
                 order.clear();
-                order.extend(0..n);
-                let ta = &t[a];
-                order.sort_by(|&i, &j| ta[i].total_cmp(&ta[j]).then(i.cmp(&j)));
-                for (rank, &d) in order.iter().enumerate() {
-                    if let (Some(v), Some(&x)) = (values.get_mut(d), sorted.get(rank)) {
-                        *v = x;
+                order.extend(
+                    t[a].iter()
+                        .enumerate()
+                        .map(|(d, &x)| (order_key(x) & !mask) | d as u64),
+                );
+                order.sort_unstable();
+                for (&key, &x) in order.iter().zip(&sorted) {
+                    if let Some(v) = values.get_mut((key & mask) as usize) {
+                        *v = from_order_key(x);
                     }
                 }
             }
         }
+    }
+}
+
+/// Bits of a draw's index within its chunk.
+const INDEX_BITS: u32 = 14;
+const _: () = assert!(super::CHUNK <= 1 << INDEX_BITS);
+
+/// The f64 of an [`order_key`].
+fn from_order_key(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// A key whose unsigned order is `f64::total_cmp`'s order of `x`.
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
     }
 }
 

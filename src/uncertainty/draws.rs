@@ -2,9 +2,13 @@
 //! sampled input and every output Monte Carlo reports, for analysts who
 //! take the draws into their own tools.
 //!
+//! Every value is written with every digit of the f64 drawn or computed
+//! (the shortest text that reads back to the same f64), so the file's
+//! percentiles are the report's before rounding.
+//!
 //! The draws are those the percentiles come from (the same seed, chunks
 //! and streams, correlations applied), run again in a pass of their own.
-//! Chunks are run a batch at a time on every core, each written to text
+//! Chunks are run a batch at a time on every core (a chunk a thread), each written to text
 //! of its own, and the texts written in chunk order, so memory is bounded
 //! by a batch (not the draws) and the bytes do not depend on the threads.
 
@@ -45,7 +49,9 @@ pub fn write(s: &Scenario, options: &Options, out: &mut dyn Write) -> std::io::R
     let mut head = csv::Writer::from_writer(Vec::new());
     head.write_record(header(s, &kernel))?;
     out.write_all(&head.into_inner().map_err(|e| e.into_error())?)?;
-    let batch = 2 * rayon::current_num_threads().max(1);
+    // A chunk a thread at a time: a chunk's text is 8,192 rows (about
+    // 19 MB for the benchmark file), so a batch is bounded by the threads.
+    let batch = rayon::current_num_threads().max(1);
     let all = chunks(draws);
     let mut first = 0;
     while first < all {
@@ -88,6 +94,7 @@ fn chunk_text(
     let rows = kernel.rows().len();
     let mut text = Vec::new();
     let mut draw = chunk * super::CHUNK;
+    let mut number = ryu::Buffer::new();
     run_chunk(kernel, samplers, seed, chunk, draws, buffers, |group| {
         let inputs: Vec<&[f64]> = ranged
             .iter()
@@ -98,11 +105,10 @@ fn chunk_text(
             draw += 1;
             // Writing to a Vec cannot fail.
             let _ = write!(text, "{draw}");
-            for column in &inputs {
-                let _ = write!(text, ",{}", column.get(i).copied().unwrap_or(f64::NAN));
-            }
-            for column in &outputs {
-                let _ = write!(text, ",{:.2}", column.get(i).copied().unwrap_or(f64::NAN));
+            for column in inputs.iter().chain(&outputs) {
+                text.push(b',');
+                let v = column.get(i).copied().unwrap_or(f64::NAN);
+                text.extend_from_slice(number.format(v).as_bytes());
             }
             text.push(b'\n');
         }

@@ -1735,6 +1735,10 @@ fn capped_shares(
     portions: &mut [f64],
     given: &mut Part,
 ) {
+    if let Some(one) = &sv.single {
+        single_cap_shares(sv, one, l, partner_var, given);
+        return;
+    }
     *given = [0.0; PART];
     let fits_below = sv.fits_below;
     for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
@@ -1758,12 +1762,6 @@ fn capped_shares(
         highest = highest.max(l.var[d]);
     }
     l.unalloc = [0.0; PART];
-    if let Some(one) = &sv.single {
-        if highest > 0.0 && highest > fits_below {
-            single_cap_shares(sv, one, l, partner_var, given);
-        }
-        return;
-    }
     if highest > 0.0 && highest > fits_below {
         for d in 0..PART {
             let v = l.var[d];
@@ -1778,12 +1776,17 @@ fn capped_shares(
     }
 }
 
-/// [`capped_shares`]'s lanes where the one capped partner's cap binds
-/// (v > fits_below: its first-round portion passes its cap): it bears its
-/// cap; the rest, v - cap, goes to the others in partner order, each
-/// rest x share / rest_weight, the last the exact remainder (`given`
-/// restarts for the second round). The same operations in the same order
-/// as [`risk_share::share_variance`], as selects, so the loop vectorises.
+/// [`capped_shares`] with one capped partner, every lane in one pass a
+/// partner, as selects, so the loops vectorise. Where its cap does not
+/// bind (an underspend, or v <= fits_below) a lane is shared by rule as
+/// water-filling's first round shares it (the last partner the exact
+/// remainder of what the others were given). Where it binds (its first
+/// round portion passes its cap) it bears its cap, and the rest, v - cap,
+/// goes to the others in partner order, each rest x share / rest_weight,
+/// the last of them the exact remainder: water-filling's second and last
+/// round, in the same operations and order as
+/// [`risk_share::share_variance`]. With no other partner the rest is
+/// unallocated.
 #[inline(always)]
 fn single_cap_shares(
     sv: &Sharing,
@@ -1794,40 +1797,44 @@ fn single_cap_shares(
 ) {
     let fits_below = sv.fits_below;
     let binds = |v: f64| v > 0.0 && v > fits_below;
+    // What the partners were given in each round so far.
     *given = [0.0; PART];
-    if let Some(pv) = partner_var.get_mut(one.partner) {
-        for (p, &v) in pv.iter_mut().zip(&l.var) {
-            if binds(v) {
-                *p += one.cap;
-            }
+    let mut given_rest = [0.0; PART];
+    let (weight, rest_weight, cap) = (sv.weight, one.rest_weight, one.cap);
+    for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
+        if share <= 0.0 {
+            continue;
+        }
+        let (last, capped) = (i == sv.last_active, i == one.partner);
+        let last_rest = Some(i) == one.rest_last;
+        for d in 0..PART {
+            let v = l.var[d];
+            let first = if v <= 0.0 {
+                v * share
+            } else if last {
+                v - given[d]
+            } else {
+                v * share / weight
+            };
+            let rest = v - cap;
+            let second = if capped {
+                cap
+            } else if last_rest {
+                rest - given_rest[d]
+            } else {
+                rest * share / rest_weight
+            };
+            let b = binds(v);
+            given[d] += if b { 0.0 } else { first };
+            given_rest[d] += if b && !capped { second } else { 0.0 };
+            pv[d] += if b { second } else { first };
         }
     }
-    match one.rest_last {
-        None => {
-            for d in 0..PART {
-                let v = l.var[d];
-                l.unalloc[d] = if binds(v) { v - one.cap } else { 0.0 };
-            }
-        }
-        Some(last) => {
-            let weight = one.rest_weight;
-            for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
-                if i == one.partner || share <= 0.0 {
-                    continue;
-                }
-                for d in 0..PART {
-                    let v = l.var[d];
-                    let rest = v - one.cap;
-                    let p = if i == last {
-                        rest - given[d]
-                    } else {
-                        rest * share / weight
-                    };
-                    let p = if binds(v) { p } else { 0.0 };
-                    given[d] += p;
-                    pv[d] += p;
-                }
-            }
+    l.unalloc = [0.0; PART];
+    if one.rest_last.is_none() {
+        for d in 0..PART {
+            let v = l.var[d];
+            l.unalloc[d] = if binds(v) { v - cap } else { 0.0 };
         }
     }
 }

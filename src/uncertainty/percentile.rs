@@ -88,17 +88,20 @@ pub fn ranks_with_errors(percentiles: &[u8], n: usize) -> Vec<usize> {
     r
 }
 
+/// The value `found` at rank `r` of `ranks` (NaN where it was not found).
+fn value_at(ranks: &[usize], found: &[f64], r: usize) -> f64 {
+    ranks
+        .iter()
+        .position(|x| *x == r)
+        .and_then(|i| found.get(i))
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
 /// The standard error of each of `percentiles` of `n` values, from the
 /// values `found` at `ranks` (which include [`error_ranks`]).
 pub fn standard_errors(percentiles: &[u8], n: usize, ranks: &[usize], found: &[f64]) -> Vec<f64> {
-    let at = |r: usize| {
-        ranks
-            .iter()
-            .position(|x| *x == r)
-            .and_then(|i| found.get(i))
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let at = |r: usize| value_at(ranks, found, r);
     percentiles
         .iter()
         .map(|&p| {
@@ -646,14 +649,7 @@ pub fn percentiles_of(values: &mut [f64], percentiles: &[u8]) -> Vec<f64> {
 /// The percentiles of `n` values by numpy's linear method, from the values
 /// `found` at `ranks` (as [`ranks`] gives them).
 pub fn interpolate(percentiles: &[u8], n: usize, ranks: &[usize], found: &[f64]) -> Vec<f64> {
-    let at = |r: usize| {
-        ranks
-            .iter()
-            .position(|x| *x == r)
-            .and_then(|i| found.get(i))
-            .copied()
-            .unwrap_or(f64::NAN)
-    };
+    let at = |r: usize| value_at(ranks, found, r);
     percentiles
         .iter()
         .map(|&p| {

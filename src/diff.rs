@@ -613,7 +613,41 @@ fn flatten(s: &Scenario) -> Vec<Input> {
         }
         out.put_param(&e, "redundancy_cost", w.redundancy_cost, money);
     }
+    // Correlations change the ranges though no value does: shown by the
+    // values they join, `rank 0.7` or the matrix.
+    for c in s.correlations.iter().filter(|c| c.params.len() >= 2) {
+        out.here = Some(c.loc);
+        let names: Vec<String> = c
+            .params
+            .iter()
+            .filter_map(|&id| s.param(id).map(|p| crate::scenario::dotted(&p.name)))
+            .collect();
+        out.put(
+            "correlation",
+            &names.join(" ~ "),
+            Some(correlation_text(&c.matrix)),
+        );
+    }
     out.list
+}
+
+/// A correlation as written: `rank 0.7`, or its matrix.
+pub fn correlation_text(matrix: &[Vec<f64>]) -> String {
+    match matrix {
+        [_, second] if second.len() == 2 => {
+            format!("rank {}", second.first().copied().unwrap_or(0.0))
+        }
+        rows => format!(
+            "matrix [{}]",
+            rows.iter()
+                .map(|r| format!(
+                    "[{}]",
+                    r.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// A text value as a TOML basic string, so a line can be pasted into

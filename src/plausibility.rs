@@ -56,6 +56,14 @@ pub fn warnings(s: &Scenario, p: &Projection, ranges: Option<&Ranges>) -> Vec<Di
     if let Some(r) = ranges {
         ranges_below_zero(s, r, &mut sampled);
     }
+    for c in &s.correlations {
+        for (loc, note) in &c.notes {
+            sampled.push(
+                Diagnostic::at(*loc, note.clone())
+                    .help("see docs/uncertainty.md, \"Correlated inputs\""),
+            );
+        }
+    }
     ranked.push((3, sampled));
     // A value already warned of is not also asked for a range.
     let warned: Vec<Loc> = ranked

@@ -414,6 +414,18 @@ fn the_tail_is_the_draws_below_the_reported_percentile() {
     t.run_with(&["sensitivity", "birmingham.toml", "--tail", "10"])
         .status(2)
         .stderr_has("not a percentile");
+    let upper = t
+        .run_with(&[
+            "sensitivity",
+            "birmingham.toml",
+            "--tail",
+            "P10",
+            "-f",
+            "json",
+        ])
+        .status(0)
+        .stdout;
+    assert_eq!(json(&upper)["tail"], "p10");
     t.run_with(&[
         "chart",
         "birmingham.toml",
@@ -526,4 +538,59 @@ fn a_percentiles_standard_error_is_its_spread_over_seeds() {
         (0.65..1.5).contains(&(spread / typical)),
         "spread over seeds {spread}, reported {typical}"
     );
+}
+
+#[test]
+fn correlations_are_seen_in_the_outputs_and_in_diff() {
+    let t = birmingham_with("0.7");
+    let doc = json(
+        &t.run_with(&["project", "correlated.toml", "-f", "json"])
+            .status(0)
+            .stdout,
+    );
+    let c = &doc["ranges"]["correlations"][0];
+    assert_eq!(c["values"][0], UNIT_COSTS[0]);
+    assert_eq!(c["rank_correlations"][0][1], 0.7);
+    assert!(
+        json(
+            &t.run_with(&["project", "birmingham.toml", "-f", "json"])
+                .status(0)
+                .stdout
+        )["ranges"]
+            .get("correlations")
+            .is_none()
+    );
+    t.run_with(&["project", "correlated.toml"]).status(0).stdout_has(
+        "Correlated in Monte Carlo: Learning disability: residential care unit cost and Learning disability: supported living unit cost: rank correlation 0.7.",
+    );
+    t.run_with(&["diff", "birmingham.toml", "correlated.toml"])
+        .status(1)
+        .stdout_has("Inputs that differ (1)")
+        .stdout_has("rank 0.7");
+}
+
+#[test]
+fn a_value_set_single_leaves_its_correlation_with_a_warning() {
+    let t = birmingham_with("0.7");
+    let set = format!("{}=£75,000", UNIT_COSTS[0]);
+    let ran = t
+        .run_with(&["project", "correlated.toml", "--set", &set, "-f", "json"])
+        .status(0)
+        .stderr_has("warning: correlated.toml:4:")
+        .stderr_has("is a single value (--set ");
+    assert!(json(&ran.stdout)["ranges"].get("correlations").is_none());
+    // A rank matrix whose normal correlations cannot hold is shrunk, said.
+    let base = std::fs::read_to_string(root().join("scenarios/birmingham.toml")).unwrap();
+    let t = Test::new().file("birmingham.toml", &base).file(
+        "edge.toml",
+        r#"extends = "birmingham.toml"
+
+[[correlation]]
+values = ["assumptions.inflation", "assumptions.growth", "service.learning_disability.growth"]
+matrix = [[1, -0.5, -0.5], [-0.5, 1, -0.5], [-0.5, -0.5, 1]]
+"#,
+    );
+    t.run_with(&["project", "edge.toml", "-o", "out.json"])
+        .status(0)
+        .stderr_has("edge.toml:5:10: the normal correlations these rank correlations need cannot all hold at once");
 }

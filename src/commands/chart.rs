@@ -154,7 +154,9 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             Err(e) => return Err(e.into()),
         },
         Kind::Tail => {
+            let projection = central(&loaded, &sources)?;
             let options = monte_carlo_options(s, args.draws, args.seed)?;
+            let options = uncertainty::settled(s, &projection, &options)?;
             let of = args.tail.unwrap_or(uncertainty::tail::TailOf(10));
             chart::tail::chart(s, &uncertainty::tail::tail(s, &options, of)?)
         }

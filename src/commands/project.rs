@@ -130,6 +130,22 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         &sources,
         None,
     );
+    // --draws auto stopped short of its target (the work limit, or
+    // 10,000,000 draws): said, not hidden.
+    if let (Some(target), Some(r)) = (
+        options.monte_carlo.as_ref().and_then(|mc| mc.precision),
+        results.ranges.as_ref(),
+    ) {
+        let error = crate::uncertainty::precision::npv_error(r);
+        if error > target {
+            anstream::eprintln!(
+                "warning: --draws auto stopped at {} draws, the most this run may take, with a standard error of the NPV's percentiles of {}, above the {} asked for\n  = help: ask for less (--precision); the figures are still right to within their standard errors",
+                crate::report::numbers::count(rust_decimal::Decimal::from(r.draws)),
+                crate::report::numbers::millions_to(error, 3),
+                crate::report::numbers::millions_to(target, 3),
+            );
+        }
+    }
     if let (Some(path), Some(mc)) = (draws_out, options.monte_carlo.as_ref()) {
         // The draws the ranges came from (--draws auto's last run).
         let mc = crate::uncertainty::Options {

@@ -28,9 +28,9 @@ pub struct Args {
     #[arg(long, value_name = "pNN")]
     pub tail: Option<crate::uncertainty::tail::TailOf>,
 
-    /// With --tail: Monte Carlo draws [default: the scenario's `draws`, else 10000].
-    #[arg(long, value_name = "N", requires = "tail")]
-    pub draws: Option<u64>,
+    /// With --tail: Monte Carlo draws [default: the scenario's `draws`, else 10000], or auto (see `project --draws`).
+    #[arg(long, value_name = "N|auto", requires = "tail")]
+    pub draws: Option<super::Draws>,
 
     /// With --tail: random seed [default: the scenario's `seed`, else 1].
     #[arg(long, value_name = "S", requires = "tail")]
@@ -55,11 +55,8 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // then not drawn (a tornado of no bars stands in for it).
     let (tornado, tail) = match args.tail {
         Some(of) => {
-            let options = super::monte_carlo_options(
-                &loaded.scenario,
-                args.draws.map(super::Draws::Count),
-                args.seed,
-            )?;
+            let options = super::monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
+            let options = crate::uncertainty::settled(&loaded.scenario, &central, &options)?;
             let tail = crate::uncertainty::tail::tail(&loaded.scenario, &options, of)?;
             let central = Ends {
                 cumulative: central

@@ -102,6 +102,11 @@ pub fn projection_tables(
                 .map(|g| (TableKind::Ranges, g)),
         );
         closing.push_str(&npv_range(r));
+        for line in super::numbers::correlation_lines(s) {
+            closing.push_str("\nCorrelated in Monte Carlo: ");
+            closing.push_str(&line);
+            closing.push('.');
+        }
         if let Some(note) = precision_note(s, r) {
             closing.push('\n');
             closing.push_str(&note);
@@ -249,9 +254,9 @@ pub fn precision_note(s: &Scenario, r: &Ranges) -> Option<String> {
     let more = draws_for(r.draws, error, DEFAULT_TARGET, most);
     let advice = if more > r.draws {
         format!(
-            "; --draws {} would bring it under {}",
+            "; about {} draws would bring it under {}, by this run's estimate (--draws auto does so for the NPV's percentiles)",
             super::numbers::count(Decimal::from(more)),
-            super::numbers::millions_to(DEFAULT_TARGET, 2)
+            super::numbers::millions_to(DEFAULT_TARGET, 2),
         )
     } else {
         String::new()
@@ -884,11 +889,15 @@ pub fn tail_tables(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> Proje
     let closing = if tail.drivers.is_empty() {
         "The scenario has no ranged values: every draw is the central case.".to_string()
     } else {
+        let m = tail.in_tail.max(1) as f64;
+        let n = tail.draws.max(1) as f64;
+        let noise = 2.0 * ((1.0 - m / n).max(0.0) / m).sqrt();
         format!(
-            "NPV ({}) averages {} in these draws against {} in all. An input that moves by a large part of its own spread in the {worst} draws is what drives them; one that hardly moves does not matter there, however wide its range (docs/uncertainty.md).",
+            "NPV ({}) averages {} in these draws against {} in all. An input that moves by a large part of its own spread in the {worst} draws is what drives them; one that hardly moves does not matter there, however wide its range. With {} draws in the tail, a move within ±{noise:.2} standard deviations (two standard errors) is within sampling noise (docs/uncertainty.md).",
             super::numbers::appraisal_basis(s),
             millions(tail.npv_tail_mean),
             millions(tail.npv_mean),
+            super::numbers::count(Decimal::from(tail.in_tail)),
         )
     };
     ProjectionTables {

@@ -869,6 +869,17 @@ pub struct RangesOut {
     /// One per year 0..H; year 0 has no uncertainty.
     pub years: Vec<RangeYearOut>,
     pub npv: Percentiles,
+    /// The `[[correlation]]`s the draws were re-paired by: the values, by
+    /// the keys `sensitivity` prints, and their rank correlations, row by
+    /// row (absent without any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<CorrelationOut>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct CorrelationOut {
+    pub values: Vec<String>,
+    pub rank_correlations: Vec<Vec<f64>>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -943,6 +954,19 @@ fn ranges_out(s: &Scenario, p: &Projection, r: &Ranges) -> RangesOut {
             })
             .collect(),
         npv: pct(Metric::Npv, 0),
+        correlations: s
+            .correlations
+            .iter()
+            .filter(|c| c.params.len() >= 2)
+            .map(|c| CorrelationOut {
+                values: c
+                    .params
+                    .iter()
+                    .filter_map(|&id| s.param(id).map(|p| p.name.clone()))
+                    .collect(),
+                rank_correlations: c.matrix.clone(),
+            })
+            .collect(),
     }
 }
 

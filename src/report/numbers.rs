@@ -230,6 +230,28 @@ pub fn count(value: Decimal) -> String {
     }
 }
 
+/// Each `[[correlation]]` in words, for notes under the ranges: "Learning
+/// disability: residential care unit cost and ...: rank correlation 0.7".
+pub fn correlation_lines(s: &crate::scenario::Scenario) -> Vec<String> {
+    let labels = s.labels();
+    s.correlations
+        .iter()
+        .filter(|c| c.params.len() >= 2)
+        .map(|c| {
+            let names: Vec<String> = c
+                .params
+                .iter()
+                .map(|id| labels.get(id.0).cloned().unwrap_or_default())
+                .collect();
+            format!(
+                "{}: {}",
+                names.join(" and "),
+                crate::diff::correlation_text(&c.matrix).replace("rank ", "rank correlation ")
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

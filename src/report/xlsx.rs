@@ -618,7 +618,12 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
     note("Years projected", super::numbers::years_projected(s));
     note(
         "Cash or real",
-        if command == "sensitivity" {
+        if command == "sensitivity --tail" {
+            format!(
+                "Inputs are in their own units; NPVs are {}.",
+                appraisal_basis(s)
+            )
+        } else if command == "sensitivity" {
             format!(
                 "Cumulative net savings are cash (nominal pounds, as budgets are set); NPVs, their swing and switching values are {}.",
                 appraisal_basis(s)
@@ -644,7 +649,13 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
                     .join(", "),
             );
         }
+        None if command == "sensitivity --tail" => {}
         None => note("Monte Carlo", "not run (central case only)".into()),
+    }
+    if draws.is_some() || command == "sensitivity --tail" {
+        for line in super::numbers::correlation_lines(s) {
+            note("Correlated", line);
+        }
     }
     note(
         "Central case",
@@ -666,11 +677,36 @@ fn notes_table(s: &Scenario, draws: Option<(u64, u64)>, command: &str) -> Table 
 pub fn sensitivity(r: &SensitivityReport<'_>, sources: &SourceMap) -> Result<Vec<u8>, XlsxError> {
     let s = r.scenario;
     if let Some(tail) = r.tail {
-        return workbook(&[
-            tail_table(s, tail),
-            inputs_table(s, sources),
-            notes_table(s, None, "sensitivity"),
-        ]);
+        let mut notes = notes_table(s, None, "sensitivity --tail");
+        let side = if tail.of.lower() {
+            "at or below"
+        } else {
+            "at or above"
+        };
+        for (k, v) in [
+            ("Monte Carlo draws", tail.draws.to_string()),
+            ("Seed", tail.seed.to_string()),
+            (
+                "Tail",
+                format!(
+                    "The {} draws whose NPV is {side} its p{}, £{}",
+                    tail.in_tail,
+                    tail.of.0,
+                    super::numbers::pounds(tail.threshold)
+                ),
+            ),
+            (
+                "NPV's mean in the tail, and in every draw",
+                format!(
+                    "£{} and £{}",
+                    super::numbers::pounds(tail.npv_tail_mean),
+                    super::numbers::pounds(tail.npv_mean)
+                ),
+            ),
+        ] {
+            notes.rows.push(vec![Cell::text(k), Cell::text(v)]);
+        }
+        return workbook(&[tail_table(s, tail), inputs_table(s, sources), notes]);
     }
     let last = s.year(s.horizon);
     let mut t = Table::new(

@@ -575,6 +575,12 @@ pub struct Correlation {
     /// The target rank correlations, a symmetric positive semi-definite
     /// matrix with ones on its diagonal, row by row.
     pub matrix: Vec<Vec<f64>>,
+    /// The normal scores' correlations the draws are re-paired to: those
+    /// whose rank correlations are `matrix`'s (shrunk toward independence
+    /// where they would not be positive semi-definite).
+    pub normal: Vec<Vec<f64>>,
+    /// Warnings: values left out, a matrix shrunk (docs/uncertainty.md).
+    pub notes: Vec<(Loc, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

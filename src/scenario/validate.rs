@@ -176,6 +176,16 @@ fn pct(fraction: Decimal) -> String {
     format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
 }
 
+/// What a `[[correlation]]`'s value names.
+enum Named {
+    /// A ranged value.
+    Ranged(ParamId),
+    /// A value made single elsewhere, left out: why.
+    Left(String),
+    /// Nothing it can correlate (an error is reported).
+    Missing,
+}
+
 /// For each entry, where the first earlier entry with the same id was
 /// written (`None` for a first, or an entry without an id): one pass.
 fn first_with_same_id<'a>(
@@ -378,10 +388,15 @@ impl Validator<'_> {
         for c in raw {
             let Some(values) = &c.values else { continue };
             let mut params = Vec::new();
+            // Where each kept value is in `values`, and what was left out.
+            let mut kept = Vec::new();
+            let mut notes = Vec::new();
             let mut ok = true;
-            for v in &values.value {
+            for (at, v) in values.value.iter().enumerate() {
                 match self.correlated_param(v) {
-                    Some(id) => match named.get(&id.0) {
+                    Named::Left(note) => notes.push((v.loc, note)),
+                    Named::Missing => ok = false,
+                    Named::Ranged(id) => match named.get(&id.0) {
                         Some(first) => {
                             let first = self.sources.describe(*first);
                             self.error(
@@ -393,9 +408,9 @@ impl Validator<'_> {
                         None => {
                             named.insert(id.0, v.loc);
                             params.push(id);
+                            kept.push(at);
                         }
                     },
-                    None => ok = false,
                 }
             }
             let k = values.value.len();
@@ -443,29 +458,96 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if ok {
+            if !ok {
+                continue;
+            }
+            // The values a --set or a variant made single are left out,
+            // with their rows and columns (what is left of a positive
+            // semi-definite matrix is one).
+            let matrix: Vec<Vec<f64>> = kept
+                .iter()
+                .map(|&i| {
+                    kept.iter()
+                        .map(|&j| matrix.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0))
+                        .collect()
+                })
+                .collect();
+            if params.len() < 2 {
+                notes.push((
+                    c.loc,
+                    "fewer than two of its values vary, so it correlates nothing".to_string(),
+                ));
                 out.push(Correlation {
                     loc: c.loc,
-                    params,
-                    matrix,
+                    params: Vec::new(),
+                    matrix: Vec::new(),
+                    normal: Vec::new(),
+                    notes,
                 });
+                continue;
             }
+            let (normal, shrunk) = crate::uncertainty::correlate::normal_correlations(&matrix);
+            if let Some(by) = shrunk {
+                notes.push((
+                    c.matrix.as_ref().map_or(c.loc, |m| m.loc),
+                    format!(
+                        "the normal correlations these rank correlations need cannot all hold at once (the matrix is at the edge of what is possible): they are taken {:.1}% of the way toward independence, so the rank correlations drawn are somewhat weaker than written",
+                        by * 100.0
+                    ),
+                ));
+            }
+            out.push(Correlation {
+                loc: c.loc,
+                params,
+                matrix,
+                normal,
+                notes,
+            });
         }
         out
     }
 
     /// The ranged param a `[[correlation]]` names.
-    fn correlated_param(&mut self, v: &Located<String>) -> Option<ParamId> {
+    fn correlated_param(&mut self, v: &Located<String>) -> Named {
         let found = self.params.iter().position(|p| p.is_named(&v.value));
         match found.and_then(|i| self.params.get(i).map(|p| (i, p))) {
-            Some((i, p)) if p.value.is_range() => Some(ParamId(i)),
+            Some((i, p)) if p.value.is_range() => Named::Ranged(ParamId(i)),
+            // Made a single value by `--set`, or by a variant of the file
+            // that correlates it (a variant is read before its base, so
+            // its id is lower): left out, with a warning.
+            Some((_, p))
+                if p.loc.file < v.loc.file
+                    || self
+                        .sources
+                        .get(p.loc.file)
+                        .map(crate::source::SourceFile::kind)
+                        == Some(crate::source::SourceKind::Override) =>
+            {
+                let from = match self
+                    .sources
+                    .get(p.loc.file)
+                    .map(crate::source::SourceFile::kind)
+                {
+                    Some(crate::source::SourceKind::Override) => self.sources.describe(p.loc),
+                    _ => format!("at {}", self.sources.describe(p.loc)),
+                };
+                Named::Left(format!(
+                    "`{}` is a single value ({from}), so this [[correlation]] leaves it out",
+                    p.name
+                ))
+            }
             Some((_, p)) => {
                 let name = p.name.clone();
+                let example = match p.kind {
+                    Kind::Money => "\"£60,000 to £70,000\"",
+                    Kind::Percent => "\"2% to 4%\"",
+                    Kind::Number => "\"3 to 5\"",
+                };
                 self.error(
                     Diagnostic::at(v.loc, format!("`{name}` is a point value: only a ranged value can be correlated"))
-                        .help("give it a range where it is written (e.g. \"2% to 4%\"), or leave it out of the correlation"),
+                        .help(format!("give it a range where it is written (e.g. {example}), or leave it out of the correlation")),
                 );
-                None
+                Named::Missing
             }
             None => {
                 let ranged: Vec<String> = self
@@ -481,7 +563,7 @@ impl Validator<'_> {
                     None => d.help("name a ranged value as `pool-model sensitivity FILE --format csv` lists it, e.g. `assumptions.inflation`"),
                 };
                 self.error(d);
-                None
+                Named::Missing
             }
         }
     }

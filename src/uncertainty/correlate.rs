@@ -81,6 +81,39 @@ fn pearson(matrix: &[Vec<f64>]) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// The normal correlations a rank matrix needs ([`pearson`]), and, where
+/// those are not positive semi-definite (a rank matrix at the edge of what
+/// is possible, such as three values at -0.5 each), the same taken
+/// toward independence (lambda C + (1 - lambda) I, the largest lambda
+/// that is, to 1e-6) with how far (1 - lambda).
+pub fn normal_correlations(matrix: &[Vec<f64>]) -> (Vec<Vec<f64>>, Option<f64>) {
+    let c = pearson(matrix);
+    if cholesky(&c).is_some() {
+        return (c, None);
+    }
+    let toward = |lambda: f64| -> Vec<Vec<f64>> {
+        c.iter()
+            .enumerate()
+            .map(|(i, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(|(j, &r)| if i == j { 1.0 } else { lambda * r })
+                    .collect()
+            })
+            .collect()
+    };
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..20 {
+        let mid = (lo + hi) / 2.0;
+        if cholesky(&toward(mid)).is_some() {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (toward(lo), Some(1.0 - lo))
+}
+
 /// How far below zero a pivot may fall from rounding alone.
 pub const TOLERANCE: f64 = 1e-10;
 
@@ -109,10 +142,11 @@ impl Correlator {
         let groups: Vec<Group> = s
             .correlations
             .iter()
+            .filter(|c| c.params.len() >= 2)
             .filter_map(|c| {
                 Some(Group {
                     params: c.params.iter().map(|p| p.0).collect(),
-                    target: cholesky(&pearson(&c.matrix)).or_else(|| cholesky(&c.matrix))?,
+                    target: cholesky(&c.normal)?,
                 })
             })
             .collect();

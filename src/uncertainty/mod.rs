@@ -279,6 +279,22 @@ pub fn check_work(s: &Scenario, rows: usize, draws: u64) -> Result<(), McError> 
     Ok(())
 }
 
+/// `options` with `--draws auto` settled: the draws its runs settle on
+/// (for a run that needs them fixed beforehand, such as the tail's).
+pub fn settled(s: &Scenario, central: &Projection, options: &Options) -> Result<Options, McError> {
+    match options.precision {
+        Some(_) if s.has_ranges() => Ok(Options {
+            draws: ranges(s, central, options)?.draws,
+            precision: None,
+            ..options.clone()
+        }),
+        _ => Ok(Options {
+            precision: None,
+            ..options.clone()
+        }),
+    }
+}
+
 /// The outputs a run of `s` computes: the standard rows and those its
 /// `[[expect]]`s need.
 fn rows_of(s: &Scenario) -> Vec<Row> {

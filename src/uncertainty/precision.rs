@@ -96,9 +96,11 @@ pub fn largest_error(s: &Scenario, r: &Ranges) -> Option<(Decimal, String)> {
     best
 }
 
-/// Monte Carlo with `--draws auto`: runs of more draws until the NPV's
-/// percentiles' standard errors are at most `target`, or the draws reach
-/// `most`.
+/// Monte Carlo with `--draws auto`: runs of more draws until the standard
+/// errors of the NPV's percentiles are at most `target`, or the draws
+/// reach `most`. (Every figure a table prints would take a large pool to
+/// the most draws allowed: a year's cumulative spread is wider than the
+/// NPV's, and the footnote says how precise the others are.)
 pub fn auto(
     target: Decimal,
     most: u64,

@@ -34,7 +34,13 @@ impl std::str::FromStr for TailOf {
     type Err = String;
 
     fn from_str(text: &str) -> Result<TailOf, String> {
-        match crate::scenario::raw::parse_case(text.trim()) {
+        // `P10` and `p05` read as `p10` and `p5`.
+        let lower = text.trim().to_ascii_lowercase();
+        let plain = match lower.strip_prefix('p') {
+            Some(digits) => format!("p{}", digits.trim_start_matches('0')),
+            None => lower,
+        };
+        match crate::scenario::raw::parse_case(&plain) {
             Some(crate::scenario::Case::Percentile(p)) => Ok(TailOf(p)),
             _ => Err(format!(
                 "`{text}` is not a percentile: write p1 to p99, e.g. p10 for the worst tenth of NPVs"

@@ -88,6 +88,26 @@ fn zero_draws_is_an_error() {
 }
 
 #[test]
+fn check_refuses_the_draws_project_would() {
+    // Birmingham has no percentile expectation, so check runs no Monte
+    // Carlo of its own; it still refuses the draws project would.
+    let args = [
+        "scenarios/birmingham.toml",
+        "--set",
+        "scenario.horizon=50",
+        "--set",
+        "scenario.draws=10000000",
+    ];
+    for command in ["check", "project"] {
+        let mut all = vec![command];
+        all.extend(args);
+        run_in_root(&all)
+            .status(2)
+            .stderr_has("10000000 draws of a model this size would take too long");
+    }
+}
+
+#[test]
 fn draws_over_the_limit_are_an_error() {
     run_in_root(&[
         "project",

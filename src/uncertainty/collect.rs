@@ -1235,17 +1235,7 @@ fn windows(pilot: &mut [f64], ranks: &[usize], draws: usize, z: f64) -> Windows 
             _ => merged.push((a, b)),
         }
     }
-    // A window of one value (every pilot draw of the row alike, such as a
-    // partner that pays nothing in: its bracket is the value and the next
-    // f64) must not collapse to nothing in the f32 keys the tally compares,
-    // or it keeps no value, misses its ranks and forces a second pass.
-    let edges: Vec<f64> = merged
-        .iter()
-        .flat_map(|&(a, b)| {
-            let least = (a.abs() * 1e-12).max(1e-30);
-            [a, if b - a < least { a + least } else { b }]
-        })
-        .collect();
+    let edges: Vec<f64> = merged.iter().flat_map(|&(a, b)| [a, b]).collect();
     Windows::new(&edges)
 }
 

@@ -153,11 +153,6 @@ impl Correlator {
         (!groups.is_empty()).then_some(Correlator { groups })
     }
 
-    /// The params re-paired, in no particular order.
-    pub fn params(&self) -> impl Iterator<Item = usize> + '_ {
-        self.groups.iter().flat_map(|g| g.params.iter().copied())
-    }
-
     /// Re-pairs the first `n` draws of chunk `chunk` of a run with `seed`:
     /// `column(p)` is param p's draws, in draw order.
     pub fn apply<'a>(

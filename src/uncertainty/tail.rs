@@ -103,6 +103,18 @@ struct Sums {
     count: u64,
 }
 
+impl Sums {
+    /// Nothing yet, for `k` inputs.
+    fn new(k: usize) -> Sums {
+        Sums {
+            sum: vec![0.0; k],
+            squares: vec![0.0; k],
+            tail: vec![0.0; k],
+            ..Sums::default()
+        }
+    }
+}
+
 /// The drivers of NPV's tail `of` over the draws of `options`.
 pub fn tail(s: &Scenario, options: &Options, of: TailOf) -> Result<Tail, McError> {
     if options.draws == 0 {
@@ -136,13 +148,7 @@ pub fn tail(s: &Scenario, options: &Options, of: TailOf) -> Result<Tail, McError
         .map_init(
             || ChunkBuffers::keeping_draws(&kernel, &samplers),
             |buffers, chunk| {
-                let k = ranged.len();
-                let mut sums = Sums {
-                    sum: vec![0.0; k],
-                    squares: vec![0.0; k],
-                    tail: vec![0.0; k],
-                    ..Sums::default()
-                };
+                let mut sums = Sums::new(ranged.len());
                 run_chunk(
                     &kernel,
                     &samplers,
@@ -186,13 +192,7 @@ pub fn tail(s: &Scenario, options: &Options, of: TailOf) -> Result<Tail, McError
         )
         .collect();
     // Added in chunk order: the same bits for any number of threads.
-    let k = ranged.len();
-    let mut total = Sums {
-        sum: vec![0.0; k],
-        squares: vec![0.0; k],
-        tail: vec![0.0; k],
-        ..Sums::default()
-    };
+    let mut total = Sums::new(ranged.len());
     for c in &per_chunk {
         for (t, x) in total.sum.iter_mut().zip(&c.sum) {
             *t += x;

@@ -34,7 +34,8 @@ fn benches(c: &mut Criterion) {
     let large = scenario("scenarios/bench/large.toml");
     // The same pool with caps that bind in most draws (water-filling).
     let capped = scenario("scenarios/bench/capped.toml");
-    // One cap, the council's £1m on acute care, binding in most draws.
+    // The large pool with one cap, the council's £1m on acute care,
+    // binding in most draws: it should take no longer than the large pool.
     let council_cap = scenario("scenarios/bench/council-cap.toml");
     // The large pool with nine of its values in three correlations.
     let correlated = scenario("scenarios/bench/correlated.toml");

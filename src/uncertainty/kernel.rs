@@ -551,6 +551,78 @@ mod fast_path {
             }
         }
     }
+
+    /// With one capped partner the closed form gives water-filling's
+    /// own bits, lane by lane, in every order of partners, wherever the
+    /// two agree on whether the cap binds (they may differ by rounding
+    /// within an ulp of the threshold): blocks of overspends that all
+    /// bind, that none binds on, and mixed with underspends and zeros.
+    #[test]
+    fn one_capped_partner_is_shared_to_water_filling_s_bits() {
+        let mut state = 7u64;
+        let mut unit = || {
+            state = splitmix64(state);
+            unit_of(state)
+        };
+        let mut lanes = 0;
+        for _ in 0..6000 {
+            let n = 1 + (unit() * 5.0) as usize;
+            let raw: Vec<f64> = (0..n)
+                .map(|_| if unit() < 0.2 { 0.0 } else { unit() })
+                .collect();
+            let total: f64 = raw.iter().sum();
+            if total == 0.0 {
+                continue;
+            }
+            let shares: Vec<f64> = raw.iter().map(|r| r / total).collect();
+            let capped = (unit() * n as f64) as usize;
+            let caps: Vec<Option<f64>> = (0..n)
+                .map(|i| (i == capped).then(|| unit() * 40.0))
+                .collect();
+            let sharing = Sharing::new(shares.clone(), caps.clone());
+            let Some(one) = sharing.single.clone() else {
+                continue;
+            };
+            let mut l = ServiceLanes::new();
+            let (mode, below) = (unit(), sharing.fits_below);
+            for d in 0..PART {
+                l.var[d] = match mode {
+                    m if m < 0.4 => (unit() - 0.3) * 100.0,
+                    m if m < 0.7 => below * (1.0 + unit()) + 1e-9,
+                    _ => below * (1e-6 + (1.0 - 1e-6) * unit()),
+                };
+            }
+            if unit() < 0.2 {
+                (l.var[3], l.var[4]) = (0.0, -0.0);
+            }
+            let mut partner_var = vec![[0.0; PART]; n];
+            let mut given = [0.0; PART];
+            single_cap_shares(&sharing, &one, &mut l, &mut partner_var, &mut given);
+            for d in 0..PART {
+                let v = l.var[d];
+                let share = shares[one.partner];
+                let water_binds = v > 0.0 && v * share / sharing.weight > one.cap;
+                if water_binds != (v > 0.0 && v > below) {
+                    continue;
+                }
+                let mut want = vec![0.0; n];
+                let unallocated =
+                    risk_share::share_variance(&v, &shares, &caps, &mut want).unwrap();
+                assert_eq!(l.unalloc[d].to_bits(), unallocated.to_bits(), "lane {d}");
+                for (i, (got, want)) in partner_var.iter().zip(&want).enumerate() {
+                    // The kernel adds each part to a zeroed sum.
+                    assert_eq!(
+                        got[d].to_bits(),
+                        (0.0 + want).to_bits(),
+                        "lane {d}, partner {i}: {} vs {want} (shares {shares:?}, caps {caps:?}, variance {v})",
+                        got[d]
+                    );
+                }
+                lanes += 1;
+            }
+        }
+        assert!(lanes > 50_000, "{lanes} lanes compared");
+    }
 }
 
 #[cfg(test)]
@@ -1787,6 +1859,12 @@ fn capped_shares(
 /// round, in the same operations and order as
 /// [`risk_share::share_variance`]. With no other partner the rest is
 /// unallocated.
+///
+/// A lane is in one round or the other, so one running sum of what was
+/// given serves both, and each partner divides once: the amount (v, or
+/// the rest where the cap binds) times its share over the round's weight
+/// (1 for an underspend, whose rule part is v x share: dividing by 1 is
+/// exact).
 #[inline(always)]
 fn single_cap_shares(
     sv: &Sharing,
@@ -1797,37 +1875,69 @@ fn single_cap_shares(
 ) {
     let fits_below = sv.fits_below;
     let binds = |v: f64| v > 0.0 && v > fits_below;
-    // What the partners were given in each round so far.
     *given = [0.0; PART];
-    let mut given_rest = [0.0; PART];
     let (weight, rest_weight, cap) = (sv.weight, one.rest_weight, one.cap);
+    let var = &l.var;
     for (i, (pv, &share)) in partner_var.iter_mut().zip(&sv.shares).enumerate() {
         if share <= 0.0 {
             continue;
         }
-        let (last, capped) = (i == sv.last_active, i == one.partner);
-        let last_rest = Some(i) == one.rest_last;
-        for d in 0..PART {
-            let v = l.var[d];
-            let first = if v <= 0.0 {
-                v * share
-            } else if last {
-                v - given[d]
-            } else {
-                v * share / weight
-            };
-            let rest = v - cap;
-            let second = if capped {
-                cap
-            } else if last_rest {
-                rest - given_rest[d]
-            } else {
-                rest * share / rest_weight
-            };
-            let b = binds(v);
-            given[d] += if b { 0.0 } else { first };
-            given_rest[d] += if b && !capped { second } else { 0.0 };
-            pv[d] += if b { second } else { first };
+        let last = i == sv.last_active;
+        if i == one.partner && last {
+            // The capped partner, last: its cap where it binds, the exact
+            // remainder elsewhere.
+            for d in 0..PART {
+                let (v, g) = (var[d], given[d]);
+                let first = if v <= 0.0 { v * share } else { v - g };
+                pv[d] += if binds(v) { cap } else { first };
+            }
+        } else if i == one.partner {
+            // The capped partner: its cap where it binds, its first-round
+            // part elsewhere (what it bears counts toward no one's rest).
+            for d in 0..PART {
+                let (v, g) = (var[d], given[d]);
+                let first = v * share / if v <= 0.0 { 1.0 } else { weight };
+                let b = binds(v);
+                given[d] = g + if b { 0.0 } else { first };
+                pv[d] += if b { cap } else { first };
+            }
+        } else if last {
+            // The last partner takes the exact remainder in either round
+            // (it is the last of the others too).
+            for d in 0..PART {
+                let (v, g) = (var[d], given[d]);
+                let amount = if binds(v) { v - cap } else { v };
+                pv[d] += if v <= 0.0 { v * share } else { amount - g };
+            }
+        } else if Some(i) == one.rest_last {
+            // The last of the others, before the capped partner: the
+            // remainder where the cap binds, its rule part elsewhere.
+            for d in 0..PART {
+                let (v, g) = (var[d], given[d]);
+                let part = if binds(v) {
+                    (v - cap) - g
+                } else {
+                    v * share / if v <= 0.0 { 1.0 } else { weight }
+                };
+                given[d] = g + part;
+                pv[d] += part;
+            }
+        } else {
+            for d in 0..PART {
+                let (v, g) = (var[d], given[d]);
+                let b = binds(v);
+                let amount = if b { v - cap } else { v };
+                let round_weight = if b {
+                    rest_weight
+                } else if v <= 0.0 {
+                    1.0
+                } else {
+                    weight
+                };
+                let part = amount * share / round_weight;
+                given[d] = g + part;
+                pv[d] += part;
+            }
         }
     }
     l.unalloc = [0.0; PART];

@@ -298,7 +298,8 @@ fn the_raw_draws_refuse_unsafe_targets() {
         "birmingham.toml",
     ])
     .status(2)
-    .stderr_has("which this run reads");
+    .stderr_has("which this run reads")
+    .stderr_has("help: name another file to write to");
     t.run_with(&[
         "project",
         "correlated.toml",
@@ -473,6 +474,16 @@ fn standard_errors_are_reported_and_fall_with_the_draws() {
         "{}",
         quiet.stdout
     );
+    // One draw has no spread to estimate an error from: none is reported.
+    let one = t
+        .run_with(&["project", "birmingham.toml", "-f", "json", "--draws", "1"])
+        .status(0);
+    assert!(json(&one.stdout)["ranges"]["npv"]["p10"].is_number());
+    assert!(!one.stdout.contains("standard_error"), "{}", one.stdout);
+    let one = t
+        .run_with(&["project", "birmingham.toml", "-f", "csv", "--draws", "1"])
+        .status(0);
+    assert!(!one.stdout.contains(",se_"), "{}", one.stdout);
 }
 
 #[test]
@@ -503,6 +514,50 @@ fn draws_auto_reaches_its_target_the_same_way_every_time() {
     t.run_with(&["project", "birmingham.toml", "--precision", "£10,000"])
         .status(2)
         .stderr_has("--draws auto");
+    // Options of the draws with --no-ranges, which draws nothing: said.
+    t.run_with(&[
+        "project",
+        "birmingham.toml",
+        "--no-ranges",
+        "--draws",
+        "500",
+        "--seed",
+        "2",
+    ])
+    .status(0)
+    .stderr_has("warning: --draws and --seed have no effect with --no-ranges");
+}
+
+/// A target --draws auto cannot reach within the most draws a run may
+/// take: it runs them, says so, and reports what it reached.
+#[test]
+fn draws_auto_says_when_it_stops_short() {
+    let tiny = "[scenario]\nname = \"Tiny pool\"\nstart = \"2024/25\"\nhorizon = 1\n\n\
+        [[partner]]\nid = \"council\"\nname = \"Council\"\nkind = \"council\"\n\n\
+        [[service]]\nid = \"care\"\nname = \"Care\"\nlead = \"council\"\n\
+        contributions = { council = \"£10m\" }\n\n\
+        [[saving]]\nname = \"Efficiencies\"\nrate = \"1% to 5%\"\n";
+    let t = Test::new().file("tiny.toml", tiny);
+    let ran = t
+        .run_with(&[
+            "project",
+            "tiny.toml",
+            "-f",
+            "json",
+            "--draws",
+            "auto",
+            "--precision",
+            "£1",
+        ])
+        .status(0)
+        .stderr_has("warning: --draws auto stopped at 10,000,000 draws, the most this run may take")
+        .stderr_has("above the £1.00 asked for");
+    let doc = json(&ran.stdout);
+    assert_eq!(doc["ranges"]["draws"].as_u64(), Some(10_000_000));
+    let error = doc["ranges"]["npv"]["standard_error"]["p50"]
+        .as_f64()
+        .unwrap();
+    assert!(error > 1.0 && error < 1_000.0, "{error}");
 }
 
 #[test]

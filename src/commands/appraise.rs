@@ -60,6 +60,13 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     if !super::names_a_scenario(output) {
         writes.choose(args.format, output)?;
     }
+    super::warn_undrawn(
+        args.no_ranges,
+        &[
+            ("--draws", args.draws.is_some()),
+            ("--seed", args.seed.is_some()),
+        ],
+    );
     let shortlist = shortlist(
         &args.files,
         &args.set,

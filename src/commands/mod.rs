@@ -113,6 +113,23 @@ pub fn print_warnings(all: &[Diagnostic], sources: &SourceMap) {
     }
 }
 
+/// Warns that options of the draws (those `given`, by flag) were passed
+/// with `--no-ranges`, which draws nothing: a script that means to sample
+/// learns that it does not.
+pub fn warn_undrawn(no_ranges: bool, given: &[(&str, bool)]) {
+    let flags: Vec<&str> = given
+        .iter()
+        .filter_map(|&(flag, is)| is.then_some(flag))
+        .collect();
+    if no_ranges && !flags.is_empty() {
+        anstream::eprintln!(
+            "warning: {} {} no effect with --no-ranges, which runs the central case only",
+            flags.join(" and "),
+            if flags.len() == 1 { "has" } else { "have" }
+        );
+    }
+}
+
 /// `--draws N`, or `--draws auto`: as many as bring the standard error of
 /// the NPV's percentiles under a target (docs/uncertainty.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,6 +100,14 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         crate::output::check_writable(path)?;
     }
     let format = text_format("project", args.format, output)?;
+    super::warn_undrawn(
+        args.no_ranges,
+        &[
+            ("--draws", args.draws.is_some()),
+            ("--precision", args.precision.is_some()),
+            ("--seed", args.seed.is_some()),
+        ],
+    );
     let options = RunOptions {
         monte_carlo: if args.no_ranges {
             None
@@ -130,19 +138,34 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         &sources,
         None,
     );
-    // --draws auto stopped short of its target (the work limit, or
-    // 10,000,000 draws): said, not hidden.
-    if let (Some(target), Some(r)) = (
-        options.monte_carlo.as_ref().and_then(|mc| mc.precision),
-        results.ranges.as_ref(),
-    ) {
+    // --draws auto stopped short of its target (the work limit, 10,000,000
+    // draws, or its last run): said, not hidden.
+    if let (Some(mc), Some(r)) = (options.monte_carlo.as_ref(), results.ranges.as_ref()) {
         let error = crate::uncertainty::precision::npv_error(r);
-        if error > target {
+        if let Some(target) = mc.precision.filter(|t| error > *t) {
+            let most = crate::uncertainty::largest_draws(&loaded.scenario, mc.draws);
+            let why = if r.draws >= most {
+                "the most this run may take".to_string()
+            } else {
+                format!(
+                    "after {} runs whose estimates fell short",
+                    crate::uncertainty::precision::ROUNDS
+                )
+            };
+            // Whole pounds, or pence below £100.
+            let money = |x: rust_decimal::Decimal| {
+                let dp = if x >= rust_decimal::Decimal::ONE_HUNDRED {
+                    0
+                } else {
+                    2
+                };
+                crate::report::numbers::pounds_grouped(crate::report::numbers::round(x, dp))
+            };
             anstream::eprintln!(
-                "warning: --draws auto stopped at {} draws, the most this run may take, with a standard error of the NPV's percentiles of {}, above the {} asked for\n  = help: ask for less (--precision); the figures are still right to within their standard errors",
+                "warning: --draws auto stopped at {} draws, {why}, with a standard error of the NPV's percentiles of {}, above the {} asked for\n  = help: ask for less (--precision); the figures are still right to within their standard errors",
                 crate::report::numbers::count(rust_decimal::Decimal::from(r.draws)),
-                crate::report::numbers::millions_to(error, 3),
-                crate::report::numbers::millions_to(target, 3),
+                money(error),
+                money(target),
             );
         }
     }

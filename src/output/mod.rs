@@ -49,9 +49,13 @@ pub enum OutputError {
     )]
     Special { path: String, kind: &'static str },
     #[error(
-        "{path}: cannot write: it is the input {input}, which this run reads; pool-model will not write its results over an input\n  = help: write the results to another file, e.g. -o results.csv"
+        "{path}: cannot write: it is the input {input}, which this run reads; pool-model will not write its results over an input\n  = help: {help}"
     )]
-    IsInput { path: String, input: String },
+    IsInput {
+        path: String,
+        input: String,
+        help: &'static str,
+    },
     #[error("{path}: cannot write: {error}")]
     Io { path: String, error: std::io::Error },
 }
@@ -109,6 +113,7 @@ pub fn refuse_inputs<'a>(
         Some(input) => Err(OutputError::IsInput {
             path: path.display().to_string(),
             input: input.display().to_string(),
+            help: "name another file to write to",
         }),
         None => Ok(()),
     }
@@ -131,6 +136,7 @@ pub fn refuse_stdout_inputs<'a>(
         Some(input) => Err(OutputError::IsInput {
             path: "stdout".to_string(),
             input: input.display().to_string(),
+            help: "write the results to another file, e.g. -o results.csv",
         }),
         None => Ok(()),
     }

@@ -845,7 +845,7 @@ impl JsonSchema for Percentiles {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Percentiles by name (p1 to p99) and the mean of the draws, money in pounds to 2 dp; for cumulative net savings and NPV, `probability_negative`: the share of draws below zero, a fraction to 6 dp; `standard_error`: the Monte Carlo standard error of each percentile and of the mean, by the same names, in pounds to 2 dp (docs/uncertainty.md).",
+            "description": "Percentiles by name (p1 to p99) and the mean of the draws, money in pounds to 2 dp; for cumulative net savings and NPV, `probability_negative`: the share of draws below zero, a fraction to 6 dp; `standard_error`: the Monte Carlo standard error of each percentile and of the mean, by the same names, in pounds to 2 dp (absent from a single draw; docs/uncertainty.md).",
             "type": "object",
             "properties": {
                 "standard_error": {

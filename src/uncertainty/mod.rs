@@ -176,8 +176,12 @@ impl Ranges {
     }
 
     /// The Monte Carlo standard error of percentile `p` of `metric` in
-    /// year `t`: zero for a value every draw shares.
+    /// year `t`: zero for a value every draw shares; none from a single
+    /// draw, whose spread cannot be estimated.
     pub fn error(&self, metric: Metric, t: usize, p: u8) -> Option<Decimal> {
+        if self.draws < 2 {
+            return None;
+        }
         let key = self.key(metric, t)?;
         match self.errors.get(&key) {
             Some(e) => e.percentiles.iter().find(|(q, _)| *q == p).map(|(_, v)| *v),
@@ -187,6 +191,9 @@ impl Ranges {
 
     /// The Monte Carlo standard error of the mean of `metric` in year `t`.
     pub fn mean_error(&self, metric: Metric, t: usize) -> Option<Decimal> {
+        if self.draws < 2 {
+            return None;
+        }
         let key = self.key(metric, t)?;
         match self.errors.get(&key) {
             Some(e) => e.mean,

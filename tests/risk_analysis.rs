@@ -622,6 +622,16 @@ fn correlations_are_seen_in_the_outputs_and_in_diff() {
         .status(1)
         .stdout_has("Inputs that differ (1)")
         .stdout_has("rank 0.7");
+    // The board report says so too, and says nothing of it without.
+    let page = |file: &str| {
+        let out = format!("{file}.html");
+        t.run_with(&["report", file, "-o", &out]).status(0);
+        std::fs::read_to_string(t.path().join(out)).unwrap()
+    };
+    assert!(page("correlated.toml").contains(
+        "The draws are correlated: Learning disability: residential care unit cost and Learning disability: supported living unit cost: rank correlation 0.7; every other uncertain value is drawn independently."
+    ));
+    assert!(!page("birmingham.toml").contains("correlated"));
 }
 
 #[test]

@@ -322,8 +322,9 @@ pub fn board(b: &Board<'_>) -> String {
         b.ranges.map_or(
             "Every value is a point: there is no range, and no chance of a loss to give.".to_string(),
             |r| format!(
-                "The central case takes every uncertain value at its central value; the expected value and the chance of a loss come from {} Monte Carlo draws.",
-                group(r.draws)
+                "The central case takes every uncertain value at its central value; the expected value and the chance of a loss come from {} Monte Carlo draws.{}",
+                group(r.draws),
+                correlated(s)
             )
         )
     ));
@@ -334,6 +335,20 @@ pub fn board(b: &Board<'_>) -> String {
         esc(&s.name)
     ));
     page(&format!("{}: board report", s.name), &h)
+}
+
+/// The uncertain values the draws pair by a `[[correlation]]`, as a
+/// sentence to follow the Monte Carlo's (escaped), or nothing when every
+/// value is drawn independently.
+fn correlated(s: &Scenario) -> String {
+    let lines = crate::report::numbers::correlation_lines(s);
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        " The draws are correlated: {}; every other uncertain value is drawn independently.",
+        esc(&lines.join("; "))
+    )
 }
 
 /// The lowest and highest percentile reported.

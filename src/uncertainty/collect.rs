@@ -161,6 +161,17 @@ pub struct Moments {
     pub negative: u64,
 }
 
+/// The sample variance of `draws` values from their sum and sum of
+/// squares: (squares - sum x mean) / (draws - 1), never below zero
+/// (rounding); zero for fewer than two draws.
+pub fn sample_variance(sum: f64, squares: f64, draws: usize) -> f64 {
+    if draws < 2 {
+        return 0.0;
+    }
+    let n = draws as f64;
+    ((squares - sum * (sum / n)) / (n - 1.0)).max(0.0)
+}
+
 /// Lanes of the sum: independent running sums, so a row's values are
 /// added four at a time, always in the same order.
 const SUM_LANES: usize = 8;
@@ -421,11 +432,7 @@ pub fn summaries_with(
     let n = draws.max(1) as f64;
     let mut found = values.iter().zip(&moments).map(|(found, m)| {
         let mean = m.sum / n;
-        let variance = if draws > 1 {
-            ((m.squares - m.sum * mean) / (n - 1.0)).max(0.0)
-        } else {
-            0.0
-        };
+        let variance = sample_variance(m.sum, m.squares, draws);
         Summary {
             percentiles: interpolate(ps, draws, &ranks, found),
             errors: standard_errors(ps, draws, &ranks, found),

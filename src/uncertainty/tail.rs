@@ -216,12 +216,9 @@ pub fn tail(s: &Scenario, options: &Options, of: TailOf) -> Result<Tail, McError
         .enumerate()
         .filter_map(|(i, &p)| {
             let param = s.params.get(p)?;
-            let mean = total.sum.get(i)? / n;
-            let variance = if draws > 1 {
-                ((total.squares.get(i)? - total.sum.get(i)? * mean) / (n - 1.0)).max(0.0)
-            } else {
-                0.0
-            };
+            let sum = *total.sum.get(i)?;
+            let mean = sum / n;
+            let variance = super::collect::sample_variance(sum, *total.squares.get(i)?, draws);
             let sd = variance.sqrt();
             let tail_mean = total.tail.get(i)? / m;
             let shift = if sd > 0.0 {

@@ -522,3 +522,74 @@ fn libreoffice_reads_a_balanced_settlement() {
     let partners = std::fs::read_to_string(test.path().join("settle-Partners.csv")).unwrap();
     assert!(partners.contains("1343333.33"), "{partners}");
 }
+
+/// The tail's workbook, opened by LibreOffice, holds the tail the CSV
+/// output gives: every input, its means and its move in standard
+/// deviations, and the draws it came from.
+#[test]
+fn libreoffice_reads_the_tail_s_drivers() {
+    let Some(soffice) = libreoffice() else {
+        return;
+    };
+    let test = Test::new();
+    let out = test.path().join("tail.xlsx");
+    let args = ["sensitivity", BIRMINGHAM, "--tail", "p10"];
+    run_in_root(&[&args[..], &["-o", &out.display().to_string()]].concat()).status(0);
+    to_csv(soffice, &test, &out);
+    let read = |sheet: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(test.path().join(format!("tail-{sheet}.csv")))
+            .unwrap_or_else(|e| panic!("{sheet}: {e}"));
+        csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect()
+    };
+    // LibreOffice writes a fraction formatted as a percentage with its sign.
+    let number = |cell: &str| -> f64 {
+        match cell.strip_suffix('%') {
+            Some(p) => p.parse::<f64>().unwrap() / 100.0,
+            None => cell.parse().unwrap_or_else(|_| panic!("{cell:?}")),
+        }
+    };
+    let drivers = read("Tail drivers");
+    let csv = run_in_root(&[&args[..], &["-f", "csv"]].concat())
+        .status(0)
+        .stdout;
+    let mut compared = 0;
+    for (i, record) in csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .enumerate()
+    {
+        let record = record.unwrap();
+        let row = drivers
+            .iter()
+            .find(|r| r.last().map(String::as_str) == Some(&record[1]))
+            .unwrap_or_else(|| panic!("no row for {}", &record[1]));
+        assert_eq!(row[0], (i + 1).to_string(), "{}'s rank", &record[1]);
+        assert_eq!(row[1], record[2].to_string());
+        // The CSV rounds pounds to 2 dp and the rest to 6 dp.
+        let places = if &record[8] == "pounds" { 0.006 } else { 1e-6 };
+        for (col, field, within) in [(2, 3, places), (3, 4, places), (6, 7, 1e-6)] {
+            let (got, want) = (number(&row[col]), record[field].parse::<f64>().unwrap());
+            assert!(
+                (got - want).abs() <= within,
+                "{} column {col}: {got} vs {want}",
+                &record[1]
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "{compared} inputs");
+    let notes = read("Notes");
+    let note = |item: &str| {
+        notes
+            .iter()
+            .find(|r| r[0] == item)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no note {item}"))
+    };
+    assert_eq!(note("Monte Carlo draws"), "10000");
+    assert!(note("Tail").starts_with("The 1000 draws whose NPV is at or below its p10"));
+}

@@ -871,7 +871,13 @@ pub fn tail_tables(s: &Scenario, tail: &crate::uncertainty::tail::Tail) -> Proje
             shown(&d.label),
             found_for_people(d.mean, kind),
             found_for_people(d.tail_mean, kind),
-            signed(found_for_people(moved, kind)),
+            // A rate's move is in percentage points.
+            signed(match kind {
+                crate::scenario::values::Kind::Percent => {
+                    format!("{} pp", round(moved * Decimal::ONE_HUNDRED, 2))
+                }
+                _ => found_for_people(moved, kind),
+            }),
             if shift > Decimal::ZERO {
                 format!("+{}", group(&shift.to_string()))
             } else {

@@ -492,6 +492,17 @@ mod fast_path {
     /// [`capped_shares`] (vector pass where no cap binds, water-filling
     /// elsewhere) gives what the model's [`risk_share::share_variance`]
     /// gives lane by lane, on random shares, caps and variances.
+    /// Rule shares of one to five partners, a fifth of them none, adding
+    /// to one; `None` when every partner's is none.
+    fn random_shares(unit: &mut impl FnMut() -> f64) -> Option<Vec<f64>> {
+        let n = 1 + (unit() * 5.0) as usize;
+        let raw: Vec<f64> = (0..n)
+            .map(|_| if unit() < 0.2 { 0.0 } else { unit() })
+            .collect();
+        let total: f64 = raw.iter().sum();
+        (total != 0.0).then(|| raw.iter().map(|r| r / total).collect())
+    }
+
     #[test]
     fn capped_shares_agree_with_the_model_s_water_filling() {
         let mut state = 42u64;
@@ -500,15 +511,10 @@ mod fast_path {
             unit_of(state)
         };
         for _ in 0..3000 {
-            let n = 1 + (unit() * 5.0) as usize;
-            let raw: Vec<f64> = (0..n)
-                .map(|_| if unit() < 0.2 { 0.0 } else { unit() })
-                .collect();
-            let total: f64 = raw.iter().sum();
-            if total == 0.0 {
+            let Some(shares) = random_shares(&mut unit) else {
                 continue;
-            }
-            let shares: Vec<f64> = raw.iter().map(|r| r / total).collect();
+            };
+            let n = shares.len();
             let caps: Vec<Option<f64>> = (0..n)
                 .map(|_| (unit() < 0.5).then(|| unit() * 40.0))
                 .collect();
@@ -566,15 +572,10 @@ mod fast_path {
         };
         let mut lanes = 0;
         for _ in 0..6000 {
-            let n = 1 + (unit() * 5.0) as usize;
-            let raw: Vec<f64> = (0..n)
-                .map(|_| if unit() < 0.2 { 0.0 } else { unit() })
-                .collect();
-            let total: f64 = raw.iter().sum();
-            if total == 0.0 {
+            let Some(shares) = random_shares(&mut unit) else {
                 continue;
-            }
-            let shares: Vec<f64> = raw.iter().map(|r| r / total).collect();
+            };
+            let n = shares.len();
             let capped = (unit() * n as f64) as usize;
             let caps: Vec<Option<f64>> = (0..n)
                 .map(|i| (i == capped).then(|| unit() * 40.0))

@@ -401,7 +401,17 @@ pub fn summaries_with(
     let all: Vec<usize> = (0..rows).collect();
     let mut values = Vec::with_capacity(rows);
     let mut moments: Vec<Moments> = Vec::with_capacity(rows);
-    progress::start((draws as u64).saturating_mul(rows.div_ceil(group.max(1)) as u64));
+    let independent = draws.min(PILOT);
+    progress::start(
+        (draws as u64)
+            .saturating_mul(rows.div_ceil(group.max(1)) as u64)
+            .saturating_add(if kernel.correlator().is_some() {
+                independent as u64
+            } else {
+                0
+            }),
+    );
+    let as_drawn = as_drawn_variances(kernel, &samplers, seed, independent);
     for group in all.chunks(group.max(1)) {
         let sums = ChunkMoments::new(chunks(draws), kernel);
         if let Some(z) = z {
@@ -430,17 +440,29 @@ pub fn summaries_with(
     }
     progress::finish();
     let n = draws.max(1) as f64;
-    let mut found = values.iter().zip(&moments).map(|(found, m)| {
-        let mean = m.sum / n;
-        let variance = sample_variance(m.sum, m.squares, draws);
-        Summary {
-            percentiles: interpolate(ps, draws, &ranks, found),
-            errors: standard_errors(ps, draws, &ranks, found),
-            mean,
-            mean_error: (variance / n).sqrt(),
-            below_zero: m.negative as f64 / n,
-        }
-    });
+    let mut found = values
+        .iter()
+        .zip(&moments)
+        .enumerate()
+        .map(|(r, (found, m))| {
+            let mean = m.sum / n;
+            let variance = sample_variance(m.sum, m.squares, draws);
+            // With correlation, what re-pairing cannot move (docs/uncertainty.md).
+            let excess = as_drawn
+                .as_ref()
+                .and_then(|v| v.get(r))
+                .map_or(0.0, |&v| (v - variance).max(0.0));
+            Summary {
+                percentiles: interpolate(ps, draws, &ranks, found),
+                errors: standard_errors(ps, draws, &ranks, found)
+                    .into_iter()
+                    .map(|e| (e * e + excess / n).sqrt())
+                    .collect(),
+                mean,
+                mean_error: ((variance + excess) / n).sqrt(),
+                below_zero: m.negative as f64 / n,
+            }
+        });
     // Each aliased row takes the summary of the earlier row it equals.
     let mut all: Vec<Summary> = Vec::with_capacity(aliases.len());
     for alias in aliases {
@@ -457,6 +479,42 @@ pub fn summaries_with(
         all.push(summary);
     }
     all
+}
+
+/// With `[[correlation]]`, each row's variance over the first `draws`
+/// (a pilot's worth) as drawn, before they are re-paired; otherwise none.
+///
+/// Re-pairing keeps each input's draws in a chunk and only changes which
+/// go together, so a chunk's mean of a row moves from seed to seed as it
+/// would without correlation: where correlation narrows a row (two costs
+/// that rise together in a difference), a standard error from its
+/// correlated draws alone would understate the run's. The part of the
+/// as-drawn variance above the correlated one is added to each standard
+/// error as a shift all of a run's draws share (docs/uncertainty.md).
+fn as_drawn_variances(
+    kernel: &Kernel,
+    samplers: &[sample::ParamSampler],
+    seed: u64,
+    draws: usize,
+) -> Option<Vec<f64>> {
+    kernel.correlator()?;
+    if draws < 2 {
+        return None;
+    }
+    let mut buffers = ChunkBuffers::as_drawn(kernel, samplers);
+    let mut sums = vec![Moments::default(); kernel.rows().len()];
+    for chunk in 0..chunks(draws) {
+        run_chunk(kernel, samplers, seed, chunk, draws, &mut buffers, |out| {
+            for (r, m) in sums.iter_mut().enumerate() {
+                m.merge(&Moments::of(out.row(r)));
+            }
+        });
+    }
+    Some(
+        sums.iter()
+            .map(|m| sample_variance(m.sum, m.squares, draws))
+            .collect(),
+    )
 }
 
 /// Every value of some rows, row after row at the start of one buffer:

@@ -533,6 +533,12 @@ impl ChunkBuffers {
         ChunkBuffers::made(kernel, samplers, kernel.correlator().is_some())
     }
 
+    /// Buffers whose draws go to the kernel as drawn, not re-paired by
+    /// the kernel's `[[correlation]]`s.
+    pub fn as_drawn(kernel: &Kernel, samplers: &[sample::ParamSampler]) -> ChunkBuffers {
+        ChunkBuffers::made(kernel, samplers, false)
+    }
+
     /// Buffers that keep each chunk's draws of every param, which the sink
     /// then sees ([`Outputs::input`]).
     pub fn keeping_draws(kernel: &Kernel, samplers: &[sample::ParamSampler]) -> ChunkBuffers {

@@ -57,8 +57,9 @@ pub fn draws_for(draws: u64, error: Decimal, target: Decimal, most: u64) -> u64 
 }
 
 /// The largest standard error of any money figure a table prints from the
-/// run (every percentile and mean of every year), with what it is of:
-/// the precision a reader can trust.
+/// run, with what it is of: the precision a reader can trust. Tables print
+/// every percentile and the mean of cumulative net savings and NPV, and of
+/// the other figures the outer two percentiles (their range).
 pub fn largest_error(s: &Scenario, r: &Ranges) -> Option<(Decimal, String)> {
     let mut best: Option<(Decimal, String)> = None;
     let mut consider = |e: Option<Decimal>, what: &dyn Fn() -> String| {
@@ -83,10 +84,14 @@ pub fn largest_error(s: &Scenario, r: &Ranges) -> Option<(Decimal, String)> {
                 }
             };
             let name = words(s, metric);
+            let every = matches!(metric, Metric::CumulativeNetSavings | Metric::Npv);
+            let outer = [r.percentiles.first(), r.percentiles.last()];
             for &p in &r.percentiles {
-                consider(r.error(metric, t, p), &|| format!("{name} p{p}{}", when()));
+                if every || outer.contains(&Some(&p)) {
+                    consider(r.error(metric, t, p), &|| format!("{name} p{p}{}", when()));
+                }
             }
-            if r.mean(metric, t).is_some() {
+            if every && r.mean(metric, t).is_some() {
                 consider(r.mean_error(metric, t), &|| {
                     format!("{name} mean{}", when())
                 });

@@ -230,24 +230,40 @@ pub fn count(value: Decimal) -> String {
     }
 }
 
-/// Each `[[correlation]]` in words, for notes under the ranges: "Learning
-/// disability: residential care unit cost and ...: rank correlation 0.7".
+/// Each `[[correlation]]` in words, for notes under the ranges, each pair
+/// a matrix correlates in turn: "Learning disability: residential care unit
+/// cost and ...: rank correlation 0.7; ...". Pairs at 0 are left out.
 pub fn correlation_lines(s: &crate::scenario::Scenario) -> Vec<String> {
     let labels = s.labels();
+    let name = |c: &crate::scenario::Correlation, i: usize| {
+        c.params
+            .get(i)
+            .and_then(|id| labels.get(id.0))
+            .cloned()
+            .unwrap_or_default()
+    };
     s.correlations
         .iter()
         .filter(|c| c.params.len() >= 2)
         .map(|c| {
-            let names: Vec<String> = c
-                .params
-                .iter()
-                .map(|id| labels.get(id.0).cloned().unwrap_or_default())
-                .collect();
-            format!(
-                "{}: {}",
-                names.join(" and "),
-                crate::diff::correlation_text(&c.matrix).replace("rank ", "rank correlation ")
-            )
+            let mut pairs = Vec::new();
+            for (j, row) in c.matrix.iter().enumerate() {
+                for (i, &r) in row.iter().enumerate().take(j) {
+                    if r != 0.0 {
+                        pairs.push(format!(
+                            "{} and {}: rank correlation {r}",
+                            name(c, i),
+                            name(c, j)
+                        ));
+                    }
+                }
+            }
+            if pairs.is_empty() {
+                let names: Vec<String> = (0..c.params.len()).map(|i| name(c, i)).collect();
+                format!("{}: drawn independently (every correlation 0)", names.join(", "))
+            } else {
+                pairs.join("; ")
+            }
         })
         .collect()
 }

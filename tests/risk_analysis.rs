@@ -161,6 +161,10 @@ matrix = [[1, 0.5, 0.0], [0.5, 1, -0.6], [0.0, -0.6, 1]]
         let got = spearman(a, b);
         assert!((got - want).abs() < 0.03, "wanted {want}, got {got}");
     }
+    // Said pair by pair, the pair at 0 left out.
+    t.run_with(&["project", "m.toml", "--draws", "1000"])
+        .status(0)
+        .stdout_has("Correlated in Monte Carlo: Inflation (pool assumption) and Demand growth (pool assumption): rank correlation 0.5; Demand growth (pool assumption) and Joint commissioning from shared providers: saving rate: rank correlation -0.6.");
 }
 
 #[test]

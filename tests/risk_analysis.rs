@@ -322,6 +322,10 @@ fn the_raw_draws_refuse_unsafe_targets() {
     ])
     .status(2)
     .stderr_has("one file");
+    t.run_with(&["project", "correlated.toml", "--draws-out", "-"])
+        .status(2)
+        .stderr_has("help: name a CSV file, e.g. --draws-out draws.csv");
+    assert!(!t.path().join("-").exists());
     t.run_with(&["project", "correlated.toml", "--draws-out", "missing/d.csv"])
         .status(2)
         .stderr_has("does not exist");

@@ -81,6 +81,11 @@ pub enum Years {
 pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let output = args.output.as_deref();
     let draws_out = args.draws_out.as_deref();
+    if draws_out == Some(std::path::Path::new("-")) {
+        anyhow::bail!(
+            "--draws-out -: the draws go to a file, not standard output (a row a draw, often gigabytes)\n  = help: name a CSV file, e.g. --draws-out draws.csv"
+        );
+    }
     for out in [output, draws_out] {
         refuse_output_over_inputs(out, &[&args.file], &[])?;
     }

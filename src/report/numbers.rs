@@ -260,7 +260,10 @@ pub fn correlation_lines(s: &crate::scenario::Scenario) -> Vec<String> {
             }
             if pairs.is_empty() {
                 let names: Vec<String> = (0..c.params.len()).map(|i| name(c, i)).collect();
-                format!("{}: drawn independently (every correlation 0)", names.join(", "))
+                format!(
+                    "{}: drawn independently (every correlation 0)",
+                    names.join(", ")
+                )
             } else {
                 pairs.join("; ")
             }

@@ -1195,14 +1195,14 @@ impl Reader<'_> {
         };
         match text.replace('_', "").parse::<f64>() {
             Ok(x) if (-1.0..=1.0).contains(&x) => Some(Located::new(x, node.loc)),
-            Ok(_) => {
+            Ok(x) if !x.is_nan() => {
                 self.error(
                     Diagnostic::at(node.loc, format!("a correlation of {text} is outside -1 to 1"))
                         .help("a rank correlation runs from -1 (always opposite) through 0 (independent) to 1 (always together), e.g. 0.6"),
                 );
                 None
             }
-            Err(_) => {
+            _ => {
                 self.error(
                     Diagnostic::at(node.loc, format!("`{text}` is not a correlation"))
                         .help("write a number from -1 to 1, e.g. 0.6 (not a percent)"),

@@ -536,6 +536,63 @@ fn draws_auto_reaches_its_target_the_same_way_every_time() {
     .stderr_has("warning: --draws and --seed have no effect with --no-ranges");
 }
 
+/// `--precision` goes wherever `--draws auto` does, and only with it.
+#[test]
+fn every_command_that_draws_auto_takes_a_precision() {
+    let t = birmingham_with("0.7");
+    let draws = |args: &[&str]| -> u64 {
+        let doc = json(&t.run_with(args).status(0).stdout);
+        doc["ranges"]["draws"]
+            .as_u64()
+            .or(doc["draws"].as_u64())
+            .unwrap_or_else(|| panic!("no draws in {doc}"))
+    };
+    let auto = ["--draws", "auto", "--precision", "£100,000"];
+    let project = draws(&[&["project", "birmingham.toml", "-f", "json"][..], &auto].concat());
+    let tail = draws(
+        &[
+            &[
+                "sensitivity",
+                "birmingham.toml",
+                "--tail",
+                "p10",
+                "-f",
+                "json",
+            ][..],
+            &auto,
+        ]
+        .concat(),
+    );
+    assert!(project > 10_000 && project < 180_224, "{project}");
+    assert_eq!(tail, project);
+    t.run_with(&[&["report", "birmingham.toml", "-o", "r.html"][..], &auto].concat())
+        .status(0);
+    let page = std::fs::read_to_string(t.path().join("r.html")).unwrap();
+    assert!(page.contains(&format!("from {} Monte Carlo draws", grouped(project))));
+    for command in [
+        &["chart", "birmingham.toml", "--kind", "fan", "-o", "f.svg"][..],
+        &["appraise", "birmingham.toml"][..],
+        &["sensitivity", "birmingham.toml", "--tail", "p10"][..],
+    ] {
+        t.run_with(&[command, &["--precision", "£1"]].concat())
+            .status(2)
+            .stderr_has("--precision sets the target of --draws auto");
+    }
+}
+
+/// A count with thousands separated: 49152 as "49,152".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A target --draws auto cannot reach within the most draws a run may
 /// take: it runs them, says so, and reports what it reached.
 #[test]

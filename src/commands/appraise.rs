@@ -39,6 +39,11 @@ pub struct Args {
     #[arg(long, value_name = "N|auto")]
     pub draws: Option<crate::commands::Draws>,
 
+    /// With --draws auto: the standard error to reach, e.g. £10,000
+    /// [default: £50,000, half the £0.1m a table prints].
+    #[arg(long, value_name = "AMOUNT", value_parser = super::parse_precision)]
+    pub precision: Option<rust_decimal::Decimal>,
+
     /// Random seed for every option [default: each scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -64,6 +69,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         args.no_ranges,
         &[
             ("--draws", args.draws.is_some()),
+            ("--precision", args.precision.is_some()),
             ("--seed", args.seed.is_some()),
         ],
     );
@@ -75,6 +81,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             no_ranges: args.no_ranges,
             draws: args.draws,
             seed: args.seed,
+            precision: args.precision,
         },
     )?;
     let written = writes.choose(args.format, output)?;
@@ -99,6 +106,7 @@ pub struct Sampling {
     pub no_ranges: bool,
     pub draws: Option<crate::commands::Draws>,
     pub seed: Option<u64>,
+    pub precision: Option<rust_decimal::Decimal>,
 }
 
 /// Reads every option (all of them before reporting any error, so one run
@@ -160,7 +168,12 @@ pub fn shortlist(
             monte_carlo: if sampling.no_ranges || !s.has_ranges() {
                 None
             } else {
-                Some(monte_carlo_options(s, sampling.draws, sampling.seed)?)
+                Some(monte_carlo_options(
+                    s,
+                    sampling.draws,
+                    sampling.seed,
+                    sampling.precision,
+                )?)
             },
         };
         let rejected = |e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources);

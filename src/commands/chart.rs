@@ -31,6 +31,11 @@ pub struct Args {
     #[arg(long, value_name = "N|auto")]
     pub draws: Option<crate::commands::Draws>,
 
+    /// With --draws auto: the standard error to reach, e.g. £10,000
+    /// [default: £50,000, half the £0.1m a table prints].
+    #[arg(long, value_name = "AMOUNT", value_parser = super::parse_precision)]
+    pub precision: Option<rust_decimal::Decimal>,
+
     /// Random seed for the fan's bands [default: the scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -88,6 +93,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
             no_ranges: false,
             draws: args.draws,
             seed: args.seed,
+            precision: args.precision,
         };
         let list = super::appraise::shortlist(&args.files, &args.set, output, sampling)?;
         svg_only()?;
@@ -138,7 +144,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     let drawn = match args.kind {
         Kind::Fan => {
             let projection = central(&loaded, &sources)?;
-            let options = monte_carlo_options(s, args.draws, args.seed)?;
+            let options = monte_carlo_options(s, args.draws, args.seed, args.precision)?;
             let ranges = uncertainty::ranges(s, &projection, &options)?;
             chart::fan::chart(s, &projection, Some(&ranges))
         }
@@ -155,7 +161,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         },
         Kind::Tail => {
             let projection = central(&loaded, &sources)?;
-            let options = monte_carlo_options(s, args.draws, args.seed)?;
+            let options = monte_carlo_options(s, args.draws, args.seed, args.precision)?;
             let options = uncertainty::settled(s, &projection, &options)?;
             let of = args.tail.unwrap_or(uncertainty::tail::TailOf(10));
             chart::tail::chart(s, &uncertainty::tail::tail(s, &options, of)?)

@@ -125,7 +125,7 @@ fn check_file(path: &Path, name: &str, args: &Args) -> anyhow::Result<(FileResul
     };
     let s = &loaded.scenario;
     let needs_ranges = s.expects.iter().any(|e| e.case != Case::Central);
-    let options = monte_carlo_options(s, args.draws, args.seed)?;
+    let options = monte_carlo_options(s, args.draws, args.seed, None)?;
     let ranges = if needs_ranges {
         Some(uncertainty::ranges(s, &projection, &options)?)
     } else {

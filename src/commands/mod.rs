@@ -130,6 +130,15 @@ pub fn warn_undrawn(no_ranges: bool, given: &[(&str, bool)]) {
     }
 }
 
+/// `--precision`: a positive amount of money.
+pub fn parse_precision(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match crate::scenario::values::parse_money(text) {
+        Ok(v) if v > rust_decimal::Decimal::ZERO => Ok(v),
+        Ok(_) => Err("the standard error to reach must be above £0, e.g. £10,000".into()),
+        Err(e) => Err(e.message),
+    }
+}
+
 /// `--draws N`, or `--draws auto`: as many as bring the standard error of
 /// the NPV's percentiles under a target (docs/uncertainty.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +167,13 @@ pub fn monte_carlo_options(
     s: &Scenario,
     draws: Option<Draws>,
     seed: Option<u64>,
+    precision: Option<rust_decimal::Decimal>,
 ) -> anyhow::Result<uncertainty::Options> {
+    if precision.is_some() && draws != Some(Draws::Auto) {
+        anyhow::bail!(
+            "--precision sets the target of --draws auto\n  = help: add --draws auto, or leave out --precision"
+        );
+    }
     let mut options = uncertainty::Options::of(s);
     match draws {
         Some(Draws::Count(d)) => {
@@ -169,7 +184,7 @@ pub fn monte_carlo_options(
         }
         Some(Draws::Auto) => {
             options.draws = MAX_DRAWS;
-            options.precision = Some(uncertainty::precision::DEFAULT_TARGET);
+            options.precision = Some(precision.unwrap_or(uncertainty::precision::DEFAULT_TARGET));
         }
         None => {}
     }

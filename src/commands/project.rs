@@ -33,7 +33,7 @@ pub struct Args {
 
     /// With --draws auto: the standard error to reach, e.g. £10,000
     /// [default: £50,000, half the £0.1m a table prints].
-    #[arg(long, value_name = "AMOUNT", value_parser = parse_precision)]
+    #[arg(long, value_name = "AMOUNT", value_parser = super::parse_precision)]
     pub precision: Option<rust_decimal::Decimal>,
 
     /// Also write every Monte Carlo draw to this CSV file: one row a draw,
@@ -58,15 +58,6 @@ pub struct Args {
     /// them out (table and Markdown).
     #[arg(long, value_enum, default_value = "down", value_name = "WAY")]
     pub years: Years,
-}
-
-/// `--precision`: a positive amount of money.
-fn parse_precision(text: &str) -> Result<rust_decimal::Decimal, String> {
-    match crate::scenario::values::parse_money(text) {
-        Ok(v) if v > rust_decimal::Decimal::ZERO => Ok(v),
-        Ok(_) => Err("the standard error to reach must be above £0, e.g. £10,000".into()),
-        Err(e) => Err(e.message),
-    }
 }
 
 /// Which way the years run in a table.
@@ -117,16 +108,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         monte_carlo: if args.no_ranges {
             None
         } else {
-            let mut mc = monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
-            if let Some(target) = args.precision {
-                if mc.precision.is_none() {
-                    anyhow::bail!(
-                        "--precision sets the target of --draws auto\n  = help: add --draws auto, or leave out --precision"
-                    );
-                }
-                mc.precision = Some(target);
-            }
-            Some(mc)
+            Some(monte_carlo_options(
+                &loaded.scenario,
+                args.draws,
+                args.seed,
+                args.precision,
+            )?)
         },
     };
     let results = crate::run(&loaded.scenario, &options).map_err(|e| match e {

@@ -29,6 +29,11 @@ pub struct Args {
     #[arg(long, value_name = "N|auto")]
     pub draws: Option<crate::commands::Draws>,
 
+    /// With --draws auto: the standard error to reach, e.g. £10,000
+    /// [default: £50,000, half the £0.1m a table prints].
+    #[arg(long, value_name = "AMOUNT", value_parser = super::parse_precision)]
+    pub precision: Option<rust_decimal::Decimal>,
+
     /// Random seed [default: each scenario's `seed`, else 1].
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
@@ -66,6 +71,7 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
         no_ranges: false,
         draws: args.draws,
         seed: args.seed,
+        precision: args.precision,
     };
     let list = super::appraise::shortlist(&args.files, &args.set, output, sampling)?;
     html_only()?;
@@ -86,7 +92,7 @@ fn one(
     let projection = central(&loaded, &sources)?;
     let rejected = |e| Rejected::new(&Diagnostics::from(Diagnostic::from(e)), &sources);
     let ranges = if s.has_ranges() {
-        let options = monte_carlo_options(s, args.draws, args.seed)?;
+        let options = monte_carlo_options(s, args.draws, args.seed, args.precision)?;
         Some(uncertainty::ranges(s, &projection, &options)?)
     } else {
         None

@@ -32,6 +32,11 @@ pub struct Args {
     #[arg(long, value_name = "N|auto", requires = "tail")]
     pub draws: Option<super::Draws>,
 
+    /// With --tail and --draws auto: the standard error to reach, e.g.
+    /// £10,000 [default: £50,000, half the £0.1m a table prints].
+    #[arg(long, value_name = "AMOUNT", value_parser = super::parse_precision, requires = "tail")]
+    pub precision: Option<rust_decimal::Decimal>,
+
     /// With --tail: random seed [default: the scenario's `seed`, else 1].
     #[arg(long, value_name = "S", requires = "tail")]
     pub seed: Option<u64>,
@@ -55,7 +60,12 @@ pub fn run(args: &Args) -> anyhow::Result<Outcome> {
     // then not drawn (a tornado of no bars stands in for it).
     let (tornado, tail) = match args.tail {
         Some(of) => {
-            let options = super::monte_carlo_options(&loaded.scenario, args.draws, args.seed)?;
+            let options = super::monte_carlo_options(
+                &loaded.scenario,
+                args.draws,
+                args.seed,
+                args.precision,
+            )?;
             let options = crate::uncertainty::settled(&loaded.scenario, &central, &options)?;
             let tail = crate::uncertainty::tail::tail(&loaded.scenario, &options, of)?;
             let central = Ends {

@@ -492,6 +492,20 @@ fn standard_errors_are_reported_and_fall_with_the_draws() {
         .run_with(&["project", "birmingham.toml", "-f", "csv", "--draws", "1"])
         .status(0);
     assert!(!one.stdout.contains(",se_"), "{}", one.stdout);
+    t.run_with(&["project", "birmingham.toml", "--draws", "1"])
+        .status(0)
+        .stdout_has("from 1 draw, seed");
+    // Nor has a tail of one draw anything to compare: refused.
+    t.run_with(&[
+        "sensitivity",
+        "birmingham.toml",
+        "--tail",
+        "p10",
+        "--draws",
+        "1",
+    ])
+    .status(2)
+    .stderr_has("1 draw(s) put 1 in the NPV's p10 tail: too few");
 }
 
 #[test]

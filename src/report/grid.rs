@@ -159,8 +159,9 @@ fn with_range(central: Decimal, r: &Ranges, metric: Metric, t: usize) -> String 
 
 fn draws_note(r: &Ranges) -> String {
     format!(
-        "{} draws, seed {}",
+        "{} draw{}, seed {}",
         super::numbers::count(Decimal::from(r.draws)),
+        if r.draws == 1 { "" } else { "s" },
         r.seed
     )
 }

@@ -245,6 +245,10 @@ pub enum McError {
         "{draws} draws of a model this size would take too long: at most {max} draws (see docs/limits.md); use --draws {max} or fewer"
     )]
     TooMuchWork { draws: u64, max: u64 },
+    #[error(
+        "{draws} draw(s) put {in_tail} in the NPV's p{p} tail: too few to compare an input's mean there with its spread\n  = help: use more draws, e.g. --draws 10000"
+    )]
+    TailTooSmall { draws: u64, in_tail: u64, p: u8 },
 }
 
 /// The size of a scenario's model: lane operations per draw, roughly,
@@ -329,7 +333,7 @@ pub fn largest_draws(s: &Scenario, most: u64) -> u64 {
     match check_work(s, rows_of(s).len(), most) {
         Ok(()) => most,
         Err(McError::TooMuchWork { max, .. }) => max.min(most),
-        Err(McError::NoDraws) => most,
+        Err(McError::NoDraws | McError::TailTooSmall { .. }) => most,
     }
 }
 

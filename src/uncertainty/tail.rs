@@ -207,8 +207,17 @@ pub fn tail(s: &Scenario, options: &Options, of: TailOf) -> Result<Tail, McError
         total.npv_tail += c.npv_tail;
         total.count += c.count;
     }
+    // An input's spread needs two draws, its mean in the tail at least
+    // two there to be more than one draw's value.
+    if draws < 2 || total.count < 2 {
+        return Err(McError::TailTooSmall {
+            draws: options.draws,
+            in_tail: total.count,
+            p: of.0,
+        });
+    }
     let n = draws as f64;
-    let m = total.count.max(1) as f64;
+    let m = total.count as f64;
     let dec = |x: f64| Decimal::from_f64_retain(x).unwrap_or(Decimal::ZERO);
     let labels = s.labels();
     let mut drivers: Vec<Driver> = ranged

@@ -227,7 +227,7 @@ rank = 1.5
         .stderr_has("did you mean `service.learning_disability.setting.supported_living.unit_cost`?")
         .stderr_has("bad.toml:8:11: `assumptions.inflation` is already correlated at bad.toml:4:")
         .stderr_has("bad.toml:8:36: `shift.learning_disability.target_share` is a point value")
-        .stderr_has("bad.toml:13:10: these correlations cannot all hold at once: the matrix is not positive semi-definite")
+        .stderr_has("bad.toml:13:10: these correlations cannot all hold at once: the matrix is not positive semi-definite (`assumptions.growth`, `service.learning_disability.growth` and `service.learning_disability.setting.residential.unit_cost` already cannot)")
         .stderr_has("bad.toml:17:22: row 2, column 1 is 0.4 but row 1, column 2 is 0.5")
         .stderr_has("bad.toml:21:8: a correlation of 1.5 is outside -1 to 1");
     assert!(!ran.stderr.contains("missing key `rank`"), "{}", ran.stderr);
@@ -252,6 +252,17 @@ matrix = [[1, 0.2], [0.2, 0.9]]
         .stderr_has("three.toml:5:8: `rank` correlates two values, but 3 are named")
         .stderr_has("three.toml:9:27")
         .stderr_has("the diagonal must be 1, not 0.9");
+    // One value where a list is wanted: how to write the list.
+    let t = Test::new().file("birmingham.toml", &base).file(
+        "one.toml",
+        "extends = \"birmingham.toml\"\n\n[[correlation]]\nvalues = \"assumptions.inflation\"\nrank = 0.5\n",
+    );
+    t.run_with(&["check", "one.toml"])
+        .status(2)
+        .stderr_has("one.toml:4:10: `values` takes an array for a list of ranged values, found a string")
+        .stderr_has(
+            "help: a list is written in square brackets: values = [\"assumptions.inflation\"]",
+        );
 }
 
 #[test]
@@ -303,7 +314,7 @@ fn the_raw_draws_refuse_unsafe_targets() {
     ])
     .status(2)
     .stderr_has("which this run reads")
-    .stderr_has("help: name another file to write to");
+    .stderr_has("help: write the results to another file\n");
     t.run_with(&[
         "project",
         "correlated.toml",

@@ -113,7 +113,7 @@ pub fn refuse_inputs<'a>(
         Some(input) => Err(OutputError::IsInput {
             path: path.display().to_string(),
             input: input.display().to_string(),
-            help: "name another file to write to",
+            help: "write the results to another file",
         }),
         None => Ok(()),
     }

@@ -411,6 +411,12 @@ impl Reader<'_> {
                     s.trim()
                 ))
             }
+            // `values = "a.b"`: one item where a list is wanted.
+            (NodeKind::Str(s), key) if expected.starts_with("an array") => Some(format!(
+                "a list is written in square brackets: {} = [\"{}\"]",
+                key.as_deref().unwrap_or("key"),
+                crate::display::escape(s)
+            )),
             _ => None,
         };
         self.error(Diagnostic::at(node.loc, message).maybe_help(help));

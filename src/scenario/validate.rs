@@ -452,8 +452,19 @@ impl Validator<'_> {
             };
             if crate::uncertainty::correlate::cholesky(&matrix).is_none() {
                 let at = c.matrix.as_ref().map_or(c.loc, |m| m.loc);
+                // The first three values that cannot hold together, if
+                // three suffice to show it.
+                let name = |i: usize| values.value.get(i).map_or("?", |v| v.value.as_str());
+                let three = conflicting_three(&matrix).map_or(String::new(), |(i, j, l)| {
+                    format!(
+                        " (`{}`, `{}` and `{}` already cannot)",
+                        name(i),
+                        name(j),
+                        name(l)
+                    )
+                });
                 self.error(
-                    Diagnostic::at(at, "these correlations cannot all hold at once: the matrix is not positive semi-definite")
+                    Diagnostic::at(at, format!("these correlations cannot all hold at once: the matrix is not positive semi-definite{three}"))
                         .help("values correlated strongly with a third must be correlated with each other too; weaken the largest correlations, or the ones against the others' direction"),
                 );
                 continue;
@@ -2157,4 +2168,27 @@ impl Validator<'_> {
 
 fn money_text(v: Decimal) -> String {
     format!("£{}", v.round_dp(2).normalize())
+}
+
+/// The first three values (in order) whose own correlations are not
+/// positive semi-definite: where a matrix that cannot hold shows it
+/// smallest. None when every three can hold and only more together
+/// cannot.
+fn conflicting_three(matrix: &[Vec<f64>]) -> Option<(usize, usize, usize)> {
+    let n = matrix.len();
+    let at = |i: usize, j: usize| matrix.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0);
+    for i in 0..n {
+        for j in i + 1..n {
+            for l in j + 1..n {
+                let sub: Vec<Vec<f64>> = [i, j, l]
+                    .iter()
+                    .map(|&a| [i, j, l].iter().map(|&b| at(a, b)).collect())
+                    .collect();
+                if crate::uncertainty::correlate::cholesky(&sub).is_none() {
+                    return Some((i, j, l));
+                }
+            }
+        }
+    }
+    None
 }

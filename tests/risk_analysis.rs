@@ -259,7 +259,9 @@ matrix = [[1, 0.2], [0.2, 0.9]]
     );
     t.run_with(&["check", "one.toml"])
         .status(2)
-        .stderr_has("one.toml:4:10: `values` takes an array for a list of ranged values, found a string")
+        .stderr_has(
+            "one.toml:4:10: `values` takes an array for a list of ranged values, found a string",
+        )
         .stderr_has(
             "help: a list is written in square brackets: values = [\"assumptions.inflation\"]",
         );

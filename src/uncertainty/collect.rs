@@ -401,17 +401,17 @@ pub fn summaries_with(
     let all: Vec<usize> = (0..rows).collect();
     let mut values = Vec::with_capacity(rows);
     let mut moments: Vec<Moments> = Vec::with_capacity(rows);
-    let independent = draws.min(PILOT);
+    // With correlation, a pilot's worth of draws run as drawn too.
+    let as_drawn_draws = match kernel.correlator() {
+        Some(_) if draws >= 2 => draws.min(PILOT),
+        _ => 0,
+    };
     progress::start(
         (draws as u64)
             .saturating_mul(rows.div_ceil(group.max(1)) as u64)
-            .saturating_add(if kernel.correlator().is_some() {
-                independent as u64
-            } else {
-                0
-            }),
+            .saturating_add(as_drawn_draws as u64),
     );
-    let as_drawn = as_drawn_variances(kernel, &samplers, seed, independent);
+    let as_drawn = as_drawn_variances(kernel, &samplers, seed, as_drawn_draws);
     for group in all.chunks(group.max(1)) {
         let sums = ChunkMoments::new(chunks(draws), kernel);
         if let Some(z) = z {
@@ -481,8 +481,9 @@ pub fn summaries_with(
     all
 }
 
-/// With `[[correlation]]`, each row's variance over the first `draws`
-/// (a pilot's worth) as drawn, before they are re-paired; otherwise none.
+/// Each row's variance over the first `draws` (with `[[correlation]]`, a
+/// pilot's worth) as drawn, before they are re-paired; none for fewer
+/// than two draws.
 ///
 /// Re-pairing keeps each input's draws in a chunk and only changes which
 /// go together, so a chunk's mean of a row moves from seed to seed as it
@@ -497,7 +498,6 @@ fn as_drawn_variances(
     seed: u64,
     draws: usize,
 ) -> Option<Vec<f64>> {
-    kernel.correlator()?;
     if draws < 2 {
         return None;
     }
